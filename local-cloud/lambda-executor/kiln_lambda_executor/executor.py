@@ -134,6 +134,7 @@ class JavaHostExecutor(RuntimeExecutor):
             "-XX:+UseSerialGC",
             f"-Xmx{max(64, memory_mb * 85 // 100)}m",
             f"-Djava.io.tmpdir={self._tmp_dir()}",
+            *os.environ.get("KILN_LAMBDA_JAVA_OPTIONS", "").split(),
             "-cp",
             _setting("KILN_LAMBDA_RUNTIME_CLASSPATH"),
             RIC_MAIN,

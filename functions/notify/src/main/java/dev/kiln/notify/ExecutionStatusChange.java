@@ -6,6 +6,8 @@ import dev.kiln.common.Json;
 import dev.kiln.notify.errors.MalformedEventException;
 import java.io.IOException;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -64,8 +66,8 @@ public record ExecutionStatusChange(
                 stateMachineArn,
                 required(detail, "name"),
                 required(detail, "status"),
-                epochMillis(detail, "startDate"),
-                epochMillis(detail, "stopDate"),
+                time(detail, "startDate"),
+                time(detail, "stopDate"),
                 text(detail, "error"),
                 text(detail, "cause"));
     }
@@ -98,14 +100,22 @@ public record ExecutionStatusChange(
                 ? Optional.of(value.asText()) : Optional.empty();
     }
 
-    private static Optional<Instant> epochMillis(JsonNode detail, String field) {
+    // AWS sends epoch milliseconds; LocalStack sends ISO-8601 text. Both name one instant.
+    private static Optional<Instant> time(JsonNode detail, String field) {
         JsonNode value = detail.get(field);
         if (value == null || value.isNull()) {
             return Optional.empty();
         }
-        if (!value.canConvertToLong()) {
-            throw new MalformedEventException("detail." + field + " is not a time in epoch milliseconds");
+        if (value.isIntegralNumber()) {
+            return Optional.of(Instant.ofEpochMilli(value.asLong()));
         }
-        return Optional.of(Instant.ofEpochMilli(value.asLong()));
+        if (value.isTextual()) {
+            try {
+                return Optional.of(OffsetDateTime.parse(value.asText()).toInstant());
+            } catch (DateTimeParseException e) {
+                // reported below
+            }
+        }
+        throw new MalformedEventException("detail." + field + " is neither epoch milliseconds nor an ISO-8601 time");
     }
 }

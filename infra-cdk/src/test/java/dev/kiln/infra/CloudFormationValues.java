@@ -1,0 +1,61 @@
+package dev.kiln.infra;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * Renders a synthesized value the way CloudFormation would in the local cloud's account and region:
+ * {@code Ref} to a pseudo parameter and {@code Fn::Join} become plain strings. Used to match a rule's
+ * rendered event pattern against sample events.
+ */
+public final class CloudFormationValues {
+
+    public static final ObjectMapper JSON = new ObjectMapper();
+
+    private static final Map<String, String> PSEUDO = Map.of(
+            "AWS::Partition", "aws",
+            "AWS::Region", "us-east-1",
+            "AWS::AccountId", "000000000000",
+            "AWS::URLSuffix", "amazonaws.com");
+
+    private CloudFormationValues() {
+    }
+
+    public static JsonNode render(Object synthesized) {
+        return render(JSON.valueToTree(synthesized));
+    }
+
+    public static JsonNode render(JsonNode node) {
+        if (node.isObject() && node.size() == 1 && node.has("Ref") && PSEUDO.containsKey(node.get("Ref").asText())) {
+            return TextNode.valueOf(PSEUDO.get(node.get("Ref").asText()));
+        }
+        if (node.isObject() && node.size() == 1 && node.has("Fn::Join")) {
+            String delimiter = node.get("Fn::Join").get(0).asText();
+            StringBuilder joined = new StringBuilder();
+            for (Iterator<JsonNode> parts = node.get("Fn::Join").get(1).elements(); parts.hasNext(); ) {
+                JsonNode part = render(parts.next());
+                if (!part.isTextual()) {
+                    throw new IllegalArgumentException("cannot render " + part + " as text");
+                }
+                joined.append(part.asText()).append(parts.hasNext() ? delimiter : "");
+            }
+            return TextNode.valueOf(joined.toString());
+        }
+        if (node.isObject()) {
+            ObjectNode copy = JSON.createObjectNode();
+            node.properties().forEach(field -> copy.set(field.getKey(), render(field.getValue())));
+            return copy;
+        }
+        if (node.isArray()) {
+            ArrayNode copy = JSON.createArrayNode();
+            node.elements().forEachRemaining(element -> copy.add(render(element)));
+            return copy;
+        }
+        return node;
+    }
+}

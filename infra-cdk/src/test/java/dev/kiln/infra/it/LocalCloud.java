@@ -1,0 +1,74 @@
+package dev.kiln.infra.it;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.Supplier;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.cloudformation.model.Output;
+
+/**
+ * The local cloud the integration tests run against (started and deployed to by Maven's
+ * pre-integration-test phase): clients, the Kiln stack's outputs, and polling with a deadline.
+ */
+public final class LocalCloud {
+
+    public static final String STACK = "kiln";
+    public static final String ACCOUNT = "000000000000";
+    public static final Region REGION = Region.US_EAST_1;
+
+    private static final URI ENDPOINT = URI.create("http://127.0.0.1:" + System.getProperty("local.cloud.port", "4566"));
+    private static final SdkHttpClient HTTP = UrlConnectionHttpClient.builder()
+            .socketTimeout(Duration.ofMinutes(2)).build();
+
+    private LocalCloud() {
+    }
+
+    /** For example {@code LocalCloud.client(SqsClient.builder())}. */
+    public static <B extends AwsSyncClientBuilder<B, C> & AwsClientBuilder<B, C>, C> C client(B builder) {
+        return builder.httpClient(HTTP)
+                .endpointOverride(ENDPOINT)
+                .region(REGION)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .build();
+    }
+
+    /** An output of the deployed Kiln stack. */
+    public static String stackOutput(String key) {
+        try (CloudFormationClient cloudFormation = client(CloudFormationClient.builder())) {
+            return cloudFormation.describeStacks(r -> r.stackName(STACK)).stacks().get(0).outputs().stream()
+                    .filter(output -> output.outputKey().equals(key))
+                    .map(Output::outputValue)
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalStateException("stack " + STACK + " has no output " + key));
+        }
+    }
+
+    /** Asks {@code probe} until it answers or {@code deadline} passes; never sleeps blindly past an answer. */
+    public static <T> T await(String what, Duration deadline, Supplier<Optional<T>> probe) {
+        Instant end = Instant.now().plus(deadline);
+        while (true) {
+            Optional<T> answer = probe.get();
+            if (answer.isPresent()) {
+                return answer.get();
+            }
+            if (Instant.now().isAfter(end)) {
+                throw new AssertionError("gave up after " + deadline.toSeconds() + " s waiting for " + what);
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted while waiting for " + what, e);
+            }
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package dev.kiln.infra.statemachines;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kiln.infra.Synthesized;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import software.amazon.awscdk.assertions.Match;
+
+/** Every statemachines/*.asl.json: valid ASL, substitutions that match CDK's, and error names that resolve. */
+class StateMachineDefinitionsTest {
+
+    private static List<Path> definitions() throws IOException {
+        return AslChecks.definitions(Synthesized.layout().root());
+    }
+
+    private static String name(Path definition) {
+        return definition.getFileName().toString().replace(".asl.json", "");
+    }
+
+    @TestFactory
+    Stream<DynamicTest> shouldBeValidAmazonStatesLanguage() throws IOException {
+        return definitions().stream().map(definition -> DynamicTest.dynamicTest(name(definition), () ->
+                assertThat(AslChecks.validate(definition, AslChecksTest.validator())).isEmpty()));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> shouldHaveExactlyThePlaceholdersCdkSubstitutes() throws IOException {
+        return definitions().stream().map(definition -> DynamicTest.dynamicTest(name(definition), () -> {
+            Map<String, Map<String, Object>> machines = Synthesized.kiln().template().findResources(
+                    "AWS::StepFunctions::StateMachine", Map.of("Properties", Match.objectLike(Map.of(
+                            "StateMachineName", Synthesized.NAME + "-" + name(definition)))));
+            assertThat(machines).as("state machines deployed from %s", definition).hasSize(1);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> substitutions = (Map<String, Object>) ((Map<String, Object>) machines.values()
+                    .iterator().next().get("Properties")).getOrDefault("DefinitionSubstitutions", Map.of());
+            assertThat(substitutions.keySet())
+                    .containsExactlyInAnyOrderElementsOf(AslChecks.placeholders(Files.readString(definition)));
+        }));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> shouldNameOnlyExceptionClassesThatExistInErrorEquals() throws IOException {
+        return definitions().stream().map(definition -> DynamicTest.dynamicTest(name(definition), () ->
+                assertThat(AslChecks.unresolvedErrorNames(AslChecks.read(definition))).isEmpty()));
+    }
+
+    @Test
+    void shouldKeepTheMockConfigurationInTheShapeStepFunctionsExpects() throws IOException {
+        var config = AslChecks.read(Synthesized.layout().root().resolve("statemachines/test/mock-config.json"));
+
+        assertThat(config.has("StateMachines")).isTrue();
+        assertThat(config.has("MockedResponses")).isTrue();
+        config.get("MockedResponses").forEach(response -> response.properties().forEach(step ->
+                assertThat(step.getValue().has("Return") ^ step.getValue().has("Throw"))
+                        .as("mocked step %s has exactly one of Return and Throw", step.getKey()).isTrue()));
+    }
+}
