@@ -1,0 +1,170 @@
+package dev.kiln.bakeplan;
+
+import static software.amazon.lambda.powertools.logging.argument.StructuredArguments.entry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.bakeplan.errors.InvalidBakeInputException;
+import dev.kiln.bakeplan.errors.UnknownRoleException;
+import dev.kiln.common.Json;
+import dev.kiln.common.bake.BakeLedger;
+import dev.kiln.common.config.ConfigSource;
+import dev.kiln.common.config.KilnConfig;
+import dev.kiln.common.config.KilnConfig.AmazonLinux;
+import dev.kiln.common.config.KilnConfig.BuilderSettings;
+import dev.kiln.common.config.KilnConfig.ParentRole;
+import dev.kiln.common.config.KilnConfig.Role;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Checks a bake's input, claims the bake and plans it. */
+public final class BakePlanService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BakePlanService.class);
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC);
+    private static final int STOP_TIMEOUT_SECONDS = 600;
+
+    private final BakeInputReader reader = new BakeInputReader();
+    private final ConfigSource configs;
+    private final BakeLedger ledger;
+    private final BakeLedger.ExecutionStatus executions;
+    private final Settings settings;
+
+    public BakePlanService(ConfigSource configs, BakeLedger ledger, BakeLedger.ExecutionStatus executions, Settings settings) {
+        this.configs = configs;
+        this.ledger = ledger;
+        this.executions = executions;
+        this.settings = settings;
+    }
+
+    public Plan plan(JsonNode input, String executionArn, Instant startedAt) {
+        BakeInput bake = reader.read(input);
+        KilnConfig config = configs.current();
+        Role role = config.role(bake.role()).orElseThrow(() -> new UnknownRoleException("there is no role '" + bake.role()
+                + "' in the Kiln configuration; its roles are " + config.roles().stream().map(Role::name).toList()));
+        AmazonLinux os = config.baseOf(role.name());
+        checkAdvisories(os, bake.advisories());
+
+        String bakeKey = role.name() + "#" + bake.sha() + "#" + bake.variant();
+        Optional<BakeLedger.Entry> holder = ledger.claim(new BakeLedger.Entry(bakeKey, executionArn,
+                BakeLedger.Status.RUNNING, role.name(), bake.sha(), startedAt, Optional.empty()), executions);
+        if (holder.isPresent()) {
+            LOG.info("Bake already held by another execution; nothing to do", entry("bakeKey", bakeKey),
+                    entry("heldBy", holder.get().executionArn()), entry("status", holder.get().status()));
+            return Plan.duplicateOf(holder.get().executionArn(), bakeKey, role.name(), bake.sha());
+        }
+
+        String shortSha = bake.sha().substring(0, 7);
+        String stamp = STAMP.format(startedAt);
+        String buildId = role.name() + "-" + shortSha + "-" + stamp.toLowerCase();
+        BuilderSettings builder = role.builder();
+        String bundleKey = "bundles/" + bake.sha() + ".tar.gz";
+        String bundleUri = "s3://" + settings.artifactBucket() + "/" + bundleKey;
+        String logPrefix = "logs/" + role.name() + "/" + buildId + "/";
+        String advisoryIds = bake.advisories().stream().map(BakeInput.Advisory::id).collect(Collectors.joining(","));
+
+        List<Plan.Tag> builderTags = List.of(
+                new Plan.Tag("Name", "kiln-builder-" + role.name()),
+                new Plan.Tag("kiln:build-id", buildId),
+                new Plan.Tag("kiln:role", role.name()),
+                new Plan.Tag("kiln:commit", bake.sha()),
+                new Plan.Tag("kiln:execution", executionArn));
+        List<Plan.Tag> imageTags = new ArrayList<>(List.of(
+                new Plan.Tag("Name", "kiln-" + role.name()),
+                new Plan.Tag("kiln:build-id", buildId),
+                new Plan.Tag("kiln:role", role.name()),
+                new Plan.Tag("kiln:commit", bake.sha()),
+                new Plan.Tag("kiln:reason", bake.reason()),
+                new Plan.Tag("kiln:advisories", advisoryIds.isEmpty() ? "none" : advisoryIds)));
+
+        Plan.ParentImage parent = role.parent() instanceof ParentRole p
+                ? new Plan.ParentImage(settings.imagePointerPrefix() + p.role(), "role",
+                        "the newest image of role " + p.role())
+                : new Plan.ParentImage(os.imageParameter(), "amazon-linux",
+                        "the newest Amazon Linux " + os.version() + " image (" + os.architecture() + ")");
+
+        int interval = builder.pollSeconds();
+        String timeout = String.valueOf(builder.commandTimeoutMinutes() * 60);
+        Plan plan = new Plan(false, null, bakeKey, buildId, role.name(), bake.sha(), bake.ref().orElse(null),
+                bake.reason(), bake.pushedAt().orElse(startedAt).toString(), bake.keepOnFailure(), bake.advisories(),
+                parent,
+                new Plan.Bundle(settings.artifactBucket(), bundleKey, bundleUri),
+                new Plan.Builder(
+                        builder.spotInstanceType(),
+                        builder.subnetIds().get(Math.floorMod(buildId.hashCode(), builder.subnetIds().size())),
+                        List.of(settings.builderSecurityGroupId()),
+                        settings.builderInstanceProfileArn(),
+                        List.of(new Plan.BlockDevice("/dev/xvda", new Plan.Ebs(builder.volumeSizeGiB(), "gp3", true, true))),
+                        List.of(new Plan.TagSpecification("instance", builderTags),
+                                new Plan.TagSpecification("volume", builderTags))),
+                new Plan.Commands(
+                        command("provision", BakeCommands.provision(os, bundleUri, role.playbook(), bake.advisories()),
+                                timeout, logPrefix, "Kiln.ProvisioningFailed"),
+                        command("tests", BakeCommands.tests(role.tests()), timeout, logPrefix, "Kiln.ServerTestsFailed"),
+                        command("record", BakeCommands.record(manifest(config, bake, buildId)), timeout, logPrefix,
+                                "Kiln.RecordFailed")),
+                new Plan.Logs(settings.artifactBucket(), logPrefix, "s3://" + settings.artifactBucket() + "/" + logPrefix),
+                new Plan.Polls(interval,
+                        polls(builder.ssmTimeoutMinutes() * 60, interval),
+                        polls(builder.commandTimeoutMinutes() * 60, interval),
+                        polls(STOP_TIMEOUT_SECONDS, interval),
+                        polls(builder.imageTimeoutMinutes() * 60, interval)),
+                new Plan.Image("kiln-" + role.name() + "-" + shortSha + "-" + stamp.toLowerCase(),
+                        "Kiln " + role.name() + " image of " + config.repository().fullName() + "@" + shortSha
+                                + " (" + bake.reason() + ")",
+                        List.of(new Plan.TagSpecification("image", imageTags),
+                                new Plan.TagSpecification("snapshot", imageTags))),
+                settings.imagePointerPrefix() + role.name(),
+                settings.eventBus());
+        LOG.info("Bake planned", entry("bakeKey", bakeKey), entry("buildId", buildId), entry("parent", parent.parameter()));
+        return plan;
+    }
+
+    private static void checkAdvisories(AmazonLinux os, List<BakeInput.Advisory> advisories) {
+        for (BakeInput.Advisory advisory : advisories) {
+            boolean al2023Advisory = advisory.id().startsWith("ALAS2023-");
+            if ("2023".equals(os.version()) != al2023Advisory) {
+                throw new InvalidBakeInputException("advisory " + advisory.id() + " is not for Amazon Linux "
+                        + os.version() + ", which this role is built on");
+            }
+            if (al2023Advisory && advisory.releasever() == null) {
+                throw new InvalidBakeInputException("advisory " + advisory.id() + " needs the releasever that carries"
+                        + " its fix: Amazon Linux 2023 images only see fixes in newer releases");
+            }
+            if (!al2023Advisory && advisory.releasever() != null) {
+                throw new InvalidBakeInputException("advisory " + advisory.id() + " is for Amazon Linux 2, which has no releasever");
+            }
+        }
+    }
+
+    private static String manifest(KilnConfig config, BakeInput bake, String buildId) {
+        ObjectNode manifest = Json.MAPPER.createObjectNode()
+                .put("role", bake.role())
+                .put("repository", config.repository().fullName())
+                .put("commit", bake.sha())
+                .put("ref", bake.ref().orElse(null))
+                .put("buildId", buildId)
+                .put("reason", bake.reason())
+                .put("parentImageId", "@PARENT_IMAGE@")
+                .put("builtAt", "@BUILT_AT@");
+        bake.advisories().forEach(a -> manifest.withArray("advisories").add(a.id()));
+        return manifest.toPrettyString();
+    }
+
+    private static Plan.Command command(String step, List<String> lines, String timeout, String logPrefix, String failure) {
+        return new Plan.Command(step, Map.of("commands", lines, "executionTimeout", List.of(timeout)),
+                logPrefix + step, failure);
+    }
+
+    private static int polls(int seconds, int interval) {
+        return Math.max(1, (seconds + interval - 1) / interval);
+    }
+}

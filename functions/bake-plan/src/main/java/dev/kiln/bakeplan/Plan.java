@@ -1,0 +1,89 @@
+package dev.kiln.bakeplan;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything the bake state machine needs after its first state, in the shapes its service
+ * integrations take (EC2 and SSM request fields keep the API's own names and casing).
+ *
+ * @param duplicate   true when another execution already holds this bake; the state machine then ends
+ * @param duplicateOf that execution
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Plan(
+        boolean duplicate,
+        String duplicateOf,
+        String bakeKey,
+        String buildId,
+        String role,
+        String sha,
+        String ref,
+        String reason,
+        String pushedAt,
+        boolean keepOnFailure,
+        List<BakeInput.Advisory> advisories,
+        ParentImage parent,
+        Bundle source,
+        Builder builder,
+        Commands commands,
+        Logs logs,
+        Polls polls,
+        Image image,
+        String pointer,
+        String eventBus) {
+
+    public static Plan duplicateOf(String executionArn, String bakeKey, String role, String sha) {
+        return new Plan(true, executionArn, bakeKey, null, role, sha, null, null, null, false, null, null, null,
+                null, null, null, null, null, null, null);
+    }
+
+    /** The SSM parameter naming the image to build on, and what it is. */
+    public record ParentImage(String parameter, String kind, String description) {
+    }
+
+    public record Bundle(String bucket, String key, String uri) {
+    }
+
+    /** How to launch the builder (RunInstances fields). */
+    public record Builder(
+            String instanceType,
+            String subnetId,
+            List<String> securityGroupIds,
+            String instanceProfileArn,
+            List<BlockDevice> blockDeviceMappings,
+            List<TagSpecification> tagSpecifications) {
+    }
+
+    public record BlockDevice(String DeviceName, Ebs Ebs) {
+    }
+
+    public record Ebs(int VolumeSize, String VolumeType, boolean Encrypted, boolean DeleteOnTermination) {
+    }
+
+    public record TagSpecification(String ResourceType, List<Tag> Tags) {
+    }
+
+    public record Tag(String Key, String Value) {
+    }
+
+    public record Commands(Command provision, Command tests, Command record) {
+    }
+
+    /**
+     * One Run Command invocation: {@code parameters} is AWS-RunShellScript's (commands, executionTimeout).
+     */
+    public record Command(String step, Map<String, List<String>> parameters, String outputPrefix, String failure) {
+    }
+
+    public record Logs(String bucket, String prefix, String uri) {
+    }
+
+    /** How often to ask (seconds) and how many times before giving up, per wait. */
+    public record Polls(int intervalSeconds, int ssm, int command, int stop, int image) {
+    }
+
+    public record Image(String name, String description, List<TagSpecification> tagSpecifications) {
+    }
+}

@@ -1,0 +1,173 @@
+package dev.kiln.bakeplan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.kiln.bakeplan.errors.InvalidBakeInputException;
+import dev.kiln.bakeplan.errors.UnknownRoleException;
+import dev.kiln.common.bake.BakeLedger;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class BakePlanServiceTest {
+
+    private static final String EXECUTION = "arn:aws:states:us-east-1:000000000000:execution:kiln-bake:web-0d1a26e";
+    private static final Instant STARTED = Instant.parse("2026-11-22T03:00:05Z");
+    private static final Settings SETTINGS = new Settings("/kiln/config", "kiln-bakes", "kiln-artifacts",
+            "sg-0123456789abcdef0", "arn:aws:iam::000000000000:instance-profile/kiln-builder", "/kiln/images/", "kiln");
+
+    /** A ledger that grants every claim unless told who holds a key. */
+    static final class FakeLedger implements BakeLedger {
+        final List<Entry> claims = new ArrayList<>();
+        Entry holder;
+
+        @Override
+        public Optional<Entry> claim(Entry entry, ExecutionStatus executions) {
+            claims.add(entry);
+            return Optional.ofNullable(holder);
+        }
+
+        @Override
+        public void finish(String bakeKey, String executionArn, Status status, Optional<String> imageId, Instant at) {
+            throw new AssertionError("planning never finishes a bake");
+        }
+    }
+
+    private final FakeLedger ledger = new FakeLedger();
+    private final BakePlanService service = new BakePlanService(Samples::exampleConfig, ledger, arn -> true, SETTINGS);
+
+    @Test
+    void shouldPlanAChildRoleOnItsParentRolesNewestImage() {
+        Plan plan = service.plan(Samples.input("push.json"), EXECUTION, STARTED);
+
+        assertThat(plan.duplicate()).isFalse();
+        assertThat(plan.bakeKey()).isEqualTo("web#0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c#plain");
+        assertThat(plan.buildId()).isEqualTo("web-0d1a26e-20261122t030005");
+        assertThat(plan.parent()).isEqualTo(new Plan.ParentImage("/kiln/images/base", "role", "the newest image of role base"));
+        assertThat(plan.source()).isEqualTo(new Plan.Bundle("kiln-artifacts",
+                "bundles/0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c.tar.gz",
+                "s3://kiln-artifacts/bundles/0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c.tar.gz"));
+        assertThat(plan.pointer()).isEqualTo("/kiln/images/web");
+        assertThat(plan.pushedAt()).isEqualTo("2026-11-22T03:00:00Z");
+        assertThat(ledger.claims).singleElement().isEqualTo(new BakeLedger.Entry(plan.bakeKey(), EXECUTION,
+                BakeLedger.Status.RUNNING, "web", "0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c", STARTED, Optional.empty()));
+    }
+
+    @Test
+    void shouldLaunchAnEncryptedSpotBuilderInAConfiguredSubnetWithTheBuildTags() {
+        Plan.Builder builder = service.plan(Samples.input("push.json"), EXECUTION, STARTED).builder();
+
+        assertThat(builder.instanceType()).isEqualTo("t4g.large");
+        assertThat(builder.subnetId()).isIn("subnet-0a1b2c3d4e5f60718", "subnet-0f1e2d3c4b5a69788");
+        assertThat(builder.securityGroupIds()).containsExactly("sg-0123456789abcdef0");
+        assertThat(builder.instanceProfileArn()).isEqualTo("arn:aws:iam::000000000000:instance-profile/kiln-builder");
+        assertThat(builder.blockDeviceMappings()).containsExactly(
+                new Plan.BlockDevice("/dev/xvda", new Plan.Ebs(16, "gp3", true, true)));
+        assertThat(builder.tagSpecifications()).extracting(Plan.TagSpecification::ResourceType).containsExactly("instance", "volume");
+        assertThat(builder.tagSpecifications().get(0).Tags()).contains(
+                new Plan.Tag("kiln:build-id", "web-0d1a26e-20261122t030005"),
+                new Plan.Tag("kiln:role", "web"),
+                new Plan.Tag("kiln:execution", EXECUTION));
+    }
+
+    @Test
+    void shouldPlanABaseRoleOnTheNewestAmazonLinuxImage() {
+        Plan plan = service.plan(Samples.input("manual-keep-on-failure.json"), EXECUTION, STARTED);
+
+        assertThat(plan.parent().parameter()).isEqualTo("/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64");
+        assertThat(plan.parent().kind()).isEqualTo("amazon-linux");
+        assertThat(plan.keepOnFailure()).isTrue();
+        assertThat(plan.reason()).isEqualTo("manual");
+        assertThat(plan.pushedAt()).isEqualTo(STARTED.toString());
+    }
+
+    @Test
+    void shouldRenderEachCommandWithItsTimeoutLogPlaceAndFailureName() {
+        Plan plan = service.plan(Samples.input("advisory-al2023.json"), EXECUTION, STARTED);
+
+        Plan.Command provision = plan.commands().provision();
+        assertThat(provision.parameters().get("executionTimeout")).containsExactly("3600");
+        assertThat(provision.parameters().get("commands"))
+                .contains("kiln_advisory dnf upgrade -y --advisory=ALAS2023-2023-126 --releasever=2023.0.20230308");
+        assertThat(provision.outputPrefix()).isEqualTo("logs/web/web-0d1a26e-20261122t030005/provision");
+        assertThat(provision.failure()).isEqualTo("Kiln.ProvisioningFailed");
+        assertThat(plan.commands().tests().failure()).isEqualTo("Kiln.ServerTestsFailed");
+        assertThat(plan.commands().record().parameters().get("commands"))
+                .anyMatch(line -> line.contains("\"commit\" : \"0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c\""))
+                .anyMatch(line -> line.contains("\"advisories\" : [ \"ALAS2023-2023-126\" ]"));
+        assertThat(plan.logs().uri()).isEqualTo("s3://kiln-artifacts/logs/web/web-0d1a26e-20261122t030005/");
+        assertThat(plan.bakeKey()).endsWith("#ALAS2023-2023-126");
+    }
+
+    @Test
+    void shouldTurnTheConfiguredTimeoutsIntoPolls() {
+        Plan.Polls polls = service.plan(Samples.input("push.json"), EXECUTION, STARTED).polls();
+
+        assertThat(polls).isEqualTo(new Plan.Polls(15, 40, 240, 40, 960));
+    }
+
+    @Test
+    void shouldNameTheImageAfterRoleCommitAndTimeAndTagItForRetention() {
+        Plan.Image image = service.plan(Samples.input("push.json"), EXECUTION, STARTED).image();
+
+        assertThat(image.name()).isEqualTo("kiln-web-0d1a26e-20261122t030005");
+        assertThat(image.description()).isEqualTo("Kiln web image of example-org/fleet@0d1a26e (push)");
+        assertThat(image.tagSpecifications()).extracting(Plan.TagSpecification::ResourceType).containsExactly("image", "snapshot");
+        assertThat(image.tagSpecifications().get(0).Tags()).contains(
+                new Plan.Tag("kiln:role", "web"), new Plan.Tag("kiln:advisories", "none"), new Plan.Tag("kiln:reason", "push"));
+    }
+
+    @Test
+    void shouldPlanNothingWhenAnotherExecutionAlreadyHoldsTheBake() {
+        ledger.holder = new BakeLedger.Entry("web#0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c#plain", "arn:aws:states:::execution:kiln-bake:first",
+                BakeLedger.Status.SUCCEEDED, "web", "0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c", STARTED, Optional.of("ami-0123456789abcdef0"));
+
+        Plan plan = service.plan(Samples.input("push.json"), EXECUTION, STARTED);
+
+        assertThat(plan.duplicate()).isTrue();
+        assertThat(plan.duplicateOf()).isEqualTo("arn:aws:states:::execution:kiln-bake:first");
+        assertThat(plan.builder()).isNull();
+        assertThat(plan.commands()).isNull();
+    }
+
+    @Test
+    void shouldRefuseARoleTheConfigurationDoesNotHaveAndClaimNothing() {
+        assertThatThrownBy(() -> service.plan(Samples.input("push.json", i -> i.put("role", "db")), EXECUTION, STARTED))
+                .isInstanceOf(UnknownRoleException.class)
+                .hasMessage("there is no role 'db' in the Kiln configuration; its roles are [base, web]");
+        assertThat(ledger.claims).isEmpty();
+    }
+
+    @Test
+    void shouldRefuseAnAl2023AdvisoryWithoutTheReleaseThatCarriesItsFix() {
+        var input = Samples.input("advisory-al2023.json", i -> ((com.fasterxml.jackson.databind.node.ObjectNode)
+                i.withArray("advisories").get(0)).remove("releasever"));
+
+        assertThatThrownBy(() -> service.plan(input, EXECUTION, STARTED))
+                .isInstanceOf(InvalidBakeInputException.class)
+                .hasMessageStartingWith("advisory ALAS2023-2023-126 needs the releasever that carries its fix");
+        assertThat(ledger.claims).isEmpty();
+    }
+
+    @Test
+    void shouldRefuseAnAdvisoryForAnotherAmazonLinux() {
+        var input = Samples.input("advisory-al2023.json", i -> i.putArray("advisories").addObject().put("id", "ALAS2-2023-2001"));
+
+        assertThatThrownBy(() -> service.plan(input, EXECUTION, STARTED))
+                .isInstanceOf(InvalidBakeInputException.class)
+                .hasMessage("advisory ALAS2-2023-2001 is not for Amazon Linux 2023, which this role is built on");
+    }
+
+    @Test
+    void shouldKeepAParentImageReBakeApartFromThePushBakeOfTheSameCommit() {
+        Plan plan = service.plan(Samples.input("push.json", i -> i.put("reason", "parent-image")
+                .put("parentImageId", "ami-0123456789abcdef0")), EXECUTION, STARTED);
+
+        assertThat(plan.bakeKey()).isEqualTo("web#0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c#parent=ami-0123456789abcdef0");
+        assertThat(Map.of("reason", plan.reason())).containsEntry("reason", "parent-image");
+    }
+}

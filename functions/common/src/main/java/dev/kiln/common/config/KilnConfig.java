@@ -1,0 +1,135 @@
+package dev.kiln.common.config;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One Kiln deployment's configuration (DESIGN.md section 5): the repository it watches, the roles it
+ * bakes, how builders are launched, how many images to keep and who hears about failures. Read and
+ * validated by {@link KilnConfigReader}; stored for the functions as the SSM parameter
+ * {@code /<deployment>/config}.
+ */
+public record KilnConfig(
+        Repository repository,
+        BuilderSettings builder,
+        List<Role> roles,
+        Retention retention,
+        Notifications notifications) {
+
+    public KilnConfig {
+        roles = List.copyOf(roles);
+    }
+
+    /** The GitHub repository and branch whose pushes bake images. */
+    public record Repository(String owner, String name, String branch, String apiUrl) {
+
+        public String fullName() {
+            return owner + "/" + name;
+        }
+    }
+
+    /**
+     * How builder instances are launched and how long each bake step may take.
+     *
+     * @param instanceTypes the builder's instance type, tried as spot first; a second type, if given,
+     *                      is the one launched on demand when there is no spot capacity
+     * @param pollSeconds   how often a bake asks whether the builder, a command or the image is ready
+     */
+    public record BuilderSettings(
+            String vpcId,
+            List<String> subnetIds,
+            List<String> instanceTypes,
+            int volumeSizeGiB,
+            int ssmTimeoutMinutes,
+            int commandTimeoutMinutes,
+            int imageTimeoutMinutes,
+            int keepOnFailureHours,
+            int pollSeconds) {
+
+        public BuilderSettings {
+            subnetIds = List.copyOf(subnetIds);
+            instanceTypes = List.copyOf(instanceTypes);
+        }
+
+        public String spotInstanceType() {
+            return instanceTypes.get(0);
+        }
+
+        public String onDemandInstanceType() {
+            return instanceTypes.get(instanceTypes.size() - 1);
+        }
+    }
+
+    /**
+     * A kind of server, baked into its own image on top of its parent.
+     *
+     * @param playbook the Ansible playbook, relative to the repository root
+     * @param tests    the server tests: a command, relative to the repository root, that exits non-zero on failure
+     * @param watch    globs of repository paths whose change re-bakes this role
+     */
+    public record Role(String name, Parent parent, String playbook, String tests, List<String> watch,
+                       BuilderSettings builder) {
+
+        public Role {
+            watch = List.copyOf(watch);
+        }
+    }
+
+    /** What a role is baked on: an Amazon Linux release, or another role's newest image. */
+    public sealed interface Parent permits AmazonLinux, ParentRole {
+    }
+
+    /**
+     * @param version      {@code 2023} or {@code 2}
+     * @param architecture {@code arm64} or {@code x86_64}
+     */
+    public record AmazonLinux(String version, String architecture) implements Parent {
+
+        /** The public SSM parameter that names the newest Amazon Linux image. */
+        public String imageParameter() {
+            return "2023".equals(version)
+                    ? "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-" + architecture
+                    : "/aws/service/ami-amazon-linux-latest/amzn2-ami-kernel-5.10-hvm-" + architecture + "-gp2";
+        }
+    }
+
+    public record ParentRole(String role) implements Parent {
+    }
+
+    /** Keep the newest {@code keepImages} images per role; {@code dryRun} only reports what it would delete. */
+    public record Retention(int keepImages, boolean dryRun) {
+    }
+
+    public record Notifications(List<String> emails) {
+
+        public Notifications {
+            emails = List.copyOf(emails);
+        }
+    }
+
+    public Optional<Role> role(String name) {
+        return roles.stream().filter(role -> role.name().equals(name)).findFirst();
+    }
+
+    /** The roles baked directly on top of {@code name}. */
+    public List<Role> children(String name) {
+        return roles.stream()
+                .filter(role -> role.parent() instanceof ParentRole parent && parent.role().equals(name))
+                .toList();
+    }
+
+    /** The Amazon Linux release at the bottom of {@code name}'s chain of parents. */
+    public AmazonLinux baseOf(String name) {
+        List<String> seen = new ArrayList<>();
+        Role role = role(name).orElseThrow(() -> new IllegalArgumentException("no role " + name));
+        while (role.parent() instanceof ParentRole parent) {
+            if (seen.contains(role.name())) {
+                throw new IllegalStateException("roles " + seen + " are each other's parents");
+            }
+            seen.add(role.name());
+            role = role(parent.role()).orElseThrow(() -> new IllegalArgumentException("no role " + parent.role()));
+        }
+        return (AmazonLinux) role.parent();
+    }
+}

@@ -1,0 +1,323 @@
+package dev.kiln.common.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.common.Json;
+import dev.kiln.common.config.KilnConfig.AmazonLinux;
+import dev.kiln.common.config.KilnConfig.BuilderSettings;
+import dev.kiln.common.config.KilnConfig.Notifications;
+import dev.kiln.common.config.KilnConfig.Parent;
+import dev.kiln.common.config.KilnConfig.ParentRole;
+import dev.kiln.common.config.KilnConfig.Repository;
+import dev.kiln.common.config.KilnConfig.Retention;
+import dev.kiln.common.config.KilnConfig.Role;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * Reads the configuration document, checking everything it can without AWS (names, references,
+ * cycles, paths, limits), and reports every problem at once by its place in the document. Writes the
+ * normalized document (defaults filled in, each role's builder settings merged) that Kiln stores.
+ */
+public final class KilnConfigJson {
+
+    private static final Pattern ROLE_NAME = Pattern.compile("[a-z][a-z0-9-]{0,30}");
+    private static final Pattern GITHUB_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,100}");
+    private static final Pattern VPC = Pattern.compile("vpc-[0-9a-f]{8,17}");
+    private static final Pattern SUBNET = Pattern.compile("subnet-[0-9a-f]{8,17}");
+    private static final Pattern INSTANCE_TYPE = Pattern.compile("[a-z][a-z0-9-]*\\.[a-z0-9]+");
+    private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
+    private static final Pattern RELATIVE_PATH = Pattern.compile("(?!/)(?!.*(^|/)\\.\\.(/|$))[A-Za-z0-9_.@+/*-]+");
+
+    private static final BuilderSettings BUILDER_DEFAULTS = new BuilderSettings(null, List.of(), List.of(), 16, 10, 60, 240, 4, 15);
+
+    private KilnConfigJson() {
+    }
+
+    public static KilnConfig read(String document) {
+        JsonNode root;
+        try {
+            root = Json.MAPPER.readTree(document);
+        } catch (JsonProcessingException e) {
+            throw new InvalidConfigException(List.of("the document is not valid JSON: " + e.getOriginalMessage()
+                    + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")"));
+        }
+        Reader reader = new Reader();
+        KilnConfig config = reader.config(root);
+        if (!reader.problems.isEmpty()) {
+            throw new InvalidConfigException(reader.problems);
+        }
+        return config;
+    }
+
+    /** The normalized document: what {@link #read} gives back for the same configuration. */
+    public static String write(KilnConfig config) {
+        ObjectNode root = Json.MAPPER.createObjectNode();
+        Repository repository = config.repository();
+        root.putObject("repository").put("owner", repository.owner()).put("name", repository.name())
+                .put("branch", repository.branch()).put("apiUrl", repository.apiUrl());
+        writeBuilder(root.putObject("builder"), config.builder(), true);
+        ArrayNode roles = root.putArray("roles");
+        for (Role role : config.roles()) {
+            ObjectNode node = roles.addObject().put("name", role.name());
+            switch (role.parent()) {
+                case AmazonLinux al -> node.putObject("parent").put("amazonLinux", al.version()).put("architecture", al.architecture());
+                case ParentRole parent -> node.putObject("parent").put("role", parent.role());
+            }
+            node.put("playbook", role.playbook()).put("tests", role.tests());
+            role.watch().forEach(node.putArray("watch")::add);
+            writeBuilder(node.putObject("builder"), role.builder(), false);
+        }
+        root.putObject("retention").put("keepImages", config.retention().keepImages())
+                .put("dryRun", config.retention().dryRun());
+        ArrayNode emails = root.putObject("notifications").putArray("emails");
+        config.notifications().emails().forEach(emails::add);
+        return root.toString();
+    }
+
+    // a role's builder runs in the top-level VPC; only the top level names it
+    private static void writeBuilder(ObjectNode node, BuilderSettings builder, boolean topLevel) {
+        if (topLevel) {
+            node.put("vpcId", builder.vpcId());
+        }
+        builder.subnetIds().forEach(node.putArray("subnetIds")::add);
+        builder.instanceTypes().forEach(node.putArray("instanceTypes")::add);
+        node.put("volumeSizeGiB", builder.volumeSizeGiB())
+                .put("ssmTimeoutMinutes", builder.ssmTimeoutMinutes())
+                .put("commandTimeoutMinutes", builder.commandTimeoutMinutes())
+                .put("imageTimeoutMinutes", builder.imageTimeoutMinutes())
+                .put("keepOnFailureHours", builder.keepOnFailureHours())
+                .put("pollSeconds", builder.pollSeconds());
+    }
+
+    /** Walks the document once, collecting problems instead of stopping at the first. */
+    private static final class Reader {
+
+        private final List<String> problems = new ArrayList<>();
+
+        KilnConfig config(JsonNode root) {
+            if (!root.isObject()) {
+                problems.add("the document must be a JSON object");
+                return null;
+            }
+            allowOnly(root, "", "repository", "builder", "roles", "retention", "notifications");
+            Repository repository = repository(object(root, "repository", true));
+            BuilderSettings builder = builder(object(root, "builder", true), "builder", BUILDER_DEFAULTS, true);
+            List<Role> roles = roles(root.get("roles"), builder);
+            Retention retention = retention(object(root, "retention", false));
+            Notifications notifications = notifications(object(root, "notifications", false));
+            return new KilnConfig(repository, builder, roles, retention, notifications);
+        }
+
+        private Repository repository(JsonNode node) {
+            allowOnly(node, "repository", "owner", "name", "branch", "apiUrl");
+            return new Repository(
+                    text(node, "repository.owner", "owner", GITHUB_NAME, "a GitHub user or organisation"),
+                    text(node, "repository.name", "name", GITHUB_NAME, "a GitHub repository name"),
+                    text(node, "repository.branch", "branch", Pattern.compile("[^\\s~^:?*\\[\\\\]+"), "a branch name"),
+                    optionalText(node, "repository.apiUrl", "apiUrl", Pattern.compile("https://[^\\s]+"),
+                            "an https URL", "https://api.github.com").replaceAll("/+$", ""));
+        }
+
+        private BuilderSettings builder(JsonNode node, String path, BuilderSettings defaults, boolean complete) {
+            allowOnly(node, path, "vpcId", "subnetIds", "instanceTypes", "volumeSizeGiB", "ssmTimeoutMinutes",
+                    "commandTimeoutMinutes", "imageTimeoutMinutes", "keepOnFailureHours", "pollSeconds");
+            if (!complete && node.has("vpcId")) {
+                problems.add(path + ".vpcId: builders of every role run in the top-level builder.vpcId");
+            }
+            String vpcId = complete ? text(node, path + ".vpcId", "vpcId", VPC, "a VPC id (vpc-...)") : defaults.vpcId();
+            List<String> subnets = node.has("subnetIds") || complete
+                    ? texts(node, path + ".subnetIds", "subnetIds", SUBNET, "subnet ids (subnet-...)") : defaults.subnetIds();
+            List<String> types = node.has("instanceTypes") || complete
+                    ? texts(node, path + ".instanceTypes", "instanceTypes", INSTANCE_TYPE, "instance types (e.g. t4g.large)")
+                    : defaults.instanceTypes();
+            if (types.size() > 2) {
+                problems.add(path + ".instanceTypes: give one type, or two: the spot type and the on-demand fallback");
+            }
+            return new BuilderSettings(vpcId, subnets, types,
+                    number(node, path, "volumeSizeGiB", defaults.volumeSizeGiB(), 8, 16384),
+                    number(node, path, "ssmTimeoutMinutes", defaults.ssmTimeoutMinutes(), 1, 60),
+                    number(node, path, "commandTimeoutMinutes", defaults.commandTimeoutMinutes(), 1, 2880),
+                    number(node, path, "imageTimeoutMinutes", defaults.imageTimeoutMinutes(), 1, 1440),
+                    number(node, path, "keepOnFailureHours", defaults.keepOnFailureHours(), 1, 168),
+                    number(node, path, "pollSeconds", defaults.pollSeconds(), 1, 300));
+        }
+
+        private List<Role> roles(JsonNode node, BuilderSettings defaults) {
+            if (node == null || !node.isArray() || node.isEmpty()) {
+                problems.add("roles: must be a non-empty list of roles");
+                return List.of();
+            }
+            List<Role> roles = new ArrayList<>();
+            Set<String> names = new HashSet<>();
+            for (int i = 0; i < node.size(); i++) {
+                String path = "roles[" + i + "]";
+                JsonNode role = node.get(i);
+                if (!role.isObject()) {
+                    problems.add(path + ": must be an object");
+                    continue;
+                }
+                allowOnly(role, path, "name", "parent", "playbook", "tests", "watch", "builder");
+                String name = text(role, path + ".name", "name", ROLE_NAME,
+                        "lower-case letters, digits and dashes, starting with a letter (at most 31)");
+                if (name != null && !names.add(name)) {
+                    problems.add(path + ".name: '" + name + "' names two roles");
+                }
+                String where = name == null ? path : path + " (" + name + ")";
+                roles.add(new Role(name,
+                        parent(object(role, "parent", true), where + ".parent"),
+                        text(role, where + ".playbook", "playbook", RELATIVE_PATH, "a path inside the repository"),
+                        text(role, where + ".tests", "tests", RELATIVE_PATH, "a path inside the repository"),
+                        texts(role, where + ".watch", "watch", RELATIVE_PATH, "globs of paths inside the repository"),
+                        builder(object(role, "builder", false), where + ".builder", defaults, false)));
+            }
+            checkParents(roles);
+            return roles;
+        }
+
+        private Parent parent(JsonNode node, String path) {
+            allowOnly(node, path, "amazonLinux", "architecture", "role");
+            if (node.has("role") == node.has("amazonLinux")) {
+                problems.add(path + ": give either amazonLinux (with architecture) or role");
+                return null;
+            }
+            if (node.has("role")) {
+                return new ParentRole(text(node, path + ".role", "role", ROLE_NAME, "a role name"));
+            }
+            return new AmazonLinux(
+                    text(node, path + ".amazonLinux", "amazonLinux", Pattern.compile("2023|2"), "2023 or 2"),
+                    text(node, path + ".architecture", "architecture", Pattern.compile("arm64|x86_64"), "arm64 or x86_64"));
+        }
+
+        private void checkParents(List<Role> roles) {
+            Map<String, Role> byName = new LinkedHashMap<>();
+            roles.stream().filter(r -> r.name() != null).forEach(r -> byName.putIfAbsent(r.name(), r));
+            Function<Role, String> parentName = r -> r.parent() instanceof ParentRole p ? p.role() : null;
+            for (Role role : byName.values()) {
+                String parent = parentName.apply(role);
+                if (parent != null && !byName.containsKey(parent)) {
+                    problems.add("role " + role.name() + ": its parent role '" + parent + "' is not a role in this document");
+                }
+            }
+            for (Role role : byName.values()) {
+                List<String> chain = new ArrayList<>(List.of(role.name()));
+                for (String next = parentName.apply(role); next != null && byName.containsKey(next);
+                     next = parentName.apply(byName.get(next))) {
+                    if (chain.contains(next)) {
+                        if (next.equals(role.name())) {
+                            chain.add(next);
+                            problems.add("role " + role.name() + ": its parents go round in a circle: "
+                                    + String.join(" -> ", chain));
+                        }
+                        break;
+                    }
+                    chain.add(next);
+                }
+            }
+        }
+
+        private Retention retention(JsonNode node) {
+            allowOnly(node, "retention", "keepImages", "dryRun");
+            boolean dryRun = false;
+            if (node.has("dryRun")) {
+                if (node.get("dryRun").isBoolean()) {
+                    dryRun = node.get("dryRun").asBoolean();
+                } else {
+                    problems.add("retention.dryRun: must be true or false");
+                }
+            }
+            return new Retention(number(node, "retention", "keepImages", 5, 1, 1000), dryRun);
+        }
+
+        private Notifications notifications(JsonNode node) {
+            allowOnly(node, "notifications", "emails");
+            return new Notifications(node.has("emails")
+                    ? texts(node, "notifications.emails", "emails", EMAIL, "email addresses") : List.of());
+        }
+
+        // --- field readers -------------------------------------------------------------------------
+
+        private JsonNode object(JsonNode parent, String field, boolean required) {
+            JsonNode node = parent.get(field);
+            if (node != null && node.isObject()) {
+                return node;
+            }
+            if (node != null || required) {
+                problems.add(field + ": must be an object");
+            }
+            return Json.MAPPER.createObjectNode();
+        }
+
+        private void allowOnly(JsonNode node, String path, String... fields) {
+            Set<String> allowed = Set.of(fields);
+            node.properties().forEach(property -> {
+                String name = property.getKey();
+                if (!allowed.contains(name)) {
+                    problems.add((path.isEmpty() ? "" : path + ".") + name + ": is not a setting Kiln knows"
+                            + " (known here: " + String.join(", ", fields) + ")");
+                }
+            });
+        }
+
+        private String text(JsonNode node, String path, String field, Pattern pattern, String expected) {
+            JsonNode value = node.get(field);
+            if (value == null || !value.isTextual()) {
+                problems.add(path + ": must be " + expected);
+                return null;
+            }
+            if (!pattern.matcher(value.asText()).matches()) {
+                problems.add(path + ": '" + value.asText() + "' is not " + expected);
+                return null;
+            }
+            return value.asText();
+        }
+
+        private String optionalText(JsonNode node, String path, String field, Pattern pattern, String expected,
+                                    String fallback) {
+            return node.has(field) ? orElse(text(node, path, field, pattern, expected), fallback) : fallback;
+        }
+
+        private List<String> texts(JsonNode node, String path, String field, Pattern pattern, String expected) {
+            JsonNode value = node.get(field);
+            if (value == null || !value.isArray() || value.isEmpty()) {
+                problems.add(path + ": must be a non-empty list of " + expected);
+                return List.of();
+            }
+            List<String> texts = new ArrayList<>();
+            for (int i = 0; i < value.size(); i++) {
+                JsonNode item = value.get(i);
+                if (!item.isTextual() || !pattern.matcher(item.asText()).matches()) {
+                    problems.add(path + "[" + i + "]: '" + item.asText() + "' is not one of " + expected);
+                } else {
+                    texts.add(item.asText());
+                }
+            }
+            return texts;
+        }
+
+        private int number(JsonNode node, String path, String field, int fallback, int min, int max) {
+            JsonNode value = node.get(field);
+            if (value == null) {
+                return fallback;
+            }
+            if (!value.isInt() || value.asInt() < min || value.asInt() > max) {
+                problems.add(path + "." + field + ": must be a whole number from " + min + " to " + max
+                        + ", got " + value);
+                return fallback;
+            }
+            return value.asInt();
+        }
+
+        private static String orElse(String value, String fallback) {
+            return value == null ? fallback : value;
+        }
+    }
+}

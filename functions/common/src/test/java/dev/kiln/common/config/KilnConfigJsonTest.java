@@ -1,0 +1,130 @@
+package dev.kiln.common.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.kiln.common.config.KilnConfig.AmazonLinux;
+import dev.kiln.common.config.KilnConfig.ParentRole;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class KilnConfigJsonTest {
+
+    private static String example() throws Exception {
+        return Files.readString(Path.of(System.getProperty("kiln.root"), "examples", "kiln.json"));
+    }
+
+    private static final String MINIMAL = """
+            {"repository": {"owner": "example-org", "name": "fleet", "branch": "main"},
+             "builder": {"vpcId": "vpc-0a1b2c3d", "subnetIds": ["subnet-0a1b2c3d"], "instanceTypes": ["t4g.large"]},
+             "roles": [{"name": "base", "parent": {"amazonLinux": "2", "architecture": "x86_64"},
+                        "playbook": "base.yml", "tests": "tests/base.sh", "watch": ["base.yml", "tests/**"]}]}
+            """;
+
+    @Test
+    void shouldReadTheExampleConfiguration() throws Exception {
+        KilnConfig config = KilnConfigJson.read(example());
+
+        assertThat(config.repository().fullName()).isEqualTo("example-org/fleet");
+        assertThat(config.repository().apiUrl()).isEqualTo("https://api.github.com");
+        assertThat(config.roles()).extracting(KilnConfig.Role::name).containsExactly("base", "web");
+        assertThat(config.role("web").orElseThrow().parent()).isEqualTo(new ParentRole("base"));
+        assertThat(config.children("base")).extracting(KilnConfig.Role::name).containsExactly("web");
+        assertThat(config.baseOf("web")).isEqualTo(new AmazonLinux("2023", "arm64"));
+        assertThat(config.baseOf("web").imageParameter())
+                .isEqualTo("/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64");
+        assertThat(config.notifications().emails()).containsExactly("sre@example.com");
+    }
+
+    @Test
+    void shouldFillInDefaultsAndGiveEachRoleTheBuilderSettings() {
+        KilnConfig config = KilnConfigJson.read(MINIMAL);
+
+        assertThat(config.builder().volumeSizeGiB()).isEqualTo(16);
+        assertThat(config.builder().ssmTimeoutMinutes()).isEqualTo(10);
+        assertThat(config.builder().imageTimeoutMinutes()).isEqualTo(240);
+        assertThat(config.role("base").orElseThrow().builder()).isEqualTo(config.builder());
+        assertThat(config.retention()).isEqualTo(new KilnConfig.Retention(5, false));
+        assertThat(config.baseOf("base").imageParameter())
+                .isEqualTo("/aws/service/ami-amazon-linux-latest/amzn2-ami-kernel-5.10-hvm-x86_64-gp2");
+    }
+
+    @Test
+    void shouldLetARoleOverrideSomeBuilderSettings() {
+        KilnConfig config = KilnConfigJson.read(MINIMAL.replace("\"watch\": [\"base.yml\", \"tests/**\"]",
+                "\"watch\": [\"base.yml\"], \"builder\": {\"instanceTypes\": [\"c7g.xlarge\"], \"volumeSizeGiB\": 40}"));
+
+        KilnConfig.BuilderSettings builder = config.role("base").orElseThrow().builder();
+        assertThat(builder.instanceTypes()).containsExactly("c7g.xlarge");
+        assertThat(builder.volumeSizeGiB()).isEqualTo(40);
+        assertThat(builder.subnetIds()).containsExactly("subnet-0a1b2c3d");
+    }
+
+    @Test
+    void shouldReadBackTheNormalizedDocumentItWrites() throws Exception {
+        KilnConfig config = KilnConfigJson.read(example());
+
+        assertThat(KilnConfigJson.read(KilnConfigJson.write(config))).isEqualTo(config);
+    }
+
+    @Test
+    void shouldReportEveryProblemAtOnceByItsPlaceInTheDocument() {
+        String broken = """
+                {"repository": {"owner": "example org", "name": "fleet"},
+                 "builder": {"vpcId": "vpc-0a1b2c3d", "subnetIds": [], "instanceTypes": ["t4g.large"], "volumeSizeGiB": 2},
+                 "roles": [
+                   {"name": "web", "parent": {"role": "bsae"}, "playbook": "../web.yml", "tests": "t.sh", "watch": ["web/**"]},
+                   {"name": "web", "parent": {"amazonLinux": "2023"}, "playbook": "w.yml", "tests": "t.sh", "watch": ["w/**"], "colour": "blue"}],
+                 "retention": {"keepImages": 0}}
+                """;
+
+        assertThatThrownBy(() -> KilnConfigJson.read(broken))
+                .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
+                        "repository.owner: 'example org' is not a GitHub user or organisation",
+                        "repository.branch: must be a branch name",
+                        "builder.subnetIds: must be a non-empty list of subnet ids (subnet-...)",
+                        "builder.volumeSizeGiB: must be a whole number from 8 to 16384, got 2",
+                        "roles[0] (web).playbook: '../web.yml' is not a path inside the repository",
+                        "roles[1].colour: is not a setting Kiln knows (known here: name, parent, playbook, tests, watch, builder)",
+                        "roles[1].name: 'web' names two roles",
+                        "roles[1] (web).parent.architecture: must be arm64 or x86_64",
+                        "role web: its parent role 'bsae' is not a role in this document",
+                        "retention.keepImages: must be a whole number from 1 to 1000, got 0"))
+                .hasMessageStartingWith("the Kiln configuration is not valid:\n  - ");
+    }
+
+    @Test
+    void shouldRefuseRolesThatAreEachOthersParents() {
+        String circular = """
+                {"repository": {"owner": "example-org", "name": "fleet", "branch": "main"},
+                 "builder": {"vpcId": "vpc-0a1b2c3d", "subnetIds": ["subnet-0a1b2c3d"], "instanceTypes": ["t4g.large"]},
+                 "roles": [
+                   {"name": "a", "parent": {"role": "b"}, "playbook": "a.yml", "tests": "a.sh", "watch": ["a/**"]},
+                   {"name": "b", "parent": {"role": "a"}, "playbook": "b.yml", "tests": "b.sh", "watch": ["b/**"]}]}
+                """;
+
+        assertThatThrownBy(() -> KilnConfigJson.read(circular))
+                .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems()).containsExactly(
+                        "role a: its parents go round in a circle: a -> b -> a",
+                        "role b: its parents go round in a circle: b -> a -> b"));
+    }
+
+    @Test
+    void shouldSayWhereTheJsonIsBroken() {
+        assertThatThrownBy(() -> KilnConfigJson.read("{\"roles\": [}"))
+                .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems())
+                        .singleElement().asString().startsWith("the document is not valid JSON").contains("line 1, column 12"));
+    }
+
+    @Test
+    void shouldRefuseAParentThatIsBothOrNeither() {
+        String both = MINIMAL.replace("{\"amazonLinux\": \"2\", \"architecture\": \"x86_64\"}",
+                "{\"amazonLinux\": \"2\", \"architecture\": \"x86_64\", \"role\": \"base\"}");
+
+        assertThatThrownBy(() -> KilnConfigJson.read(both))
+                .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems())
+                        .isEqualTo(List.of("roles[0] (base).parent: give either amazonLinux (with architecture) or role")));
+    }
+}
