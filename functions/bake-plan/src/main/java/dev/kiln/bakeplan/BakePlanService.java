@@ -94,11 +94,13 @@ public final class BakePlanService {
         int interval = builder.pollSeconds();
         String timeout = String.valueOf(builder.commandTimeoutMinutes() * 60);
         Plan plan = new Plan(false, null, bakeKey, buildId, role.name(), bake.sha(), bake.ref().orElse(null),
-                bake.reason(), bake.pushedAt().orElse(startedAt).toString(), bake.keepOnFailure(), bake.advisories(),
+                bake.reason(), bake.pushedAt().orElse(startedAt).toString(), bake.keepOnFailure(),
+                builder.keepOnFailureHours(), bake.advisories(),
                 parent,
                 new Plan.Bundle(settings.artifactBucket(), bundleKey, bundleUri),
                 new Plan.Builder(
                         builder.spotInstanceType(),
+                        builder.onDemandInstanceType(),
                         builder.subnetIds().get(Math.floorMod(buildId.hashCode(), builder.subnetIds().size())),
                         List.of(settings.builderSecurityGroupId()),
                         settings.builderInstanceProfileArn(),

@@ -23,6 +23,7 @@ public record Plan(
         String reason,
         String pushedAt,
         boolean keepOnFailure,
+        int keepOnFailureHours,
         List<BakeInput.Advisory> advisories,
         ParentImage parent,
         Bundle source,
@@ -35,7 +36,7 @@ public record Plan(
         String eventBus) {
 
     public static Plan duplicateOf(String executionArn, String bakeKey, String role, String sha) {
-        return new Plan(true, executionArn, bakeKey, null, role, sha, null, null, null, false, null, null, null,
+        return new Plan(true, executionArn, bakeKey, null, role, sha, null, null, null, false, 0, null, null, null,
                 null, null, null, null, null, null, null);
     }
 
@@ -46,9 +47,10 @@ public record Plan(
     public record Bundle(String bucket, String key, String uri) {
     }
 
-    /** How to launch the builder (RunInstances fields). */
+    /** How to launch the builder (RunInstances fields): spot first, on demand when there is no spot capacity. */
     public record Builder(
             String instanceType,
+            String onDemandInstanceType,
             String subnetId,
             List<String> securityGroupIds,
             String instanceProfileArn,

@@ -62,6 +62,7 @@ class BakePlanServiceTest {
         Plan.Builder builder = service.plan(Samples.input("push.json"), EXECUTION, STARTED).builder();
 
         assertThat(builder.instanceType()).isEqualTo("t4g.large");
+        assertThat(builder.onDemandInstanceType()).isEqualTo("m7g.large");
         assertThat(builder.subnetId()).isIn("subnet-0a1b2c3d4e5f60718", "subnet-0f1e2d3c4b5a69788");
         assertThat(builder.securityGroupIds()).containsExactly("sg-0123456789abcdef0");
         assertThat(builder.instanceProfileArn()).isEqualTo("arn:aws:iam::000000000000:instance-profile/kiln-builder");

@@ -1,0 +1,124 @@
+package dev.kiln.bakecleanup;
+
+import static software.amazon.lambda.powertools.logging.argument.StructuredArguments.entry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kiln.common.Json;
+import dev.kiln.common.bake.BakeLedger;
+import dev.kiln.common.workflow.StateVisits.Visit;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Leaves nothing of a failed bake behind but its logs (and, on request, its builder for a while):
+ * the builder is terminated whatever step failed, a partial image is deregistered and every snapshot
+ * of the build deleted, and the ledger lets the bake be tried again.
+ */
+public final class BakeCleanupService {
+
+    static final String CLEANUP_STATE = "Cleanup";
+    private static final Pattern ROLE = Pattern.compile("[a-z][a-z0-9-]{0,30}");
+    private static final Pattern SHA = Pattern.compile("[0-9a-f]{40}");
+
+    private static final Logger LOG = LoggerFactory.getLogger(BakeCleanupService.class);
+
+    private final BuildResources resources;
+    private final BakeLedger ledger;
+    private final Function<String, List<Visit>> history;
+
+    public BakeCleanupService(BuildResources resources, BakeLedger ledger, Function<String, List<Visit>> history) {
+        this.resources = resources;
+        this.ledger = ledger;
+        this.history = history;
+    }
+
+    public CleanupResult clean(CleanupRequest request, Instant now) {
+        CleanupRequest.State state = request.state();
+        String failedStep = failedStep(history.apply(request.executionArn()));
+        String error = state.error() == null || state.error().Error() == null ? "Unknown" : state.error().Error();
+        String cause = Optional.ofNullable(readable(state.error() == null ? null : state.error().Cause()))
+                .orElse("no cause was given");
+        CleanupRequest.Plan plan = state.plan();
+        if (plan == null || plan.buildId() == null) {
+            LOG.info("The bake failed before it launched anything", entry("failedStep", failedStep), entry("error", error));
+            return new CleanupResult(fromInput(request.input(), "role", ROLE), fromInput(request.input(), "sha", SHA),
+                    null, request.executionArn(), failedStep, error, cause, null, "none", List.of(), null, List.of(),
+                    List.of(), null);
+        }
+
+        List<String> builders = resources.builders(plan.buildId());
+        String action = "none";
+        String keptUntil = null;
+        if (!builders.isEmpty() && plan.keepOnFailure()) {
+            Instant until = now.plus(Duration.ofHours(plan.keepOnFailureHours()));
+            resources.keepUntil(builders, until);
+            action = "kept";
+            keptUntil = until.toString();
+        } else if (!builders.isEmpty()) {
+            resources.terminate(builders);
+            action = "terminated";
+        }
+
+        List<String> deregistered = new ArrayList<>();
+        Set<String> snapshots = new LinkedHashSet<>();
+        String keptImage = null;
+        if (state.keepImage() && state.image() != null) {
+            keptImage = state.image().imageId();
+        } else {
+            for (BuildResources.Image image : resources.images(plan.buildId())) {
+                resources.deregister(image.imageId());
+                deregistered.add(image.imageId());
+                snapshots.addAll(image.snapshotIds());
+            }
+            snapshots.addAll(resources.snapshots(plan.buildId()));
+            snapshots.forEach(resources::deleteSnapshot);
+        }
+
+        ledger.finish(plan.bakeKey(), request.executionArn(), BakeLedger.Status.FAILED, Optional.empty(), now);
+        LOG.info("Failed bake cleaned up", entry("buildId", plan.buildId()), entry("failedStep", failedStep),
+                entry("error", error), entry("builderAction", action), entry("builders", builders),
+                entry("deregisteredImages", deregistered), entry("deletedSnapshots", snapshots),
+                entry("keptImage", keptImage));
+        return new CleanupResult(plan.role(), plan.sha(), plan.buildId(), request.executionArn(), failedStep, error,
+                cause, plan.logs() == null ? null : plan.logs().uri(), action, builders, keptUntil, deregistered,
+                List.copyOf(snapshots), keptImage);
+    }
+
+    // when planning failed, the raw input is all there is; take only values that look like what they claim
+    private static String fromInput(JsonNode input, String field, Pattern pattern) {
+        JsonNode value = input == null ? null : "sha".equals(field) ? input.path("source").get("sha") : input.get(field);
+        return value != null && value.isTextual() && pattern.matcher(value.asText()).matches() ? value.asText() : "unknown";
+    }
+
+    /** The last state the execution entered before the cleanup began. */
+    static String failedStep(List<Visit> visits) {
+        for (int i = visits.size() - 1; i >= 0; i--) {
+            if (!visits.get(i).state().equals(CLEANUP_STATE)) {
+                return visits.get(i).state();
+            }
+        }
+        return "unknown";
+    }
+
+    /** A Lambda error's cause is its JSON error document; people want its message. */
+    static String readable(String cause) {
+        if (cause == null || !cause.startsWith("{")) {
+            return cause;
+        }
+        try {
+            JsonNode document = Json.MAPPER.readTree(cause);
+            return document.hasNonNull("errorMessage") ? document.get("errorMessage").asText() : cause;
+        } catch (java.io.IOException e) {
+            return cause;
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package dev.kiln.bakecleanup;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+
+/**
+ * What the cleanup did and why the bake failed: the detail of the Bake Failed event and the
+ * execution's error and cause.
+ *
+ * @param builderAction {@code terminated}, {@code kept} (keepOnFailure, until {@code keptUntil}) or {@code none}
+ * @param keptImage     an image recorded before publishing failed, left for a retry to publish
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record CleanupResult(
+        String role,
+        String sha,
+        String buildId,
+        String executionArn,
+        String failedStep,
+        String error,
+        String cause,
+        String logs,
+        String builderAction,
+        List<String> builders,
+        String keptUntil,
+        List<String> deregisteredImages,
+        List<String> deletedSnapshots,
+        String keptImage) {
+
+    public CleanupResult {
+        builders = List.copyOf(builders);
+        deregisteredImages = List.copyOf(deregisteredImages);
+        deletedSnapshots = List.copyOf(deletedSnapshots);
+    }
+}

@@ -1,0 +1,70 @@
+package dev.kiln.bakecleanup;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.BlockDeviceMapping;
+import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.Instance;
+import software.amazon.awssdk.services.ec2.model.Reservation;
+
+/** {@link BuildResources} through the EC2 API. */
+final class Ec2BuildResources implements BuildResources {
+
+    private final Ec2Client ec2;
+
+    Ec2BuildResources(Ec2Client ec2) {
+        this.ec2 = ec2;
+    }
+
+    @Override
+    public List<String> builders(String buildId) {
+        return ec2.describeInstancesPaginator(r -> r.filters(
+                        Filter.builder().name("tag:kiln:build-id").values(buildId).build(),
+                        Filter.builder().name("instance-state-name").values("pending", "running", "stopping", "stopped").build()))
+                .reservations().stream()
+                .map(Reservation::instances).flatMap(List::stream)
+                .map(Instance::instanceId)
+                .toList();
+    }
+
+    @Override
+    public void terminate(List<String> instanceIds) {
+        ec2.terminateInstances(r -> r.instanceIds(instanceIds));
+    }
+
+    @Override
+    public void keepUntil(List<String> instanceIds, Instant expiresAt) {
+        ec2.createTags(r -> r.resources(instanceIds).tags(t -> t.key("kiln:expires-at").value(expiresAt.toString())));
+    }
+
+    @Override
+    public List<Image> images(String buildId) {
+        return ec2.describeImages(r -> r.owners("self")
+                        .filters(Filter.builder().name("tag:kiln:build-id").values(buildId).build()))
+                .images().stream()
+                .map(image -> new Image(image.imageId(), image.blockDeviceMappings().stream()
+                        .map(BlockDeviceMapping::ebs).filter(Objects::nonNull)
+                        .map(ebs -> ebs.snapshotId()).filter(Objects::nonNull)
+                        .toList()))
+                .toList();
+    }
+
+    @Override
+    public void deregister(String imageId) {
+        ec2.deregisterImage(r -> r.imageId(imageId));
+    }
+
+    @Override
+    public List<String> snapshots(String buildId) {
+        return ec2.describeSnapshots(r -> r.ownerIds("self")
+                        .filters(Filter.builder().name("tag:kiln:build-id").values(buildId).build()))
+                .snapshots().stream().map(s -> s.snapshotId()).toList();
+    }
+
+    @Override
+    public void deleteSnapshot(String snapshotId) {
+        ec2.deleteSnapshot(r -> r.snapshotId(snapshotId));
+    }
+}

@@ -1,0 +1,153 @@
+package dev.kiln.bakecleanup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kiln.common.bake.BakeLedger;
+import dev.kiln.common.workflow.StateVisits.Visit;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class BakeCleanupServiceTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-22T03:20:00Z");
+    private static final String EXECUTION = "arn:aws:states:us-east-1:000000000000:execution:kiln-bake:web-1";
+    private static final String BUILD = "web-0d1a26e-20261122t030005";
+
+    /** The EC2 resources of builds, and what was done to them. */
+    static final class FakeResources implements BuildResources {
+        final Map<String, List<String>> builders = new HashMap<>();
+        final Map<String, List<Image>> images = new HashMap<>();
+        final Map<String, List<String>> snapshots = new HashMap<>();
+        final List<String> actions = new ArrayList<>();
+
+        @Override public List<String> builders(String buildId) { return builders.getOrDefault(buildId, List.of()); }
+        @Override public void terminate(List<String> ids) { actions.add("terminate " + ids); }
+        @Override public void keepUntil(List<String> ids, Instant at) { actions.add("keep " + ids + " until " + at); }
+        @Override public List<Image> images(String buildId) { return images.getOrDefault(buildId, List.of()); }
+        @Override public void deregister(String imageId) { actions.add("deregister " + imageId); }
+        @Override public List<String> snapshots(String buildId) { return snapshots.getOrDefault(buildId, List.of()); }
+        @Override public void deleteSnapshot(String id) { actions.add("delete " + id); }
+    }
+
+    private final FakeResources resources = new FakeResources();
+    private final List<String> ledger = new ArrayList<>();
+    private List<Visit> visits = List.of(visit("Plan"), visit("LaunchBuilderSpot"), visit("SsmCheck"), visit("ProvisionCheck"),
+            visit("ProvisionFailed"), visit("Cleanup"));
+
+    private BakeCleanupService service() {
+        return new BakeCleanupService(resources, new BakeLedger() {
+            @Override
+            public Optional<Entry> claim(Entry entry, ExecutionStatus executions) {
+                throw new AssertionError("cleanup never claims");
+            }
+
+            @Override
+            public void finish(String bakeKey, String executionArn, Status status, Optional<String> imageId, Instant at) {
+                ledger.add(bakeKey + " " + status);
+            }
+        }, arn -> visits);
+    }
+
+    private static CleanupRequest request(boolean keepOnFailure, String error, String cause) {
+        return new CleanupRequest(new CleanupRequest.State(
+                new CleanupRequest.Plan("web#0d1a26e#plain", BUILD, "web", "0d1a26e", keepOnFailure, 4,
+                        new CleanupRequest.Logs("s3://kiln-artifacts/logs/web/" + BUILD + "/")),
+                new CleanupRequest.Builder("i-0123456789abcdef0"),
+                null,
+                new CleanupRequest.Error(error, cause), false), EXECUTION, null);
+    }
+
+    @Test
+    void shouldTerminateTheBuilderAndNameTheStepThatFailed() {
+        resources.builders.put(BUILD, List.of("i-0123456789abcdef0"));
+
+        CleanupResult result = service().clean(request(false, "Kiln.ProvisioningFailed", "exit status 2"), NOW);
+
+        assertThat(resources.actions).containsExactly("terminate [i-0123456789abcdef0]");
+        assertThat(result.failedStep()).isEqualTo("ProvisionFailed");
+        assertThat(result.builderAction()).isEqualTo("terminated");
+        assertThat(result.logs()).isEqualTo("s3://kiln-artifacts/logs/web/" + BUILD + "/");
+        assertThat(ledger).containsExactly("web#0d1a26e#plain FAILED");
+    }
+
+    @Test
+    void shouldKeepTheBuilderForItsTtlWhenAskedInsteadOfTerminatingIt() {
+        resources.builders.put(BUILD, List.of("i-0123456789abcdef0"));
+
+        CleanupResult result = service().clean(request(true, "Kiln.ServerTestsFailed", "2 failed"), NOW);
+
+        assertThat(resources.actions).containsExactly("keep [i-0123456789abcdef0] until 2026-11-22T07:20:00Z");
+        assertThat(result.builderAction()).isEqualTo("kept");
+        assertThat(result.keptUntil()).isEqualTo("2026-11-22T07:20:00Z");
+    }
+
+    @Test
+    void shouldDeregisterAPartialImageAndDeleteEverySnapshotOfTheBuild() {
+        resources.builders.put(BUILD, List.of("i-0123456789abcdef0"));
+        resources.images.put(BUILD, List.of(new BuildResources.Image("ami-0bbbbbbbbbbbbbbb2", List.of("snap-01", "snap-02"))));
+        resources.snapshots.put(BUILD, List.of("snap-02", "snap-03"));
+
+        CleanupResult result = service().clean(request(true, "Kiln.ImageTimedOut", "not available after 240 minutes"), NOW);
+
+        assertThat(resources.actions).containsSubsequence("deregister ami-0bbbbbbbbbbbbbbb2", "delete snap-01", "delete snap-02", "delete snap-03");
+        assertThat(resources.actions).filteredOn(a -> a.startsWith("delete")).hasSize(3);
+        assertThat(result.deregisteredImages()).containsExactly("ami-0bbbbbbbbbbbbbbb2");
+        assertThat(result.deletedSnapshots()).containsExactly("snap-01", "snap-02", "snap-03");
+    }
+
+    @Test
+    void shouldCleanNothingWhenPlanningFailedButStillSayWhy() {
+        visits = List.of(visit("Plan"), visit("Cleanup"));
+        CleanupRequest request = new CleanupRequest(new CleanupRequest.State(null, null, null, new CleanupRequest.Error(
+                "dev.kiln.bakeplan.errors.UnknownRoleException",
+                "{\"errorMessage\":\"there is no role 'db' in the Kiln configuration\",\"errorType\":\"dev.kiln.bakeplan.errors.UnknownRoleException\",\"stackTrace\":[]}"),
+                false), EXECUTION, dev.kiln.common.Json.MAPPER.createObjectNode().put("role", "db")
+                .set("source", dev.kiln.common.Json.MAPPER.createObjectNode().put("sha", "0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c; rm")));
+
+        CleanupResult result = service().clean(request, NOW);
+
+        assertThat(resources.actions).isEmpty();
+        assertThat(ledger).isEmpty();
+        assertThat(result.failedStep()).isEqualTo("Plan");
+        assertThat(result.cause()).isEqualTo("there is no role 'db' in the Kiln configuration");
+        assertThat(result.builderAction()).isEqualTo("none");
+        assertThat(result.role()).isEqualTo("db");
+        assertThat(result.sha()).isEqualTo("unknown");
+    }
+
+    @Test
+    void shouldKeepAnImageThatWasRecordedBeforePublishingFailed() {
+        resources.images.put(BUILD, List.of(new BuildResources.Image("ami-0bbbbbbbbbbbbbbb2", List.of("snap-01"))));
+        CleanupRequest request = new CleanupRequest(new CleanupRequest.State(
+                new CleanupRequest.Plan("web#0d1a26e#plain", BUILD, "web", "0d1a26e", false, 4, null), null,
+                new CleanupRequest.Image("ami-0bbbbbbbbbbbbbbb2"), new CleanupRequest.Error("Ssm.ThrottlingException", "slow down"),
+                true), EXECUTION, null);
+
+        CleanupResult result = service().clean(request, NOW);
+
+        assertThat(resources.actions).isEmpty();
+        assertThat(result.keptImage()).isEqualTo("ami-0bbbbbbbbbbbbbbb2");
+        assertThat(ledger).containsExactly("web#0d1a26e#plain FAILED");
+    }
+
+    @Test
+    void shouldTerminateBuildersFoundByTheirTagEvenWhenTheLaunchAnswerWasLost() {
+        resources.builders.put(BUILD, List.of("i-0aaaaaaaaaaaaaaa1"));
+        CleanupRequest request = new CleanupRequest(new CleanupRequest.State(
+                new CleanupRequest.Plan("web#0d1a26e#plain", BUILD, "web", "0d1a26e", false, 4, null),
+                null, null, new CleanupRequest.Error("States.Timeout", "the launch timed out"), false), EXECUTION, null);
+
+        service().clean(request, NOW);
+
+        assertThat(resources.actions).containsExactly("terminate [i-0aaaaaaaaaaaaaaa1]");
+    }
+
+    private static Visit visit(String state) {
+        return new Visit(state, NOW, Optional.of(NOW));
+    }
+}

@@ -1,0 +1,89 @@
+package dev.kiln.bakerecord;
+
+import static software.amazon.lambda.powertools.logging.argument.StructuredArguments.entry;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.bakerecord.Ports.Artifacts;
+import dev.kiln.bakerecord.Ports.ImageStore;
+import dev.kiln.bakerecord.Ports.PublishGuard;
+import dev.kiln.bakerecord.Ports.Published;
+import dev.kiln.common.Json;
+import dev.kiln.common.workflow.StateVisits.Visit;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Records a baked image: inventory, manifest, image record, step durations, and whether to publish it. */
+public final class BakeRecordService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BakeRecordService.class);
+
+    private final Artifacts artifacts;
+    private final ImageStore images;
+    private final PublishGuard guard;
+    private final Function<String, List<Visit>> history;
+
+    public BakeRecordService(Artifacts artifacts, ImageStore images, PublishGuard guard,
+                             Function<String, List<Visit>> history) {
+        this.artifacts = artifacts;
+        this.images = images;
+        this.guard = guard;
+        this.history = history;
+    }
+
+    public RecordResult record(RecordRequest request, Instant now) {
+        RecordRequest.Plan plan = request.plan();
+        String imageId = request.image().imageId();
+        String parentImageId = request.parent().imageId();
+
+        String output = artifacts.commandStdout(plan.logs().bucket(), plan.commands().record().outputPrefix(),
+                        request.record().commandId(), request.builder().instanceId())
+                .orElseGet(() -> request.record().stdout() == null ? "" : request.record().stdout());
+        Inventory inventory = Inventory.parse(output);
+        if (inventory.skipped() > 0) {
+            LOG.warn("Some inventory lines were not package lines", entry("skipped", inventory.skipped()),
+                    entry("imageId", imageId));
+        }
+
+        List<String> advisories = plan.advisories() == null ? List.of()
+                : plan.advisories().stream().map(RecordRequest.Advisory::id).toList();
+        ObjectNode manifest = Json.MAPPER.createObjectNode()
+                .put("imageId", imageId)
+                .put("role", plan.role())
+                .put("commit", plan.sha())
+                .put("ref", plan.ref())
+                .put("buildId", plan.buildId())
+                .put("reason", plan.reason())
+                .put("parentImageId", parentImageId)
+                .put("recordedAt", now.toString());
+        advisories.forEach(manifest.putArray("advisories")::add);
+        manifest.putPOJO("packages", inventory.packages());
+        String manifestUri = artifacts.putManifest(plan.logs().bucket(), plan.role(), imageId, manifest.toPrettyString());
+
+        images.save(new ImageRecord(imageId, plan.role(), plan.sha(), plan.buildId(), parentImageId, plan.reason(),
+                advisories, now, inventory.packages(), manifestUri));
+
+        Map<String, Long> durations = Phases.durations(history.apply(request.executionArn()));
+        Optional<Published> newer = guard.admit(plan.role(),
+                new Published(imageId, plan.sha(), Instant.parse(plan.pushedAt())));
+
+        List<RecordResult.Tag> tags = new ArrayList<>(List.of(
+                new RecordResult.Tag("kiln:parent-image", parentImageId),
+                new RecordResult.Tag("kiln:packages", String.valueOf(inventory.packages().size())),
+                new RecordResult.Tag("kiln:builder-market", request.builder().market())));
+        durations.forEach((phase, seconds) -> tags.add(new RecordResult.Tag("kiln:duration:" + phase, seconds + "s")));
+
+        newer.ifPresentOrElse(
+                n -> LOG.warn("A newer push's image is already published; this image is kept but not published",
+                        entry("imageId", imageId), entry("newerImageId", n.imageId()), entry("newerSha", n.sha())),
+                () -> LOG.info("Image recorded", entry("imageId", imageId), entry("packages", inventory.packages().size()),
+                        entry("durations", durations)));
+        return new RecordResult(newer.isEmpty(), newer.map(Published::imageId).orElse(null), manifestUri,
+                inventory.packages().size(), durations, tags);
+    }
+}

@@ -1,0 +1,42 @@
+package dev.kiln.bakerecord;
+
+import java.util.List;
+
+/**
+ * What the bake state machine hands bake-record: the parts of its state this function reads (the
+ * plan from bake-plan, the resolved parent image, the builder, the new image and the record command).
+ */
+public record RecordRequest(
+        Plan plan,
+        ImageRef parent,
+        Builder builder,
+        ImageRef image,
+        CommandRef record,
+        String executionArn) {
+
+    public record Plan(String bakeKey, String buildId, String role, String sha, String ref, String reason,
+                       String pushedAt, List<Advisory> advisories, Commands commands, Logs logs, String pointer) {
+    }
+
+    public record Advisory(String id, String releasever) {
+    }
+
+    public record Commands(Command record) {
+    }
+
+    public record Command(String outputPrefix) {
+    }
+
+    public record Logs(String bucket, String uri) {
+    }
+
+    public record ImageRef(String imageId) {
+    }
+
+    public record Builder(String instanceId, String market) {
+    }
+
+    /** The record command's invocation: its id and the output GetCommandInvocation gave (at most 24,000 characters). */
+    public record CommandRef(String commandId, String stdout) {
+    }
+}

@@ -1,0 +1,26 @@
+package dev.kiln.bakerecord;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What bake-record tells the state machine.
+ *
+ * @param publish      false when an image of a newer push is already published for the role
+ * @param supersededBy that newer image, when {@code publish} is false
+ * @param durations    seconds per step, for the execution output and the image tags
+ * @param tags         to add to the image (EC2 CreateTags shape)
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record RecordResult(
+        boolean publish,
+        String supersededBy,
+        String manifest,
+        int packages,
+        Map<String, Long> durations,
+        List<Tag> tags) {
+
+    public record Tag(String Key, String Value) {
+    }
+}
