@@ -2,6 +2,11 @@ package dev.kiln.infra;
 
 import io.github.cdklabs.cdknag.AwsSolutionsChecks;
 import io.github.cdklabs.cdknag.NagPackProps;
+import dev.kiln.common.config.KilnConfig;
+import dev.kiln.common.config.KilnConfigJson;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import software.amazon.awscdk.App;
@@ -11,8 +16,9 @@ import software.amazon.awscdk.Aspects;
  * The CDK app: one Kiln stack per deployment, checked by cdk-nag (AwsSolutions) at every synthesis so
  * that an unexplained finding fails {@code cdk synth} and {@code cdk deploy}.
  *
- * <p>Context: {@code kiln:name} names the deployment (default {@code kiln}): the stack, the event bus
- * and the prefix of every state machine.
+ * <p>Context: {@code kiln:config} is the path of the deployment's configuration (required; see
+ * examples/kiln.json); {@code kiln:name} names the deployment (default {@code kiln}): the stack, the
+ * event bus, the prefix of every state machine and of its SSM parameters.
  */
 public final class KilnApp {
 
@@ -23,13 +29,27 @@ public final class KilnApp {
         App app = new App();
         RepositoryLayout layout = RepositoryLayout.locate(System.getProperty("kiln.root"), Path.of(""));
         String name = Optional.ofNullable((String) app.getNode().tryGetContext("kiln:name")).orElse("kiln");
-        build(app, layout, name);
+        String configPath = (String) app.getNode().tryGetContext("kiln:config");
+        if (configPath == null || configPath.isBlank()) {
+            throw new IllegalArgumentException("say which configuration to deploy: -c kiln:config=<path to kiln.json>"
+                    + " (examples/kiln.json shows one)");
+        }
+        build(app, layout, name, readConfig(Path.of(configPath)));
         app.synth();
     }
 
+    /** Reads and checks the configuration; every problem in it is named in the exception. */
+    public static KilnConfig readConfig(Path path) {
+        try {
+            return KilnConfigJson.read(Files.readString(path));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the Kiln configuration " + path.toAbsolutePath(), e);
+        }
+    }
+
     /** Adds the Kiln stack and the cdk-nag checks to {@code app}. */
-    public static KilnStack build(App app, RepositoryLayout layout, String name) {
-        KilnStack stack = new KilnStack(app, name, new KilnStack.Settings(name, layout));
+    public static KilnStack build(App app, RepositoryLayout layout, String name, KilnConfig config) {
+        KilnStack stack = new KilnStack(app, name, new KilnStack.Settings(name, layout, config));
         Aspects.of(app).add(new AwsSolutionsChecks(NagPackProps.builder().verbose(true).build()));
         return stack;
     }

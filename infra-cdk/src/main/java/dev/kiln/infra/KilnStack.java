@@ -1,21 +1,35 @@
 package dev.kiln.infra;
 
+import dev.kiln.common.config.KilnConfig;
+import dev.kiln.common.config.KilnConfigJson;
+import dev.kiln.infra.constructs.ArtifactStore;
+import dev.kiln.infra.constructs.BakeTables;
+import dev.kiln.infra.constructs.BakeWorkflow;
+import dev.kiln.infra.constructs.BuilderAccess;
 import dev.kiln.infra.constructs.KilnFunction;
 import dev.kiln.infra.constructs.Notifications;
+import java.nio.charset.StandardCharsets;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.services.events.EventBus;
+import software.amazon.awscdk.services.ssm.ParameterTier;
+import software.amazon.awscdk.services.ssm.StringParameter;
 import software.constructs.Construct;
 
 /** Everything one Kiln deployment consists of. */
 public final class KilnStack extends Stack {
 
+    /** SSM's limit for an advanced parameter's value. */
+    static final int CONFIG_LIMIT_BYTES = 8192;
+
     /**
-     * @param name   the deployment's name: the event bus is called this, every state machine starts with {@code name-}
+     * @param name   the deployment's name: the event bus is called this, every state machine starts with
+     *               {@code name-}, SSM parameters live under {@code /name/}
      * @param layout where the function archives and state machine definitions are
+     * @param config the deployment's configuration, already read and checked
      */
-    public record Settings(String name, RepositoryLayout layout) {
+    public record Settings(String name, RepositoryLayout layout, KilnConfig config) {
 
         public Settings {
             if (!name.matches("[a-z][a-z0-9-]{0,30}")) {
@@ -27,28 +41,67 @@ public final class KilnStack extends Stack {
         public String stateMachinePrefix() {
             return name + "-";
         }
+
+        public String parameterPrefix() {
+            return "/" + name + "/";
+        }
     }
 
     private final Notifications notifications;
     private final EventBus bus;
+    private final BakeWorkflow bake;
 
     public KilnStack(Construct scope, String id, Settings settings) {
         super(scope, id, StackProps.builder()
                 .description("Kiln: golden AMIs, patched and rotated fleets, with no standing server")
                 .build());
+        RepositoryLayout layout = settings.layout();
 
         bus = EventBus.Builder.create(this, "Bus").eventBusName(settings.name()).build();
 
         notifications = new Notifications(this, "Notifications", new Notifications.Props(
-                new KilnFunction.Code(settings.layout().functionArchive("notify"), "dev.kiln.notify.NotifyHandler"),
+                new KilnFunction.Code(layout.functionArchive("notify"), "dev.kiln.notify.NotifyHandler"),
                 settings.stateMachinePrefix()));
 
-        CfnOutput.Builder.create(this, "EventBusName").value(bus.getEventBusName())
-                .description("Kiln's own events are put on this bus").build();
-        CfnOutput.Builder.create(this, "NotificationTopicArn").value(notifications.topic().getTopicArn())
-                .description("Subscribe here (email, chat, queue) to hear about failed Kiln workflows").build();
-        CfnOutput.Builder.create(this, "NotifyFunctionName").value(notifications.function().getFunctionName())
+        String configJson = KilnConfigJson.write(settings.config());
+        int configBytes = configJson.getBytes(StandardCharsets.UTF_8).length;
+        if (configBytes > CONFIG_LIMIT_BYTES) {
+            throw new IllegalArgumentException("the Kiln configuration is " + configBytes + " bytes once normalized;"
+                    + " SSM parameters hold at most " + CONFIG_LIMIT_BYTES);
+        }
+        StringParameter config = StringParameter.Builder.create(this, "Config")
+                .parameterName(settings.parameterPrefix() + "config")
+                .description("Kiln's configuration (normalized), read by its functions")
+                .stringValue(configJson)
+                .tier(configBytes > 4096 ? ParameterTier.ADVANCED : ParameterTier.STANDARD)
                 .build();
+
+        ArtifactStore artifacts = new ArtifactStore(this, "Artifacts");
+        BakeTables tables = new BakeTables(this, "BakeTables");
+        BuilderAccess builders = new BuilderAccess(this, "Builders",
+                new BuilderAccess.Props(settings.config().builder().vpcId(), artifacts.bucket()));
+        bake = new BakeWorkflow(this, "Bake", new BakeWorkflow.Props(
+                layout.stateMachine("bake"),
+                settings.name(),
+                new KilnFunction.Code(layout.functionArchive("bake-plan"), "dev.kiln.bakeplan.BakePlanHandler"),
+                new KilnFunction.Code(layout.functionArchive("bake-record"), "dev.kiln.bakerecord.BakeRecordHandler"),
+                new KilnFunction.Code(layout.functionArchive("bake-cleanup"), "dev.kiln.bakecleanup.BakeCleanupHandler"),
+                tables, artifacts, builders, config, bus, settings.parameterPrefix() + "images/"));
+
+        output("EventBusName", bus.getEventBusName(), "Kiln's own events are put on this bus");
+        output("NotificationTopicArn", notifications.topic().getTopicArn(),
+                "Subscribe here (email, chat, queue) to hear about failed Kiln workflows");
+        output("NotifyFunctionName", notifications.function().getFunctionName(), "The notify function");
+        output("BakeStateMachineArn", bake.stateMachine().getStateMachineArn(), "Start a bake by hand here");
+        output("ArtifactBucketName", artifacts.bucket().getBucketName(),
+                "Source bundles (bundles/<sha>.tar.gz), bake logs and image manifests");
+        output("BakesTableName", tables.bakes().getTableName(), "The bake ledger");
+        output("ImagesTableName", tables.images().getTableName(), "Baked images and their package inventories");
+        output("BuilderSecurityGroupId", builders.securityGroupId(), "Builders' security group (no inbound rule)");
+    }
+
+    private void output(String id, String value, String description) {
+        CfnOutput.Builder.create(this, id).value(value).description(description).build();
     }
 
     public Notifications notifications() {
@@ -57,5 +110,9 @@ public final class KilnStack extends Stack {
 
     public EventBus bus() {
         return bus;
+    }
+
+    public BakeWorkflow bake() {
+        return bake;
     }
 }

@@ -25,7 +25,7 @@ class KilnStackTest {
 
     @Test
     void shouldRefuseADeploymentNameThatCannotPrefixStateMachineNames() {
-        assertThatThrownBy(() -> new KilnStack.Settings("Kiln Prod", Synthesized.layout()))
+        assertThatThrownBy(() -> new KilnStack.Settings("Kiln Prod", Synthesized.layout(), null))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("got 'Kiln Prod'");
     }

@@ -19,7 +19,7 @@ public final class Synthesized {
 
     private Synthesized() {
         App app = new App(AppProps.builder().build());
-        stack = KilnApp.build(app, layout(), NAME);
+        stack = KilnApp.build(app, layout(), NAME, KilnApp.readConfig(layout().root().resolve("examples/kiln.json")));
         template = Template.fromStack(stack);
         annotations = Annotations.fromStack(stack);
     }

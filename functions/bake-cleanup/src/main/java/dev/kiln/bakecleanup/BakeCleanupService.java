@@ -51,7 +51,7 @@ public final class BakeCleanupService {
         if (plan == null || plan.buildId() == null) {
             LOG.info("The bake failed before it launched anything", entry("failedStep", failedStep), entry("error", error));
             return new CleanupResult(fromInput(request.input(), "role", ROLE), fromInput(request.input(), "sha", SHA),
-                    null, request.executionArn(), failedStep, error, cause, null, "none", List.of(), null, List.of(),
+                    null, request.executionArn(), failedStep, failure(error), error, cause, null, "none", List.of(), null, List.of(),
                     List.of(), null);
         }
 
@@ -79,7 +79,11 @@ public final class BakeCleanupService {
                 deregistered.add(image.imageId());
                 snapshots.addAll(image.snapshotIds());
             }
-            snapshots.addAll(resources.snapshots(plan.buildId()));
+            Set<String> instances = new LinkedHashSet<>(resources.allBuilders(plan.buildId()));
+            if (state.builder() != null && state.builder().instanceId() != null) {
+                instances.add(state.builder().instanceId());
+            }
+            snapshots.addAll(resources.snapshotsOf(List.copyOf(instances)));
             snapshots.forEach(resources::deleteSnapshot);
         }
 
@@ -88,8 +92,8 @@ public final class BakeCleanupService {
                 entry("error", error), entry("builderAction", action), entry("builders", builders),
                 entry("deregisteredImages", deregistered), entry("deletedSnapshots", snapshots),
                 entry("keptImage", keptImage));
-        return new CleanupResult(plan.role(), plan.sha(), plan.buildId(), request.executionArn(), failedStep, error,
-                cause, plan.logs() == null ? null : plan.logs().uri(), action, builders, keptUntil, deregistered,
+        return new CleanupResult(plan.role(), plan.sha(), plan.buildId(), request.executionArn(), failedStep,
+                failure(error), error, cause, plan.logs() == null ? null : plan.logs().uri(), action, builders, keptUntil, deregistered,
                 List.copyOf(snapshots), keptImage);
     }
 
@@ -97,6 +101,11 @@ public final class BakeCleanupService {
     private static String fromInput(JsonNode input, String field, Pattern pattern) {
         JsonNode value = input == null ? null : "sha".equals(field) ? input.path("source").get("sha") : input.get(field);
         return value != null && value.isTextual() && pattern.matcher(value.asText()).matches() ? value.asText() : "unknown";
+    }
+
+    /** A Fail state may not raise Step Functions' own error names. */
+    static String failure(String error) {
+        return error.startsWith("States.") ? "Kiln." + error : error;
     }
 
     /** The last state the execution entered before the cleanup began. */

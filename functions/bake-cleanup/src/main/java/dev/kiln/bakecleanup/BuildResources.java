@@ -12,6 +12,9 @@ public interface BuildResources {
     /** Builder instances of the build that are not terminated (or terminating). */
     List<String> builders(String buildId);
 
+    /** Every builder instance the build ever had, terminated ones too. */
+    List<String> allBuilders(String buildId);
+
     void terminate(List<String> instanceIds);
 
     /** Tags the builders {@code kiln:expires-at}; the reaper terminates them after that. */
@@ -21,8 +24,11 @@ public interface BuildResources {
 
     void deregister(String imageId);
 
-    /** Snapshots of the build, including ones no image refers to (CreateImage stopped halfway). */
-    List<String> snapshots(String buildId);
+    /**
+     * Snapshots CreateImage made from these instances, found by the description EC2 gives them
+     * ("Created by CreateImage(i-...) for ami-..."), including ones no image refers to any more.
+     */
+    List<String> snapshotsOf(List<String> instanceIds);
 
     void deleteSnapshot(String snapshotId);
 }

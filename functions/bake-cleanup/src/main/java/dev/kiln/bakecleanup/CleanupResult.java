@@ -7,6 +7,8 @@ import java.util.List;
  * What the cleanup did and why the bake failed: the detail of the Bake Failed event and the
  * execution's error and cause.
  *
+ * @param failure       the error the execution fails with: {@code error}, except that Step Functions'
+ *                      own names ({@code States.*}) become {@code Kiln.States.*}, which a Fail state may raise
  * @param builderAction {@code terminated}, {@code kept} (keepOnFailure, until {@code keptUntil}) or {@code none}
  * @param keptImage     an image recorded before publishing failed, left for a retry to publish
  */
@@ -17,6 +19,7 @@ public record CleanupResult(
         String buildId,
         String executionArn,
         String failedStep,
+        String failure,
         String error,
         String cause,
         String logs,

@@ -20,9 +20,17 @@ final class Ec2BuildResources implements BuildResources {
 
     @Override
     public List<String> builders(String buildId) {
-        return ec2.describeInstancesPaginator(r -> r.filters(
-                        Filter.builder().name("tag:kiln:build-id").values(buildId).build(),
-                        Filter.builder().name("instance-state-name").values("pending", "running", "stopping", "stopped").build()))
+        return instances(Filter.builder().name("tag:kiln:build-id").values(buildId).build(),
+                Filter.builder().name("instance-state-name").values("pending", "running", "stopping", "stopped").build());
+    }
+
+    @Override
+    public List<String> allBuilders(String buildId) {
+        return instances(Filter.builder().name("tag:kiln:build-id").values(buildId).build());
+    }
+
+    private List<String> instances(Filter... filters) {
+        return ec2.describeInstancesPaginator(r -> r.filters(filters))
                 .reservations().stream()
                 .map(Reservation::instances).flatMap(List::stream)
                 .map(Instance::instanceId)
@@ -57,9 +65,13 @@ final class Ec2BuildResources implements BuildResources {
     }
 
     @Override
-    public List<String> snapshots(String buildId) {
+    public List<String> snapshotsOf(List<String> instanceIds) {
+        if (instanceIds.isEmpty()) {
+            return List.of();
+        }
+        List<String> descriptions = instanceIds.stream().map(id -> "Created by CreateImage(" + id + ")*").toList();
         return ec2.describeSnapshots(r -> r.ownerIds("self")
-                        .filters(Filter.builder().name("tag:kiln:build-id").values(buildId).build()))
+                        .filters(Filter.builder().name("description").values(descriptions).build()))
                 .snapshots().stream().map(s -> s.snapshotId()).toList();
     }
 

@@ -22,15 +22,18 @@ class BakeCleanupServiceTest {
     static final class FakeResources implements BuildResources {
         final Map<String, List<String>> builders = new HashMap<>();
         final Map<String, List<Image>> images = new HashMap<>();
-        final Map<String, List<String>> snapshots = new HashMap<>();
+        final Map<String, List<String>> snapshotsByInstance = new HashMap<>();
         final List<String> actions = new ArrayList<>();
 
         @Override public List<String> builders(String buildId) { return builders.getOrDefault(buildId, List.of()); }
+        @Override public List<String> allBuilders(String buildId) { return builders(buildId); }
         @Override public void terminate(List<String> ids) { actions.add("terminate " + ids); }
         @Override public void keepUntil(List<String> ids, Instant at) { actions.add("keep " + ids + " until " + at); }
         @Override public List<Image> images(String buildId) { return images.getOrDefault(buildId, List.of()); }
         @Override public void deregister(String imageId) { actions.add("deregister " + imageId); }
-        @Override public List<String> snapshots(String buildId) { return snapshots.getOrDefault(buildId, List.of()); }
+        @Override public List<String> snapshotsOf(List<String> instanceIds) {
+            return instanceIds.stream().flatMap(id -> snapshotsByInstance.getOrDefault(id, List.of()).stream()).toList();
+        }
         @Override public void deleteSnapshot(String id) { actions.add("delete " + id); }
     }
 
@@ -90,7 +93,7 @@ class BakeCleanupServiceTest {
     void shouldDeregisterAPartialImageAndDeleteEverySnapshotOfTheBuild() {
         resources.builders.put(BUILD, List.of("i-0123456789abcdef0"));
         resources.images.put(BUILD, List.of(new BuildResources.Image("ami-0bbbbbbbbbbbbbbb2", List.of("snap-01", "snap-02"))));
-        resources.snapshots.put(BUILD, List.of("snap-02", "snap-03"));
+        resources.snapshotsByInstance.put("i-0123456789abcdef0", List.of("snap-02", "snap-03"));
 
         CleanupResult result = service().clean(request(true, "Kiln.ImageTimedOut", "not available after 240 minutes"), NOW);
 
@@ -145,6 +148,13 @@ class BakeCleanupServiceTest {
         service().clean(request, NOW);
 
         assertThat(resources.actions).containsExactly("terminate [i-0aaaaaaaaaaaaaaa1]");
+    }
+
+    @Test
+    void shouldFailTheExecutionWithAnErrorNameAFailStateMayRaise() {
+        assertThat(BakeCleanupService.failure("States.Timeout")).isEqualTo("Kiln.States.Timeout");
+        assertThat(BakeCleanupService.failure("Kiln.ProvisioningFailed")).isEqualTo("Kiln.ProvisioningFailed");
+        assertThat(BakeCleanupService.failure("EC2.EC2Exception")).isEqualTo("EC2.EC2Exception");
     }
 
     private static Visit visit(String state) {

@@ -117,7 +117,7 @@ class BakePlanServiceTest {
 
         assertThat(image.name()).isEqualTo("kiln-web-0d1a26e-20261122t030005");
         assertThat(image.description()).isEqualTo("Kiln web image of example-org/fleet@0d1a26e (push)");
-        assertThat(image.tagSpecifications()).extracting(Plan.TagSpecification::ResourceType).containsExactly("image", "snapshot");
+        assertThat(image.tagSpecifications()).extracting(Plan.TagSpecification::ResourceType).containsExactly("image");
         assertThat(image.tagSpecifications().get(0).Tags()).contains(
                 new Plan.Tag("kiln:role", "web"), new Plan.Tag("kiln:advisories", "none"), new Plan.Tag("kiln:reason", "push"));
     }

@@ -73,6 +73,10 @@ public final class BakeRecordService {
                 new Published(imageId, plan.sha(), Instant.parse(plan.pushedAt())));
 
         List<RecordResult.Tag> tags = new ArrayList<>(List.of(
+                new RecordResult.Tag("Name", "kiln-" + plan.role()),
+                new RecordResult.Tag("kiln:role", plan.role()),
+                new RecordResult.Tag("kiln:build-id", plan.buildId()),
+                new RecordResult.Tag("kiln:commit", plan.sha()),
                 new RecordResult.Tag("kiln:parent-image", parentImageId),
                 new RecordResult.Tag("kiln:packages", String.valueOf(inventory.packages().size())),
                 new RecordResult.Tag("kiln:builder-market", request.builder().market())));
@@ -83,7 +87,13 @@ public final class BakeRecordService {
                         entry("imageId", imageId), entry("newerImageId", n.imageId()), entry("newerSha", n.sha())),
                 () -> LOG.info("Image recorded", entry("imageId", imageId), entry("packages", inventory.packages().size()),
                         entry("durations", durations)));
+        List<String> tagResources = new ArrayList<>(List.of(imageId));
+        if (request.imageState() != null && request.imageState().mappings() != null) {
+            request.imageState().mappings().stream()
+                    .filter(m -> m.Ebs() != null && m.Ebs().SnapshotId() != null)
+                    .forEach(m -> tagResources.add(m.Ebs().SnapshotId()));
+        }
         return new RecordResult(newer.isEmpty(), newer.map(Published::imageId).orElse(null), manifestUri,
-                inventory.packages().size(), durations, tags);
+                inventory.packages().size(), durations, tags, tagResources);
     }
 }

@@ -11,8 +11,19 @@ public record RecordRequest(
         ImageRef parent,
         Builder builder,
         ImageRef image,
+        ImageState imageState,
         CommandRef record,
         String executionArn) {
+
+    /** The image as DescribeImages last saw it: its block device mappings name its snapshots. */
+    public record ImageState(String state, List<Mapping> mappings) {
+    }
+
+    public record Mapping(String DeviceName, Ebs Ebs) {
+    }
+
+    public record Ebs(String SnapshotId) {
+    }
 
     public record Plan(String bakeKey, String buildId, String role, String sha, String ref, String reason,
                        String pushedAt, List<Advisory> advisories, Commands commands, Logs logs, String pointer) {

@@ -11,6 +11,7 @@ import java.util.Map;
  * @param supersededBy that newer image, when {@code publish} is false
  * @param durations    seconds per step, for the execution output and the image tags
  * @param tags         to add to the image (EC2 CreateTags shape)
+ * @param tagResources the image and its snapshots, which get those tags
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RecordResult(
@@ -19,7 +20,8 @@ public record RecordResult(
         String manifest,
         int packages,
         Map<String, Long> durations,
-        List<Tag> tags) {
+        List<Tag> tags,
+        List<String> tagResources) {
 
     public record Tag(String Key, String Value) {
     }

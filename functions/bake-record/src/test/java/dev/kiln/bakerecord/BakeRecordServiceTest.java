@@ -68,6 +68,9 @@ class BakeRecordServiceTest {
                 new RecordRequest.ImageRef("ami-0aaaaaaaaaaaaaaa1"),
                 new RecordRequest.Builder("i-0123456789abcdef0", "spot"),
                 new RecordRequest.ImageRef("ami-0bbbbbbbbbbbbbbb2"),
+                new RecordRequest.ImageState("available", List.of(
+                        new RecordRequest.Mapping("/dev/xvda", new RecordRequest.Ebs("snap-0123456789abcdef0")),
+                        new RecordRequest.Mapping("/dev/sdb", null))),
                 new RecordRequest.CommandRef("cmd-1", stdout),
                 EXECUTION);
     }
@@ -110,6 +113,15 @@ class BakeRecordServiceTest {
                 new RecordResult.Tag("kiln:builder-market", "spot"),
                 new RecordResult.Tag("kiln:packages", "4"),
                 new RecordResult.Tag("kiln:duration:provision", "301s"));
+    }
+
+    @Test
+    void shouldTagTheImagesSnapshotsAsWellAsTheImage() {
+        RecordResult result = service().record(request(INVENTORY), NOW);
+
+        assertThat(result.tagResources()).containsExactly("ami-0bbbbbbbbbbbbbbb2", "snap-0123456789abcdef0");
+        assertThat(result.tags()).contains(new RecordResult.Tag("kiln:role", "web"),
+                new RecordResult.Tag("kiln:build-id", "web-0d1a26e-20261122t030005"));
     }
 
     @Test

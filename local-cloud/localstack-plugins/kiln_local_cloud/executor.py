@@ -17,7 +17,7 @@ from localstack.services.lambda_.invocation.runtime_executor import (
     RuntimeExecutor,
 )
 
-from kiln_lambda_executor.runtime_api import Invocation, RuntimeApi
+from kiln_local_cloud.runtime_api import Invocation, RuntimeApi
 
 LOG = logging.getLogger(__name__)
 

@@ -7,6 +7,6 @@ class KilnJavaExecutorPlugin(RuntimeExecutorPlugin):
     name = "kiln-java"
 
     def load(self, *args, **kwargs):
-        from kiln_lambda_executor.executor import JavaHostExecutor
+        from kiln_local_cloud.executor import JavaHostExecutor
 
         return JavaHostExecutor

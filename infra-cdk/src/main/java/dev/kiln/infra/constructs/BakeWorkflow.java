@@ -1,0 +1,205 @@
+package dev.kiln.infra.constructs;
+
+import io.github.cdklabs.cdknag.NagPackSuppression;
+import io.github.cdklabs.cdknag.NagSuppressions;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.ArnComponents;
+import software.amazon.awscdk.ArnFormat;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.services.events.IEventBus;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.logs.RetentionDays;
+import software.amazon.awscdk.services.ssm.IStringParameter;
+import software.amazon.awscdk.services.stepfunctions.DefinitionBody;
+import software.amazon.awscdk.services.stepfunctions.LogLevel;
+import software.amazon.awscdk.services.stepfunctions.LogOptions;
+import software.amazon.awscdk.services.stepfunctions.StateMachine;
+import software.constructs.Construct;
+
+/**
+ * The bake state machine (statemachines/bake.asl.json) and the three functions it calls: bake-plan
+ * first, bake-record once the image is available, bake-cleanup whenever a step fails. Its role may
+ * launch, stop and terminate builders, make images and pin launch template versions, and little else:
+ * mutating EC2 calls are limited to resources that carry Kiln's tags.
+ */
+public final class BakeWorkflow extends Construct {
+
+    /**
+     * @param definition         statemachines/bake.asl.json
+     * @param name               the deployment's name; the state machine is {@code <name>-bake}
+     * @param imagePointerPrefix e.g. {@code /kiln/images/}
+     */
+    public record Props(
+            Path definition,
+            String name,
+            KilnFunction.Code planCode,
+            KilnFunction.Code recordCode,
+            KilnFunction.Code cleanupCode,
+            BakeTables tables,
+            ArtifactStore artifacts,
+            BuilderAccess builders,
+            IStringParameter config,
+            IEventBus bus,
+            String imagePointerPrefix) {
+    }
+
+    private final StateMachine stateMachine;
+    private final KilnFunction plan;
+    private final KilnFunction record;
+    private final KilnFunction cleanup;
+
+    public BakeWorkflow(Construct scope, String id, Props props) {
+        super(scope, id);
+        Stack stack = Stack.of(this);
+        String machineName = props.name() + "-bake";
+        String executions = arn(stack, "states", "execution", machineName + ":*");
+        String bakesTable = props.tables().bakes().getTableName();
+
+        plan = new KilnFunction(this, "Plan", new KilnFunction.Props("kiln-bake-plan", props.planCode(),
+                "Checks a bake's input, claims the bake and plans it", Map.of(
+                        "CONFIG_PARAMETER", props.config().getParameterName(),
+                        "BAKES_TABLE", bakesTable,
+                        "ARTIFACT_BUCKET", props.artifacts().bucket().getBucketName(),
+                        "BUILDER_SECURITY_GROUP_ID", props.builders().securityGroupId(),
+                        "BUILDER_INSTANCE_PROFILE_ARN", props.builders().instanceProfile().getInstanceProfileArn(),
+                        "IMAGE_POINTER_PREFIX", props.imagePointerPrefix(),
+                        "EVENT_BUS_NAME", props.bus().getEventBusName()),
+                1024, Duration.seconds(60)));
+        props.config().grantRead(plan.function());
+        props.tables().bakes().grantReadWriteData(plan.function());
+        plan.function().addToRolePolicy(allow(List.of("states:DescribeExecution"), executions));
+
+        record = new KilnFunction(this, "Record", new KilnFunction.Props("kiln-bake-record", props.recordCode(),
+                "Records a baked image: inventory, manifest, step durations, and whether to publish it", Map.of(
+                        "BAKES_TABLE", bakesTable,
+                        "IMAGES_TABLE", props.tables().images().getTableName()),
+                1024, Duration.seconds(120)));
+        props.artifacts().bucket().grantRead(record.function(), "logs/*");
+        props.artifacts().bucket().grantPut(record.function(), "manifests/*");
+        props.tables().images().grantWriteData(record.function());
+        props.tables().bakes().grantReadWriteData(record.function());
+        record.function().addToRolePolicy(allow(List.of("states:GetExecutionHistory"), executions));
+
+        cleanup = new KilnFunction(this, "Cleanup", new KilnFunction.Props("kiln-bake-cleanup", props.cleanupCode(),
+                "Cleans up after a failed bake: builder, partial images, snapshots", Map.of("BAKES_TABLE", bakesTable),
+                512, Duration.seconds(120)));
+        props.tables().bakes().grantReadWriteData(cleanup.function());
+        cleanup.function().addToRolePolicy(allow(List.of("states:GetExecutionHistory"), executions));
+        cleanup.function().addToRolePolicy(allow(
+                List.of("ec2:DescribeInstances", "ec2:DescribeImages", "ec2:DescribeSnapshots"), "*"));
+        cleanup.function().addToRolePolicy(onKilnBuild(List.of(
+                "ec2:TerminateInstances", "ec2:CreateTags", "ec2:DeregisterImage", "ec2:DeleteSnapshot")));
+
+        LogGroup logs = LogGroup.Builder.create(this, "Logs")
+                .retention(RetentionDays.THREE_MONTHS)
+                .removalPolicy(RemovalPolicy.DESTROY)
+                .build();
+        stateMachine = StateMachine.Builder.create(this, "StateMachine")
+                .stateMachineName(machineName)
+                .comment("Bakes one role's golden image from one commit")
+                .definitionBody(DefinitionBody.fromFile(props.definition().toString()))
+                .definitionSubstitutions(Map.of(
+                        "BakePlanFunctionArn", plan.function().getFunctionArn(),
+                        "BakeRecordFunctionArn", record.function().getFunctionArn(),
+                        "BakeCleanupFunctionArn", cleanup.function().getFunctionArn(),
+                        "BakesTableName", bakesTable,
+                        "EventBusName", props.bus().getEventBusName()))
+                .timeout(Duration.hours(48))
+                .tracingEnabled(true)
+                .logs(LogOptions.builder().destination(logs).level(LogLevel.ALL).includeExecutionData(false).build())
+                .build();
+
+        plan.function().grantInvoke(stateMachine);
+        record.function().grantInvoke(stateMachine);
+        cleanup.function().grantInvoke(stateMachine);
+        props.tables().bakes().grant(stateMachine, "dynamodb:UpdateItem");
+        props.bus().grantPutEventsTo(stateMachine);
+        props.artifacts().bucket().grantRead(stateMachine, "bundles/*");
+        props.builders().role().grantPassRole(stateMachine.getRole());
+
+        String pointers = arn(stack, "ssm", "parameter", props.imagePointerPrefix().substring(1) + "*");
+        stateMachine.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("ssm:GetParameter"))
+                .resources(List.of(pointers, stack.formatArn(ArnComponents.builder().service("ssm").account("")
+                        .resource("parameter").resourceName("aws/service/ami-amazon-linux-latest/*").build())))
+                .build());
+        stateMachine.addToRolePolicy(allow(List.of("ssm:PutParameter"), pointers));
+        stateMachine.addToRolePolicy(allow(List.of(
+                "ec2:RunInstances", "ec2:CreateImage", "ec2:DescribeInstances", "ec2:DescribeImages",
+                "ec2:DescribeLaunchTemplates", "ssm:DescribeInstanceInformation", "ssm:GetCommandInvocation"), "*"));
+        stateMachine.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("ec2:CreateTags"))
+                .resources(List.of("*"))
+                .conditions(Map.of("StringEquals", Map.of("ec2:CreateAction", List.of("RunInstances", "CreateImage"))))
+                .build());
+        stateMachine.addToRolePolicy(onKilnBuild(List.of(
+                "ec2:StopInstances", "ec2:TerminateInstances", "ec2:CreateTags")));
+        stateMachine.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("ec2:CreateLaunchTemplateVersion"))
+                .resources(List.of("*"))
+                .conditions(Map.of("Null", Map.of("aws:ResourceTag/kiln:role", "false")))
+                .build());
+        stateMachine.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("ssm:SendCommand"))
+                .resources(List.of(stack.formatArn(ArnComponents.builder().service("ssm").account("")
+                        .resource("document").resourceName("AWS-RunShellScript").build())))
+                .build());
+        stateMachine.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("ssm:SendCommand"))
+                .resources(List.of(arn(stack, "ec2", "instance", "*")))
+                .conditions(Map.of("Null", Map.of("ssm:resourceTag/kiln:build-id", "false")))
+                .build());
+        stateMachine.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("iam:CreateServiceLinkedRole"))
+                .resources(List.of("*"))
+                .conditions(Map.of("StringEquals", Map.of("iam:AWSServiceName", "spot.amazonaws.com")))
+                .build());
+
+        NagSuppressions.addResourceSuppressions(this, List.of(NagPackSuppression.builder()
+                .id("AwsSolutions-IAM5")
+                .reason("Builders, their images and snapshots are made at bake time, so their ids are not known in"
+                        + " advance: launching and imaging need '*', and every call that changes or removes an"
+                        + " existing resource is limited to resources tagged kiln:build-id (launch templates:"
+                        + " kiln:role). Parameters, objects and executions are limited to Kiln's own prefixes.")
+                .build()), true);
+    }
+
+    private static PolicyStatement allow(List<String> actions, String resource) {
+        return PolicyStatement.Builder.create().actions(actions).resources(List.of(resource)).build();
+    }
+
+    private static PolicyStatement onKilnBuild(List<String> actions) {
+        return PolicyStatement.Builder.create()
+                .actions(actions)
+                .resources(List.of("*"))
+                .conditions(Map.of("Null", Map.of("aws:ResourceTag/kiln:build-id", "false")))
+                .build();
+    }
+
+    private static String arn(Stack stack, String service, String resource, String name) {
+        return stack.formatArn(ArnComponents.builder().service(service).resource(resource).resourceName(name)
+                .arnFormat("states".equals(service) ? ArnFormat.COLON_RESOURCE_NAME : ArnFormat.SLASH_RESOURCE_NAME)
+                .build());
+    }
+
+    public StateMachine stateMachine() {
+        return stateMachine;
+    }
+
+    public KilnFunction plan() {
+        return plan;
+    }
+
+    public KilnFunction record() {
+        return record;
+    }
+
+    public KilnFunction cleanup() {
+        return cleanup;
+    }
+}

@@ -1,0 +1,44 @@
+"""Writes the configuration Kiln is deployed with in the local cloud (run by scripts/deploy-local).
+
+It is examples/kiln.json with two changes: the builders' VPC and subnet are ones that exist in the
+local cloud (made here once, found by their Name tag afterwards), and the waits are short, because
+nothing in the local cloud takes time and the failure tests wait for timeouts on purpose.
+"""
+
+import json
+import sys
+
+import boto3
+
+NAME = "kiln-local-builders"
+
+
+def ensure_network(ec2):
+    def tagged(kind, resources):
+        found = [r for r in resources if {"Key": "Name", "Value": NAME} in r.get("Tags", [])]
+        return found[0] if found else None
+
+    vpc = tagged("vpc", ec2.describe_vpcs(Filters=[{"Name": "tag:Name", "Values": [NAME]}])["Vpcs"])
+    if vpc is None:
+        vpc = ec2.create_vpc(CidrBlock="10.42.0.0/16", TagSpecifications=[
+            {"ResourceType": "vpc", "Tags": [{"Key": "Name", "Value": NAME}]}])["Vpc"]
+    subnet = tagged("subnet", ec2.describe_subnets(Filters=[{"Name": "tag:Name", "Values": [NAME]}])["Subnets"])
+    if subnet is None:
+        subnet = ec2.create_subnet(VpcId=vpc["VpcId"], CidrBlock="10.42.1.0/24", TagSpecifications=[
+            {"ResourceType": "subnet", "Tags": [{"Key": "Name", "Value": NAME}]}])["Subnet"]
+    return vpc["VpcId"], subnet["SubnetId"]
+
+
+def main(example_path, out_path):
+    vpc_id, subnet_id = ensure_network(boto3.client("ec2"))
+    config = json.load(open(example_path))
+    config["builder"].update({
+        "vpcId": vpc_id, "subnetIds": [subnet_id],
+        "ssmTimeoutMinutes": 1, "imageTimeoutMinutes": 1, "pollSeconds": 2, "keepOnFailureHours": 1})
+    with open(out_path, "w") as out:
+        json.dump(config, out, indent=2)
+    print(out_path)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2])
