@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class BakeCleanupService {
 
-    static final String CLEANUP_STATE = "Cleanup";
+    /** States that only carry a failure on to the cleanup; the step that failed is the one before them. */
+    static final Set<String> FORWARDING_STATES = Set.of("Cleanup", "PlanFailed", "PublishFailed");
     private static final Pattern ROLE = Pattern.compile("[a-z][a-z0-9-]{0,30}");
     private static final Pattern SHA = Pattern.compile("[0-9a-f]{40}");
 
@@ -108,10 +109,10 @@ public final class BakeCleanupService {
         return error.startsWith("States.") ? "Kiln." + error : error;
     }
 
-    /** The last state the execution entered before the cleanup began. */
+    /** The last state the execution entered before its failure was carried to the cleanup. */
     static String failedStep(List<Visit> visits) {
         for (int i = visits.size() - 1; i >= 0; i--) {
-            if (!visits.get(i).state().equals(CLEANUP_STATE)) {
+            if (!FORWARDING_STATES.contains(visits.get(i).state())) {
                 return visits.get(i).state();
             }
         }

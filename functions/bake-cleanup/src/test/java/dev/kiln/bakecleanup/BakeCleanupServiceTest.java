@@ -105,7 +105,7 @@ class BakeCleanupServiceTest {
 
     @Test
     void shouldCleanNothingWhenPlanningFailedButStillSayWhy() {
-        visits = List.of(visit("Plan"), visit("Cleanup"));
+        visits = List.of(visit("Plan"), visit("PlanFailed"), visit("Cleanup"));
         CleanupRequest request = new CleanupRequest(new CleanupRequest.State(null, null, null, new CleanupRequest.Error(
                 "dev.kiln.bakeplan.errors.UnknownRoleException",
                 "{\"errorMessage\":\"there is no role 'db' in the Kiln configuration\",\"errorType\":\"dev.kiln.bakeplan.errors.UnknownRoleException\",\"stackTrace\":[]}"),

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.infra.Samples;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,15 +25,11 @@ import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.InvokeResponse;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
-import software.amazon.awssdk.services.sns.SnsClient;
-import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * The whole notification path in the local cloud: an event on the default bus, Kiln's rule, the
- * deployed Java notify function run by the kiln-java executor, the SNS topic, and an SQS queue
- * subscribed to it, as a person's mailbox would be.
+ * deployed Java notify function run by the kiln-java executor, the SNS topic, and a mailbox queue
+ * subscribed to it.
  */
 class NotificationPathIT {
 
@@ -42,29 +37,20 @@ class NotificationPathIT {
     private static final Duration DELIVERY = Duration.ofSeconds(90);
 
     private static final EventBridgeClient EVENTS = LocalCloud.client(EventBridgeClient.builder());
-    private static final SqsClient SQS = LocalCloud.client(SqsClient.builder());
-    private static final SnsClient SNS = LocalCloud.client(SnsClient.builder());
     private static final SfnClient SFN = LocalCloud.client(SfnClient.builder());
     private static final LambdaClient LAMBDA = LocalCloud.client(LambdaClient.builder());
     private static final CloudWatchLogsClient LOGS = LocalCloud.client(CloudWatchLogsClient.builder());
 
-    private static String queueUrl;
-    private static String subscriptionArn;
-    private static final List<JsonNode> received = new ArrayList<>();
+    private static Mailbox mailbox;
 
     @BeforeAll
     static void subscribeAMailbox() {
-        queueUrl = SQS.createQueue(r -> r.queueName("kiln-notifications-it-" + UUID.randomUUID())).queueUrl();
-        String queueArn = SQS.getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
-                .attributes().get(QueueAttributeName.QUEUE_ARN);
-        subscriptionArn = SNS.subscribe(r -> r.topicArn(LocalCloud.stackOutput("NotificationTopicArn"))
-                .protocol("sqs").endpoint(queueArn).returnSubscriptionArn(true)).subscriptionArn();
+        mailbox = new Mailbox();
     }
 
     @AfterAll
     static void unsubscribe() {
-        SNS.unsubscribe(r -> r.subscriptionArn(subscriptionArn));
-        SQS.deleteQueue(r -> r.queueUrl(queueUrl));
+        mailbox.close();
     }
 
     @Test
@@ -76,7 +62,7 @@ class NotificationPathIT {
         put(sample("aws.states/execution-failed.json", "kiln-bake", execution));
 
         // then
-        JsonNode notification = awaitNotificationAbout(execution);
+        JsonNode notification = mailbox.awaitAbout(execution);
         assertThat(notification.get("Subject").asText()).isEqualTo("Kiln bake failed: " + execution);
         assertThat(notification.get("Message").asText())
                 .startsWith("Kiln workflow \"bake\" failed.")
@@ -100,9 +86,8 @@ class NotificationPathIT {
         put(sample("aws.states/execution-timed-out.json", "kiln-bake", sentinel));
 
         // then only the timed-out Kiln execution is notified, even a while after it arrived
-        awaitNotificationAbout(sentinel);
-        drainFor(Duration.ofSeconds(5));
-        assertThat(received).extracting(n -> n.get("Subject").asText())
+        mailbox.awaitAbout(sentinel);
+        assertThat(mailbox.drainFor(Duration.ofSeconds(5))).extracting(n -> n.get("Subject").asText())
                 .noneMatch(subject -> subject.contains(succeeded) || subject.contains(running)
                         || subject.contains(someoneElses));
     }
@@ -127,7 +112,7 @@ class NotificationPathIT {
                     .filter(status -> status == ExecutionStatus.FAILED));
 
             // then
-            JsonNode notification = awaitNotificationAbout(execution.substring(execution.lastIndexOf(':') + 1));
+            JsonNode notification = mailbox.awaitAbout(execution.substring(execution.lastIndexOf(':') + 1));
             assertThat(notification.get("Message").asText())
                     .contains("Error          ProbeError")
                     .contains("Cause          the probe failed on purpose")
@@ -161,8 +146,8 @@ class NotificationPathIT {
         // and nothing reaches the mailbox: a later real failure is the next thing there
         String sentinel = "web-" + UUID.randomUUID();
         put(sample("aws.states/execution-failed.json", "kiln-bake", sentinel));
-        awaitNotificationAbout(sentinel);
-        assertThat(received).extracting(n -> n.get("Message").asText())
+        mailbox.awaitAbout(sentinel);
+        assertThat(mailbox.received()).extracting(n -> n.get("Message").asText())
                 .noneMatch(message -> message.contains("this is not an event"));
     }
 
@@ -188,32 +173,6 @@ class NotificationPathIT {
                 .resources(event.get("resources").get(0).asText())
                 .detail(event.get("detail").toString())));
         assertThat(response.failedEntryCount()).isZero();
-    }
-
-    private static JsonNode awaitNotificationAbout(String execution) {
-        return LocalCloud.await("a notification about " + execution, DELIVERY, () -> {
-            receiveOnce();
-            return received.stream().filter(n -> n.get("Subject").asText().endsWith(execution)).findFirst();
-        });
-    }
-
-    private static void drainFor(Duration duration) {
-        Instant end = Instant.now().plus(duration);
-        while (Instant.now().isBefore(end)) {
-            receiveOnce();
-        }
-    }
-
-    private static void receiveOnce() {
-        for (Message message : SQS.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1))
-                .messages()) {
-            try {
-                received.add(JSON.readTree(message.body()));
-            } catch (Exception e) {
-                throw new IllegalStateException("not an SNS envelope: " + message.body(), e);
-            }
-            SQS.deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(message.receiptHandle()));
-        }
     }
 
     private static List<String> logLines(String function, Instant since) {

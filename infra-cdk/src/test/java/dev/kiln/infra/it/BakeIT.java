@@ -1,0 +1,258 @@
+package dev.kiln.infra.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiln.infra.Synthesized;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.Image;
+import software.amazon.awssdk.services.ec2.model.Instance;
+import software.amazon.awssdk.services.ec2.model.Reservation;
+import software.amazon.awssdk.services.ec2.model.Tag;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
+import software.amazon.awssdk.services.ssm.SsmClient;
+
+/**
+ * The bake state machine in the local cloud, started by hand as a person would. Only what the local
+ * cloud cannot do is mocked (statemachines/test/mock-config.json): Systems Manager registration, the
+ * output of commands, and each failure. Everything else (launching, stopping and terminating the
+ * builder, making the image, the pointer, launch templates, events, the ledger) is real.
+ */
+class BakeIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration BAKE = Duration.ofMinutes(4);
+
+    private static final SfnClient SFN = LocalCloud.client(SfnClient.builder());
+    private static final Ec2Client EC2 = LocalCloud.client(Ec2Client.builder());
+    private static final SsmClient SSM = LocalCloud.client(SsmClient.builder());
+    private static final DynamoDbClient DYNAMO = LocalCloud.client(DynamoDbClient.builder());
+
+    private static Mailbox mailbox;
+    private static KilnEvents bakeEvents;
+
+    @BeforeAll
+    static void listen() {
+        mailbox = new Mailbox();
+        bakeEvents = new KilnEvents("{\"source\": [\"kiln.bake\"]}");
+    }
+
+    @AfterAll
+    static void stopListening() {
+        mailbox.close();
+        bakeEvents.close();
+    }
+
+    private record Run(String executionArn, String sha, DescribeExecutionResponse execution) {
+
+        String name() {
+            return executionArn.substring(executionArn.lastIndexOf(':') + 1);
+        }
+
+        JsonNode output() throws Exception {
+            return JSON.readTree(execution.output());
+        }
+    }
+
+    @Test
+    void shouldBakeTagAndPublishAnImageFromAManualStart() throws Exception {
+        // given a launch template of the role, which must get a version pinned to the new image
+        String template = EC2.createLaunchTemplate(r -> r.launchTemplateName("kiln-it-base-" + UUID.randomUUID())
+                        .launchTemplateData(d -> d.instanceType("t4g.small").imageId("ami-0bb7267a511c0a8e8"))
+                        .tagSpecifications(t -> t.resourceType("launch-template").tags(tag("kiln:role", "base"))))
+                .launchTemplate().launchTemplateId();
+
+        // when
+        Run run = bake("HappyPath", "base", false);
+
+        // then the execution says what it made and how long each step took
+        assertThat(run.execution().status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        JsonNode output = run.output();
+        String imageId = output.get("imageId").asText();
+        assertThat(output.get("published").asBoolean()).isTrue();
+        assertThat(output.get("packages").asInt()).isEqualTo(4);
+        assertThat(output.get("durations").has("provision")).isTrue();
+
+        // the image exists, is available and carries the build's tags
+        Image image = EC2.describeImages(r -> r.imageIds(imageId)).images().get(0);
+        assertThat(image.stateAsString()).isEqualTo("available");
+        assertThat(image.tags()).contains(tag("kiln:role", "base"), tag("kiln:commit", run.sha()),
+                tag("kiln:reason", "manual"), tag("kiln:builder-market", "spot"), tag("kiln:packages", "4"));
+        assertThat(image.tags()).extracting(Tag::key).contains("kiln:parent-image", "kiln:duration:provision");
+
+        // the pointer names it, and the role's launch template has a new version pinned to it
+        assertThat(SSM.getParameter(r -> r.name("/kiln/images/base")).parameter().value()).isEqualTo(imageId);
+        assertThat(EC2.describeLaunchTemplateVersions(r -> r.launchTemplateId(template)).launchTemplateVersions())
+                .anySatisfy(version -> assertThat(version.launchTemplateData().imageId()).isEqualTo(imageId));
+        assertThat(output.get("launchTemplateVersions").toString()).contains(template);
+
+        // the builder is gone
+        assertThat(liveBuilders(run.sha())).isEmpty();
+
+        // Kiln said so on its bus, and kept the image's record with its packages
+        JsonNode baked = bakeEvents.await("Image Baked for " + imageId, e -> imageId.equals(e.at("/detail/imageId").asText()));
+        assertThat(baked.get("detail-type").asText()).isEqualTo("Image Baked");
+        assertThat(baked.at("/detail/role").asText()).isEqualTo("base");
+        assertThat(baked.at("/detail/published").asBoolean()).isTrue();
+        Map<String, AttributeValue> record = DYNAMO.getItem(r -> r.tableName(LocalCloud.stackOutput("ImagesTableName"))
+                .key(Map.of("imageId", AttributeValue.fromS(imageId)))).item();
+        assertThat(record.get("packages").m()).containsKeys("bash", "chrony", "expat", "nginx");
+        assertThat(record.get("sha").s()).isEqualTo(run.sha());
+
+        EC2.deleteLaunchTemplate(r -> r.launchTemplateId(template));
+    }
+
+    @Test
+    void shouldDoNothingWhenTheSameBakeIsStartedAgain() throws Exception {
+        // given a bake that succeeded
+        Run first = bake("HappyPath", "base", false);
+        assertThat(first.execution().status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+
+        // when the same role and commit are baked again (a repeated event, a second manual start)
+        Run second = bake("HappyPath", "base", first.sha(), false, "again");
+
+        // then nothing is launched or made a second time
+        assertThat(second.execution().status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(second.output().get("duplicate").asBoolean()).isTrue();
+        assertThat(second.output().get("heldBy").asText()).isEqualTo(first.executionArn());
+        assertThat(EC2.describeImages(r -> r.owners("self").filters(tagFilter("kiln:commit", first.sha()))).images())
+                .hasSize(1);
+    }
+
+    @Test
+    void shouldRejectABadManualInputAtTheFirstStateWithAClearMessage() throws Exception {
+        String input = java.nio.file.Files.readString(Synthesized.layout().root()
+                .resolve("events/inputs/bake/invalid-unknown-field.json"));
+        String execution = SFN.startExecution(r -> r.stateMachineArn(LocalCloud.stackOutput("BakeStateMachineArn"))
+                .name("it-invalid-" + UUID.randomUUID()).input(input)).executionArn();
+
+        DescribeExecutionResponse ended = awaitEnd(execution);
+
+        assertThat(ended.status()).isEqualTo(ExecutionStatus.FAILED);
+        assertThat(ended.error()).isEqualTo("dev.kiln.bakeplan.errors.InvalidBakeInputException");
+        assertThat(ended.cause()).contains("/source/sha: does not match the regex pattern")
+                .contains("property 'colour' is not defined in the schema");
+        JsonNode failed = bakeEvents.await("Bake Failed for " + execution,
+                e -> execution.equals(e.at("/detail/executionArn").asText()));
+        assertThat(failed.at("/detail/failedStep").asText()).isEqualTo("Plan");
+        assertThat(failed.at("/detail/builderAction").asText()).isEqualTo("none");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+            "LaunchFails,         EC2.EC2Exception,         LaunchBuilderOnDemand",
+            "SsmNeverOnline,      Kiln.SsmTimedOut,         SsmTimedOut",
+            "ProvisioningFails,   Kiln.ProvisioningFailed,  ProvisionFailed",
+            "ServerTestsFail,     Kiln.ServerTestsFailed,   TestsFailed",
+            "CreateImageFails,    EC2.EC2Exception,         ImageCreate",
+            "ImageNeverAvailable, Kiln.ImageTimedOut,       ImageTimedOut"})
+    void shouldCleanUpEverythingAndSaySoWhenAStepFails(String testCase, String error, String failedStep) throws Exception {
+        // when
+        Run run = bake(testCase, "base", false);
+
+        // then the execution fails with the step's error
+        assertThat(run.execution().status()).isEqualTo(ExecutionStatus.FAILED);
+        assertThat(run.execution().error()).isEqualTo(error);
+
+        // Bake Failed names the step and the logs
+        JsonNode failed = bakeEvents.await("Bake Failed for " + run.name(),
+                e -> run.executionArn().equals(e.at("/detail/executionArn").asText()));
+        assertThat(failed.at("/detail/failedStep").asText()).isEqualTo(failedStep);
+        assertThat(failed.at("/detail/role").asText()).isEqualTo("base");
+        assertThat(failed.at("/detail/logs").asText()).startsWith("s3://").contains("/logs/base/");
+
+        // no builder is left running, no image and no snapshot of the build remains
+        assertThat(liveBuilders(run.sha())).isEmpty();
+        assertThat(EC2.describeImages(r -> r.owners("self").filters(tagFilter("kiln:commit", run.sha()))).images()).isEmpty();
+        List<String> builders = allBuilders(run.sha());
+        if (!builders.isEmpty()) {
+            assertThat(EC2.describeSnapshots(r -> r.ownerIds("self").filters(Filter.builder().name("description")
+                    .values(builders.stream().map(id -> "Created by CreateImage(" + id + ")*").toList()).build()))
+                    .snapshots()).isEmpty();
+        }
+
+        // and the people subscribed hear about it
+        JsonNode notification = mailbox.awaitAbout(run.name());
+        assertThat(notification.get("Subject").asText()).isEqualTo("Kiln bake failed: " + run.name());
+        assertThat(notification.get("Message").asText()).contains("Error          " + error);
+    }
+
+    @Test
+    void shouldKeepAFailedBuilderForItsTimeToLiveWhenAsked() {
+        // when
+        Run run = bake("ServerTestsFail", "base", true);
+
+        // then the builder still runs, marked with when the reaper may terminate it
+        assertThat(run.execution().status()).isEqualTo(ExecutionStatus.FAILED);
+        List<Instance> kept = EC2.describeInstances(r -> r.filters(tagFilter("kiln:commit", run.sha()),
+                        Filter.builder().name("instance-state-name").values("running").build()))
+                .reservations().stream().map(Reservation::instances).flatMap(List::stream).toList();
+        assertThat(kept).singleElement().satisfies(instance -> assertThat(instance.tags())
+                .anySatisfy(tag -> assertThat(tag.key()).isEqualTo("kiln:expires-at")));
+
+        EC2.terminateInstances(r -> r.instanceIds(kept.get(0).instanceId()));
+    }
+
+    // --- helpers ------------------------------------------------------------------------------------
+
+    private static Run bake(String testCase, String role, boolean keepOnFailure) {
+        return bake(testCase, role, SourceBundles.newSha(), keepOnFailure, "");
+    }
+
+    private static Run bake(String testCase, String role, String sha, boolean keepOnFailure, String nameSuffix) {
+        try {
+            SourceBundles.upload(Synthesized.layout().root().resolve("examples/fleet"), sha);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot upload the source bundle", e);
+        }
+        String input = JSON.createObjectNode().put("role", role).put("reason", "manual").put("keepOnFailure", keepOnFailure)
+                .set("source", JSON.createObjectNode().put("sha", sha)).toString();
+        String execution = SFN.startExecution(r -> r.stateMachineArn(LocalCloud.stackOutput("BakeStateMachineArn") + "#" + testCase)
+                .name("it-" + testCase + "-" + sha.substring(0, 12) + nameSuffix).input(input)).executionArn();
+        return new Run(execution, sha, awaitEnd(execution));
+    }
+
+    private static DescribeExecutionResponse awaitEnd(String execution) {
+        return LocalCloud.await("execution " + execution + " to end", BAKE, () -> Optional.of(
+                        SFN.describeExecution(r -> r.executionArn(execution)))
+                .filter(e -> e.status() != ExecutionStatus.RUNNING));
+    }
+
+    private static List<String> liveBuilders(String sha) {
+        return instances(tagFilter("kiln:commit", sha),
+                Filter.builder().name("instance-state-name").values("pending", "running", "stopping", "stopped").build());
+    }
+
+    private static List<String> allBuilders(String sha) {
+        return instances(tagFilter("kiln:commit", sha));
+    }
+
+    private static List<String> instances(Filter... filters) {
+        return EC2.describeInstances(r -> r.filters(filters)).reservations().stream()
+                .map(Reservation::instances).flatMap(List::stream).map(Instance::instanceId).toList();
+    }
+
+    private static Filter tagFilter(String key, String value) {
+        return Filter.builder().name("tag:" + key).values(value).build();
+    }
+
+    private static Tag tag(String key, String value) {
+        return Tag.builder().key(key).value(value).build();
+    }
+}
