@@ -3,6 +3,7 @@ package dev.kiln.infra;
 import dev.kiln.common.config.KilnConfig;
 import dev.kiln.common.config.KilnConfigJson;
 import dev.kiln.infra.constructs.ArtifactStore;
+import dev.kiln.infra.constructs.BakeFollowUps;
 import dev.kiln.infra.constructs.BakeTables;
 import dev.kiln.infra.constructs.BakeWorkflow;
 import dev.kiln.infra.constructs.BuilderAccess;
@@ -50,6 +51,7 @@ public final class KilnStack extends Stack {
     private final Notifications notifications;
     private final EventBus bus;
     private final BakeWorkflow bake;
+    private final BakeFollowUps followUps;
 
     public KilnStack(Construct scope, String id, Settings settings) {
         super(scope, id, StackProps.builder()
@@ -87,6 +89,12 @@ public final class KilnStack extends Stack {
                 new KilnFunction.Code(layout.functionArchive("bake-record"), "dev.kiln.bakerecord.BakeRecordHandler"),
                 new KilnFunction.Code(layout.functionArchive("bake-cleanup"), "dev.kiln.bakecleanup.BakeCleanupHandler"),
                 tables, artifacts, builders, config, bus, settings.parameterPrefix() + "images/"));
+        followUps = new BakeFollowUps(this, "BakeFollowUps", new BakeFollowUps.Props(
+                new KilnFunction.Code(layout.functionArchive("bake-children"), "dev.kiln.bakechildren.BakeChildrenHandler"),
+                new KilnFunction.Code(layout.functionArchive("builder-reaper"), "dev.kiln.builderreaper.BuilderReaperHandler"),
+                new KilnFunction.Code(layout.functionArchive("image-retention"), "dev.kiln.imageretention.ImageRetentionHandler"),
+                bake.stateMachine(), settings.name() + "-bake", tables, config, bus, notifications.topic(),
+                settings.parameterPrefix() + "images/"));
 
         output("EventBusName", bus.getEventBusName(), "Kiln's own events are put on this bus");
         output("NotificationTopicArn", notifications.topic().getTopicArn(),
@@ -98,6 +106,9 @@ public final class KilnStack extends Stack {
         output("BakesTableName", tables.bakes().getTableName(), "The bake ledger");
         output("ImagesTableName", tables.images().getTableName(), "Baked images and their package inventories");
         output("BuilderSecurityGroupId", builders.securityGroupId(), "Builders' security group (no inbound rule)");
+        output("ReaperFunctionName", followUps.reaper().function().getFunctionName(), "Run it by hand to reap now");
+        output("RetentionFunctionName", followUps.retention().function().getFunctionName(),
+                "Run it by hand with {\"dryRun\": true} to see what retention would remove");
     }
 
     private void output(String id, String value, String description) {
@@ -114,5 +125,9 @@ public final class KilnStack extends Stack {
 
     public BakeWorkflow bake() {
         return bake;
+    }
+
+    public BakeFollowUps followUps() {
+        return followUps;
     }
 }

@@ -10,8 +10,9 @@ import java.util.Map;
 
 /**
  * Renders a synthesized value the way CloudFormation would in the local cloud's account and region:
- * {@code Ref} to a pseudo parameter and {@code Fn::Join} become plain strings. Used to match a rule's
- * rendered event pattern against sample events.
+ * {@code Ref} to a pseudo parameter, and {@code Fn::Join} of plain parts, become plain strings; joins
+ * that refer to resources stay as they are. Used to match a rule's rendered event pattern against
+ * sample events, and to read policies.
  */
 public final class CloudFormationValues {
 
@@ -40,7 +41,8 @@ public final class CloudFormationValues {
             for (Iterator<JsonNode> parts = node.get("Fn::Join").get(1).elements(); parts.hasNext(); ) {
                 JsonNode part = render(parts.next());
                 if (!part.isTextual()) {
-                    throw new IllegalArgumentException("cannot render " + part + " as text");
+                    // refers to a resource: only CloudFormation knows the value, so leave the join as it is
+                    return node;
                 }
                 joined.append(part.asText()).append(parts.hasNext() ? delimiter : "");
             }

@@ -24,6 +24,24 @@ class KilnStackTest {
     }
 
     @Test
+    void shouldStoreTheNormalizedConfigurationForTheFunctions() {
+        template.hasResourceProperties("AWS::SSM::Parameter", Map.of(
+                "Name", "/kiln/config",
+                "Type", "String",
+                "Tier", "Standard",
+                "Value", dev.kiln.common.config.KilnConfigJson.write(Synthesized.kiln().config()),
+                "Description", Match.anyValue()));
+    }
+
+    @Test
+    void shouldRefuseAConfigurationWithProblemsAtSynthesis() {
+        assertThatThrownBy(() -> KilnApp.readConfig(java.nio.file.Path.of(
+                KilnStackTest.class.getResource("/config/broken.json").getPath())))
+                .isInstanceOf(dev.kiln.common.config.InvalidConfigException.class)
+                .hasMessageContaining("roles[0] (web).parent: give either amazonLinux (with architecture) or role");
+    }
+
+    @Test
     void shouldRefuseADeploymentNameThatCannotPrefixStateMachineNames() {
         assertThatThrownBy(() -> new KilnStack.Settings("Kiln Prod", Synthesized.layout(), null))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -14,12 +14,14 @@ public final class Synthesized {
     private static Synthesized instance;
 
     private final KilnStack stack;
+    private final dev.kiln.common.config.KilnConfig config;
     private final Template template;
     private final Annotations annotations;
 
     private Synthesized() {
         App app = new App(AppProps.builder().build());
-        stack = KilnApp.build(app, layout(), NAME, KilnApp.readConfig(layout().root().resolve("examples/kiln.json")));
+        config = KilnApp.readConfig(layout().root().resolve("examples/kiln.json"));
+        stack = KilnApp.build(app, layout(), NAME, config);
         template = Template.fromStack(stack);
         annotations = Annotations.fromStack(stack);
     }
@@ -37,6 +39,10 @@ public final class Synthesized {
 
     public KilnStack stack() {
         return stack;
+    }
+
+    public dev.kiln.common.config.KilnConfig config() {
+        return config;
     }
 
     public Template template() {

@@ -83,7 +83,8 @@ public final class BakePlanService {
                 new Plan.Tag("kiln:role", role.name()),
                 new Plan.Tag("kiln:commit", bake.sha()),
                 new Plan.Tag("kiln:reason", bake.reason()),
-                new Plan.Tag("kiln:advisories", advisoryIds.isEmpty() ? "none" : advisoryIds)));
+                new Plan.Tag("kiln:advisories", advisoryIds.isEmpty() ? "none" : advisoryIds),
+                new Plan.Tag("kiln:execution", executionArn)));
 
         Plan.ParentImage parent = role.parent() instanceof ParentRole p
                 ? new Plan.ParentImage(settings.imagePointerPrefix() + p.role(), "role",

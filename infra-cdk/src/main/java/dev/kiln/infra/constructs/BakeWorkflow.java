@@ -93,7 +93,10 @@ public final class BakeWorkflow extends Construct {
         cleanup.function().addToRolePolicy(allow(
                 List.of("ec2:DescribeInstances", "ec2:DescribeImages", "ec2:DescribeSnapshots"), "*"));
         cleanup.function().addToRolePolicy(onKilnBuild(List.of(
-                "ec2:TerminateInstances", "ec2:CreateTags", "ec2:DeregisterImage", "ec2:DeleteSnapshot")));
+                "ec2:TerminateInstances", "ec2:CreateTags", "ec2:DeregisterImage")));
+        // CreateImage's snapshots carry no tags until bake-record tags them, so a half-made image's
+        // snapshots cannot be matched by tag; the function deletes only snapshots of its own build
+        cleanup.function().addToRolePolicy(allow(List.of("ec2:DeleteSnapshot"), "*"));
 
         LogGroup logs = LogGroup.Builder.create(this, "Logs")
                 .retention(RetentionDays.THREE_MONTHS)

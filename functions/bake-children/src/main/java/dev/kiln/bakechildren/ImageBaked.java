@@ -1,0 +1,42 @@
+package dev.kiln.bakechildren;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kiln.bakechildren.errors.MalformedEventException;
+import dev.kiln.common.Json;
+import java.io.IOException;
+import java.util.regex.Pattern;
+
+/** The parts of a kiln.bake "Image Baked" event that re-baking children needs. */
+public record ImageBaked(String role, String imageId, String sha, boolean published) {
+
+    private static final Pattern ROLE = Pattern.compile("[a-z][a-z0-9-]{0,30}");
+    private static final Pattern AMI = Pattern.compile("ami-[0-9a-f]{8,17}");
+    private static final Pattern SHA = Pattern.compile("[0-9a-f]{40}");
+
+    /** Reads the event; anything else is refused with the reason. */
+    public static ImageBaked parse(byte[] event) {
+        JsonNode root;
+        try {
+            root = Json.MAPPER.readTree(event);
+        } catch (IOException e) {
+            throw new MalformedEventException("the event is not valid JSON: " + e.getMessage());
+        }
+        if (root == null || !"Image Baked".equals(root.path("detail-type").asText()) || !"kiln.bake".equals(root.path("source").asText())) {
+            throw new MalformedEventException("not a kiln.bake Image Baked event");
+        }
+        JsonNode detail = root.path("detail");
+        return new ImageBaked(
+                field(detail, "role", ROLE),
+                field(detail, "imageId", AMI),
+                field(detail, "sha", SHA),
+                detail.path("published").asBoolean(false));
+    }
+
+    private static String field(JsonNode detail, String name, Pattern pattern) {
+        String value = detail.path(name).asText("");
+        if (!pattern.matcher(value).matches()) {
+            throw new MalformedEventException("detail." + name + " is missing or not valid: '" + value + "'");
+        }
+        return value;
+    }
+}

@@ -1,0 +1,72 @@
+package dev.kiln.builderreaper;
+
+import dev.kiln.builderreaper.Leftovers.Builder;
+import dev.kiln.builderreaper.Leftovers.Image;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Decides what of a bake's leftovers may go: pure decisions, then done by {@link BuilderReaperService}. */
+final class Reaper {
+
+    /** No bake runs longer than its state machine's timeout (48 h); a builder older than this has no bake. */
+    static final Duration LONGEST_BAKE = Duration.ofHours(49);
+    /** How long a builder or image without a bake's name is left alone, in case it is being tagged. */
+    static final Duration GRACE = Duration.ofHours(2);
+
+    record Verdict(String resourceId, boolean remove, String reason) {
+    }
+
+    private Reaper() {
+    }
+
+    static List<Verdict> builders(List<Builder> builders, Leftovers status, Instant now) {
+        List<Verdict> verdicts = new ArrayList<>();
+        for (Builder builder : builders) {
+            String expiresAt = builder.tags().get("kiln:expires-at");
+            if (expiresAt != null) {
+                Instant until = parse(expiresAt).orElse(Instant.MIN);
+                verdicts.add(until.isBefore(now)
+                        ? new Verdict(builder.instanceId(), true, "kept for debugging until " + expiresAt + ", which has passed")
+                        : new Verdict(builder.instanceId(), false, "kept for debugging until " + expiresAt));
+                continue;
+            }
+            verdicts.add(verdict(builder.instanceId(), builder.tags().get("kiln:execution"), builder.launchedAt(), status, now));
+        }
+        return verdicts;
+    }
+
+    static List<Verdict> images(List<Image> images, Leftovers status, Instant now) {
+        return images.stream()
+                .map(image -> verdict(image.imageId(), image.tags().get("kiln:execution"), image.createdAt(), status, now))
+                .toList();
+    }
+
+    private static Verdict verdict(String id, String execution, Instant since, Leftovers status, Instant now) {
+        if (execution == null) {
+            return since.plus(GRACE).isBefore(now)
+                    ? new Verdict(id, true, "no bake claims it (no kiln:execution tag) since " + since)
+                    : new Verdict(id, false, "new and not yet claimed by a bake");
+        }
+        Optional<String> state = status.executionStatus(execution);
+        if (state.isEmpty()) {
+            return new Verdict(id, true, "its bake " + execution + " no longer exists");
+        }
+        if (!"RUNNING".equals(state.get())) {
+            return new Verdict(id, true, "its bake " + execution + " ended " + state.get() + " without cleaning up");
+        }
+        return since.plus(LONGEST_BAKE).isBefore(now)
+                ? new Verdict(id, true, "older than the longest possible bake (" + LONGEST_BAKE.toHours() + " h)")
+                : new Verdict(id, false, "its bake is running");
+    }
+
+    private static Optional<Instant> parse(String time) {
+        try {
+            return Optional.of(Instant.parse(time));
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+}

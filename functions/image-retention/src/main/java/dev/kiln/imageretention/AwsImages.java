@@ -1,0 +1,67 @@
+package dev.kiln.imageretention;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.BlockDeviceMapping;
+import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.LaunchTemplate;
+import software.amazon.awssdk.services.ec2.model.Reservation;
+import software.amazon.awssdk.services.ssm.SsmClient;
+
+/** {@link Images} through EC2 and SSM. */
+final class AwsImages implements Images {
+
+    private final Ec2Client ec2;
+    private final SsmClient ssm;
+    private final String pointerPrefix;
+
+    /** @param pointerPrefix e.g. {@code /kiln/images/} */
+    AwsImages(Ec2Client ec2, SsmClient ssm, String pointerPrefix) {
+        this.ec2 = ec2;
+        this.ssm = ssm;
+        this.pointerPrefix = pointerPrefix;
+    }
+
+    @Override
+    public List<RetentionPlan.Image> ofRole(String role) {
+        return ec2.describeImages(r -> r.owners("self").filters(
+                        Filter.builder().name("tag:kiln:role").values(role).build(),
+                        Filter.builder().name("tag-key").values("kiln:build-id").build(),
+                        Filter.builder().name("state").values("available").build()))
+                .images().stream()
+                .map(image -> new RetentionPlan.Image(image.imageId(), role, Instant.parse(image.creationDate()),
+                        image.blockDeviceMappings().stream().map(BlockDeviceMapping::ebs).filter(Objects::nonNull)
+                                .map(ebs -> ebs.snapshotId()).filter(Objects::nonNull).toList()))
+                .toList();
+    }
+
+    @Override
+    public Map<String, String> inUse() {
+        Map<String, String> inUse = new HashMap<>();
+        ssm.getParametersByPathPaginator(r -> r.path(pointerPrefix).recursive(true))
+                .forEach(page -> page.parameters()
+                        .forEach(p -> inUse.putIfAbsent(p.value(), "the image pointer " + p.name())));
+        for (LaunchTemplate template : ec2.describeLaunchTemplatesPaginator(r -> r.maxResults(200)).launchTemplates()) {
+            ec2.describeLaunchTemplateVersionsPaginator(r -> r.launchTemplateId(template.launchTemplateId()))
+                    .launchTemplateVersions().stream()
+                    .filter(v -> v.launchTemplateData() != null && v.launchTemplateData().imageId() != null)
+                    .forEach(v -> inUse.putIfAbsent(v.launchTemplateData().imageId(), "launch template "
+                            + template.launchTemplateName() + " version " + v.versionNumber()));
+        }
+        ec2.describeInstancesPaginator(r -> r.filters(Filter.builder().name("instance-state-name")
+                        .values("pending", "running", "stopping", "stopped", "shutting-down").build()))
+                .reservations().stream().map(Reservation::instances).flatMap(List::stream)
+                .forEach(i -> inUse.putIfAbsent(i.imageId(), "instance " + i.instanceId() + " (" + i.state().nameAsString() + ")"));
+        return inUse;
+    }
+
+    @Override
+    public void remove(RetentionPlan.Image image) {
+        ec2.deregisterImage(r -> r.imageId(image.imageId()));
+        image.snapshotIds().forEach(snapshot -> ec2.deleteSnapshot(r -> r.snapshotId(snapshot)));
+    }
+}

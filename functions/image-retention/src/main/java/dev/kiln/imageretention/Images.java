@@ -1,0 +1,21 @@
+package dev.kiln.imageretention;
+
+import java.util.List;
+import java.util.Map;
+
+/** Kiln's images in EC2 and what still uses them. */
+public interface Images {
+
+    /** The available images Kiln baked for {@code role}. */
+    List<RetentionPlan.Image> ofRole(String role);
+
+    /**
+     * Every image something still uses, with what uses it: an image pointer, a launch template version
+     * (of any launch template in the account and region, not only Kiln's), or an instance that is not
+     * terminated. When a use appears twice, one is named.
+     */
+    Map<String, String> inUse();
+
+    /** Deregisters the image and deletes its snapshots. */
+    void remove(RetentionPlan.Image image);
+}

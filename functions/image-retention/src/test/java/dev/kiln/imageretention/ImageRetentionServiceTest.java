@@ -1,0 +1,80 @@
+package dev.kiln.imageretention;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kiln.common.config.KilnConfig;
+import dev.kiln.common.config.KilnConfigJson;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+class ImageRetentionServiceTest {
+
+    private final List<String> removed = new ArrayList<>();
+    private final List<String> notices = new ArrayList<>();
+
+    private final Images images = new Images() {
+        @Override
+        public List<RetentionPlan.Image> ofRole(String role) {
+            return "web".equals(role) ? IntStream.range(0, 7).mapToObj(i -> new RetentionPlan.Image("ami-0" + i, "web",
+                    Instant.parse("2026-11-01T03:00:00Z").plusSeconds(3600L * i), List.of())).toList() : List.of();
+        }
+
+        @Override
+        public Map<String, String> inUse() {
+            return Map.of("ami-00", "launch template web-asg version 2");
+        }
+
+        @Override
+        public void remove(RetentionPlan.Image image) {
+            removed.add(image.imageId());
+        }
+    };
+
+    private static KilnConfig config(boolean dryRun) throws Exception {
+        String example = Files.readString(Path.of(System.getProperty("kiln.root"), "examples", "kiln.json"));
+        return KilnConfigJson.read(example.replace("\"dryRun\": false", "\"dryRun\": " + dryRun));
+    }
+
+    @Test
+    void shouldRemoveOldUnusedImagesOfEveryRoleAndSaySo() throws Exception {
+        KilnConfig config = config(false);
+        ImageRetentionService service = new ImageRetentionService(() -> config, images, (s, m) -> notices.add(s + "\n" + m));
+
+        ImageRetentionService.Report report = service.run(Optional.empty());
+
+        assertThat(removed).containsExactly("ami-01");
+        assertThat(report.dryRun()).isFalse();
+        assertThat(notices).singleElement().asString()
+                .startsWith("Kiln retention removed 1 image\n")
+                .contains("ami-01 (web): older than the 5 newest images of web and not in use")
+                .contains("ami-00: still used by launch template web-asg version 2");
+    }
+
+    @Test
+    void shouldRemoveNothingInADryRunButSayWhatItWould() throws Exception {
+        KilnConfig config = config(false);
+        ImageRetentionService service = new ImageRetentionService(() -> config, images, (s, m) -> notices.add(s));
+
+        ImageRetentionService.Report report = service.run(Optional.of(true));
+
+        assertThat(removed).isEmpty();
+        assertThat(report.removed()).extracting(RetentionPlan.Decision::imageId).containsExactly("ami-01");
+        assertThat(notices).containsExactly("Kiln retention would remove 1 image");
+    }
+
+    @Test
+    void shouldFollowTheConfiguredDryRunWhenTheRunDoesNotSay() throws Exception {
+        KilnConfig config = config(true);
+
+        new ImageRetentionService(() -> config, images, (s, m) -> { }).run(Optional.empty());
+
+        assertThat(removed).isEmpty();
+    }
+}

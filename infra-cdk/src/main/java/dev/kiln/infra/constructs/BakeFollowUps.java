@@ -1,0 +1,150 @@
+package dev.kiln.infra.constructs;
+
+import io.github.cdklabs.cdknag.NagPackSuppression;
+import io.github.cdklabs.cdknag.NagSuppressions;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.ArnComponents;
+import software.amazon.awscdk.ArnFormat;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.services.events.EventPattern;
+import software.amazon.awscdk.services.events.IEventBus;
+import software.amazon.awscdk.services.events.Rule;
+import software.amazon.awscdk.services.events.Schedule;
+import software.amazon.awscdk.services.events.targets.LambdaFunction;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.sns.ITopic;
+import software.amazon.awscdk.services.ssm.IStringParameter;
+import software.amazon.awscdk.services.stepfunctions.IStateMachine;
+import software.constructs.Construct;
+
+/**
+ * What happens around bakes without anyone asking: child roles are re-baked when their parent's new
+ * image is published (two-phase images); the reaper removes builders kept for debugging once their
+ * time is up and whatever an aborted bake left behind (every 15 minutes); retention removes old,
+ * unused images (daily).
+ */
+public final class BakeFollowUps extends Construct {
+
+    static final String REAPER_SCHEDULE = "rate(15 minutes)";
+    static final String RETENTION_SCHEDULE = "rate(1 day)";
+
+    public record Props(
+            KilnFunction.Code childrenCode,
+            KilnFunction.Code reaperCode,
+            KilnFunction.Code retentionCode,
+            IStateMachine bake,
+            String bakeMachineName,
+            BakeTables tables,
+            IStringParameter config,
+            IEventBus bus,
+            ITopic topic,
+            String imagePointerPrefix) {
+    }
+
+    private final KilnFunction children;
+    private final KilnFunction reaper;
+    private final KilnFunction retention;
+    private final Rule childBakes;
+
+    public BakeFollowUps(Construct scope, String id, Props props) {
+        super(scope, id);
+        Stack stack = Stack.of(this);
+        String bakeExecutions = stack.formatArn(ArnComponents.builder().service("states").resource("execution")
+                .resourceName(props.bakeMachineName() + ":*").arnFormat(ArnFormat.COLON_RESOURCE_NAME).build());
+
+        children = new KilnFunction(this, "Children", new KilnFunction.Props("kiln-bake-children", props.childrenCode(),
+                "Re-bakes the roles built on a role whose new image was published", Map.of(
+                        "CONFIG_PARAMETER", props.config().getParameterName(),
+                        "BAKES_TABLE", props.tables().bakes().getTableName(),
+                        "BAKE_STATE_MACHINE_ARN", props.bake().getStateMachineArn()),
+                512, Duration.seconds(60)));
+        props.config().grantRead(children.function());
+        props.tables().bakes().grantReadData(children.function());
+        props.bake().grantStartExecution(children.function());
+        childBakes = Rule.Builder.create(this, "ParentImagePublished")
+                .description("A role's new image was published: re-bake the roles built on it")
+                .eventBus(props.bus())
+                .eventPattern(EventPattern.builder()
+                        .source(List.of("kiln.bake"))
+                        .detailType(List.of("Image Baked"))
+                        .detail(Map.of("published", List.of(true)))
+                        .build())
+                .targets(List.of(LambdaFunction.Builder.create(children.function())
+                        .retryAttempts(8).maxEventAge(Duration.hours(6)).deadLetterQueue(children.deadLetterQueue()).build()))
+                .build();
+
+        reaper = new KilnFunction(this, "Reaper", new KilnFunction.Props("kiln-builder-reaper", props.reaperCode(),
+                "Terminates expired and orphaned builders, removes unfinished images, and says so", Map.of(
+                        "IMAGES_TABLE", props.tables().images().getTableName(),
+                        "TOPIC_ARN", props.topic().getTopicArn()),
+                512, Duration.seconds(300)));
+        props.tables().images().grantReadData(reaper.function());
+        props.topic().grantPublish(reaper.function());
+        reaper.function().addToRolePolicy(allow(List.of("states:DescribeExecution"), bakeExecutions));
+        reaper.function().addToRolePolicy(allow(List.of("ec2:DescribeInstances", "ec2:DescribeImages"), "*"));
+        reaper.function().addToRolePolicy(onKilnBuild(List.of("ec2:TerminateInstances", "ec2:DeregisterImage")));
+        reaper.function().addToRolePolicy(allow(List.of("ec2:DeleteSnapshot"), "*"));
+        schedule("ReaperSchedule", REAPER_SCHEDULE, "Every 15 minutes: remove what bakes left behind", reaper);
+
+        retention = new KilnFunction(this, "Retention", new KilnFunction.Props("kiln-image-retention",
+                props.retentionCode(), "Removes old images no launch template, pointer or instance uses", Map.of(
+                        "CONFIG_PARAMETER", props.config().getParameterName(),
+                        "IMAGE_POINTER_PREFIX", props.imagePointerPrefix(),
+                        "TOPIC_ARN", props.topic().getTopicArn()),
+                1024, Duration.seconds(600)));
+        props.config().grantRead(retention.function());
+        props.topic().grantPublish(retention.function());
+        retention.function().addToRolePolicy(allow(List.of("ssm:GetParametersByPath"), stack.formatArn(ArnComponents.builder()
+                .service("ssm").resource("parameter").resourceName(props.imagePointerPrefix().substring(1, props.imagePointerPrefix().length() - 1))
+                .build())));
+        retention.function().addToRolePolicy(allow(List.of("ec2:DescribeImages", "ec2:DescribeInstances",
+                "ec2:DescribeLaunchTemplates", "ec2:DescribeLaunchTemplateVersions"), "*"));
+        retention.function().addToRolePolicy(onKilnBuild(List.of("ec2:DeregisterImage")));
+        retention.function().addToRolePolicy(allow(List.of("ec2:DeleteSnapshot"), "*"));
+        schedule("RetentionSchedule", RETENTION_SCHEDULE, "Daily: remove old images nothing uses", retention);
+
+        NagSuppressions.addResourceSuppressions(this, List.of(NagPackSuppression.builder()
+                .id("AwsSolutions-IAM5")
+                .reason("Reading EC2 (instances, images, launch templates) has no resource-level permissions;"
+                        + " terminating and deregistering are limited to resources tagged kiln:build-id; snapshots"
+                        + " come untagged from CreateImage, so deleting them cannot be limited by tag, and these"
+                        + " functions delete only snapshots of Kiln's images; executions are Kiln's bakes only.")
+                .build()), true);
+    }
+
+    private void schedule(String id, String expression, String description, KilnFunction target) {
+        Rule.Builder.create(this, id)
+                .description(description)
+                .schedule(Schedule.expression(expression))
+                .targets(List.of(LambdaFunction.Builder.create(target.function())
+                        .retryAttempts(2).deadLetterQueue(target.deadLetterQueue()).build()))
+                .build();
+    }
+
+    private static PolicyStatement allow(List<String> actions, String resource) {
+        return PolicyStatement.Builder.create().actions(actions).resources(List.of(resource)).build();
+    }
+
+    private static PolicyStatement onKilnBuild(List<String> actions) {
+        return PolicyStatement.Builder.create().actions(actions).resources(List.of("*"))
+                .conditions(Map.of("Null", Map.of("aws:ResourceTag/kiln:build-id", "false"))).build();
+    }
+
+    public KilnFunction children() {
+        return children;
+    }
+
+    public KilnFunction reaper() {
+        return reaper;
+    }
+
+    public KilnFunction retention() {
+        return retention;
+    }
+
+    public Rule childBakes() {
+        return childBakes;
+    }
+}

@@ -1,0 +1,69 @@
+package dev.kiln.infra.constructs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kiln.infra.CloudFormationValues;
+import dev.kiln.infra.Samples;
+import dev.kiln.infra.Synthesized;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import software.amazon.awscdk.assertions.Capture;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+import software.amazon.event.ruler.Ruler;
+
+class BakeFollowUpsTest {
+
+    private static Template template;
+    private static String childBakesPattern;
+
+    @BeforeAll
+    static void synthesize() {
+        template = Synthesized.kiln().template();
+        Capture pattern = new Capture();
+        template.hasResourceProperties("AWS::Events::Rule", Map.of(
+                "Description", "A role's new image was published: re-bake the roles built on it",
+                "EventBusName", Map.of("Ref", Match.stringLikeRegexp("Bus.*")),
+                "EventPattern", pattern,
+                "State", "ENABLED",
+                "Targets", Match.anyValue()));
+        childBakesPattern = CloudFormationValues.render(pattern.asObject()).toString();
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({
+            "kiln.bake/image-baked.json, true",
+            "kiln.bake/image-baked-not-published.json, false",
+            "kiln.bake/bake-failed.json, false",
+            "aws.states/execution-failed.json, false"})
+    void shouldReBakeChildrenOnlyWhenAParentImageWasPublished(String sample, boolean matches) throws Exception {
+        assertThat(Ruler.matchesRule(Samples.event(sample), childBakesPattern)).as(sample).isEqualTo(matches);
+    }
+
+    @Test
+    void shouldReapEveryFifteenMinutesAndApplyRetentionDaily() {
+        template.hasResourceProperties("AWS::Events::Rule", Match.objectLike(Map.of(
+                "ScheduleExpression", "rate(15 minutes)",
+                "Targets", List.of(Match.objectLike(Map.of("Arn", Map.of("Fn::GetAtt",
+                        List.of(Match.stringLikeRegexp("BakeFollowUpsReaperFunction.*"), "Arn"))))))));
+        template.hasResourceProperties("AWS::Events::Rule", Match.objectLike(Map.of(
+                "ScheduleExpression", "rate(1 day)",
+                "Targets", List.of(Match.objectLike(Map.of("Arn", Map.of("Fn::GetAtt",
+                        List.of(Match.stringLikeRegexp("BakeFollowUpsRetentionFunction.*"), "Arn"))))))));
+    }
+
+    @Test
+    void shouldLetChildrenStartBakesOnly() {
+        Capture statements = new Capture();
+        template.hasResourceProperties("AWS::IAM::Policy", Map.of(
+                "Roles", List.of(Map.of("Ref", Match.stringLikeRegexp("BakeFollowUpsChildrenFunctionServiceRole.*"))),
+                "PolicyDocument", Map.of("Statement", statements, "Version", "2012-10-17")));
+
+        assertThat(CloudFormationValues.render(statements.asArray()).toString())
+                .contains("{\"Action\":\"states:StartExecution\",\"Effect\":\"Allow\",\"Resource\":{\"Ref\":\"BakeStateMachine");
+    }
+}

@@ -1,0 +1,100 @@
+package dev.kiln.infra.constructs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kiln.infra.CloudFormationValues;
+import dev.kiln.infra.Synthesized;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Capture;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+
+class BakeWorkflowTest {
+
+    private static Template template;
+    private static String machinePolicy;
+    private static String cleanupPolicy;
+
+    @BeforeAll
+    static void synthesize() {
+        template = Synthesized.kiln().template();
+        machinePolicy = policyOf("BakeStateMachineRole.*");
+        cleanupPolicy = policyOf("BakeCleanupFunctionServiceRole.*");
+    }
+
+    private static String policyOf(String rolePattern) {
+        Capture statements = new Capture();
+        template.hasResourceProperties("AWS::IAM::Policy", Map.of(
+                "Roles", List.of(Map.of("Ref", Match.stringLikeRegexp(rolePattern))),
+                "PolicyDocument", Map.of("Statement", statements, "Version", "2012-10-17")));
+        return CloudFormationValues.render(statements.asArray()).toString();
+    }
+
+    @Test
+    void shouldNameTheStateMachineAfterTheDeploymentAndLogAndTraceIt() {
+        template.hasResourceProperties("AWS::StepFunctions::StateMachine", Match.objectLike(Map.of(
+                "StateMachineName", "kiln-bake",
+                "TracingConfiguration", Map.of("Enabled", true),
+                "LoggingConfiguration", Match.objectLike(Map.of("Level", "ALL")))));
+    }
+
+    @Test
+    void shouldTellPlanWhereEverythingIs() {
+        template.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "Handler", "dev.kiln.bakeplan.BakePlanHandler::handleRequest",
+                "Environment", Map.of("Variables", Match.objectLike(Map.of(
+                        "CONFIG_PARAMETER", Map.of("Ref", Match.stringLikeRegexp("Config.*")),
+                        "IMAGE_POINTER_PREFIX", "/kiln/images/",
+                        "BUILDER_SECURITY_GROUP_ID", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("BuildersSecurityGroup.*"), "GroupId")),
+                        "BUILDER_INSTANCE_PROFILE_ARN", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("BuildersInstanceProfile.*"), "Arn")),
+                        "EVENT_BUS_NAME", Map.of("Ref", Match.stringLikeRegexp("Bus.*"))))))));
+    }
+
+    @Test
+    void shouldOnlyStopTerminateOrTagInstancesOfKilnBuilds() {
+        assertThat(machinePolicy).contains("{\"Action\":[\"ec2:StopInstances\",\"ec2:TerminateInstances\",\"ec2:CreateTags\"],"
+                + "\"Condition\":{\"Null\":{\"aws:ResourceTag/kiln:build-id\":\"false\"}},\"Effect\":\"Allow\",\"Resource\":\"*\"}");
+        assertThat(machinePolicy).contains("{\"Action\":\"ec2:CreateTags\",\"Condition\":{\"StringEquals\":{\"ec2:CreateAction\":"
+                + "[\"RunInstances\",\"CreateImage\"]}},\"Effect\":\"Allow\",\"Resource\":\"*\"}");
+    }
+
+    @Test
+    void shouldOnlyPinLaunchTemplatesTaggedWithARole() {
+        assertThat(machinePolicy).contains("{\"Action\":\"ec2:CreateLaunchTemplateVersion\",\"Condition\":{\"Null\":"
+                + "{\"aws:ResourceTag/kiln:role\":\"false\"}},\"Effect\":\"Allow\",\"Resource\":\"*\"}");
+    }
+
+    @Test
+    void shouldSendOnlyTheShellScriptDocumentToKilnBuilders() {
+        assertThat(machinePolicy)
+                .contains("{\"Action\":\"ssm:SendCommand\",\"Effect\":\"Allow\",\"Resource\":\"arn:aws:ssm:us-east-1::document/AWS-RunShellScript\"}")
+                .contains("{\"Action\":\"ssm:SendCommand\",\"Condition\":{\"Null\":{\"ssm:resourceTag/kiln:build-id\":\"false\"}},"
+                        + "\"Effect\":\"Allow\",\"Resource\":\"arn:aws:ec2:us-east-1:000000000000:instance/*\"}");
+    }
+
+    @Test
+    void shouldReadOnlyAmazonLinuxParametersAndKilnsOwnPointers() {
+        assertThat(machinePolicy).contains("{\"Action\":\"ssm:GetParameter\",\"Effect\":\"Allow\",\"Resource\":["
+                + "\"arn:aws:ssm:us-east-1:000000000000:parameter/kiln/images/*\","
+                + "\"arn:aws:ssm:us-east-1::parameter/aws/service/ami-amazon-linux-latest/*\"]}");
+        assertThat(machinePolicy).contains("{\"Action\":\"ssm:PutParameter\",\"Effect\":\"Allow\","
+                + "\"Resource\":\"arn:aws:ssm:us-east-1:000000000000:parameter/kiln/images/*\"}");
+    }
+
+    @Test
+    void shouldPassOnlyTheBuilderRoleAndMayCreateTheSpotServiceRole() {
+        assertThat(machinePolicy).contains("\"Action\":\"iam:PassRole\"").contains("BuildersRole");
+        assertThat(machinePolicy).contains("{\"Action\":\"iam:CreateServiceLinkedRole\",\"Condition\":{\"StringEquals\":"
+                + "{\"iam:AWSServiceName\":\"spot.amazonaws.com\"}},\"Effect\":\"Allow\",\"Resource\":\"*\"}");
+    }
+
+    @Test
+    void shouldLetCleanupRemoveOnlyKilnBuildsAndTheirSnapshots() {
+        assertThat(cleanupPolicy).contains("{\"Action\":[\"ec2:TerminateInstances\",\"ec2:CreateTags\",\"ec2:DeregisterImage\"],"
+                + "\"Condition\":{\"Null\":{\"aws:ResourceTag/kiln:build-id\":\"false\"}},\"Effect\":\"Allow\",\"Resource\":\"*\"}");
+        assertThat(cleanupPolicy).contains("{\"Action\":\"ec2:DeleteSnapshot\",\"Effect\":\"Allow\",\"Resource\":\"*\"}");
+    }
+}
