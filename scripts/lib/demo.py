@@ -1,143 +1,151 @@
-"""Drives Kiln's notification path on the local cloud and shows what happened (run by scripts/demo).
+"""Drives Kiln's main job on the local cloud and shows what happened (run by scripts/demo).
 
-A Kiln workflow fails for real (a state machine named like Kiln's, which fails on purpose); another
-team's workflow fails and a Kiln workflow succeeds (events the rule must ignore). Then it shows the
-notification a subscriber received and what the notify function logged.
+1. A commit of the example fleet repository (examples/fleet) is bundled and baked into the base
+   role's image. The local cloud has no real instances, so the demo's Step Functions test case
+   answers the two things only a real instance can: "the builder's Systems Manager agent is online"
+   and the builder's package inventory. Everything else runs for real in the local cloud.
+2. Kiln re-bakes the web role on the new base image by itself (two-phase images). That bake has no
+   test case, so it stops where a real instance is needed, cleans up after itself, and the team's
+   mailbox gets the failure notification: the failure path, for real.
 """
 
+import io
 import json
+import secrets
 import sys
+import tarfile
 import time
-import uuid
 
 import boto3
 
 STACK = "kiln"
-DEMO_MACHINE = "kiln-demo"
 MAILBOX = "kiln-demo-mailbox"
-DEADLINE_SECONDS = 120
-
-DEMO_DEFINITION = {
-    "Comment": "Fails on purpose so that scripts/demo can show a failure notification",
-    "StartAt": "PrepareBuilder",
-    "States": {
-        "PrepareBuilder": {"Type": "Pass", "Next": "LaunchBuilder"},
-        "LaunchBuilder": {
-            "Type": "Fail",
-            "Error": "Demo.SpotCapacityUnavailable",
-            "Cause": "There is no Spot capacity for t4g.large in subnet-0demo (this failure is staged by scripts/demo)",
-        },
-    },
-}
+TEMPLATE = "kiln-demo-base"
+DEADLINE_SECONDS = 240
 
 
-def main(sample_dir: str) -> int:
-    cfn, sfn, sqs, sns = (boto3.client(s) for s in ("cloudformation", "stepfunctions", "sqs", "sns"))
-    events, logs, lam = (boto3.client(s) for s in ("events", "logs", "lambda"))
-
+def main(root: str) -> int:
+    cfn, sfn, sqs, sns, ec2, ssm, s3, events = (boto3.client(s) for s in (
+        "cloudformation", "stepfunctions", "sqs", "sns", "ec2", "ssm", "s3", "events"))
     outputs = {o["OutputKey"]: o["OutputValue"] for o in cfn.describe_stacks(StackName=STACK)["Stacks"][0]["Outputs"]}
-    function = outputs["NotifyFunctionName"]
-    state = lam.get_function(FunctionName=function)["Configuration"]["State"]
-    print(f"Kiln is deployed in the local cloud: stack '{STACK}', notify function {function} ({state})")
+    bake_arn = outputs["BakeStateMachineArn"]
+    print(f"Kiln is deployed in the local cloud (stack '{STACK}', state machine {bake_arn.split(':')[-1]})")
 
-    # a subscriber, as a team's mailbox or chat channel would be
     queue_url = sqs.create_queue(QueueName=MAILBOX)["QueueUrl"]
     queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     sns.subscribe(TopicArn=outputs["NotificationTopicArn"], Protocol="sqs", Endpoint=queue_arn)
-    print(f"Subscribed queue '{MAILBOX}' to the notification topic\n")
+    template_id = ensure_launch_template(ec2)
+    print(f"A team's launch template for role base: {TEMPLATE} ({template_id}, tagged kiln:role=base)")
+    print(f"The team's mailbox: queue '{MAILBOX}', subscribed to Kiln's notification topic\n")
 
-    started = int(time.time() * 1000)
-    run = time.strftime("%Y%m%d-%H%M%S") + "-" + uuid.uuid4().hex[:4]
-
-    print("1. A Kiln workflow fails for real")
-    machine_arn = ensure_demo_machine(sfn)
-    execution = f"demo-{run}"
-    sfn.start_execution(stateMachineArn=machine_arn, name=execution)
-    print(f"   started {DEMO_MACHINE} execution {execution}: PrepareBuilder -> LaunchBuilder (fails)")
-
-    print("2. Events the rule must ignore")
-    ignored = [f"other-{run}", f"fine-{run}"]
-    put_sample(events, f"{sample_dir}/aws.states/execution-failed-other-state-machine.json", "payroll-export", ignored[0])
-    print(f"   another team's state machine 'payroll-export' failed ({ignored[0]})")
-    put_sample(events, f"{sample_dir}/aws.states/execution-succeeded.json", "kiln-bake", ignored[1])
-    print(f"   a kiln-bake execution succeeded ({ignored[1]})")
-
-    print("3. Waiting for the notification ...")
-    notification, others = wait_for(sqs, queue_url, execution)
-    if notification is None:
-        print(f"   no notification arrived within {DEADLINE_SECONDS}s; see .cache/local-cloud/localstack.log", file=sys.stderr)
+    sha = secrets.token_hex(20)
+    s3.put_object(Bucket=outputs["ArtifactBucketName"], Key=f"bundles/{sha}.tar.gz", Body=bundle(f"{root}/examples/fleet", sha))
+    print(f"1. Commit {sha[:7]} of examples/fleet is in the artifact bucket: bundles/{sha}.tar.gz")
+    started = time.time()
+    execution = sfn.start_execution(
+        stateMachineArn=f"{bake_arn}#HappyPath", name=f"demo-base-{sha[:12]}",
+        input=json.dumps({"role": "base", "source": {"sha": sha, "ref": "refs/heads/main"}, "reason": "manual"}))["executionArn"]
+    print(f"   baking role base: execution {execution.split(':')[-1]}")
+    result = wait(sfn, execution)
+    print(f"   {result['status']} after {time.time() - started:.0f} s")
+    if result["status"] != "SUCCEEDED":
+        print(f"   error: {result.get('error')}: {result.get('cause')}", file=sys.stderr)
         return 1
-    print(f"\n--- what the subscriber received (subject: {notification['Subject']}) ---")
+    output = json.loads(result["output"])
+    image_id = output["imageId"]
+    print("   steps (seconds): " + ", ".join(f"{k} {v}" for k, v in output["durations"].items()))
+    image = ec2.describe_images(ImageIds=[image_id])["Images"][0]
+    tags = {t["Key"]: t["Value"] for t in image.get("Tags", [])}
+    print(f"   image {image_id} ({image['State']}), {output['packages']} packages recorded, manifest {output['manifest']}")
+    for key in ("kiln:role", "kiln:commit", "kiln:parent-image", "kiln:builder-market", "kiln:duration:provision"):
+        print(f"     {key} = {tags.get(key)}")
+    print(f"   /kiln/images/base -> {ssm.get_parameter(Name='/kiln/images/base')['Parameter']['Value']}")
+    versions = ec2.describe_launch_template_versions(LaunchTemplateId=template_id)["LaunchTemplateVersions"]
+    pinned = [v for v in versions if v["LaunchTemplateData"].get("ImageId") == image_id]
+    print(f"   {TEMPLATE} version {pinned[0]['VersionNumber']} is pinned to {image_id}" if pinned
+          else f"   {TEMPLATE} has no version pinned to {image_id}")
+    builders = live_builders(ec2, sha)
+    print(f"   builders still running for this commit: {len(builders)}")
+
+    print("\n2. Image Baked for base re-bakes the roles built on it: web")
+    child = wait_for_child(sfn, bake_arn, image_id)
+    if child is None:
+        print("   no re-bake of web started", file=sys.stderr)
+        return 1
+    print(f"   Kiln started {child.split(':')[-1]}")
+    child_result = wait(sfn, child)
+    print(f"   {child_result['status']}: {child_result.get('error')} (in the local cloud no instance runs a Systems"
+          " Manager agent, so this bake stops there, as it would on AWS if the builder never came online)")
+    notification = wait_for_notification(sqs, queue_url, child.split(":")[-1])
+    if notification is None:
+        print("   no notification arrived", file=sys.stderr)
+        return 1
+    print(f"\n--- what the team's mailbox received (subject: {notification['Subject']}) ---")
     print(notification["Message"].rstrip())
-    print("--- end of notification ---\n")
-
-    leaked = [o for o in others if any(name in o.get("Subject", "") for name in ignored)]
-    print(f"Ignored events notified nobody: {'yes' if not leaked else 'NO: ' + str([o['Subject'] for o in leaked])}")
-
-    print("\nWhat notify logged (structured JSON, one line per event):")
-    for line in log_lines(logs, lam, function, started):
-        try:
-            entry = json.loads(line)
-        except ValueError:
-            continue
-        extra = {k: v for k, v in entry.items() if k in ("executionArn", "status", "messageId", "reason")}
-        print(f"   {entry.get('level')}: {entry.get('message')} {json.dumps(extra)}")
-    print("\nNext: scripts/put-event events/aws.states/execution-timed-out.json, then read the queue "
-          f"'{MAILBOX}'; scripts/local-cloud stop when done.")
-    return 0 if not leaked else 1
+    print("--- end of notification ---")
+    print(f"\nBuilders left running by either bake: {len(live_builders(ec2, sha)) + len(live_builders(ec2, child_sha(sfn, child)))}")
+    print("\nNext: scripts/local-cloud stop when done; README.md explains starting bakes by hand.")
+    return 0
 
 
-def ensure_demo_machine(sfn) -> str:
-    existing = [m["stateMachineArn"] for m in sfn.list_state_machines()["stateMachines"] if m["name"] == DEMO_MACHINE]
-    role = "arn:aws:iam::000000000000:role/kiln-demo"
-    if existing:
-        sfn.update_state_machine(stateMachineArn=existing[0], definition=json.dumps(DEMO_DEFINITION), roleArn=role)
-        return existing[0]
-    return sfn.create_state_machine(name=DEMO_MACHINE, definition=json.dumps(DEMO_DEFINITION), roleArn=role)[
-        "stateMachineArn"]
+def bundle(folder: str, sha: str) -> bytes:
+    """The repository as GitHub's tarball API gives it: one top-level folder."""
+    data = io.BytesIO()
+    with tarfile.open(fileobj=data, mode="w:gz") as tar:
+        tar.add(folder, arcname=f"example-org-fleet-{sha[:7]}")
+    return data.getvalue()
 
 
-def put_sample(events, path: str, machine: str, execution: str) -> None:
-    event = json.load(open(path))
-    account, region = "000000000000", "us-east-1"
-    execution_arn = f"arn:aws:states:{region}:{account}:execution:{machine}:{execution}"
-    detail = dict(event["detail"], executionArn=execution_arn, name=execution,
-                  stateMachineArn=f"arn:aws:states:{region}:{account}:stateMachine:{machine}")
-    events.put_events(Entries=[{"Source": event["source"], "DetailType": event["detail-type"],
-                                "Resources": [execution_arn], "Detail": json.dumps(detail)}])
+def ensure_launch_template(ec2) -> str:
+    found = ec2.describe_launch_templates(Filters=[{"Name": "launch-template-name", "Values": [TEMPLATE]}])["LaunchTemplates"]
+    if found:
+        return found[0]["LaunchTemplateId"]
+    return ec2.create_launch_template(
+        LaunchTemplateName=TEMPLATE, LaunchTemplateData={"InstanceType": "t4g.small"},
+        TagSpecifications=[{"ResourceType": "launch-template", "Tags": [{"Key": "kiln:role", "Value": "base"}]}],
+    )["LaunchTemplate"]["LaunchTemplateId"]
 
 
-def wait_for(sqs, queue_url: str, execution: str):
-    found, others = None, []
+def wait(sfn, execution: str) -> dict:
     deadline = time.time() + DEADLINE_SECONDS
-    while time.time() < deadline and found is None:
-        for message in sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10,
-                                           WaitTimeSeconds=1).get("Messages", []):
-            envelope = json.loads(message["Body"])
+    while time.time() < deadline:
+        described = sfn.describe_execution(executionArn=execution)
+        if described["status"] != "RUNNING":
+            return described
+        time.sleep(1)
+    return {"status": "STILL RUNNING", "error": "timeout", "cause": f"not done after {DEADLINE_SECONDS} s"}
+
+
+def wait_for_child(sfn, bake_arn: str, image_id: str):
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        for e in sfn.list_executions(stateMachineArn=bake_arn, maxResults=100)["executions"]:
+            if e["name"].startswith("web-") and e["name"].endswith(f"-on-{image_id}"):
+                return e["executionArn"]
+        time.sleep(1)
+    return None
+
+
+def child_sha(sfn, execution: str) -> str:
+    return json.loads(sfn.describe_execution(executionArn=execution)["input"])["source"]["sha"]
+
+
+def wait_for_notification(sqs, queue_url: str, execution_name: str):
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        for message in sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=1).get("Messages", []):
             sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
-            if envelope.get("Subject", "").endswith(execution):
-                found = envelope
-            else:
-                others.append(envelope)
-    # anything the ignored events might have caused would have arrived by now; look once more
-    for message in sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=3).get("Messages", []):
-        others.append(json.loads(message["Body"]))
-        sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
-    return found, others
+            envelope = json.loads(message["Body"])
+            if envelope.get("Subject", "").endswith(execution_name):
+                return envelope
+    return None
 
 
-def log_lines(logs, lam, function: str, since_ms: int):
-    groups = {f"/aws/lambda/{function}"}
-    configured = lam.get_function(FunctionName=function)["Configuration"].get("LoggingConfig", {}).get("LogGroup")
-    if configured:
-        groups.add(configured)
-    lines = []
-    for group in groups:
-        try:
-            lines += [e["message"] for e in logs.filter_log_events(logGroupName=group, startTime=since_ms)["events"]]
-        except logs.exceptions.ResourceNotFoundException:
-            pass
-    return lines
+def live_builders(ec2, sha: str) -> list:
+    reservations = ec2.describe_instances(Filters=[
+        {"Name": "tag:kiln:commit", "Values": [sha]},
+        {"Name": "instance-state-name", "Values": ["pending", "running", "stopping", "stopped"]}])["Reservations"]
+    return [i["InstanceId"] for r in reservations for i in r["Instances"]]
 
 
 if __name__ == "__main__":

@@ -52,7 +52,8 @@ public final class BakeCleanupService {
         if (plan == null || plan.buildId() == null) {
             LOG.info("The bake failed before it launched anything", entry("failedStep", failedStep), entry("error", error));
             return new CleanupResult(fromInput(request.input(), "role", ROLE), fromInput(request.input(), "sha", SHA),
-                    null, request.executionArn(), failedStep, failure(error), error, cause, null, "none", List.of(), null, List.of(),
+                    null, request.executionArn(), failedStep, failure(error), error, cause, failedStep + ": " + cause,
+                    null, "none", List.of(), null, List.of(),
                     List.of(), null);
         }
 
@@ -94,7 +95,7 @@ public final class BakeCleanupService {
                 entry("deregisteredImages", deregistered), entry("deletedSnapshots", snapshots),
                 entry("keptImage", keptImage));
         return new CleanupResult(plan.role(), plan.sha(), plan.buildId(), request.executionArn(), failedStep,
-                failure(error), error, cause, plan.logs() == null ? null : plan.logs().uri(), action, builders, keptUntil, deregistered,
+                failure(error), error, cause, failedStep + ": " + cause, plan.logs() == null ? null : plan.logs().uri(), action, builders, keptUntil, deregistered,
                 List.copyOf(snapshots), keptImage);
     }
 

@@ -9,6 +9,7 @@ import java.util.List;
  *
  * @param failure       the error the execution fails with: {@code error}, except that Step Functions'
  *                      own names ({@code States.*}) become {@code Kiln.States.*}, which a Fail state may raise
+ * @param summary       the execution's cause: the failed step, then the cause
  * @param builderAction {@code terminated}, {@code kept} (keepOnFailure, until {@code keptUntil}) or {@code none}
  * @param keptImage     an image recorded before publishing failed, left for a retry to publish
  */
@@ -22,6 +23,7 @@ public record CleanupResult(
         String failure,
         String error,
         String cause,
+        String summary,
         String logs,
         String builderAction,
         List<String> builders,

@@ -73,6 +73,7 @@ class BakeCleanupServiceTest {
 
         assertThat(resources.actions).containsExactly("terminate [i-0123456789abcdef0]");
         assertThat(result.failedStep()).isEqualTo("ProvisionFailed");
+        assertThat(result.summary()).isEqualTo("ProvisionFailed: exit status 2");
         assertThat(result.builderAction()).isEqualTo("terminated");
         assertThat(result.logs()).isEqualTo("s3://kiln-artifacts/logs/web/" + BUILD + "/");
         assertThat(ledger).containsExactly("web#0d1a26e#plain FAILED");

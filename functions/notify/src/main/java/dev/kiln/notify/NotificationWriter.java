@@ -19,7 +19,7 @@ public final class NotificationWriter {
                 .append("Kiln workflow \"").append(workflow).append("\" ").append(outcome).append(".\n\n")
                 .append(line("Execution", change.executionName()))
                 .append(line("Status", change.status()))
-                .append(line("Last state", details.lastState().orElse("not reported")))
+                .append(line("Failed in", details.lastState().orElse("not reported")))
                 .append(line("Error", details.error().orElse("not reported")))
                 .append(line("Cause", details.cause().map(NotificationWriter::shorten).orElse("not reported")))
                 .append(line("Started", change.startDate().map(Instant::toString).orElse("not reported")))

@@ -1,15 +1,25 @@
 package dev.kiln.notify;
 
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.HistoryEvent;
+import software.amazon.awssdk.services.sfn.model.HistoryEventType;
 
 /** {@link ExecutionHistory} from the Step Functions API. */
 public final class StepFunctionsExecutionHistory implements ExecutionHistory {
 
-    // the last state entered is among the final events of a failed execution
-    private static final int EVENTS_TO_READ = 50;
+    // the failing step is among the final events of a failed execution (after it: a failure path)
+    private static final int EVENTS_TO_READ = 100;
+
+    private static final Set<HistoryEventType> STEP_FAILURES = Set.of(
+            HistoryEventType.TASK_FAILED, HistoryEventType.TASK_TIMED_OUT,
+            HistoryEventType.LAMBDA_FUNCTION_FAILED, HistoryEventType.LAMBDA_FUNCTION_TIMED_OUT,
+            HistoryEventType.LAMBDA_FUNCTION_START_FAILED, HistoryEventType.LAMBDA_FUNCTION_SCHEDULE_FAILED,
+            HistoryEventType.ACTIVITY_FAILED, HistoryEventType.ACTIVITY_TIMED_OUT,
+            HistoryEventType.MAP_STATE_FAILED, HistoryEventType.PARALLEL_STATE_FAILED);
 
     private final SfnClient stepFunctions;
 
@@ -20,14 +30,28 @@ public final class StepFunctionsExecutionHistory implements ExecutionHistory {
     @Override
     public FailureDetails describe(String executionArn) {
         DescribeExecutionResponse execution = stepFunctions.describeExecution(r -> r.executionArn(executionArn));
-        Optional<String> lastState = stepFunctions
+        List<HistoryEvent> newestFirst = stepFunctions
                 .getExecutionHistory(r -> r.executionArn(executionArn).reverseOrder(true).maxResults(EVENTS_TO_READ))
-                .events().stream()
-                .filter(event -> event.stateEnteredEventDetails() != null)
-                .map(HistoryEvent::stateEnteredEventDetails)
-                .map(details -> details.name())
-                .findFirst();
-        return new FailureDetails(nonBlank(execution.error()), nonBlank(execution.cause()), lastState);
+                .events();
+        return new FailureDetails(nonBlank(execution.error()), nonBlank(execution.cause()), failedState(newestFirst));
+    }
+
+    /**
+     * The state a step failed in: the one entered before the newest task, Lambda, activity, map or
+     * parallel failure (a workflow that catches the failure goes on to other states after it); when
+     * there is none, the newest state entered (the Fail state that ended it).
+     */
+    static Optional<String> failedState(List<HistoryEvent> newestFirst) {
+        boolean sawFailure = newestFirst.stream().anyMatch(e -> STEP_FAILURES.contains(e.type()));
+        boolean pastFailure = !sawFailure;
+        for (HistoryEvent event : newestFirst) {
+            if (STEP_FAILURES.contains(event.type())) {
+                pastFailure = true;
+            } else if (pastFailure && event.stateEnteredEventDetails() != null) {
+                return Optional.of(event.stateEnteredEventDetails().name());
+            }
+        }
+        return Optional.empty();
     }
 
     private static Optional<String> nonBlank(String value) {

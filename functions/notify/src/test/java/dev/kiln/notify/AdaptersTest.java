@@ -58,7 +58,7 @@ class AdaptersTest {
     }
 
     @Test
-    void shouldReadErrorCauseAndTheMostRecentlyEnteredStateFromStepFunctions() {
+    void shouldReadErrorCauseAndTheStateTheStepFailedInFromStepFunctions() {
         // given
         List<Object> requests = new ArrayList<>();
         SfnClient sfn = new SfnClient() {
@@ -72,8 +72,12 @@ class AdaptersTest {
             @Override
             public GetExecutionHistoryResponse getExecutionHistory(GetExecutionHistoryRequest request) {
                 requests.add(request);
+                // newest first: the failure was caught, and a failure path ran after it
                 return GetExecutionHistoryResponse.builder().events(
-                        event(9, HistoryEventType.EXECUTION_FAILED, null),
+                        event(14, HistoryEventType.EXECUTION_FAILED, null),
+                        event(13, HistoryEventType.FAIL_STATE_ENTERED, "BakeFailed"),
+                        event(12, HistoryEventType.TASK_STATE_ENTERED, "EmitBakeFailed"),
+                        event(10, HistoryEventType.TASK_STATE_ENTERED, "Cleanup"),
                         event(8, HistoryEventType.TASK_FAILED, null),
                         event(7, HistoryEventType.TASK_STATE_ENTERED, "WaitForSsm"),
                         event(5, HistoryEventType.TASK_STATE_ENTERED, "LaunchBuilder")).build();
@@ -91,7 +95,15 @@ class AdaptersTest {
                 Optional.of("States.TaskFailed"), Optional.of("boom"), Optional.of("WaitForSsm")));
         assertThat(requests).containsExactly(
                 DescribeExecutionRequest.builder().executionArn(EXECUTION).build(),
-                GetExecutionHistoryRequest.builder().executionArn(EXECUTION).reverseOrder(true).maxResults(50).build());
+                GetExecutionHistoryRequest.builder().executionArn(EXECUTION).reverseOrder(true).maxResults(100).build());
+    }
+
+    @Test
+    void shouldNameTheFailStateWhenNoStepFailedBeforeIt() {
+        assertThat(StepFunctionsExecutionHistory.failedState(List.of(
+                event(4, HistoryEventType.EXECUTION_FAILED, null),
+                event(3, HistoryEventType.FAIL_STATE_ENTERED, "GiveUp"),
+                event(2, HistoryEventType.CHOICE_STATE_ENTERED, "IsItOk")))).contains("GiveUp");
     }
 
     private static HistoryEvent event(long id, HistoryEventType type, String enteredState) {

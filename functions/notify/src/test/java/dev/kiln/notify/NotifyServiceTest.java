@@ -39,7 +39,7 @@ class NotifyServiceTest {
                     .startsWith("Kiln workflow \"bake\" failed.")
                     .contains("Execution      web-0d1a26e6")
                     .contains("Status         FAILED")
-                    .contains("Last state     LaunchBuilder")
+                    .contains("Failed in      LaunchBuilder")
                     .contains("Error          States.TaskFailed")
                     .contains("Cause          Spot capacity is not available for t4g.large in subnet-0abc")
                     .contains("Stopped        2019-02-26T23:52:31.881Z (after 5s)")
@@ -79,7 +79,7 @@ class NotifyServiceTest {
         assertThat(topic.published).singleElement().satisfies(notification -> assertThat(notification.message())
                 .contains("Error          dev.kiln.bake.errors.ServerTestsFailedException")
                 .contains("Cause          3 of 12 server tests failed")
-                .contains("Last state     LaunchBuilder"));
+                .contains("Failed in      LaunchBuilder"));
     }
 
     @Test
@@ -97,7 +97,7 @@ class NotifyServiceTest {
         assertThat(outcome.published()).isTrue();
         assertThat(topic.published).singleElement().satisfies(notification -> assertThat(notification.message())
                 .contains("Error          not reported")
-                .contains("Last state     not reported"));
+                .contains("Failed in      not reported"));
     }
 
     @Test

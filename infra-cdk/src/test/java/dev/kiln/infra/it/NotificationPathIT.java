@@ -116,7 +116,7 @@ class NotificationPathIT {
             assertThat(notification.get("Message").asText())
                     .contains("Error          ProbeError")
                     .contains("Cause          the probe failed on purpose")
-                    .contains("Last state     GiveUp");
+                    .contains("Failed in      GiveUp");
         } finally {
             SFN.deleteStateMachine(r -> r.stateMachineArn(arn));
         }
