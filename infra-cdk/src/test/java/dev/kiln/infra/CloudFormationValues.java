@@ -6,6 +6,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.Iterator;
+import java.util.List;
+import software.amazon.awscdk.assertions.Capture;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
 import java.util.Map;
 
 /**
@@ -25,6 +29,15 @@ public final class CloudFormationValues {
             "AWS::URLSuffix", "amazonaws.com");
 
     private CloudFormationValues() {
+    }
+
+    /** The statements of the policy attached to the role whose logical id matches {@code rolePattern}, rendered. */
+    public static String policyOf(Template template, String rolePattern) {
+        Capture statements = new Capture();
+        template.hasResourceProperties("AWS::IAM::Policy", Map.of(
+                "Roles", List.of(Map.of("Ref", Match.stringLikeRegexp(rolePattern))),
+                "PolicyDocument", Map.of("Statement", statements, "Version", "2012-10-17")));
+        return render(statements.asArray()).toString();
     }
 
     public static JsonNode render(Object synthesized) {

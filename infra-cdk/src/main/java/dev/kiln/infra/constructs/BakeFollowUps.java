@@ -1,5 +1,8 @@
 package dev.kiln.infra.constructs;
 
+import static dev.kiln.infra.constructs.Statements.allow;
+import static dev.kiln.infra.constructs.Statements.onKilnBuild;
+
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
 import java.util.List;
@@ -13,7 +16,6 @@ import software.amazon.awscdk.services.events.IEventBus;
 import software.amazon.awscdk.services.events.Rule;
 import software.amazon.awscdk.services.events.Schedule;
 import software.amazon.awscdk.services.events.targets.LambdaFunction;
-import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.sns.ITopic;
 import software.amazon.awscdk.services.ssm.IStringParameter;
 import software.amazon.awscdk.services.stepfunctions.IStateMachine;
@@ -121,15 +123,6 @@ public final class BakeFollowUps extends Construct {
                 .targets(List.of(LambdaFunction.Builder.create(target.function())
                         .retryAttempts(2).deadLetterQueue(target.deadLetterQueue()).build()))
                 .build();
-    }
-
-    private static PolicyStatement allow(List<String> actions, String resource) {
-        return PolicyStatement.Builder.create().actions(actions).resources(List.of(resource)).build();
-    }
-
-    private static PolicyStatement onKilnBuild(List<String> actions) {
-        return PolicyStatement.Builder.create().actions(actions).resources(List.of("*"))
-                .conditions(Map.of("Null", Map.of("aws:ResourceTag/kiln:build-id", "false"))).build();
     }
 
     public KilnFunction children() {

@@ -1,5 +1,8 @@
 package dev.kiln.infra.constructs;
 
+import static dev.kiln.infra.constructs.Statements.allow;
+import static dev.kiln.infra.constructs.Statements.onKilnBuild;
+
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
 import java.nio.file.Path;
@@ -170,18 +173,6 @@ public final class BakeWorkflow extends Construct {
                         + " existing resource is limited to resources tagged kiln:build-id (launch templates:"
                         + " kiln:role). Parameters, objects and executions are limited to Kiln's own prefixes.")
                 .build()), true);
-    }
-
-    private static PolicyStatement allow(List<String> actions, String resource) {
-        return PolicyStatement.Builder.create().actions(actions).resources(List.of(resource)).build();
-    }
-
-    private static PolicyStatement onKilnBuild(List<String> actions) {
-        return PolicyStatement.Builder.create()
-                .actions(actions)
-                .resources(List.of("*"))
-                .conditions(Map.of("Null", Map.of("aws:ResourceTag/kiln:build-id", "false")))
-                .build();
     }
 
     private static String arn(Stack stack, String service, String resource, String name) {

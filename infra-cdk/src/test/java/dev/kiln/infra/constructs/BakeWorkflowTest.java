@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awscdk.assertions.Capture;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 
@@ -21,16 +20,8 @@ class BakeWorkflowTest {
     @BeforeAll
     static void synthesize() {
         template = Synthesized.kiln().template();
-        machinePolicy = policyOf("BakeStateMachineRole.*");
-        cleanupPolicy = policyOf("BakeCleanupFunctionServiceRole.*");
-    }
-
-    private static String policyOf(String rolePattern) {
-        Capture statements = new Capture();
-        template.hasResourceProperties("AWS::IAM::Policy", Map.of(
-                "Roles", List.of(Map.of("Ref", Match.stringLikeRegexp(rolePattern))),
-                "PolicyDocument", Map.of("Statement", statements, "Version", "2012-10-17")));
-        return CloudFormationValues.render(statements.asArray()).toString();
+        machinePolicy = CloudFormationValues.policyOf(template, "BakeStateMachineRole.*");
+        cleanupPolicy = CloudFormationValues.policyOf(template, "BakeCleanupFunctionServiceRole.*");
     }
 
     @Test

@@ -87,12 +87,7 @@ class NotificationsTest {
 
     @Test
     void shouldLetNotifyPublishAndReadOnlyKilnExecutions() {
-        Capture statements = new Capture();
-        template.hasResourceProperties("AWS::IAM::Policy", Map.of(
-                "Roles", List.of(Map.of("Ref", Match.stringLikeRegexp("NotificationsNotifyFunctionServiceRole.*"))),
-                "PolicyDocument", Map.of("Statement", statements, "Version", "2012-10-17")));
-
-        String rendered = CloudFormationValues.render(statements.asArray()).toString();
+        String rendered = CloudFormationValues.policyOf(template, "NotificationsNotifyFunctionServiceRole.*");
         assertThat(rendered)
                 .contains("{\"Action\":\"sns:Publish\",\"Effect\":\"Allow\",\"Resource\":{\"Ref\":\"NotificationsTopic")
                 .contains("{\"Action\":[\"states:DescribeExecution\",\"states:GetExecutionHistory\"],\"Effect\":\"Allow\","
