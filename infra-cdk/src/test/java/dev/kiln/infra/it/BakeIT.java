@@ -119,6 +119,27 @@ class BakeIT {
     }
 
     @Test
+    void shouldBakeTheSampleInputAsAPersonWouldStartIt() throws Exception {
+        // given the sample a person would start bake with, and its commit's source bundle
+        JsonNode sample = JSON.readTree(java.nio.file.Files.readString(Synthesized.layout().root()
+                .resolve("events/inputs/bake/manual-keep-on-failure.json")));
+        SourceBundles.upload(Synthesized.layout().root().resolve("examples/fleet"), sample.at("/source/sha").asText());
+
+        // when
+        String execution = SFN.startExecution(r -> r.stateMachineArn(LocalCloud.stackOutput("BakeStateMachineArn") + "#HappyPath")
+                .name("it-sample-" + UUID.randomUUID()).input(sample.toString())).executionArn();
+        DescribeExecutionResponse ended = awaitEnd(execution);
+
+        // then (in a local cloud that already baked this sample, the bake is a duplicate and ends at once)
+        assertThat(ended.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        JsonNode output = JSON.readTree(ended.output());
+        if (!output.path("duplicate").asBoolean()) {
+            assertThat(EC2.describeImages(r -> r.imageIds(output.get("imageId").asText())).images())
+                    .singleElement().satisfies(image -> assertThat(image.tags()).contains(tag("kiln:role", "base")));
+        }
+    }
+
+    @Test
     void shouldDoNothingWhenTheSameBakeIsStartedAgain() throws Exception {
         // given a bake that succeeded
         Run first = bake("HappyPath", "base", false);
