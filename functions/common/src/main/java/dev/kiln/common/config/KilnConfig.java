@@ -119,6 +119,20 @@ public record KilnConfig(
                 .toList();
     }
 
+    /** The roles {@code name} is built on, its parent first. */
+    public List<String> ancestors(String name) {
+        List<String> ancestors = new ArrayList<>();
+        Role role = role(name).orElseThrow(() -> new IllegalArgumentException("no role " + name));
+        while (role.parent() instanceof ParentRole parent) {
+            if (ancestors.contains(parent.role())) {
+                throw new IllegalStateException("roles " + ancestors + " are each other's parents");
+            }
+            ancestors.add(parent.role());
+            role = role(parent.role()).orElseThrow(() -> new IllegalArgumentException("no role " + parent.role()));
+        }
+        return List.copyOf(ancestors);
+    }
+
     /** The Amazon Linux release at the bottom of {@code name}'s chain of parents. */
     public AmazonLinux baseOf(String name) {
         List<String> seen = new ArrayList<>();

@@ -31,6 +31,8 @@ public final class KilnConfigJson {
 
     private static final Pattern ROLE_NAME = Pattern.compile("[a-z][a-z0-9-]{0,30}");
     private static final Pattern GITHUB_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,100}");
+    /** GitHub's API (Enterprise too) is https; plain http only to this machine, for a test server. */
+    private static final Pattern API_URL = Pattern.compile("https://[^\\s]+|http://(127\\.0\\.0\\.1|localhost)(:[0-9]{1,5})?(/[^\\s]*)?");
     private static final Pattern VPC = Pattern.compile("vpc-[0-9a-f]{8,17}");
     private static final Pattern SUBNET = Pattern.compile("subnet-[0-9a-f]{8,17}");
     private static final Pattern INSTANCE_TYPE = Pattern.compile("[a-z][a-z0-9-]*\\.[a-z0-9]+");
@@ -123,8 +125,8 @@ public final class KilnConfigJson {
                     text(node, "repository.owner", "owner", GITHUB_NAME, "a GitHub user or organisation"),
                     text(node, "repository.name", "name", GITHUB_NAME, "a GitHub repository name"),
                     text(node, "repository.branch", "branch", Pattern.compile("[^\\s~^:?*\\[\\\\]+"), "a branch name"),
-                    optionalText(node, "repository.apiUrl", "apiUrl", Pattern.compile("https://[^\\s]+"),
-                            "an https URL", "https://api.github.com").replaceAll("/+$", ""));
+                    optionalText(node, "repository.apiUrl", "apiUrl", API_URL,
+                            "an https URL (plain http only to this machine, for tests)", "https://api.github.com").replaceAll("/+$", ""));
         }
 
         private BuilderSettings builder(JsonNode node, String path, BuilderSettings defaults, boolean complete) {

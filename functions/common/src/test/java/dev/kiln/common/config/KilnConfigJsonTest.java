@@ -127,4 +127,27 @@ class KilnConfigJsonTest {
                 .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems())
                         .isEqualTo(List.of("roles[0] (base).parent: give either amazonLinux (with architecture) or role")));
     }
+
+    @Test
+    void shouldTakeAnEnterpriseApiUrlOverHttpsAndPlainHttpOnlyOnThisMachine() {
+        String withApi = MINIMAL.replace("\"branch\": \"main\"}", "\"branch\": \"main\", \"apiUrl\": \"%s\"}");
+
+        assertThat(KilnConfigJson.read(withApi.formatted("https://github.example.com/api/v3/")).repository().apiUrl())
+                .isEqualTo("https://github.example.com/api/v3");
+        assertThat(KilnConfigJson.read(withApi.formatted("http://127.0.0.1:9797")).repository().apiUrl())
+                .isEqualTo("http://127.0.0.1:9797");
+        assertThatThrownBy(() -> KilnConfigJson.read(withApi.formatted("http://github.example.com/api/v3")))
+                .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems()).singleElement()
+                        .asString().startsWith("repository.apiUrl"));
+    }
+
+    @Test
+    void shouldListARolesAncestorsParentFirst() {
+        KilnConfig config = KilnConfigJson.read(MINIMAL.replace("}]}", """
+                }, {"name": "web", "parent": {"role": "base"}, "playbook": "web.yml", "tests": "web.sh", "watch": ["web/**"]},
+                   {"name": "api", "parent": {"role": "web"}, "playbook": "api.yml", "tests": "api.sh", "watch": ["api/**"]}]}"""));
+
+        assertThat(config.ancestors("api")).containsExactly("web", "base");
+        assertThat(config.ancestors("base")).isEmpty();
+    }
 }

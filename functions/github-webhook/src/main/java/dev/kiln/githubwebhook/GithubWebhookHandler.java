@@ -1,0 +1,98 @@
+package dev.kiln.githubwebhook;
+
+import static software.amazon.lambda.powertools.logging.argument.StructuredArguments.entry;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.common.AwsClients;
+import dev.kiln.common.Environment;
+import dev.kiln.common.Json;
+import dev.kiln.common.config.SsmConfigSource;
+import dev.kiln.githubwebhook.errors.EmitFailedException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.ssm.SsmClient;
+import software.amazon.lambda.powertools.logging.PowertoolsLogging;
+
+/**
+ * The Function URL's handler: reads the request Lambda hands it (payload format 2.0) and answers with
+ * a status and a JSON body that a GitHub admin can read in "Recent Deliveries".
+ */
+public final class GithubWebhookHandler implements RequestStreamHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GithubWebhookHandler.class);
+
+    private final WebhookService service;
+
+    public GithubWebhookHandler() {
+        this(new Environment(System.getenv()));
+    }
+
+    private GithubWebhookHandler(Environment env) {
+        this(new WebhookService(
+                new SecretsManagerWebhookSecrets(AwsClients.build(SecretsManagerClient.builder()),
+                        env.require("WEBHOOK_SECRET_ID"), Clock.systemUTC()),
+                new DynamoDeliveries(AwsClients.build(DynamoDbClient.builder()), env.require("DELIVERIES_TABLE")),
+                new EventBridgePushEvents(AwsClients.build(EventBridgeClient.builder()), env.require("EVENT_BUS_NAME")),
+                new SsmConfigSource(AwsClients.build(SsmClient.builder()), env.require("CONFIG_PARAMETER"),
+                        Duration.ofMinutes(1), Clock.systemUTC())));
+    }
+
+    GithubWebhookHandler(WebhookService service) {
+        this.service = service;
+    }
+
+    @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        byte[] event = input.readAllBytes();
+        Ports.Answer answer = PowertoolsLogging.withLogging(context, () -> answer(event));
+        ObjectNode response = Json.MAPPER.createObjectNode().put("statusCode", answer.status());
+        response.putObject("headers").put("content-type", "application/json");
+        response.put("body", answer.body());
+        Json.MAPPER.writeValue(output, response);
+    }
+
+    Ports.Answer answer(byte[] event) {
+        WebhookRequest request;
+        try {
+            request = request(Json.MAPPER.readTree(event));
+        } catch (IOException | RuntimeException e) {
+            return new Ports.Answer(400, "{\"error\":\"not a Function URL request\"}");
+        }
+        try {
+            return service.handle(request, Instant.now());
+        } catch (SdkException | EmitFailedException e) {
+            LOG.error("Kiln could not reach AWS to handle a delivery; it can be redelivered", entry("reason", e.getMessage()));
+            return new Ports.Answer(503, "{\"error\":\"Kiln could not reach AWS just now; redeliver this delivery\"}");
+        } catch (RuntimeException e) {
+            LOG.error("Kiln failed to handle a delivery", e);
+            return new Ports.Answer(500, "{\"error\":\"Kiln failed to handle this delivery; its logs say why\"}");
+        }
+    }
+
+    private static WebhookRequest request(JsonNode event) {
+        if (event == null || !event.isObject()) {
+            throw new IllegalArgumentException("not an object");
+        }
+        Map<String, String> headers = new HashMap<>();
+        event.path("headers").properties().forEach(h -> headers.put(h.getKey().toLowerCase(Locale.ROOT), h.getValue().asText()));
+        JsonNode body = event.get("body");
+        return new WebhookRequest(headers, body == null || body.isNull() ? "" : body.asText(),
+                event.path("isBase64Encoded").asBoolean(false));
+    }
+}
