@@ -6,15 +6,20 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.common.Json;
 import dev.kiln.common.config.ConfigSource;
 import dev.kiln.common.config.KilnConfig;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * When a role's new image is published, re-bakes the roles built directly on it, each at its own
- * current commit (its children follow in turn when their images are published). A child never baked
- * yet is baked at the parent's commit.
+ * When a role's new image is published, re-bakes the roles built directly on it (their children follow
+ * in turn when their images are published). A child is re-baked at its own current commit, unless the
+ * parent was baked from a newer push: then at the parent's commit, which holds the child's newest
+ * files too (one repository), so a push that changes a parent and a child gives the child both. A
+ * child never baked yet is baked at the parent's commit.
  */
 public final class BakeChildrenService {
 
@@ -34,6 +39,20 @@ public final class BakeChildrenService {
         this.bakes = bakes;
     }
 
+    /** Bakes for these reasons are of a pushed commit, with the time it was pushed. */
+    private static final Set<String> PUSHED = Set.of("push", "parent-image");
+
+    static Ports.Current commitFor(Optional<Ports.Current> childs, ImageBaked parent) {
+        Ports.Current parents = new Ports.Current(parent.sha(), parent.pushedAt().map(Instant::toString).orElse(null));
+        if (childs.isEmpty()) {
+            return parents;
+        }
+        Ports.Current current = childs.get();
+        boolean newerPush = PUSHED.contains(parent.reason()) && parent.pushedAt().isPresent()
+                && (current.pushedAt() == null || parent.pushedAt().get().isAfter(Instant.parse(current.pushedAt())));
+        return newerPush ? parents : current;
+    }
+
     public List<Child> handle(ImageBaked baked) {
         if (!baked.published()) {
             LOG.info("The image was not published (a newer push's image stands); children stay as they are",
@@ -43,7 +62,7 @@ public final class BakeChildrenService {
         KilnConfig config = configs.current();
         List<Child> children = new ArrayList<>();
         for (KilnConfig.Role child : config.children(baked.role())) {
-            Ports.Current current = published.current(child.name()).orElse(new Ports.Current(baked.sha(), null));
+            Ports.Current current = commitFor(published.current(child.name()), baked);
             // one name per child and parent image: a repeated event cannot start a second bake
             String name = child.name() + "-" + current.sha().substring(0, 12) + "-on-" + baked.imageId();
             ObjectNode input = Json.MAPPER.createObjectNode().put("role", child.name()).put("reason", "parent-image")

@@ -45,8 +45,9 @@ class BakeChildrenServiceTest {
     }
 
     @Test
-    void shouldReBakeEachChildAtItsOwnCurrentCommitOnTheNewParentImage() throws Exception {
-        current.put("web", new Ports.Current(WEB_SHA, "2026-11-21T09:00:00Z"));
+    void shouldReBakeAChildAtItsOwnCommitWhenThatWasPushedAfterTheParents() throws Exception {
+        // the sample's base was pushed at 2026-11-22T08:56:40Z
+        current.put("web", new Ports.Current(WEB_SHA, "2026-11-22T09:00:00Z"));
 
         List<BakeChildrenService.Child> children = service().handle(ImageBaked.parse(sample("image-baked.json")));
 
@@ -54,7 +55,30 @@ class BakeChildrenServiceTest {
                 "web-9049f1265b7d-on-ami-6b3a98b2a29b148a5", WEB_SHA, true));
         assertThat(started).singleElement().asString().isEqualTo("web-9049f1265b7d-on-ami-6b3a98b2a29b148a5 "
                 + "{\"role\":\"web\",\"reason\":\"parent-image\",\"parentImageId\":\"ami-6b3a98b2a29b148a5\","
-                + "\"source\":{\"sha\":\"" + WEB_SHA + "\",\"pushedAt\":\"2026-11-21T09:00:00Z\"}}");
+                + "\"source\":{\"sha\":\"" + WEB_SHA + "\",\"pushedAt\":\"2026-11-22T09:00:00Z\"}}");
+    }
+
+    @Test
+    void shouldReBakeAChildAtTheParentsCommitWhenTheParentWasBakedFromANewerPush() throws Exception {
+        // a push that changed base and web bakes base first; web follows at the same commit
+        current.put("web", new Ports.Current(WEB_SHA, "2026-11-21T09:00:00Z"));
+
+        List<BakeChildrenService.Child> children = service().handle(ImageBaked.parse(sample("image-baked.json")));
+
+        assertThat(children).extracting(BakeChildrenService.Child::sha).containsExactly(BASE_SHA);
+        assertThat(started).singleElement().asString()
+                .endsWith("\"source\":{\"sha\":\"" + BASE_SHA + "\",\"pushedAt\":\"2026-11-22T08:56:40Z\"}}");
+    }
+
+    @Test
+    void shouldKeepAChildsOwnCommitWhenTheParentWasBakedForAnAdvisory() throws Exception {
+        current.put("web", new Ports.Current(WEB_SHA, "2026-11-21T09:00:00Z"));
+        String advisory = new String(sample("image-baked.json"), StandardCharsets.UTF_8)
+                .replace("\"reason\": \"push\"", "\"reason\": \"advisory\"");
+
+        List<BakeChildrenService.Child> children = service().handle(ImageBaked.parse(advisory.getBytes(StandardCharsets.UTF_8)));
+
+        assertThat(children).extracting(BakeChildrenService.Child::sha).containsExactly(WEB_SHA);
     }
 
     @Test
