@@ -1,27 +1,43 @@
 """Drives Kiln's main job on the local cloud and shows what happened (run by scripts/demo).
 
-1. A commit of the example fleet repository (examples/fleet) is bundled and baked into the base
-   role's image. The local cloud has no real instances, so the demo's Step Functions test case
-   answers the two things only a real instance can: "the builder's Systems Manager agent is online"
-   and the builder's package inventory. Everything else runs for real in the local cloud.
+The demo plays GitHub: it serves the example fleet repository (examples/fleet) through a small local
+GitHub API (the local deployment's repository.apiUrl) and sends webhook deliveries as GitHub does.
+
+1. A commit of the example fleet is baked into the base role's image. The bake's first step fetches
+   the commit's tarball from the (local) GitHub API. The local cloud has no real instances, so the
+   demo's Step Functions test case answers the two things only a real instance can: "the builder's
+   Systems Manager agent is online" and the builder's package inventory. Everything else runs for
+   real in the local cloud.
 2. Kiln re-bakes the web role on the new base image by itself (two-phase images). That bake has no
    test case, so it stops where a real instance is needed, cleans up after itself, and the team's
    mailbox gets the failure notification: the failure path, for real.
+3. A developer pushes a change to the web role: GitHub's signed push delivery reaches Kiln's webhook,
+   which answers which roles it bakes and starts that bake; a redelivery changes nothing, and a
+   delivery signed with the wrong secret is refused.
 """
 
+import hashlib
+import hmac
+import http.client
 import io
 import json
+import re
 import secrets
 import sys
 import tarfile
+import threading
 import time
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import boto3
+import botocore.exceptions
 
 STACK = "kiln"
 MAILBOX = "kiln-demo-mailbox"
 TEMPLATE = "kiln-demo-base"
 DEADLINE_SECONDS = 240
+GITHUB_API_PORT = 9797  # scripts/lib/local_config.py gives the local deployment this repository.apiUrl
 
 
 def main(root: str) -> int:
@@ -38,9 +54,9 @@ def main(root: str) -> int:
     print(f"A team's launch template for role base: {TEMPLATE} ({template_id}, tagged kiln:role=base)")
     print(f"The team's mailbox: queue '{MAILBOX}', subscribed to Kiln's notification topic\n")
 
-    sha = secrets.token_hex(20)
-    s3.put_object(Bucket=outputs["ArtifactBucketName"], Key=f"bundles/{sha}.tar.gz", Body=bundle(f"{root}/examples/fleet", sha))
-    print(f"1. Commit {sha[:7]} of examples/fleet is in the artifact bucket: bundles/{sha}.tar.gz")
+    github = LocalGitHub(f"{root}/examples/fleet")
+    sha = github.commit()
+    print(f"1. Commit {sha[:7]} of example-org/fleet is on GitHub (a local GitHub API on port {GITHUB_API_PORT})")
     started = time.time()
     execution = sfn.start_execution(
         stateMachineArn=f"{bake_arn}#HappyPath", name=f"demo-base-{sha[:12]}",
@@ -53,6 +69,8 @@ def main(root: str) -> int:
         return 1
     output = json.loads(result["output"])
     image_id = output["imageId"]
+    print(f"   its first step fetched the commit's tarball from the GitHub API ({github.requests(sha)} request)"
+          f" into the artifact bucket: bundles/{sha}.tar.gz")
     print("   steps (seconds): " + ", ".join(f"{k} {v}" for k, v in output["durations"].items()))
     image = ec2.describe_images(ImageIds=[image_id])["Images"][0]
     tags = {t["Key"]: t["Value"] for t in image.get("Tags", [])}
@@ -84,8 +102,137 @@ def main(root: str) -> int:
     print(notification["Message"].rstrip())
     print("--- end of notification ---")
     print(f"\nBuilders left running by either bake: {len(live_builders(ec2, sha)) + len(live_builders(ec2, child_sha(sfn, child)))}")
-    print("\nNext: scripts/local-cloud stop when done; README.md explains starting bakes by hand.")
+
+    if not push_to_github(root, outputs, sfn, s3, github):
+        return 1
+    print("\nNext: scripts/local-cloud stop when done; README.md explains the webhook and starting bakes by hand.")
     return 0
+
+
+def push_to_github(root: str, outputs: dict, sfn, s3, github) -> bool:
+    webhook_secret = boto3.client("secretsmanager").get_secret_value(SecretId=outputs["WebhookSecretName"])["SecretString"]
+    sha = github.commit()
+    body = push_payload(root, sha, ["roles/web/templates/kiln-site.conf.j2"])
+    delivery = str(uuid.uuid4())
+    print(f"\n3. A developer pushes commit {sha[:7]} to main, changing roles/web/templates/kiln-site.conf.j2;"
+          f" GitHub delivers the push to Kiln's webhook ({outputs['WebhookUrl']})")
+    status, answer = deliver(outputs["WebhookUrl"], "push", delivery, body, sign(webhook_secret, body))
+    print(f"   Kiln answered {status}: {answer}")
+    if status != 202:
+        return False
+    name = f"web-{sha}"
+    bake = wait_for_execution(sfn, outputs["BakeStateMachineArn"], name)
+    if bake is None:
+        print("   no bake of web started", file=sys.stderr)
+        return False
+    print(f"   the push state machine started bake {name}")
+    print(f"   with input {sfn.describe_execution(executionArn=bake)['input']}")
+    fetched = wait_for_object(s3, outputs["ArtifactBucketName"], f"bundles/{sha}.tar.gz")
+    print(f"   its first step fetched the commit from the GitHub API ({github.requests(sha)} request, {fetched} bytes);"
+          " like the re-bake above, it then stops where a real instance is needed")
+    again_status, again = deliver(outputs["WebhookUrl"], "push", delivery, body, sign(webhook_secret, body))
+    print(f"   GitHub redelivers the same delivery: Kiln answers {again_status} as before"
+          f" ({'the same answer' if again == answer else 'a different answer!'}), and starts nothing new")
+    forged_status, forged = deliver(outputs["WebhookUrl"], "push", str(uuid.uuid4()), body, sign("not the secret", body))
+    print(f"   someone else posts the same push signed with another secret: Kiln answers {forged_status}: {forged}")
+    time.sleep(3)
+    bakes = [e for e in sfn.list_executions(stateMachineArn=outputs["BakeStateMachineArn"], maxResults=100)["executions"]
+             if e["name"] == name]
+    print(f"   bakes of web at {sha[:7]}: {len(bakes)}")
+    return len(bakes) == 1 and again == answer and forged_status == 401
+
+
+def push_payload(root: str, sha: str, paths: list) -> bytes:
+    """GitHub's published push sample (events/github/push.json), made a push of sha to example-org/fleet."""
+    with open(f"{root}/events/github/push.json") as sample:
+        push = json.load(sample)
+    push.update(ref="refs/heads/main", before=secrets.token_hex(20), after=sha)
+    push["repository"].update(name="fleet", full_name="example-org/fleet", pushed_at=int(time.time()))
+    commit = push["commits"][0]
+    commit.update(id=sha, added=[], removed=[], modified=paths)
+    push["head_commit"] = dict(commit)
+    return json.dumps(push).encode()
+
+
+def sign(secret: str, body: bytes) -> str:
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def deliver(url: str, event: str, delivery: str, body: bytes, signature: str):
+    """POSTs as GitHub does. The local cloud routes Function URLs by the Host header."""
+    host = re.sub(r"^https?://", "", url).split("/")[0].rsplit(":", 1)[0]
+    connection = http.client.HTTPConnection("127.0.0.1", 4566, timeout=60)
+    connection.request("POST", "/", body=body, headers={
+        "Host": host, "Content-Type": "application/json", "User-Agent": "GitHub-Hookshot/kiln-demo",
+        "X-GitHub-Event": event, "X-GitHub-Delivery": delivery, "X-Hub-Signature-256": signature})
+    response = connection.getresponse()
+    return response.status, response.read().decode()
+
+
+def wait_for_execution(sfn, machine_arn: str, name: str):
+    arn = machine_arn.replace(":stateMachine:", ":execution:") + ":" + name
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            sfn.describe_execution(executionArn=arn)
+            return arn
+        except sfn.exceptions.ExecutionDoesNotExist:
+            time.sleep(1)
+    return None
+
+
+def wait_for_object(s3, bucket: str, key: str):
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            return s3.head_object(Bucket=bucket, Key=key)["ContentLength"]
+        except botocore.exceptions.ClientError:
+            time.sleep(1)
+    return None
+
+
+class LocalGitHub:
+    """The tarball endpoint of GitHub's API for example-org/fleet, for the commits the demo makes."""
+
+    def __init__(self, fleet: str):
+        self.fleet = fleet
+        self.commits = set()
+        self.counts = {}
+        github = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                api = re.fullmatch(r"/repos/example-org/fleet/tarball/([0-9a-f]{40})", self.path)
+                archive = re.fullmatch(r"/codeload/example-org/fleet/legacy.tar.gz/([0-9a-f]{40})", self.path)
+                if api and api.group(1) in github.commits:
+                    github.counts[api.group(1)] = github.counts.get(api.group(1), 0) + 1
+                    self.send_response(302)
+                    self.send_header("Location", f"/codeload/example-org/fleet/legacy.tar.gz/{api.group(1)}")
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                elif archive and archive.group(1) in github.commits:
+                    data = bundle(github.fleet, archive.group(1))
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/x-gzip")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                else:
+                    self.send_error(404)
+
+            def log_message(self, *args):
+                pass
+
+        server = ThreadingHTTPServer(("127.0.0.1", GITHUB_API_PORT), Handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+
+    def commit(self) -> str:
+        sha = secrets.token_hex(20)
+        self.commits.add(sha)
+        return sha
+
+    def requests(self, sha: str) -> int:
+        return self.counts.get(sha, 0)
 
 
 def bundle(folder: str, sha: str) -> bytes:

@@ -1,8 +1,9 @@
 """Writes the configuration Kiln is deployed with in the local cloud (run by scripts/deploy-local).
 
-It is examples/kiln.json with two changes: the builders' VPC and subnet are ones that exist in the
-local cloud (made here once, found by their Name tag afterwards), and the waits are short, because
-nothing in the local cloud takes time and the failure tests wait for timeouts on purpose.
+It is examples/kiln.json with three changes: the builders' VPC and subnet are ones that exist in the
+local cloud (made here once, found by their Name tag afterwards); the waits are short, because
+nothing in the local cloud takes time and the failure tests wait for timeouts on purpose; and the
+GitHub API is a local one (LOCAL_GITHUB_API), which the demo and the tests serve while they run.
 """
 
 import json
@@ -11,6 +12,7 @@ import sys
 import boto3
 
 NAME = "kiln-local-builders"
+LOCAL_GITHUB_API = "http://127.0.0.1:9797"
 
 
 def ensure_network(ec2):
@@ -35,6 +37,7 @@ def main(example_path, out_path):
     config["builder"].update({
         "vpcId": vpc_id, "subnetIds": [subnet_id],
         "ssmTimeoutMinutes": 1, "imageTimeoutMinutes": 1, "pollSeconds": 2, "keepOnFailureHours": 1})
+    config["repository"]["apiUrl"] = LOCAL_GITHUB_API
     with open(out_path, "w") as out:
         json.dump(config, out, indent=2)
     print(out_path)

@@ -7,6 +7,7 @@ import dev.kiln.infra.constructs.BakeFollowUps;
 import dev.kiln.infra.constructs.BakeTables;
 import dev.kiln.infra.constructs.BakeWorkflow;
 import dev.kiln.infra.constructs.BuilderAccess;
+import dev.kiln.infra.constructs.GitHubWebhook;
 import dev.kiln.infra.constructs.KilnFunction;
 import dev.kiln.infra.constructs.Notifications;
 import java.nio.charset.StandardCharsets;
@@ -52,6 +53,7 @@ public final class KilnStack extends Stack {
     private final EventBus bus;
     private final BakeWorkflow bake;
     private final BakeFollowUps followUps;
+    private final GitHubWebhook github;
 
     public KilnStack(Construct scope, String id, Settings settings) {
         super(scope, id, StackProps.builder()
@@ -86,6 +88,7 @@ public final class KilnStack extends Stack {
                 layout.stateMachine("bake"),
                 settings.name(),
                 new KilnFunction.Code(layout.functionArchive("bake-plan"), "dev.kiln.bakeplan.BakePlanHandler"),
+                new KilnFunction.Code(layout.functionArchive("source-fetch"), "dev.kiln.sourcefetch.SourceFetchHandler"),
                 new KilnFunction.Code(layout.functionArchive("bake-record"), "dev.kiln.bakerecord.BakeRecordHandler"),
                 new KilnFunction.Code(layout.functionArchive("bake-cleanup"), "dev.kiln.bakecleanup.BakeCleanupHandler"),
                 tables, artifacts, builders, config, bus, settings.parameterPrefix() + "images/"));
@@ -95,6 +98,9 @@ public final class KilnStack extends Stack {
                 new KilnFunction.Code(layout.functionArchive("image-retention"), "dev.kiln.imageretention.ImageRetentionHandler"),
                 bake.stateMachine(), settings.name() + "-bake", tables, config, bus, notifications.topic(),
                 settings.parameterPrefix() + "images/"));
+        github = new GitHubWebhook(this, "GitHub", new GitHubWebhook.Props(
+                new KilnFunction.Code(layout.functionArchive("github-webhook"), "dev.kiln.githubwebhook.GithubWebhookHandler"),
+                layout.stateMachine("push"), settings.name(), config, bus, bake.stateMachine(), settings.name() + "-bake"));
 
         output("EventBusName", bus.getEventBusName(), "Kiln's own events are put on this bus");
         output("NotificationTopicArn", notifications.topic().getTopicArn(),
@@ -107,6 +113,15 @@ public final class KilnStack extends Stack {
         output("ImagesTableName", tables.images().getTableName(), "Baked images and their package inventories");
         output("BuilderSecurityGroupId", builders.securityGroupId(), "Builders' security group (no inbound rule)");
         output("ReaperFunctionName", followUps.reaper().function().getFunctionName(), "Run it by hand to reap now");
+        output("WebhookUrl", github.url().getUrl(),
+                "GitHub webhook Payload URL (content type application/json or form, event: push)");
+        output("WebhookSecretName", github.webhookSecret().getSecretName(),
+                "The webhook's secret: paste its value into the webhook's settings on GitHub");
+        output("DeliveriesTableName", github.deliveries().getTableName(), "GitHub deliveries answered, kept 30 days");
+        output("WebhookFunctionName", github.webhook().function().getFunctionName(), "The github-webhook function");
+        output("GitHubTokenSecretName", bake.githubToken().getSecretName(),
+                "Put a GitHub token that can read the repository here (needed for private repositories)");
+        output("PushStateMachineArn", github.push().getStateMachineArn(), "Starts the bakes of each accepted push");
         output("RetentionFunctionName", followUps.retention().function().getFunctionName(),
                 "Run it by hand with {\"dryRun\": true} to see what retention would remove");
     }
@@ -129,5 +144,9 @@ public final class KilnStack extends Stack {
 
     public BakeFollowUps followUps() {
         return followUps;
+    }
+
+    public GitHubWebhook github() {
+        return github;
     }
 }

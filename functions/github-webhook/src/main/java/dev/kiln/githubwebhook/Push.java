@@ -2,11 +2,16 @@ package dev.kiln.githubwebhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.githubwebhook.errors.MalformedPayloadException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
-/** The parts of a GitHub push event that decide what Kiln bakes. */
+/**
+ * The parts of a GitHub push event that decide what Kiln bakes. {@code pushedAt} is GitHub's
+ * {@code repository.pushed_at}, when the payload has it.
+ */
 public record Push(
         String repository,
         String ref,
@@ -15,7 +20,8 @@ public record Push(
         boolean created,
         boolean deleted,
         boolean forced,
-        List<Commit> commits) {
+        List<Commit> commits,
+        Optional<Instant> pushedAt) {
 
     private static final Pattern SHA = Pattern.compile("[0-9a-f]{40}");
     static final String NO_COMMIT = "0".repeat(40);
@@ -49,7 +55,15 @@ public record Push(
                 payload.path("created").asBoolean(false),
                 payload.path("deleted").asBoolean(false),
                 payload.path("forced").asBoolean(false),
-                commits);
+                commits,
+                pushedAt(payload.path("repository").path("pushed_at")));
+    }
+
+    // in push events GitHub gives repository.pushed_at as seconds since the epoch
+    private static Optional<Instant> pushedAt(JsonNode value) {
+        return value.canConvertToLong() && value.isIntegralNumber() && value.asLong() > 0
+                ? Optional.of(Instant.ofEpochSecond(value.asLong()))
+                : Optional.empty();
     }
 
     private static List<String> paths(JsonNode commit, String field) {

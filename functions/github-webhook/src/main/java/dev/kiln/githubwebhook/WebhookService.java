@@ -121,7 +121,8 @@ public final class WebhookService {
         List<String> paths = decision.changedPaths();
         events.pushReceived(new PushReceived(push.repository(), push.ref(), push.before(), push.after(),
                 decision.roles(), decision.startNow(), paths.subList(0, Math.min(paths.size(), PushReceived.PATH_LIMIT)),
-                paths.size() > PushReceived.PATH_LIMIT, decision.failSafe(), delivery, now.toString()));
+                paths.size() > PushReceived.PATH_LIMIT, decision.failSafe(), delivery,
+                push.pushedAt().orElse(now).toString()));
         LOG.info("Push accepted", entry("delivery", delivery), entry("sha", push.after()), entry("roles", decision.roles()),
                 entry("failSafe", decision.failSafe()));
         ObjectNode body = Json.MAPPER.createObjectNode().put("accepted", true).put("reason", decision.reason())

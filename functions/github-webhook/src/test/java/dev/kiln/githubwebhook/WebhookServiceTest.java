@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.common.Json;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -63,9 +64,20 @@ class WebhookServiceTest {
             assertThat(event.startNow()).containsExactly("docs");
             assertThat(event.changedPaths()).containsExactly("README.md");
             assertThat(event.deliveryId()).isEqualTo(DELIVERY);
-            assertThat(event.pushedAt()).isEqualTo("2026-11-22T09:00:00Z");
+            // the sample's repository.pushed_at, 1430869217
+            assertThat(event.pushedAt()).isEqualTo("2015-05-05T23:40:17Z");
         });
         assertThat(deliveries.answered).containsEntry(DELIVERY, answer);
+    }
+
+    @Test
+    void shouldTakeThePushTimeFromKilnsClockWhenThePayloadHasNone() {
+        ObjectNode payload = (ObjectNode) Samples.json("github/push.json");
+        ((ObjectNode) payload.get("repository")).remove("pushed_at");
+
+        service.handle(json("push", payload.toString().getBytes(StandardCharsets.UTF_8)), NOW);
+
+        assertThat(events.emitted).singleElement().extracting(PushReceived::pushedAt).isEqualTo("2026-11-22T09:00:00Z");
     }
 
     @Test

@@ -12,11 +12,14 @@ import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.ArnFormat;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.SecretValue;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.events.IEventBus;
 import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.lambda.CfnFunction;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.logs.RetentionDays;
+import software.amazon.awscdk.services.secretsmanager.Secret;
 import software.amazon.awscdk.services.ssm.IStringParameter;
 import software.amazon.awscdk.services.stepfunctions.DefinitionBody;
 import software.amazon.awscdk.services.stepfunctions.LogLevel;
@@ -25,12 +28,18 @@ import software.amazon.awscdk.services.stepfunctions.StateMachine;
 import software.constructs.Construct;
 
 /**
- * The bake state machine (statemachines/bake.asl.json) and the three functions it calls: bake-plan
- * first, bake-record once the image is available, bake-cleanup whenever a step fails. Its role may
+ * The bake state machine (statemachines/bake.asl.json) and the functions it calls: bake-plan first,
+ * source-fetch next (the commit's tarball from the GitHub API, with the token in this construct's
+ * secret), bake-record once the image is available, bake-cleanup whenever a step fails. Its role may
  * launch, stop and terminate builders, make images and pin launch template versions, and little else:
  * mutating EC2 calls are limited to resources that carry Kiln's tags.
  */
 public final class BakeWorkflow extends Construct {
+
+    /** What the GitHub token secret holds until someone puts a token in it (source-fetch's SecretsManagerToken.NO_TOKEN). */
+    public static final String NO_GITHUB_TOKEN = "unset";
+    /** Room in /tmp for a tarball of the largest allowed size (source-fetch's MAX_BUNDLE_BYTES). */
+    static final int SOURCE_FETCH_STORAGE_MB = 1024;
 
     /**
      * @param definition         statemachines/bake.asl.json
@@ -41,6 +50,7 @@ public final class BakeWorkflow extends Construct {
             Path definition,
             String name,
             KilnFunction.Code planCode,
+            KilnFunction.Code sourceFetchCode,
             KilnFunction.Code recordCode,
             KilnFunction.Code cleanupCode,
             BakeTables tables,
@@ -53,6 +63,8 @@ public final class BakeWorkflow extends Construct {
 
     private final StateMachine stateMachine;
     private final KilnFunction plan;
+    private final KilnFunction sourceFetch;
+    private final Secret githubToken;
     private final KilnFunction record;
     private final KilnFunction cleanup;
 
@@ -76,6 +88,30 @@ public final class BakeWorkflow extends Construct {
         props.config().grantRead(plan.function());
         props.tables().bakes().grantReadWriteData(plan.function());
         plan.function().addToRolePolicy(allow(List.of("states:DescribeExecution"), executions));
+
+        githubToken = Secret.Builder.create(this, "GitHubToken")
+                .secretName(props.name() + "/github-token")
+                .description("A GitHub token that can read the repository's contents; '" + NO_GITHUB_TOKEN
+                        + "' fetches without one (public repositories only)")
+                .secretStringValue(SecretValue.unsafePlainText(NO_GITHUB_TOKEN))
+                .build();
+        sourceFetch = new KilnFunction(this, "SourceFetch", new KilnFunction.Props("kiln-source-fetch",
+                props.sourceFetchCode(), "Puts a commit's tarball from the GitHub API into the artifact bucket, once",
+                Map.of("CONFIG_PARAMETER", props.config().getParameterName(),
+                        "GITHUB_TOKEN_SECRET_ID", githubToken.getSecretArn()),
+                1024, Duration.minutes(5)));
+        ((CfnFunction) sourceFetch.function().getNode().getDefaultChild()).setEphemeralStorage(
+                CfnFunction.EphemeralStorageProperty.builder().size(SOURCE_FETCH_STORAGE_MB).build());
+        props.config().grantRead(sourceFetch.function());
+        githubToken.grantRead(sourceFetch.function());
+        // reading with List (so a missing bundle is a 404, not a 403), writing new bundles only
+        props.artifacts().bucket().grantRead(sourceFetch.function(), "bundles/*");
+        props.artifacts().bucket().grantPut(sourceFetch.function(), "bundles/*");
+        NagSuppressions.addResourceSuppressions(githubToken, List.of(NagPackSuppression.builder()
+                .id("AwsSolutions-SMG4")
+                .reason("The token is issued by GitHub to the person who sets Kiln up; it is rotated there and put"
+                        + " here by them, so Secrets Manager cannot rotate it.")
+                .build()));
 
         record = new KilnFunction(this, "Record", new KilnFunction.Props("kiln-bake-record", props.recordCode(),
                 "Records a baked image: inventory, manifest, step durations, and whether to publish it", Map.of(
@@ -111,6 +147,7 @@ public final class BakeWorkflow extends Construct {
                 .definitionBody(DefinitionBody.fromFile(props.definition().toString()))
                 .definitionSubstitutions(Map.of(
                         "BakePlanFunctionArn", plan.function().getFunctionArn(),
+                        "SourceFetchFunctionArn", sourceFetch.function().getFunctionArn(),
                         "BakeRecordFunctionArn", record.function().getFunctionArn(),
                         "BakeCleanupFunctionArn", cleanup.function().getFunctionArn(),
                         "BakesTableName", bakesTable,
@@ -121,11 +158,11 @@ public final class BakeWorkflow extends Construct {
                 .build();
 
         plan.function().grantInvoke(stateMachine);
+        sourceFetch.function().grantInvoke(stateMachine);
         record.function().grantInvoke(stateMachine);
         cleanup.function().grantInvoke(stateMachine);
         props.tables().bakes().grant(stateMachine, "dynamodb:UpdateItem");
         props.bus().grantPutEventsTo(stateMachine);
-        props.artifacts().bucket().grantRead(stateMachine, "bundles/*");
         props.builders().role().grantPassRole(stateMachine.getRole());
 
         String pointers = arn(stack, "ssm", "parameter", props.imagePointerPrefix().substring(1) + "*");
@@ -187,6 +224,14 @@ public final class BakeWorkflow extends Construct {
 
     public KilnFunction plan() {
         return plan;
+    }
+
+    public KilnFunction sourceFetch() {
+        return sourceFetch;
+    }
+
+    public Secret githubToken() {
+        return githubToken;
     }
 
     public KilnFunction record() {

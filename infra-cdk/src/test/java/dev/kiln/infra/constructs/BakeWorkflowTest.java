@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiln.infra.CloudFormationValues;
 import dev.kiln.infra.Synthesized;
+import dev.kiln.sourcefetch.SecretsManagerToken;
+import dev.kiln.sourcefetch.SourceFetchHandler;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,6 +52,34 @@ class BakeWorkflowTest {
                 + "\"Condition\":{\"Null\":{\"aws:ResourceTag/kiln:build-id\":\"false\"}},\"Effect\":\"Allow\",\"Resource\":\"*\"}");
         assertThat(machinePolicy).contains("{\"Action\":\"ec2:CreateTags\",\"Condition\":{\"StringEquals\":{\"ec2:CreateAction\":"
                 + "[\"RunInstances\",\"CreateImage\"]}},\"Effect\":\"Allow\",\"Resource\":\"*\"}");
+    }
+
+    @Test
+    void shouldLetSourceFetchOnlyReadTheTokenAndPutBundles() {
+        String policy = CloudFormationValues.policyOf(template, "BakeSourceFetchFunctionServiceRole.*");
+
+        assertThat(policy).contains("{\"Action\":[\"secretsmanager:GetSecretValue\",\"secretsmanager:DescribeSecret\"],"
+                + "\"Effect\":\"Allow\",\"Resource\":{\"Ref\":\"BakeGitHubToken");
+        assertThat(policy).contains("{\"Action\":[\"s3:PutObject\"");
+        assertThat(policy).contains("/bundles/*\"]]}}");
+        assertThat(policy).doesNotContain("manifests/", "logs/", "s3:DeleteObject");
+    }
+
+    @Test
+    void shouldCreateTheTokenSecretWithTheValueSourceFetchTakesForNoToken() {
+        assertThat(BakeWorkflow.NO_GITHUB_TOKEN).isEqualTo(SecretsManagerToken.NO_TOKEN);
+        template.hasResourceProperties("AWS::SecretsManager::Secret", Match.objectLike(Map.of(
+                "Name", "kiln/github-token",
+                "SecretString", BakeWorkflow.NO_GITHUB_TOKEN)));
+    }
+
+    @Test
+    void shouldGiveSourceFetchRoomForTheLargestBundle() {
+        assertThat(BakeWorkflow.SOURCE_FETCH_STORAGE_MB * 1024L * 1024)
+                .isGreaterThan(SourceFetchHandler.MAX_BUNDLE_BYTES);
+        template.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "Handler", "dev.kiln.sourcefetch.SourceFetchHandler::handleRequest",
+                "EphemeralStorage", Map.of("Size", BakeWorkflow.SOURCE_FETCH_STORAGE_MB))));
     }
 
     @Test

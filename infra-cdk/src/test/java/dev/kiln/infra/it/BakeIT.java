@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.infra.Synthesized;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +25,7 @@ import software.amazon.awssdk.services.ec2.model.Image;
 import software.amazon.awssdk.services.ec2.model.Instance;
 import software.amazon.awssdk.services.ec2.model.Reservation;
 import software.amazon.awssdk.services.ec2.model.Tag;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
@@ -44,18 +47,24 @@ class BakeIT {
     private static final SsmClient SSM = LocalCloud.client(SsmClient.builder());
     private static final DynamoDbClient DYNAMO = LocalCloud.client(DynamoDbClient.builder());
 
+    private static final S3Client S3 = LocalCloud.client(S3Client.builder().forcePathStyle(true));
+    private static final Path FLEET = Synthesized.layout().root().resolve("examples/fleet");
+
     private static Mailbox mailbox;
     private static KilnEvents bakeEvents;
+    private static LocalGitHub github;
 
     @BeforeAll
-    static void listen() {
+    static void listen() throws IOException {
         mailbox = new Mailbox();
         bakeEvents = new KilnEvents("{\"source\": [\"kiln.bake\"]}");
+        github = new LocalGitHub();
     }
 
     @AfterAll
     static void stopListening() {
         mailbox.close();
+        github.close();
         bakeEvents.close();
     }
 
@@ -78,12 +87,22 @@ class BakeIT {
                         .tagSpecifications(t -> t.resourceType("launch-template").tags(tag("kiln:role", "base"))))
                 .launchTemplate().launchTemplateId();
 
+        // and a new commit, on GitHub only
+        String sha = SourceBundles.newSha();
+        github.serve(FLEET, sha);
+
         // when
-        Run run = bake("HappyPath", "base", false);
+        Run run = start("HappyPath", "base", sha, false, "");
 
         // then the execution says what it made and how long each step took
         assertThat(run.execution().status()).isEqualTo(ExecutionStatus.SUCCEEDED);
         JsonNode output = run.output();
+
+        // its first step put the commit's tarball, asked of the GitHub API once, in the artifact bucket
+        assertThat(github.requestsFor(sha)).singleElement()
+                .satisfies(request -> assertThat(request.authorization()).as("no token is set in the local cloud").isNull());
+        assertThat(S3.headObject(r -> r.bucket(LocalCloud.stackOutput("ArtifactBucketName"))
+                .key(SourceBundles.bundleKey(sha))).contentLength()).isPositive();
         String imageId = output.get("imageId").asText();
         assertThat(output.get("published").asBoolean()).isTrue();
         assertThat(output.get("packages").asInt()).isEqualTo(4);
@@ -123,7 +142,7 @@ class BakeIT {
         // given the sample a person would start bake with, and its commit's source bundle
         JsonNode sample = JSON.readTree(java.nio.file.Files.readString(Synthesized.layout().root()
                 .resolve("events/inputs/bake/manual-keep-on-failure.json")));
-        SourceBundles.upload(Synthesized.layout().root().resolve("examples/fleet"), sample.at("/source/sha").asText());
+        SourceBundles.upload(FLEET, sample.at("/source/sha").asText());
 
         // when
         String execution = SFN.startExecution(r -> r.stateMachineArn(LocalCloud.stackOutput("BakeStateMachineArn") + "#HappyPath")
@@ -215,6 +234,23 @@ class BakeIT {
     }
 
     @Test
+    void shouldFailAtTheFirstStepAndLaunchNothingWhenGitHubHasNoSuchCommit() {
+        // when a commit GitHub does not have is baked
+        Run run = start("HappyPath", "base", SourceBundles.newSha(), false, "");
+
+        // then
+        assertThat(run.execution().status()).isEqualTo(ExecutionStatus.FAILED);
+        assertThat(run.execution().error()).isEqualTo("Kiln.SourceBundleMissing");
+        assertThat(run.execution().cause()).contains("dev.kiln.sourcefetch.errors.CommitNotFoundException")
+                .contains("GitHub has no commit " + run.sha() + " in example-org/fleet (404)");
+        assertThat(github.requestsFor(run.sha())).hasSize(1);
+        assertThat(allBuilders(run.sha())).isEmpty();
+        JsonNode failed = bakeEvents.await("Bake Failed for " + run.name(),
+                e -> run.executionArn().equals(e.at("/detail/executionArn").asText()));
+        assertThat(failed.at("/detail/failedStep").asText()).isEqualTo("SourceBundleMissing");
+    }
+
+    @Test
     void shouldKeepAFailedBuilderForItsTimeToLiveWhenAsked() {
         // when
         Run run = bake("ServerTestsFail", "base", true);
@@ -236,12 +272,17 @@ class BakeIT {
         return bake(testCase, role, SourceBundles.newSha(), keepOnFailure, "");
     }
 
+    /** Bakes with the commit's bundle already in the artifact bucket, as a commit baked before has it. */
     private static Run bake(String testCase, String role, String sha, boolean keepOnFailure, String nameSuffix) {
         try {
-            SourceBundles.upload(Synthesized.layout().root().resolve("examples/fleet"), sha);
+            SourceBundles.upload(FLEET, sha);
         } catch (Exception e) {
             throw new IllegalStateException("cannot upload the source bundle", e);
         }
+        return start(testCase, role, sha, keepOnFailure, nameSuffix);
+    }
+
+    private static Run start(String testCase, String role, String sha, boolean keepOnFailure, String nameSuffix) {
         String input = JSON.createObjectNode().put("role", role).put("reason", "manual").put("keepOnFailure", keepOnFailure)
                 .set("source", JSON.createObjectNode().put("sha", sha)).toString();
         String execution = SFN.startExecution(r -> r.stateMachineArn(LocalCloud.stackOutput("BakeStateMachineArn") + "#" + testCase)

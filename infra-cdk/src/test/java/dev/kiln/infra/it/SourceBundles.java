@@ -10,7 +10,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Source bundles as GitHub's tarball API makes them (one top-level folder holding the repository),
- * made from examples/fleet and put where bake looks: bundles/&lt;sha&gt;.tar.gz in the artifact bucket.
+ * made from examples/fleet and, for bakes that should not fetch them, put where bake keeps them:
+ * bundles/&lt;sha&gt;.tar.gz in the artifact bucket.
  */
 final class SourceBundles {
 
@@ -26,7 +27,8 @@ final class SourceBundles {
         return HexFormat.of().formatHex(bytes);
     }
 
-    static void upload(Path fleet, String sha) throws IOException, InterruptedException {
+    /** The commit's tarball as GitHub makes it: examples/fleet in one folder named after the repository and commit. */
+    static Path tarball(Path fleet, String sha) throws IOException, InterruptedException {
         Path work = Files.createTempDirectory("bundle");
         Path top = work.resolve("example-org-fleet-" + sha.substring(0, 7));
         Process copy = new ProcessBuilder("cp", "-r", fleet.toString(), top.toString()).inheritIO().start();
@@ -39,9 +41,18 @@ final class SourceBundles {
         if (tar.waitFor() != 0) {
             throw new IOException("cannot pack " + top);
         }
+        return tarball;
+    }
+
+    static void upload(Path fleet, String sha) throws IOException, InterruptedException {
+        Path tarball = tarball(fleet, sha);
         try (S3Client s3 = LocalCloud.client(S3Client.builder().forcePathStyle(true))) {
-            s3.putObject(r -> r.bucket(LocalCloud.stackOutput("ArtifactBucketName")).key("bundles/" + sha + ".tar.gz"),
+            s3.putObject(r -> r.bucket(LocalCloud.stackOutput("ArtifactBucketName")).key(bundleKey(sha)),
                     RequestBody.fromFile(tarball));
         }
+    }
+
+    static String bundleKey(String sha) {
+        return "bundles/" + sha + ".tar.gz";
     }
 }
