@@ -116,8 +116,9 @@ def push_to_github(root: str, outputs: dict, sfn, s3, github) -> bool:
     delivery = str(uuid.uuid4())
     print(f"\n3. A developer pushes commit {sha[:7]} to main, changing roles/web/templates/kiln-site.conf.j2;"
           f" GitHub delivers the push to Kiln's webhook ({outputs['WebhookUrl']})")
+    asked = time.time()
     status, answer = deliver(outputs["WebhookUrl"], "push", delivery, body, sign(webhook_secret, body))
-    print(f"   Kiln answered {status}: {answer}")
+    print(f"   Kiln answered {status} in {time.time() - asked:.1f} s (GitHub waits 10 s): {answer}")
     if status != 202:
         return False
     name = f"web-{sha}"

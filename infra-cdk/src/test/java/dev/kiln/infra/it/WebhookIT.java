@@ -116,6 +116,7 @@ class WebhookIT {
         Answer first = deliver("push", delivery, push, sign(secret, push));
         DescribeExecutionResponse firstPush = awaitPushExecution(delivery);
         awaitBake("web-" + sha);
+        LocalCloud.await("the bundle of " + sha + " in the artifact bucket", SOON, () -> bundleSize(sha));
 
         // when GitHub redelivers it
         Answer again = deliver("push", delivery, push, sign(secret, push));
