@@ -67,13 +67,39 @@ public record KilnConfig(
      * @param playbook the Ansible playbook, relative to the repository root
      * @param tests    the server tests: a command, relative to the repository root, that exits non-zero on failure
      * @param watch    globs of repository paths whose change re-bakes this role
+     * @param deploy   how the role's release is started and checked on a launching instance
+     * @param drain    what a terminating instance of the role does before it goes
      */
     public record Role(String name, Parent parent, String playbook, String tests, List<String> watch,
-                       BuilderSettings builder) {
+                       BuilderSettings builder, Deploy deploy, Drain drain) {
 
         public Role {
             watch = List.copyOf(watch);
         }
+    }
+
+    /**
+     * Deploying a role's release on a launching instance (the launch workflow).
+     *
+     * @param service        the systemd unit restarted once the release and its env file are in place; none when null
+     * @param healthCheck    what must answer before the instance goes in service; none when null
+     * @param timeoutMinutes how long installing the release may take
+     */
+    public record Deploy(String service, HealthCheck healthCheck, int timeoutMinutes) {
+    }
+
+    /** An HTTP URL on the instance itself, asked up to {@code attempts} times, {@code intervalSeconds} apart, until it answers 2xx. */
+    public record HealthCheck(String url, int attempts, int intervalSeconds) {
+    }
+
+    /**
+     * What a terminating instance does before it goes (the drain workflow); it goes anyway after
+     * {@code timeoutSeconds}.
+     *
+     * @param command      stops taking work and waits for in-flight work (e.g. a graceful stop); none when null
+     * @param flushCommand returns once buffered logs are shipped (e.g. fluentd's buffer is empty); none when null
+     */
+    public record Drain(String command, String flushCommand, int timeoutSeconds) {
     }
 
     /** What a role is baked on: an Amazon Linux release, or another role's newest image. */

@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.common.Json;
 import dev.kiln.common.config.KilnConfig.AmazonLinux;
 import dev.kiln.common.config.KilnConfig.BuilderSettings;
+import dev.kiln.common.config.KilnConfig.Deploy;
+import dev.kiln.common.config.KilnConfig.Drain;
+import dev.kiln.common.config.KilnConfig.HealthCheck;
 import dev.kiln.common.config.KilnConfig.Notifications;
 import dev.kiln.common.config.KilnConfig.Parent;
 import dev.kiln.common.config.KilnConfig.ParentRole;
@@ -38,6 +41,12 @@ public final class KilnConfigJson {
     private static final Pattern INSTANCE_TYPE = Pattern.compile("[a-z][a-z0-9-]*\\.[a-z0-9]+");
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
     private static final Pattern RELATIVE_PATH = Pattern.compile("(?!/)(?!.*(^|/)\\.\\.(/|$))[A-Za-z0-9_.@+/*-]+");
+
+    private static final Pattern SERVICE = Pattern.compile("[A-Za-z0-9@._:-]{1,128}");
+    private static final Pattern HEALTH_URL = Pattern.compile("http://(127\\.0\\.0\\.1|localhost)(:[0-9]{1,5})?(/[A-Za-z0-9._~/?=&%+-]*)?");
+    private static final Pattern COMMAND = Pattern.compile("[^\\x00]{1,4096}");
+    private static final int DEPLOY_TIMEOUT_DEFAULT = 10;
+    private static final int DRAIN_TIMEOUT_DEFAULT = 300;
 
     private static final BuilderSettings BUILDER_DEFAULTS = new BuilderSettings(null, List.of(), List.of(), 16, 10, 60, 240, 4, 15);
 
@@ -77,11 +86,31 @@ public final class KilnConfigJson {
             node.put("playbook", role.playbook()).put("tests", role.tests());
             role.watch().forEach(node.putArray("watch")::add);
             writeBuilder(node.putObject("builder"), role.builder(), false);
+            ObjectNode deploy = node.putObject("deploy");
+            if (role.deploy().service() != null) {
+                deploy.put("service", role.deploy().service());
+            }
+            HealthCheck health = role.deploy().healthCheck();
+            if (health != null) {
+                deploy.putObject("healthCheck").put("url", health.url()).put("attempts", health.attempts())
+                        .put("intervalSeconds", health.intervalSeconds());
+            }
+            deploy.put("timeoutMinutes", role.deploy().timeoutMinutes());
+            ObjectNode drain = node.putObject("drain");
+            if (role.drain().command() != null) {
+                drain.put("command", role.drain().command());
+            }
+            if (role.drain().flushCommand() != null) {
+                drain.put("flushCommand", role.drain().flushCommand());
+            }
+            drain.put("timeoutSeconds", role.drain().timeoutSeconds());
         }
         root.putObject("retention").put("keepImages", config.retention().keepImages())
                 .put("dryRun", config.retention().dryRun());
-        ArrayNode emails = root.putObject("notifications").putArray("emails");
-        config.notifications().emails().forEach(emails::add);
+        ObjectNode notifications = root.putObject("notifications");
+        if (!config.notifications().emails().isEmpty()) {
+            config.notifications().emails().forEach(notifications.putArray("emails")::add);
+        }
         return root.toString();
     }
 
@@ -167,7 +196,7 @@ public final class KilnConfigJson {
                     problems.add(path + ": must be an object");
                     continue;
                 }
-                allowOnly(role, path, "name", "parent", "playbook", "tests", "watch", "builder");
+                allowOnly(role, path, "name", "parent", "playbook", "tests", "watch", "builder", "deploy", "drain");
                 String name = text(role, path + ".name", "name", ROLE_NAME,
                         "lower-case letters, digits and dashes, starting with a letter (at most 31)");
                 if (name != null && !names.add(name)) {
@@ -179,10 +208,36 @@ public final class KilnConfigJson {
                         text(role, where + ".playbook", "playbook", RELATIVE_PATH, "a path inside the repository"),
                         text(role, where + ".tests", "tests", RELATIVE_PATH, "a path inside the repository"),
                         texts(role, where + ".watch", "watch", RELATIVE_PATH, "globs of paths inside the repository"),
-                        builder(object(role, "builder", false), where + ".builder", defaults, false)));
+                        builder(object(role, "builder", false), where + ".builder", defaults, false),
+                        deploy(object(role, "deploy", false), where + ".deploy"),
+                        drain(object(role, "drain", false), where + ".drain")));
             }
             checkParents(roles);
             return roles;
+        }
+
+        private Deploy deploy(JsonNode node, String path) {
+            allowOnly(node, path, "service", "healthCheck", "timeoutMinutes");
+            String service = node.has("service")
+                    ? text(node, path + ".service", "service", SERVICE, "a systemd unit name") : null;
+            HealthCheck health = null;
+            if (node.has("healthCheck")) {
+                JsonNode check = object(node, "healthCheck", true);
+                allowOnly(check, path + ".healthCheck", "url", "attempts", "intervalSeconds");
+                health = new HealthCheck(
+                        text(check, path + ".healthCheck.url", "url", HEALTH_URL, "an http URL on the instance itself (http://127.0.0.1 or http://localhost)"),
+                        number(check, path + ".healthCheck", "attempts", 20, 1, 100),
+                        number(check, path + ".healthCheck", "intervalSeconds", 3, 1, 60));
+            }
+            return new Deploy(service, health, number(node, path, "timeoutMinutes", DEPLOY_TIMEOUT_DEFAULT, 1, 120));
+        }
+
+        private Drain drain(JsonNode node, String path) {
+            allowOnly(node, path, "command", "flushCommand", "timeoutSeconds");
+            return new Drain(
+                    node.has("command") ? text(node, path + ".command", "command", COMMAND, "a shell command") : null,
+                    node.has("flushCommand") ? text(node, path + ".flushCommand", "flushCommand", COMMAND, "a shell command") : null,
+                    number(node, path, "timeoutSeconds", DRAIN_TIMEOUT_DEFAULT, 10, 3600));
         }
 
         private Parent parent(JsonNode node, String path) {

@@ -87,7 +87,7 @@ class KilnConfigJsonTest {
                         "builder.subnetIds: must be a non-empty list of subnet ids (subnet-...)",
                         "builder.volumeSizeGiB: must be a whole number from 8 to 16384, got 2",
                         "roles[0] (web).playbook: '../web.yml' is not a path inside the repository",
-                        "roles[1].colour: is not a setting Kiln knows (known here: name, parent, playbook, tests, watch, builder)",
+                        "roles[1].colour: is not a setting Kiln knows (known here: name, parent, playbook, tests, watch, builder, deploy, drain)",
                         "roles[1].name: 'web' names two roles",
                         "roles[1] (web).parent.architecture: must be arm64 or x86_64",
                         "role web: its parent role 'bsae' is not a role in this document",
@@ -149,5 +149,38 @@ class KilnConfigJsonTest {
 
         assertThat(config.ancestors("api")).containsExactly("web", "base");
         assertThat(config.ancestors("base")).isEmpty();
+    }
+
+    @Test
+    void shouldReadHowARoleIsDeployedAndDrainedWithDefaults() {
+        KilnConfig config = KilnConfigJson.read(MINIMAL.replace("\"watch\": [\"base.yml\", \"tests/**\"]", """
+                "watch": ["base.yml"],
+                "deploy": {"service": "nginx", "healthCheck": {"url": "http://127.0.0.1/healthz"}},
+                "drain": {"flushCommand": "fluent-bit-flush"}"""));
+
+        KilnConfig.Role role = config.role("base").orElseThrow();
+        assertThat(role.deploy()).isEqualTo(new KilnConfig.Deploy("nginx",
+                new KilnConfig.HealthCheck("http://127.0.0.1/healthz", 20, 3), 10));
+        assertThat(role.drain()).isEqualTo(new KilnConfig.Drain(null, "fluent-bit-flush", 300));
+        assertThat(KilnConfigJson.read(KilnConfigJson.write(config))).isEqualTo(config);
+
+        KilnConfig.Role bare = KilnConfigJson.read(MINIMAL).role("base").orElseThrow();
+        assertThat(bare.deploy()).isEqualTo(new KilnConfig.Deploy(null, null, 10));
+        assertThat(bare.drain()).isEqualTo(new KilnConfig.Drain(null, null, 300));
+    }
+
+    @Test
+    void shouldRefuseAHealthCheckOffTheInstanceAndAServiceThatIsNotAUnit() {
+        String bad = MINIMAL.replace("\"watch\": [\"base.yml\", \"tests/**\"]", """
+                "watch": ["base.yml"],
+                "deploy": {"service": "nginx; reboot", "healthCheck": {"url": "http://example.com/healthz", "attempts": 0}},
+                "drain": {"timeoutSeconds": 5}""");
+
+        assertThatThrownBy(() -> KilnConfigJson.read(bad))
+                .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems()).containsExactly(
+                        "roles[0] (base).deploy.service: 'nginx; reboot' is not a systemd unit name",
+                        "roles[0] (base).deploy.healthCheck.url: 'http://example.com/healthz' is not an http URL on the instance itself (http://127.0.0.1 or http://localhost)",
+                        "roles[0] (base).deploy.healthCheck.attempts: must be a whole number from 1 to 100, got 0",
+                        "roles[0] (base).drain.timeoutSeconds: must be a whole number from 10 to 3600, got 5"));
     }
 }
