@@ -91,7 +91,8 @@ public final class KilnStack extends Stack {
                 new KilnFunction.Code(layout.functionArchive("source-fetch"), "dev.kiln.sourcefetch.SourceFetchHandler"),
                 new KilnFunction.Code(layout.functionArchive("bake-record"), "dev.kiln.bakerecord.BakeRecordHandler"),
                 new KilnFunction.Code(layout.functionArchive("bake-cleanup"), "dev.kiln.bakecleanup.BakeCleanupHandler"),
-                tables, artifacts, builders, config, bus, settings.parameterPrefix() + "images/"));
+                tables, artifacts, builders, config, bus, settings.parameterPrefix() + "images/",
+                settings.parameterPrefix() + "releases/"));
         followUps = new BakeFollowUps(this, "BakeFollowUps", new BakeFollowUps.Props(
                 new KilnFunction.Code(layout.functionArchive("bake-children"), "dev.kiln.bakechildren.BakeChildrenHandler"),
                 new KilnFunction.Code(layout.functionArchive("builder-reaper"), "dev.kiln.builderreaper.BuilderReaperHandler"),

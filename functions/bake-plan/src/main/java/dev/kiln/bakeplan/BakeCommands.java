@@ -1,5 +1,7 @@
 package dev.kiln.bakeplan;
 
+import static dev.kiln.common.Shell.quote;
+
 import dev.kiln.common.config.KilnConfig.AmazonLinux;
 import java.util.ArrayList;
 import java.util.List;
@@ -99,11 +101,6 @@ public final class BakeCommands {
                 "rm -rf " + SOURCE_DIR + " /opt/kiln/source.tar.gz",
                 "(dnf clean all || yum clean all) >/dev/null 2>&1 || true",
                 "rpm -qa --queryformat '%{NAME}\\t%{EPOCHNUM}:%{VERSION}-%{RELEASE}\\t%{ARCH}\\n' | sort");
-    }
-
-    /** Single-quotes a value for the shell. */
-    static String quote(String value) {
-        return "'" + value.replace("'", "'\\''") + "'";
     }
 
     private static void require(Pattern pattern, String value, String what) {

@@ -7,6 +7,7 @@ import dev.kiln.common.AwsClients;
 import dev.kiln.common.Json;
 import dev.kiln.common.bake.DynamoBakeLedger;
 import dev.kiln.common.config.SsmConfigSource;
+import dev.kiln.common.release.SsmReleaseSource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -37,6 +38,7 @@ public final class BakePlanHandler implements RequestStreamHandler {
                         Duration.ofMinutes(1), Clock.systemUTC()),
                 new DynamoBakeLedger(AwsClients.build(DynamoDbClient.builder()), settings.bakesTable()),
                 running(AwsClients.build(SfnClient.builder())),
+                new SsmReleaseSource(AwsClients.build(SsmClient.builder()), settings.releasePrefix()),
                 settings));
     }
 

@@ -14,6 +14,9 @@ import dev.kiln.common.config.KilnConfig.AmazonLinux;
 import dev.kiln.common.config.KilnConfig.BuilderSettings;
 import dev.kiln.common.config.KilnConfig.ParentRole;
 import dev.kiln.common.config.KilnConfig.Role;
+import dev.kiln.common.release.InstanceCommands;
+import dev.kiln.common.release.Release;
+import dev.kiln.common.release.ReleaseSource;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -31,17 +34,21 @@ public final class BakePlanService {
     private static final Logger LOG = LoggerFactory.getLogger(BakePlanService.class);
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC);
     private static final int STOP_TIMEOUT_SECONDS = 600;
+    private static final InstanceCommands INSTANCE = new InstanceCommands(InstanceCommands.Paths.DEFAULT);
 
     private final BakeInputReader reader = new BakeInputReader();
     private final ConfigSource configs;
     private final BakeLedger ledger;
     private final BakeLedger.ExecutionStatus executions;
+    private final ReleaseSource releases;
     private final Settings settings;
 
-    public BakePlanService(ConfigSource configs, BakeLedger ledger, BakeLedger.ExecutionStatus executions, Settings settings) {
+    public BakePlanService(ConfigSource configs, BakeLedger ledger, BakeLedger.ExecutionStatus executions,
+                           ReleaseSource releases, Settings settings) {
         this.configs = configs;
         this.ledger = ledger;
         this.executions = executions;
+        this.releases = releases;
         this.settings = settings;
     }
 
@@ -52,6 +59,7 @@ public final class BakePlanService {
                 + "' in the Kiln configuration; its roles are " + config.roles().stream().map(Role::name).toList()));
         AmazonLinux os = config.baseOf(role.name());
         checkAdvisories(os, bake.advisories());
+        Optional<Release> release = releases.current(role.name());
 
         String bakeKey = role.name() + "#" + bake.sha() + "#" + bake.variant();
         Optional<BakeLedger.Entry> holder = ledger.claim(new BakeLedger.Entry(bakeKey, executionArn,
@@ -85,6 +93,7 @@ public final class BakePlanService {
                 new Plan.Tag("kiln:reason", bake.reason()),
                 new Plan.Tag("kiln:advisories", advisoryIds.isEmpty() ? "none" : advisoryIds),
                 new Plan.Tag("kiln:execution", executionArn)));
+        release.ifPresent(r -> imageTags.add(new Plan.Tag("kiln:release", r.version())));
 
         Plan.ParentImage parent = role.parent() instanceof ParentRole p
                 ? new Plan.ParentImage(settings.imagePointerPrefix() + p.role(), "role",
@@ -109,10 +118,10 @@ public final class BakePlanService {
                         List.of(new Plan.TagSpecification("instance", builderTags),
                                 new Plan.TagSpecification("volume", builderTags))),
                 new Plan.Commands(
-                        command("provision", BakeCommands.provision(os, bundleUri, role.playbook(), bake.advisories()),
+                        command("provision", provision(os, bundleUri, role.playbook(), bake.advisories(), release),
                                 timeout, logPrefix, "Kiln.ProvisioningFailed"),
                         command("tests", BakeCommands.tests(role.tests()), timeout, logPrefix, "Kiln.ServerTestsFailed"),
-                        command("record", BakeCommands.record(manifest(config, bake, buildId)), timeout, logPrefix,
+                        command("record", BakeCommands.record(manifest(config, bake, buildId, release)), timeout, logPrefix,
                                 "Kiln.RecordFailed")),
                 new Plan.Logs(settings.artifactBucket(), logPrefix, "s3://" + settings.artifactBucket() + "/" + logPrefix),
                 new Plan.Polls(interval,
@@ -149,7 +158,15 @@ public final class BakePlanService {
         }
     }
 
-    private static String manifest(KilnConfig config, BakeInput bake, String buildId) {
+    // the role's current release goes into the image (installed, not started: no env file, no secret)
+    private static List<String> provision(AmazonLinux os, String bundleUri, String playbook,
+                                          List<BakeInput.Advisory> advisories, Optional<Release> release) {
+        List<String> lines = new ArrayList<>(BakeCommands.provision(os, bundleUri, playbook, advisories));
+        release.ifPresent(r -> lines.addAll(INSTANCE.install(r, InstanceCommands.Phase.BAKE)));
+        return lines;
+    }
+
+    private static String manifest(KilnConfig config, BakeInput bake, String buildId, Optional<Release> release) {
         ObjectNode manifest = Json.MAPPER.createObjectNode()
                 .put("role", bake.role())
                 .put("repository", config.repository().fullName())
@@ -160,6 +177,8 @@ public final class BakePlanService {
                 .put("parentImageId", "@PARENT_IMAGE@")
                 .put("builtAt", "@BUILT_AT@");
         bake.advisories().forEach(a -> manifest.withArray("advisories").add(a.id()));
+        release.ifPresent(r -> manifest.putObject("release").put("version", r.version()).put("sha256", r.sha256())
+                .put("artifact", r.artifact()));
         return manifest.toPrettyString();
     }
 

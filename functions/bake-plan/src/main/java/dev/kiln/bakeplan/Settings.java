@@ -7,6 +7,7 @@ import java.util.Map;
  * What bake-plan is told by its deployment.
  *
  * @param imagePointerPrefix e.g. {@code /kiln/images/}; a role's newest image is at prefix + role
+ * @param releasePrefix      e.g. {@code /kiln/releases/}; a role's current release is at prefix + role
  */
 public record Settings(
         String configParameter,
@@ -15,6 +16,7 @@ public record Settings(
         String builderSecurityGroupId,
         String builderInstanceProfileArn,
         String imagePointerPrefix,
+        String releasePrefix,
         String eventBus) {
 
     public static Settings fromEnv(Map<String, String> env) {
@@ -26,6 +28,7 @@ public record Settings(
                 e.require("BUILDER_SECURITY_GROUP_ID"),
                 e.require("BUILDER_INSTANCE_PROFILE_ARN"),
                 e.require("IMAGE_POINTER_PREFIX"),
+                e.require("RELEASE_PARAMETER_PREFIX"),
                 e.require("EVENT_BUS_NAME"));
     }
 }

@@ -7,7 +7,10 @@ import dev.kiln.bakeplan.errors.InvalidBakeInputException;
 import dev.kiln.bakeplan.errors.UnknownRoleException;
 import dev.kiln.common.bake.BakeLedger;
 import java.time.Instant;
+import dev.kiln.common.release.InstanceCommands;
+import dev.kiln.common.release.Release;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,7 +21,7 @@ class BakePlanServiceTest {
     private static final String EXECUTION = "arn:aws:states:us-east-1:000000000000:execution:kiln-bake:web-0d1a26e";
     private static final Instant STARTED = Instant.parse("2026-11-22T03:00:05Z");
     private static final Settings SETTINGS = new Settings("/kiln/config", "kiln-bakes", "kiln-artifacts",
-            "sg-0123456789abcdef0", "arn:aws:iam::000000000000:instance-profile/kiln-builder", "/kiln/images/", "kiln");
+            "sg-0123456789abcdef0", "arn:aws:iam::000000000000:instance-profile/kiln-builder", "/kiln/images/", "/kiln/releases/", "kiln");
 
     /** A ledger that grants every claim unless told who holds a key. */
     static final class FakeLedger implements BakeLedger {
@@ -38,7 +41,9 @@ class BakePlanServiceTest {
     }
 
     private final FakeLedger ledger = new FakeLedger();
-    private final BakePlanService service = new BakePlanService(Samples::exampleConfig, ledger, arn -> true, SETTINGS);
+    private final Map<String, Release> releases = new HashMap<>();
+    private final BakePlanService service = new BakePlanService(Samples::exampleConfig, ledger, arn -> true,
+            role -> Optional.ofNullable(releases.get(role)), SETTINGS);
 
     @Test
     void shouldPlanAChildRoleOnItsParentRolesNewestImage() {
@@ -102,6 +107,30 @@ class BakePlanServiceTest {
                 .anyMatch(line -> line.contains("\"advisories\" : [ \"ALAS2023-2023-126\" ]"));
         assertThat(plan.logs().uri()).isEqualTo("s3://kiln-artifacts/logs/web/web-0d1a26e-20261122t030005/");
         assertThat(plan.bakeKey()).endsWith("#ALAS2023-2023-126");
+    }
+
+    @Test
+    void shouldBakeTheRolesCurrentReleaseIntoTheImageAndSaySoInTheManifestAndTags() {
+        Release release = new Release("web", "1.4.2", "s3://kiln-artifacts/releases/web/app-1.4.2.tar.gz", "a".repeat(64), null);
+        releases.put("web", release);
+
+        Plan plan = service.plan(Samples.input("push.json"), EXECUTION, STARTED);
+
+        List<String> provision = plan.commands().provision().parameters().get("commands");
+        assertThat(provision).containsSequence(new InstanceCommands(InstanceCommands.Paths.DEFAULT).install(release, InstanceCommands.Phase.BAKE));
+        assertThat(provision.indexOf("ansible-playbook -i localhost, -c local 'roles/web/playbook.yml'"))
+                .isLessThan(provision.indexOf("aws s3 cp 's3://kiln-artifacts/releases/web/app-1.4.2.tar.gz' '/opt/kiln/releases/1.4.2.tar.gz' --only-show-errors"));
+        assertThat(String.join("\n", plan.commands().record().parameters().get("commands")))
+                .contains("\"release\" : {", "\"version\" : \"1.4.2\"", "\"sha256\" : \"" + "a".repeat(64) + "\"");
+        assertThat(plan.image().tagSpecifications().get(0).Tags()).contains(new Plan.Tag("kiln:release", "1.4.2"));
+    }
+
+    @Test
+    void shouldBakeNoReleaseWhenTheRoleHasNone() {
+        Plan plan = service.plan(Samples.input("push.json"), EXECUTION, STARTED);
+
+        assertThat(plan.commands().provision().parameters().get("commands")).noneMatch(line -> line.contains("/releases/"));
+        assertThat(String.join("\n", plan.commands().record().parameters().get("commands"))).doesNotContain("\"release\"");
     }
 
     @Test

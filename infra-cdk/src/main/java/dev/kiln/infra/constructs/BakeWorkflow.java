@@ -45,6 +45,7 @@ public final class BakeWorkflow extends Construct {
      * @param definition         statemachines/bake.asl.json
      * @param name               the deployment's name; the state machine is {@code <name>-bake}
      * @param imagePointerPrefix e.g. {@code /kiln/images/}
+     * @param releasePrefix      e.g. {@code /kiln/releases/}: a role's current release is baked into its image
      */
     public record Props(
             Path definition,
@@ -58,7 +59,8 @@ public final class BakeWorkflow extends Construct {
             BuilderAccess builders,
             IStringParameter config,
             IEventBus bus,
-            String imagePointerPrefix) {
+            String imagePointerPrefix,
+            String releasePrefix) {
     }
 
     private final StateMachine stateMachine;
@@ -83,11 +85,14 @@ public final class BakeWorkflow extends Construct {
                         "BUILDER_SECURITY_GROUP_ID", props.builders().securityGroupId(),
                         "BUILDER_INSTANCE_PROFILE_ARN", props.builders().instanceProfile().getInstanceProfileArn(),
                         "IMAGE_POINTER_PREFIX", props.imagePointerPrefix(),
+                        "RELEASE_PARAMETER_PREFIX", props.releasePrefix(),
                         "EVENT_BUS_NAME", props.bus().getEventBusName()),
                 1024, Duration.seconds(60)));
         props.config().grantRead(plan.function());
         props.tables().bakes().grantReadWriteData(plan.function());
         plan.function().addToRolePolicy(allow(List.of("states:DescribeExecution"), executions));
+        plan.function().addToRolePolicy(allow(List.of("ssm:GetParameter"),
+                arn(stack, "ssm", "parameter", props.releasePrefix().substring(1) + "*")));
 
         githubToken = Secret.Builder.create(this, "GitHubToken")
                 .secretName(props.name() + "/github-token")

@@ -29,11 +29,12 @@ public final class BuilderAccess extends Construct {
     public BuilderAccess(Construct scope, String id, Props props) {
         super(scope, id);
         role = Role.Builder.create(this, "Role")
-                .description("Kiln builder instances: managed by Systems Manager, read source bundles, write bake logs")
+                .description("Kiln builder instances: managed by Systems Manager, read source bundles and releases, write bake logs")
                 .assumedBy(new ServicePrincipal("ec2.amazonaws.com"))
                 .managedPolicies(List.of(ManagedPolicy.fromAwsManagedPolicyName("AmazonSSMManagedInstanceCore")))
                 .build();
         props.artifacts().grantRead(role, "bundles/*");
+        props.artifacts().grantRead(role, "releases/*");
         props.artifacts().grantPut(role, "logs/*");
         instanceProfile = InstanceProfile.Builder.create(this, "InstanceProfile").role(role).build();
         securityGroup = CfnSecurityGroup.Builder.create(this, "SecurityGroup")
@@ -52,8 +53,8 @@ public final class BuilderAccess extends Construct {
                         .build(),
                 NagPackSuppression.builder()
                         .id("AwsSolutions-IAM5")
-                        .reason("Builders read any source bundle (bundles/*) and write logs of any bake (logs/*);"
-                                + " the object keys are commit and build ids.")
+                        .reason("Builders read any source bundle (bundles/*) and release artifact (releases/*) and write"
+                                + " logs of any bake (logs/*); the object keys are commit, release and build ids.")
                         .build()),
                 true);
     }
