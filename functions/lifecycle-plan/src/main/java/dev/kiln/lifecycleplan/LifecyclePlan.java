@@ -1,0 +1,59 @@
+package dev.kiln.lifecycleplan;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything launch and drain need after their first state. {@code action} carries the fields of
+ * Auto Scaling's CompleteLifecycleAction and RecordLifecycleActionHeartbeat under the API's own names;
+ * a command that is absent is not run.
+ *
+ * @param phase {@code prepare} (into a warm pool: install, do not start), {@code finish} (into service)
+ *              or {@code drain}
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record LifecyclePlan(
+        boolean duplicate,
+        String heldBy,
+        String workflow,
+        String phase,
+        Action action,
+        String instanceId,
+        String role,
+        InstalledRelease release,
+        Commands commands,
+        Polls polls,
+        Logs logs) {
+
+    static LifecyclePlan duplicateOf(String heldBy, String workflow, String instanceId) {
+        return new LifecyclePlan(true, heldBy, workflow, null, null, instanceId, null, null, null, null, null);
+    }
+
+    public record Action(String AutoScalingGroupName, String LifecycleHookName, String LifecycleActionToken,
+                         String InstanceId) {
+    }
+
+    /** The release to have on the instance; the workflow compares its sha256 with what the instance has. */
+    public record InstalledRelease(String version, String sha256, String artifact) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Commands(Command inspect, Command install, Command start, Command health, Command drain) {
+    }
+
+    /** One Run Command invocation: {@code parameters} is AWS-RunShellScript's (commands, executionTimeout). */
+    public record Command(String step, Map<String, List<String>> parameters, String outputPrefix, String failure) {
+    }
+
+    /**
+     * How often to ask, and how many times each wait may ask before it gives up; a heartbeat goes to
+     * Auto Scaling every {@code heartbeatEvery} asks.
+     */
+    public record Polls(int intervalSeconds, int ssm, int inspect, int install, int start, int health, int drain,
+                        int heartbeatEvery) {
+    }
+
+    public record Logs(String bucket, String prefix, String uri) {
+    }
+}

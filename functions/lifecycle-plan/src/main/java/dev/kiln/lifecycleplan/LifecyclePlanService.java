@@ -1,0 +1,164 @@
+package dev.kiln.lifecycleplan;
+
+import static software.amazon.lambda.powertools.logging.argument.StructuredArguments.entry;
+
+import dev.kiln.common.config.ConfigSource;
+import dev.kiln.common.config.KilnConfig;
+import dev.kiln.common.config.KilnConfig.Role;
+import dev.kiln.common.release.InstanceCommands;
+import dev.kiln.common.release.InstanceCommands.Phase;
+import dev.kiln.common.release.Release;
+import dev.kiln.common.release.ReleaseSource;
+import dev.kiln.lifecycleplan.errors.InvalidLifecycleEventException;
+import dev.kiln.lifecycleplan.errors.UnknownInstanceRoleException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Plans one lifecycle action: which workflow and phase, the instance's role (its {@code kiln:role}
+ * tag, which the group propagates at launch) and release, and the commands to run. A repeated event
+ * for the same action token plans nothing: the execution that claimed it handles it.
+ */
+public final class LifecyclePlanService {
+
+    static final String ROLE_TAG = "kiln:role";
+    static final int INSPECT_SECONDS = 60;
+    static final int HEARTBEAT_SECONDS = 60;
+
+    private static final Logger LOG = LoggerFactory.getLogger(LifecyclePlanService.class);
+    private static final InstanceCommands INSTANCE = new InstanceCommands(InstanceCommands.Paths.DEFAULT);
+
+    private final ConfigSource configs;
+    private final ReleaseSource releases;
+    private final Ports.Instances instances;
+    private final Ports.Actions actions;
+    private final Settings settings;
+
+    public LifecyclePlanService(ConfigSource configs, ReleaseSource releases, Ports.Instances instances,
+                                Ports.Actions actions, Settings settings) {
+        this.configs = configs;
+        this.releases = releases;
+        this.instances = instances;
+        this.actions = actions;
+        this.settings = settings;
+    }
+
+    /**
+     * @param workflow      {@code launch} or {@code drain}: the state machine asking
+     * @param executionName the asking execution's name, for the log location
+     */
+    public LifecyclePlan plan(LifecycleEvent event, String workflow, String executionArn, String executionName, Instant now) {
+        String expected = event.kind() == LifecycleEvent.Kind.LAUNCH ? "launch" : "drain";
+        if (!expected.equals(workflow)) {
+            throw new InvalidLifecycleEventException("this is an " + event.kind().detailType + " event: start the "
+                    + expected + " workflow with it, not " + workflow);
+        }
+        Optional<String> holder = actions.claim(event.lifecycleActionToken(), event.instanceId(), executionArn, now);
+        if (holder.isPresent()) {
+            LOG.info("Lifecycle action already handled by another execution; nothing to do",
+                    entry("instanceId", event.instanceId()), entry("heldBy", holder.get()));
+            return LifecyclePlan.duplicateOf(holder.get(), workflow, event.instanceId());
+        }
+
+        KilnConfig config = configs.current();
+        Role role = role(config, event.instanceId());
+        Optional<Release> release = workflow.equals("launch") ? releases.current(role.name()) : Optional.empty();
+        String phase = workflow.equals("drain") ? "drain" : event.intoWarmPool() ? "prepare" : "finish";
+
+        int interval = role.builder().pollSeconds();
+        String logPrefix = "logs/" + workflow + "/" + role.name() + "/" + event.instanceId() + "/" + executionName + "/";
+        LifecyclePlan.Commands commands = workflow.equals("drain")
+                ? drainCommands(role, logPrefix)
+                : launchCommands(role, release, phase, logPrefix);
+        LifecyclePlan.Polls polls = new LifecyclePlan.Polls(interval,
+                polls(role.builder().ssmTimeoutMinutes() * 60, interval),
+                polls(INSPECT_SECONDS, interval),
+                polls(role.deploy().timeoutMinutes() * 60, interval),
+                polls(role.deploy().timeoutMinutes() * 60, interval),
+                role.deploy().healthCheck() == null ? 1 : polls(healthSeconds(role.deploy().healthCheck()), interval),
+                polls(role.drain().timeoutSeconds() + 30, interval),
+                Math.max(1, HEARTBEAT_SECONDS / interval));
+
+        LifecyclePlan plan = new LifecyclePlan(false, null, workflow, phase,
+                new LifecyclePlan.Action(event.autoScalingGroupName(), event.lifecycleHookName(),
+                        event.lifecycleActionToken(), event.instanceId()),
+                event.instanceId(), role.name(),
+                release.map(r -> new LifecyclePlan.InstalledRelease(r.version(), r.sha256(), r.artifact())).orElse(null),
+                commands, polls,
+                new LifecyclePlan.Logs(settings.artifactBucket(), logPrefix,
+                        "s3://" + settings.artifactBucket() + "/" + logPrefix));
+        LOG.info("Lifecycle action planned", entry("workflow", workflow), entry("phase", phase),
+                entry("instanceId", event.instanceId()), entry("group", event.autoScalingGroupName()),
+                entry("role", role.name()), entry("release", release.map(Release::version).orElse(null)));
+        return plan;
+    }
+
+    private Role role(KilnConfig config, String instanceId) {
+        Map<String, String> tags = instances.tags(instanceId).orElseThrow(() ->
+                new UnknownInstanceRoleException("there is no instance " + instanceId));
+        String name = tags.get(ROLE_TAG);
+        if (name == null) {
+            throw new UnknownInstanceRoleException("instance " + instanceId + " has no " + ROLE_TAG + " tag: tag its"
+                    + " Auto Scaling group with " + ROLE_TAG + "=<role> and PropagateAtLaunch true");
+        }
+        return config.role(name).orElseThrow(() -> new UnknownInstanceRoleException("instance " + instanceId
+                + " is tagged " + ROLE_TAG + "=" + name + ", which is not a role in the Kiln configuration; its roles are "
+                + config.roles().stream().map(Role::name).toList()));
+    }
+
+    private LifecyclePlan.Commands launchCommands(Role role, Optional<Release> release, String phase, String logPrefix) {
+        boolean finish = phase.equals("finish");
+        String service = role.deploy().service();
+        boolean deployable = release.isPresent() || service != null;
+        List<String> start = new ArrayList<>();
+        if (finish && deployable) {
+            start.addAll(INSTANCE.writeEnv(role.name(), settings.envSecretPrefix() + role.name(),
+                    settings.envParameterPrefix() + role.name() + "/"));
+            if (service != null) {
+                start.addAll(INSTANCE.restart(service));
+            }
+        }
+        String deploySeconds = String.valueOf(role.deploy().timeoutMinutes() * 60);
+        LifecyclePlan.Command install = release.map(r -> {
+            List<String> lines = new ArrayList<>(INSTANCE.install(r, finish ? Phase.DEPLOY : Phase.PREPARE));
+            lines.addAll(start);
+            return command("install", lines, deploySeconds, logPrefix, "Kiln.InstallFailed");
+        }).orElse(null);
+        return new LifecyclePlan.Commands(
+                command("inspect", INSTANCE.inspect(), String.valueOf(INSPECT_SECONDS), logPrefix, "Kiln.InspectFailed"),
+                install,
+                start.isEmpty() ? null : command("start", start, deploySeconds, logPrefix, "Kiln.StartFailed"),
+                finish && role.deploy().healthCheck() != null
+                        ? command("health", INSTANCE.health(role.deploy().healthCheck()),
+                                String.valueOf(healthSeconds(role.deploy().healthCheck())), logPrefix, "Kiln.HealthCheckFailed")
+                        : null,
+                null);
+    }
+
+    private static LifecyclePlan.Commands drainCommands(Role role, String logPrefix) {
+        KilnConfig.Drain drain = role.drain();
+        boolean anything = drain.command() != null || drain.flushCommand() != null;
+        return new LifecyclePlan.Commands(null, null, null, null, anything
+                ? command("drain", INSTANCE.drain(drain), String.valueOf(drain.timeoutSeconds() + 15), logPrefix, "Kiln.DrainFailed")
+                : null);
+    }
+
+    private static int healthSeconds(KilnConfig.HealthCheck check) {
+        return check.attempts() * (check.intervalSeconds() + 5) + 30;
+    }
+
+    private static LifecyclePlan.Command command(String step, List<String> lines, String timeout, String logPrefix,
+                                                 String failure) {
+        return new LifecyclePlan.Command(step, Map.of("commands", lines, "executionTimeout", List.of(timeout)),
+                logPrefix + step, failure);
+    }
+
+    private static int polls(int seconds, int interval) {
+        return Math.max(1, (seconds + interval - 1) / interval) + 1;
+    }
+}

@@ -1,0 +1,90 @@
+package dev.kiln.release;
+
+import static software.amazon.lambda.powertools.logging.argument.StructuredArguments.entry;
+
+import dev.kiln.common.config.ConfigSource;
+import dev.kiln.common.config.KilnConfig;
+import dev.kiln.common.release.InvalidReleaseException;
+import dev.kiln.common.release.Release;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sets a role's release after checking everything a launching instance would trip over: the role
+ * exists, the artifact is in Kiln's bucket under {@code releases/<role>/}, it is a gzip tarball with
+ * an executable {@code install} at its top, and its SHA-256 is the one given. Nothing is stored when
+ * a check fails. Setting the current release again changes nothing.
+ */
+public final class ReleaseService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReleaseService.class);
+
+    /** What was set, and what it replaced (null when the role had no release). */
+    public record Outcome(Release release, Release previous, boolean changed, String parameter, Long parameterVersion) {
+    }
+
+    private final ConfigSource configs;
+    private final Ports.Artifacts artifacts;
+    private final Ports.Releases releases;
+    private final String artifactBucket;
+    private final String parameterPrefix;
+
+    public ReleaseService(ConfigSource configs, Ports.Artifacts artifacts, Ports.Releases releases, String artifactBucket,
+                          String parameterPrefix) {
+        this.configs = configs;
+        this.artifacts = artifacts;
+        this.releases = releases;
+        this.artifactBucket = artifactBucket;
+        this.parameterPrefix = parameterPrefix;
+    }
+
+    public Outcome set(ReleaseRequest request, Instant now) {
+        KilnConfig config = configs.current();
+        if (request.role() != null && config.role(request.role()).isEmpty()) {
+            throw new InvalidReleaseException("role: there is no role '" + request.role() + "' in the Kiln configuration;"
+                    + " its roles are " + config.roles().stream().map(KilnConfig.Role::name).toList());
+        }
+        Release release = new Release(request.role(), request.version(), request.artifact(),
+                request.sha256() == null ? null : request.sha256().toLowerCase(), now.toString());
+        if (!release.bucket().equals(artifactBucket)) {
+            throw new InvalidReleaseException("artifact: put it in Kiln's artifact bucket, s3://" + artifactBucket
+                    + "/releases/" + release.role() + "/, which the fleet's instances may read");
+        }
+        Optional<Release> previous = releases.current(release.role());
+        if (previous.isPresent() && sameRelease(previous.get(), release)) {
+            LOG.info("That release is already the role's current one", entry("role", release.role()),
+                    entry("version", release.version()));
+            return new Outcome(previous.get(), previous.get(), false, parameterPrefix + release.role(), null);
+        }
+
+        ArtifactCheck.Findings findings;
+        try (InputStream artifact = artifacts.open(release.bucket(), release.key()).orElseThrow(() ->
+                new InvalidReleaseException("artifact: there is no object " + release.artifact() + "; upload it first"))) {
+            findings = ArtifactCheck.read(artifact);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read " + release.artifact(), e);
+        }
+        if (!findings.sha256().equals(release.sha256())) {
+            throw new InvalidReleaseException("sha256: the artifact's SHA-256 is " + findings.sha256() + ", not "
+                    + release.sha256() + "; check that the right file was uploaded");
+        }
+        if (!findings.hasInstall()) {
+            throw new InvalidReleaseException("artifact: it has no executable 'install' at its top; Kiln runs ./install"
+                    + " from the unpacked artifact");
+        }
+        long version = releases.put(release);
+        LOG.info("Release set", entry("role", release.role()), entry("version", release.version()),
+                entry("sha256", release.sha256()), entry("bytes", findings.bytes()),
+                entry("previous", previous.map(Release::version).orElse(null)));
+        return new Outcome(release, previous.orElse(null), true, parameterPrefix + release.role(), version);
+    }
+
+    private static boolean sameRelease(Release a, Release b) {
+        return a.version().equals(b.version()) && a.artifact().equals(b.artifact()) && a.sha256().equals(b.sha256());
+    }
+}

@@ -1,0 +1,166 @@
+package dev.kiln.release;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.kiln.common.config.KilnConfig;
+import dev.kiln.common.config.KilnConfigJson;
+import dev.kiln.common.release.InvalidReleaseException;
+import dev.kiln.common.release.Release;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReleaseServiceTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-22T10:00:00Z");
+    private static final String BUCKET = "kiln-artifacts";
+    private static final String KEY = "releases/web/app-1.4.2.tar.gz";
+
+    @TempDir
+    Path dir;
+
+    private final Map<String, byte[]> objects = new HashMap<>();
+    private final Map<String, Release> stored = new HashMap<>();
+    private final List<Release> puts = new ArrayList<>();
+
+    private final ReleaseService service = new ReleaseService(ReleaseServiceTest::config,
+            (bucket, key) -> Optional.ofNullable(objects.get(bucket + "/" + key)).map(ByteArrayInputStream::new),
+            new Ports.Releases() {
+                @Override
+                public Optional<Release> current(String role) {
+                    return Optional.ofNullable(stored.get(role));
+                }
+
+                @Override
+                public long put(Release release) {
+                    puts.add(release);
+                    stored.put(release.role(), release);
+                    return puts.size();
+                }
+            },
+            BUCKET, "/kiln/releases/");
+
+    private static KilnConfig config() {
+        try {
+            return KilnConfigJson.read(Files.readString(Path.of(System.getProperty("kiln.root"), "examples", "kiln.json")));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A tarball made by tar itself, holding the given files (an executable install when named so). */
+    private byte[] tarball(String... files) throws Exception {
+        Path work = Files.createTempDirectory(dir, "artifact");
+        for (String file : files) {
+            Path path = work.resolve(file);
+            Files.createDirectories(path.getParent());
+            Files.writeString(path, "#!/bin/sh\necho hello\n");
+            path.toFile().setExecutable(file.endsWith("install"));
+        }
+        Path out = dir.resolve(work.getFileName() + ".tar.gz");
+        List<String> command = new ArrayList<>(List.of("tar", "-czf", out.toString(), "-C", work.toString()));
+        command.addAll(List.of(files));
+        assertThat(new ProcessBuilder(command).start().waitFor()).isZero();
+        return Files.readAllBytes(out);
+    }
+
+    private static String sha256(byte[] bytes) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+
+    private ReleaseRequest request(String version, String key, String sha) {
+        return new ReleaseRequest("web", version, "s3://" + BUCKET + "/" + key, sha);
+    }
+
+    @Test
+    void shouldSetAReleaseWhoseArtifactChecksOut() throws Exception {
+        byte[] artifact = tarball("install", "site/index.html");
+        objects.put(BUCKET + "/" + KEY, artifact);
+
+        ReleaseService.Outcome outcome = service.set(request("1.4.2", KEY, sha256(artifact).toUpperCase()), NOW);
+
+        Release expected = new Release("web", "1.4.2", "s3://kiln-artifacts/" + KEY, sha256(artifact), "2026-11-22T10:00:00Z");
+        assertThat(outcome).isEqualTo(new ReleaseService.Outcome(expected, null, true, "/kiln/releases/web", 1L));
+        assertThat(puts).containsExactly(expected);
+    }
+
+    @Test
+    void shouldSayWhichReleaseItReplacedAndChangeNothingWhenSetAgain() throws Exception {
+        byte[] first = tarball("install");
+        byte[] second = tarball("./install", "README");
+        objects.put(BUCKET + "/releases/web/app-1.tar.gz", first);
+        objects.put(BUCKET + "/releases/web/app-2.tar.gz", second);
+        Release one = service.set(request("1", "releases/web/app-1.tar.gz", sha256(first)), NOW).release();
+
+        ReleaseService.Outcome two = service.set(request("2", "releases/web/app-2.tar.gz", sha256(second)), NOW.plusSeconds(60));
+        ReleaseService.Outcome again = service.set(request("2", "releases/web/app-2.tar.gz", sha256(second)), NOW.plusSeconds(120));
+
+        assertThat(two.previous()).isEqualTo(one);
+        assertThat(again.changed()).isFalse();
+        assertThat(again.release()).isEqualTo(two.release());
+        assertThat(puts).hasSize(2);
+    }
+
+    @Test
+    void shouldRefuseAnArtifactWhoseChecksumIsNotTheOneGivenAndStoreNothing() throws Exception {
+        byte[] artifact = tarball("install");
+        objects.put(BUCKET + "/" + KEY, artifact);
+
+        assertThatThrownBy(() -> service.set(request("1.4.2", KEY, "0".repeat(64)), NOW))
+                .isInstanceOf(InvalidReleaseException.class)
+                .hasMessage("sha256: the artifact's SHA-256 is " + sha256(artifact) + ", not " + "0".repeat(64)
+                        + "; check that the right file was uploaded");
+        assertThat(puts).isEmpty();
+    }
+
+    @Test
+    void shouldRefuseAnArtifactWithoutAnExecutableInstall() throws Exception {
+        byte[] artifact = tarball("setup.sh", "install.txt");
+        objects.put(BUCKET + "/" + KEY, artifact);
+
+        assertThatThrownBy(() -> service.set(request("1.4.2", KEY, sha256(artifact)), NOW))
+                .isInstanceOf(InvalidReleaseException.class).hasMessageStartingWith("artifact: it has no executable 'install'");
+        assertThat(puts).isEmpty();
+    }
+
+    @Test
+    void shouldRefuseWhatIsNotATarball() throws Exception {
+        byte[] artifact = "just text".getBytes(StandardCharsets.UTF_8);
+        objects.put(BUCKET + "/" + KEY, artifact);
+
+        assertThatThrownBy(() -> service.set(request("1.4.2", KEY, sha256(artifact)), NOW))
+                .isInstanceOf(InvalidReleaseException.class).hasMessageStartingWith("the artifact is not a gzip tarball");
+    }
+
+    @Test
+    void shouldRefuseAMissingArtifactAnotherBucketAndAnUnknownRole() {
+        String sha = "a".repeat(64);
+        assertThatThrownBy(() -> service.set(request("1.4.2", KEY, sha), NOW))
+                .hasMessage("artifact: there is no object s3://kiln-artifacts/" + KEY + "; upload it first");
+        assertThatThrownBy(() -> service.set(new ReleaseRequest("web", "1", "s3://elsewhere/" + KEY, sha), NOW))
+                .hasMessage("artifact: put it in Kiln's artifact bucket, s3://kiln-artifacts/releases/web/, which the fleet's instances may read");
+        assertThatThrownBy(() -> service.set(new ReleaseRequest("api", "1", "s3://kiln-artifacts/releases/api/a.tar.gz", sha), NOW))
+                .hasMessage("role: there is no role 'api' in the Kiln configuration; its roles are [base, web]");
+        assertThat(puts).isEmpty();
+    }
+
+    @Test
+    void shouldRefuseARequestWithFieldsItDoesNotKnow() {
+        assertThatThrownBy(() -> ReleaseRequest.parse("{\"role\": \"web\", \"env\": \"prod\"}".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(InvalidReleaseException.class)
+                .hasMessage("env: is not a field of a release (role, version, artifact, sha256)");
+    }
+}
