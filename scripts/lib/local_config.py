@@ -1,9 +1,10 @@
 """Writes the configuration Kiln is deployed with in the local cloud (run by scripts/deploy-local).
 
 It is examples/kiln.json with three changes: the builders' VPC and subnet are ones that exist in the
-local cloud (made here once, found by their Name tag afterwards); the waits are short, because
-nothing in the local cloud takes time and the failure tests wait for timeouts on purpose; and the
-GitHub API is a local one (LOCAL_GITHUB_API), which the demo and the tests serve while they run.
+local cloud (made here once, found by their Name tag afterwards); the waits (builders' and drains')
+are short, because nothing in the local cloud takes time and the failure tests wait for timeouts on
+purpose; and the GitHub API is a local one (LOCAL_GITHUB_API), which the demo and the tests serve
+while they run.
 """
 
 import json
@@ -37,6 +38,9 @@ def main(example_path, out_path):
     config["builder"].update({
         "vpcId": vpc_id, "subnetIds": [subnet_id],
         "ssmTimeoutMinutes": 1, "imageTimeoutMinutes": 1, "pollSeconds": 2, "keepOnFailureHours": 1})
+    for role in config["roles"]:
+        if "drain" in role:
+            role["drain"]["timeoutSeconds"] = 10
     config["repository"]["apiUrl"] = LOCAL_GITHUB_API
     with open(out_path, "w") as out:
         json.dump(config, out, indent=2)

@@ -9,6 +9,7 @@ import dev.kiln.infra.constructs.BakeWorkflow;
 import dev.kiln.infra.constructs.BuilderAccess;
 import dev.kiln.infra.constructs.GitHubWebhook;
 import dev.kiln.infra.constructs.KilnFunction;
+import dev.kiln.infra.constructs.LifecycleWorkflows;
 import dev.kiln.infra.constructs.Notifications;
 import java.nio.charset.StandardCharsets;
 import software.amazon.awscdk.CfnOutput;
@@ -54,6 +55,7 @@ public final class KilnStack extends Stack {
     private final BakeWorkflow bake;
     private final BakeFollowUps followUps;
     private final GitHubWebhook github;
+    private final LifecycleWorkflows lifecycle;
 
     public KilnStack(Construct scope, String id, Settings settings) {
         super(scope, id, StackProps.builder()
@@ -103,6 +105,12 @@ public final class KilnStack extends Stack {
                 new KilnFunction.Code(layout.functionArchive("github-webhook"), "dev.kiln.githubwebhook.GithubWebhookHandler"),
                 layout.stateMachine("push"), settings.name(), config, bus, bake.stateMachine(), settings.name() + "-bake"));
 
+        lifecycle = new LifecycleWorkflows(this, "Lifecycle", new LifecycleWorkflows.Props(
+                layout.stateMachine("launch"), layout.stateMachine("drain"), settings.name(),
+                new KilnFunction.Code(layout.functionArchive("lifecycle-plan"), "dev.kiln.lifecycleplan.LifecyclePlanHandler"),
+                new KilnFunction.Code(layout.functionArchive("release"), "dev.kiln.release.ReleaseHandler"),
+                config, artifacts.bucket()));
+
         output("EventBusName", bus.getEventBusName(), "Kiln's own events are put on this bus");
         output("NotificationTopicArn", notifications.topic().getTopicArn(),
                 "Subscribe here (email, chat, queue) to hear about failed Kiln workflows");
@@ -123,6 +131,12 @@ public final class KilnStack extends Stack {
         output("GitHubTokenSecretName", bake.githubToken().getSecretName(),
                 "Put a GitHub token that can read the repository here (needed for private repositories)");
         output("PushStateMachineArn", github.push().getStateMachineArn(), "Starts the bakes of each accepted push");
+        output("ReleaseFunctionName", lifecycle.release().function().getFunctionName(),
+                "Set a role's release: aws lambda invoke with {\"role\", \"version\", \"artifact\", \"sha256\"}");
+        output("LaunchStateMachineArn", lifecycle.launch().getStateMachineArn(), "Deploys on launch (hook " + settings.name() + "-launch)");
+        output("DrainStateMachineArn", lifecycle.drain().getStateMachineArn(), "Drains on terminate (hook " + settings.name() + "-drain)");
+        output("FleetInstancePolicyArn", lifecycle.fleetInstancePolicy().getManagedPolicyArn(),
+                "Attach to your fleets' instance roles, with AmazonSSMManagedInstanceCore");
         output("RetentionFunctionName", followUps.retention().function().getFunctionName(),
                 "Run it by hand with {\"dryRun\": true} to see what retention would remove");
     }
@@ -149,5 +163,9 @@ public final class KilnStack extends Stack {
 
     public GitHubWebhook github() {
         return github;
+    }
+
+    public LifecycleWorkflows lifecycle() {
+        return lifecycle;
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiln.infra.Synthesized;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -12,6 +13,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awscdk.assertions.Match;
 
 /** Every statemachines/*.asl.json: valid ASL, substitutions that match CDK's, and error names that resolve. */
@@ -50,6 +53,20 @@ class StateMachineDefinitionsTest {
     Stream<DynamicTest> shouldNameOnlyExceptionClassesThatExistInErrorEquals() throws IOException {
         return definitions().stream().map(definition -> DynamicTest.dynamicTest(name(definition), () ->
                 assertThat(AslChecks.unresolvedErrorNames(AslChecks.read(definition))).isEmpty()));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"launch", "drain"})
+    void shouldBeWhatTheLifecycleGeneratorMakes(String workflow) throws Exception {
+        Path root = Synthesized.layout().root();
+        Process generator = new ProcessBuilder("python3", root.resolve("statemachines/generate/lifecycle.py").toString(), workflow)
+                .redirectErrorStream(true).start();
+        String generated = new String(generator.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertThat(generator.waitFor()).as(generated).isZero();
+        assertThat(Files.readString(root.resolve("statemachines/" + workflow + ".asl.json")))
+                .as("statemachines/%s.asl.json is generated: edit statemachines/generate/lifecycle.py and run it with --write", workflow)
+                .isEqualTo(generated);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.kiln.common.release;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.kiln.common.config.KilnConfig.Drain;
@@ -227,6 +228,25 @@ class InstanceCommandsTest {
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.output()).contains("kiln: the drain command failed with exit status 3");
         assertThat(Files.readAllLines(dir.resolve("log"))).containsExactly("flushed");
+    }
+
+    @Test
+    void shouldRunADrainCommandFullOfShellExactlyAsWrittenOnce() throws Exception {
+        String log = dir + "/log";
+        String command = "printf '%s\\n' \"it's $(echo one); two\" >> " + log + " && echo \"`echo three`\" >> " + log;
+
+        Result result = run(commands.drain(new Drain(command, null, 30)));
+
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        assertThat(Files.readAllLines(dir.resolve("log"))).containsExactly("it's one; two", "three");
+    }
+
+    @Test
+    void shouldRefuseToRenderARoleOrServiceThatIsNotAPlainName() {
+        assertThatThrownBy(() -> commands.writeEnv("web; reboot", "kiln/env/web", "/kiln/env/web/"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("role");
+        assertThatThrownBy(() -> commands.restart("nginx$(reboot)"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("service");
     }
 
     // --- helpers --------------------------------------------------------------------------------

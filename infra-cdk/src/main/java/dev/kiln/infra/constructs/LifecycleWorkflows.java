@@ -1,0 +1,240 @@
+package dev.kiln.infra.constructs;
+
+import static dev.kiln.infra.constructs.Statements.allow;
+
+import io.github.cdklabs.cdknag.NagPackSuppression;
+import io.github.cdklabs.cdknag.NagSuppressions;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.ArnComponents;
+import software.amazon.awscdk.ArnFormat;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.services.dynamodb.Attribute;
+import software.amazon.awscdk.services.dynamodb.AttributeType;
+import software.amazon.awscdk.services.dynamodb.BillingMode;
+import software.amazon.awscdk.services.dynamodb.PointInTimeRecoverySpecification;
+import software.amazon.awscdk.services.dynamodb.Table;
+import software.amazon.awscdk.services.dynamodb.TableEncryption;
+import software.amazon.awscdk.services.events.EventPattern;
+import software.amazon.awscdk.services.events.Rule;
+import software.amazon.awscdk.services.events.targets.SfnStateMachine;
+import software.amazon.awscdk.services.iam.ManagedPolicy;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.logs.RetentionDays;
+import software.amazon.awscdk.services.s3.IBucket;
+import software.amazon.awscdk.services.sqs.Queue;
+import software.amazon.awscdk.services.sqs.QueueEncryption;
+import software.amazon.awscdk.services.ssm.IStringParameter;
+import software.amazon.awscdk.services.stepfunctions.DefinitionBody;
+import software.amazon.awscdk.services.stepfunctions.LogLevel;
+import software.amazon.awscdk.services.stepfunctions.LogOptions;
+import software.amazon.awscdk.services.stepfunctions.StateMachine;
+import software.constructs.Construct;
+
+/**
+ * Deploy on launch, drain on terminate. Rules on the default bus hand Auto Scaling's lifecycle
+ * actions of Kiln's hooks ({@code <name>-launch}, {@code <name>-drain}) to the launch and drain state
+ * machines; lifecycle-plan is their first state. Also here: the release function that sets a role's
+ * release, and the managed policy a fleet's instance role needs for what launch and drain run on it.
+ * Kiln adds the hooks to no group itself; {@link KilnLifecycleHooks} does, in the user's stack.
+ */
+public final class LifecycleWorkflows extends Construct {
+
+    /**
+     * @param name          the deployment's name: state machines {@code <name>-launch} and {@code <name>-drain},
+     *                      hooks of the same names, releases under {@code /<name>/releases/}, env secrets
+     *                      {@code <name>/env/<role>} and parameters {@code /<name>/env/<role>/}
+     */
+    public record Props(
+            Path launchDefinition,
+            Path drainDefinition,
+            String name,
+            KilnFunction.Code planCode,
+            KilnFunction.Code releaseCode,
+            IStringParameter config,
+            IBucket artifacts) {
+    }
+
+    private final Table actions;
+    private final KilnFunction plan;
+    private final KilnFunction release;
+    private final StateMachine launch;
+    private final StateMachine drain;
+    private final Rule launching;
+    private final Rule terminating;
+    private final ManagedPolicy fleetInstancePolicy;
+
+    public LifecycleWorkflows(Construct scope, String id, Props props) {
+        super(scope, id);
+        Stack stack = Stack.of(this);
+        String releases = "/" + props.name() + "/releases/";
+        String releaseParameters = parameterArn(stack, releases.substring(1) + "*");
+
+        actions = Table.Builder.create(this, "Actions")
+                .partitionKey(Attribute.builder().name("token").type(AttributeType.STRING).build())
+                .timeToLiveAttribute("expiresAt")
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .encryption(TableEncryption.AWS_MANAGED)
+                .pointInTimeRecoverySpecification(PointInTimeRecoverySpecification.builder()
+                        .pointInTimeRecoveryEnabled(true).build())
+                .removalPolicy(RemovalPolicy.DESTROY)
+                .build();
+
+        plan = new KilnFunction(this, "Plan", new KilnFunction.Props("kiln-lifecycle-plan", props.planCode(),
+                "Plans a lifecycle action: the instance's role and release, and the commands to run on it", Map.of(
+                        "CONFIG_PARAMETER", props.config().getParameterName(),
+                        "ACTIONS_TABLE", actions.getTableName(),
+                        "ARTIFACT_BUCKET", props.artifacts().getBucketName(),
+                        "RELEASE_PARAMETER_PREFIX", releases,
+                        "ENV_SECRET_PREFIX", props.name() + "/env/",
+                        "ENV_PARAMETER_PREFIX", "/" + props.name() + "/env/"),
+                1024, Duration.seconds(60)));
+        props.config().grantRead(plan.function());
+        actions.grant(plan.function(), "dynamodb:PutItem", "dynamodb:GetItem");
+        plan.function().addToRolePolicy(allow(List.of("ssm:GetParameter"), releaseParameters));
+        plan.function().addToRolePolicy(allow(List.of("ec2:DescribeInstances"), "*"));
+
+        release = new KilnFunction(this, "Release", new KilnFunction.Props("kiln-release", props.releaseCode(),
+                "Sets a role's release after checking its artifact", Map.of(
+                        "CONFIG_PARAMETER", props.config().getParameterName(),
+                        "ARTIFACT_BUCKET", props.artifacts().getBucketName(),
+                        "RELEASE_PARAMETER_PREFIX", releases),
+                1024, Duration.minutes(5)));
+        props.config().grantRead(release.function());
+        props.artifacts().grantRead(release.function(), "releases/*");
+        release.function().addToRolePolicy(allow(List.of("ssm:GetParameter", "ssm:PutParameter"), releaseParameters));
+
+        launch = stateMachine("Launch", props, props.launchDefinition(), "launch",
+                "Deploys the role's release on a launching instance and checks it before it serves", Duration.hours(2));
+        drain = stateMachine("Drain", props, props.drainDefinition(), "drain",
+                "Drains a terminating instance and flushes its logs, then lets it go", Duration.hours(1));
+
+        Queue undelivered = Queue.Builder.create(this, "UndeliveredActions")
+                .encryption(QueueEncryption.SQS_MANAGED)
+                .enforceSsl(true)
+                .retentionPeriod(Duration.days(14))
+                .build();
+        NagSuppressions.addResourceSuppressions(undelivered, List.of(NagPackSuppression.builder()
+                .id("AwsSolutions-SQS3")
+                .reason("This queue is itself the dead-letter queue of the rules that start launch and drain.")
+                .build()));
+        launching = rule("Launching", "EC2 Instance-launch Lifecycle Action", props.name() + "-launch", launch, undelivered,
+                "An instance of a group with Kiln's launch hook waits: deploy and check it");
+        terminating = rule("Terminating", "EC2 Instance-terminate Lifecycle Action", props.name() + "-drain", drain, undelivered,
+                "An instance of a group with Kiln's drain hook is leaving: drain it and flush its logs");
+
+        fleetInstancePolicy = ManagedPolicy.Builder.create(this, "FleetInstancePolicy")
+                .description("Attach to the instance role of every fleet Kiln deploys on (with AmazonSSMManagedInstanceCore):"
+                        + " read releases, the roles' env secrets and parameters; write launch and drain output")
+                .statements(List.of(
+                        allow(List.of("s3:GetObject"), props.artifacts().arnForObjects("releases/*")),
+                        PolicyStatement.Builder.create().actions(List.of("s3:PutObject"))
+                                .resources(List.of(props.artifacts().arnForObjects("logs/launch/*"),
+                                        props.artifacts().arnForObjects("logs/drain/*"))).build(),
+                        allow(List.of("secretsmanager:GetSecretValue"), stack.formatArn(ArnComponents.builder()
+                                .service("secretsmanager").resource("secret").resourceName(props.name() + "/env/*")
+                                .arnFormat(ArnFormat.COLON_RESOURCE_NAME).build())),
+                        allow(List.of("ssm:GetParametersByPath", "ssm:GetParameters", "ssm:GetParameter"),
+                                parameterArn(stack, props.name() + "/env/*"))))
+                .build();
+
+        NagSuppressions.addResourceSuppressions(this, List.of(NagPackSuppression.builder()
+                .id("AwsSolutions-IAM5")
+                .reason("Instances come and go, so their ids are not known in advance: describing them has no resource"
+                        + " level, Run Command is limited to instances tagged kiln:role and lifecycle actions to groups"
+                        + " tagged kiln:role; releases, env secrets and parameters, and log objects are limited to Kiln's"
+                        + " prefixes, whose last part names a role or a release.")
+                .build()), true);
+    }
+
+    private StateMachine stateMachine(String id, Props props, Path definition, String workflow, String comment,
+                                      Duration timeout) {
+        LogGroup logs = LogGroup.Builder.create(this, id + "Logs")
+                .retention(RetentionDays.THREE_MONTHS)
+                .removalPolicy(RemovalPolicy.DESTROY)
+                .build();
+        StateMachine machine = StateMachine.Builder.create(this, id)
+                .stateMachineName(props.name() + "-" + workflow)
+                .comment(comment)
+                .definitionBody(DefinitionBody.fromFile(definition.toString()))
+                .definitionSubstitutions(Map.of("LifecyclePlanFunctionArn", plan.function().getFunctionArn()))
+                .timeout(timeout)
+                .tracingEnabled(true)
+                .logs(LogOptions.builder().destination(logs).level(LogLevel.ALL).includeExecutionData(false).build())
+                .build();
+        plan.function().grantInvoke(machine);
+        Stack stack = Stack.of(this);
+        machine.addToRolePolicy(allow(List.of("ssm:DescribeInstanceInformation", "ssm:GetCommandInvocation"), "*"));
+        machine.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("ssm:SendCommand"))
+                .resources(List.of(stack.formatArn(ArnComponents.builder().service("ssm").account("")
+                        .resource("document").resourceName("AWS-RunShellScript").build())))
+                .build());
+        machine.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("ssm:SendCommand"))
+                .resources(List.of(stack.formatArn(ArnComponents.builder().service("ec2").resource("instance")
+                        .resourceName("*").build())))
+                .conditions(Map.of("Null", Map.of("ssm:resourceTag/kiln:role", "false")))
+                .build());
+        props.artifacts().grantPut(machine, "logs/" + workflow + "/*");
+        machine.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("autoscaling:CompleteLifecycleAction", "autoscaling:RecordLifecycleActionHeartbeat"))
+                .resources(List.of("*"))
+                .conditions(Map.of("Null", Map.of("autoscaling:ResourceTag/kiln:role", "false")))
+                .build());
+        return machine;
+    }
+
+    private Rule rule(String id, String detailType, String hook, StateMachine target, Queue undelivered, String description) {
+        return Rule.Builder.create(this, id)
+                .description(description)
+                .eventPattern(EventPattern.builder()
+                        .source(List.of("aws.autoscaling"))
+                        .detailType(List.of(detailType))
+                        .detail(Map.of("LifecycleHookName", List.of(hook)))
+                        .build())
+                .targets(List.of(SfnStateMachine.Builder.create(target)
+                        .retryAttempts(8).maxEventAge(Duration.hours(1)).deadLetterQueue(undelivered).build()))
+                .build();
+    }
+
+    private static String parameterArn(Stack stack, String name) {
+        return stack.formatArn(ArnComponents.builder().service("ssm").resource("parameter").resourceName(name).build());
+    }
+
+    public Table actions() {
+        return actions;
+    }
+
+    public KilnFunction plan() {
+        return plan;
+    }
+
+    public KilnFunction release() {
+        return release;
+    }
+
+    public StateMachine launch() {
+        return launch;
+    }
+
+    public StateMachine drain() {
+        return drain;
+    }
+
+    public Rule launching() {
+        return launching;
+    }
+
+    public Rule terminating() {
+        return terminating;
+    }
+
+    public ManagedPolicy fleetInstancePolicy() {
+        return fleetInstancePolicy;
+    }
+}
