@@ -1,5 +1,8 @@
 package dev.kiln.notify;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kiln.common.Json;
+import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -37,11 +40,20 @@ public final class StepFunctionsExecutionHistory implements ExecutionHistory {
     }
 
     /**
-     * The state a step failed in: the one entered before the newest task, Lambda, activity, map or
-     * parallel failure (a workflow that catches the failure goes on to other states after it); when
-     * there is none, the newest state entered (the Fail state that ended it).
+     * The state a step failed in. A workflow that found the failure itself (a command that ended
+     * badly, a wait that ran out) names it in {@code error.Step} of its Fail state's input; else the
+     * state entered before the newest task, Lambda, activity, map or parallel failure (a workflow
+     * that catches the failure goes on to other states after it); when there is none, the newest
+     * state entered (the Fail state that ended it).
      */
     static Optional<String> failedState(List<HistoryEvent> newestFirst) {
+        Optional<String> named = newestFirst.stream()
+                .filter(e -> e.type() == HistoryEventType.FAIL_STATE_ENTERED)
+                .findFirst()
+                .flatMap(StepFunctionsExecutionHistory::namedStep);
+        if (named.isPresent()) {
+            return named;
+        }
         boolean sawFailure = newestFirst.stream().anyMatch(e -> STEP_FAILURES.contains(e.type()));
         boolean pastFailure = !sawFailure;
         for (HistoryEvent event : newestFirst) {
@@ -52,6 +64,19 @@ public final class StepFunctionsExecutionHistory implements ExecutionHistory {
             }
         }
         return Optional.empty();
+    }
+
+    private static Optional<String> namedStep(HistoryEvent failState) {
+        String input = failState.stateEnteredEventDetails() == null ? null : failState.stateEnteredEventDetails().input();
+        if (input == null) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode step = Json.MAPPER.readTree(input).path("error").path("Step");
+            return step.isTextual() ? nonBlank(step.asText()) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     private static Optional<String> nonBlank(String value) {

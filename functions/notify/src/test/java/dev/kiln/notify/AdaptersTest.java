@@ -106,6 +106,34 @@ class AdaptersTest {
                 event(2, HistoryEventType.CHOICE_STATE_ENTERED, "IsItOk")))).contains("GiveUp");
     }
 
+    @Test
+    void shouldNameTheStepTheWorkflowRecordedWhenItFoundTheFailureItself() {
+        HistoryEvent failState = HistoryEvent.builder().id(9L).type(HistoryEventType.FAIL_STATE_ENTERED).timestamp(Instant.EPOCH)
+                .stateEnteredEventDetails(StateEnteredEventDetails.builder().name("Failed")
+                        .input("{\"error\":{\"Error\":\"Kiln.HealthCheckFailed\",\"Cause\":\"no 2xx\",\"Step\":\"HealthCheck\"}}").build())
+                .build();
+
+        assertThat(StepFunctionsExecutionHistory.failedState(List.of(
+                event(10, HistoryEventType.EXECUTION_FAILED, null),
+                failState,
+                event(8, HistoryEventType.TASK_STATE_ENTERED, "Abandon"),
+                event(6, HistoryEventType.TASK_FAILED, null),
+                event(5, HistoryEventType.TASK_STATE_ENTERED, "Deploy")))).contains("HealthCheck");
+    }
+
+    @Test
+    void shouldFallBackToTheFailedTaskWhenTheFailStateInputNamesNoStep() {
+        HistoryEvent failState = HistoryEvent.builder().id(9L).type(HistoryEventType.FAIL_STATE_ENTERED).timestamp(Instant.EPOCH)
+                .stateEnteredEventDetails(StateEnteredEventDetails.builder().name("Failed")
+                        .input("{\"error\":{\"Error\":\"States.TaskFailed\",\"Step\":42}}").build())
+                .build();
+
+        assertThat(StepFunctionsExecutionHistory.failedState(List.of(
+                failState,
+                event(6, HistoryEventType.TASK_FAILED, null),
+                event(5, HistoryEventType.TASK_STATE_ENTERED, "Deploy")))).contains("Deploy");
+    }
+
     private static HistoryEvent event(long id, HistoryEventType type, String enteredState) {
         HistoryEvent.Builder event = HistoryEvent.builder().id(id).type(type).timestamp(Instant.EPOCH);
         if (enteredState != null) {
