@@ -14,6 +14,12 @@ GitHub API (the local deployment's repository.apiUrl) and sends webhook deliveri
 3. A developer pushes a change to the web role: GitHub's signed push delivery reaches Kiln's webhook,
    which answers which roles it bakes and starts that bake; a redelivery changes nothing, and a
    delivery signed with the wrong secret is refused.
+4. The team releases a new version of the web site (examples/releases/web) through Kiln's release
+   function, and an instance of their web group launches: Auto Scaling's lifecycle event starts
+   launch, which deploys the release, checks the site and lets the instance serve; later the group
+   scales in and drain empties the instance. The local cloud has no Auto Scaling and no real
+   instance: the launch and drain test cases answer Systems Manager, the installed release and
+   CompleteLifecycleAction; the demo prints the exact request launch and drain made.
 """
 
 import hashlib
@@ -41,8 +47,8 @@ GITHUB_API_PORT = 9797  # scripts/lib/local_config.py gives the local deployment
 
 
 def main(root: str) -> int:
-    cfn, sfn, sqs, sns, ec2, ssm, s3, events = (boto3.client(s) for s in (
-        "cloudformation", "stepfunctions", "sqs", "sns", "ec2", "ssm", "s3", "events"))
+    cfn, sfn, sqs, sns, ec2, ssm, s3 = (boto3.client(s) for s in (
+        "cloudformation", "stepfunctions", "sqs", "sns", "ec2", "ssm", "s3"))
     outputs = {o["OutputKey"]: o["OutputValue"] for o in cfn.describe_stacks(StackName=STACK)["Stacks"][0]["Outputs"]}
     bake_arn = outputs["BakeStateMachineArn"]
     print(f"Kiln is deployed in the local cloud (stack '{STACK}', state machine {bake_arn.split(':')[-1]})")
@@ -105,7 +111,10 @@ def main(root: str) -> int:
 
     if not push_to_github(root, outputs, sfn, s3, github):
         return 1
-    print("\nNext: scripts/local-cloud stop when done; README.md explains the webhook and starting bakes by hand.")
+    if not release_and_launch(root, outputs, sfn, s3, ec2, image_id):
+        return 1
+    print("\nNext: scripts/local-cloud stop when done; README.md explains the webhook, starting bakes by hand,"
+          " releases and the lifecycle hooks.")
     return 0
 
 
@@ -141,6 +150,84 @@ def push_to_github(root: str, outputs: dict, sfn, s3, github) -> bool:
              if e["name"] == name]
     print(f"   bakes of web at {sha[:7]}: {len(bakes)}")
     return len(bakes) == 1 and again == answer and forged_status == 401
+
+
+def release_and_launch(root: str, outputs: dict, sfn, s3, ec2, image_id: str) -> bool:
+    release_fn = boto3.client("lambda")
+    bucket = outputs["ArtifactBucketName"]
+    version = time.strftime("%Y.%m.%d-%H%M%S")
+    artifact = release_tarball(f"{root}/examples/releases/web")
+    key = f"releases/web/web-{version}.tar.gz"
+    s3.put_object(Bucket=bucket, Key=key, Body=artifact)
+    sha256 = hashlib.sha256(artifact).hexdigest()
+    print(f"\n4. The team releases web {version}: examples/releases/web packed and uploaded to s3://{bucket}/{key}")
+
+    def set_release(digest: str) -> dict:
+        answer = release_fn.invoke(FunctionName=outputs["ReleaseFunctionName"], Payload=json.dumps(
+            {"role": "web", "version": version, "artifact": f"s3://{bucket}/{key}", "sha256": digest}).encode())
+        return {"error": answer.get("FunctionError"), **json.loads(answer["Payload"].read())}
+
+    wrong = set_release("0" * 64)
+    print(f"   with a mistyped checksum the release function refuses it: {wrong.get('errorMessage')}")
+    done = set_release(sha256)
+    if done.get("error"):
+        print(f"   the release was refused: {done.get('errorMessage')}", file=sys.stderr)
+        return False
+    print(f"   with the right one: {done['parameter']} = version {done['release']['version']}, sha256 {sha256[:12]}...")
+
+    instance = ec2.run_instances(ImageId=image_id, InstanceType="t4g.small", MinCount=1, MaxCount=1, TagSpecifications=[
+        {"ResourceType": "instance", "Tags": [{"Key": "kiln:role", "Value": "web"}]}])["Instances"][0]["InstanceId"]
+    launch = lifecycle_event(root, "launch-lifecycle-action.json", instance)
+    print(f"   the web group launches {instance} (tagged kiln:role=web); Auto Scaling holds it in Pending:Wait"
+          f" and sends 'EC2 Instance-launch Lifecycle Action' for hook {launch['detail']['LifecycleHookName']}")
+    run = run_lifecycle(sfn, outputs["LaunchStateMachineArn"], "DeployPath", launch)
+    if run["status"] != "SUCCEEDED":
+        print(f"   launch {run['status']}: {run.get('error')}: {run.get('cause')}", file=sys.stderr)
+        return False
+    print(f"   launch took the {json.loads(run['output'])['path']} path: " + " -> ".join(run["steps"]))
+    print(f"   Run Command output: s3://{bucket}/logs/launch/web/{instance}/{run['name']}/")
+    print(f"   and told Auto Scaling: CompleteLifecycleAction {json.dumps(run['completions'])}")
+    again = run_lifecycle(sfn, outputs["LaunchStateMachineArn"], "DeployPath", launch)
+    held_by = json.loads(again["output"]).get("heldBy", "?").split(":")[-1]
+    print(f"   EventBridge delivers the same event again (same token): launch sees that {held_by} handled it"
+          f" and makes {len(again['completions'])} CompleteLifecycleAction requests")
+
+    drain = lifecycle_event(root, "terminate-lifecycle-action.json", instance)
+    print(f"   later the group scales in: 'EC2 Instance-terminate Lifecycle Action' for hook {drain['detail']['LifecycleHookName']}")
+    run = run_lifecycle(sfn, outputs["DrainStateMachineArn"], "DrainSucceeds", drain)
+    print(f"   drain {run['status']}: " + " -> ".join(run["steps"]))
+    print(f"   and told Auto Scaling: CompleteLifecycleAction {json.dumps(run['completions'])}")
+    ec2.terminate_instances(InstanceIds=[instance])
+    return run["status"] == "SUCCEEDED" and len(again["completions"]) == 0
+
+
+def release_tarball(folder: str) -> bytes:
+    data = io.BytesIO()
+    with tarfile.open(fileobj=data, mode="w:gz") as tar:
+        tar.add(folder, arcname=".")
+    return data.getvalue()
+
+
+def lifecycle_event(root: str, sample: str, instance: str) -> dict:
+    """The sample event of events/aws.autoscaling/ about this instance, with a token of its own."""
+    with open(f"{root}/events/aws.autoscaling/{sample}") as f:
+        event = json.load(f)
+    event["id"] = str(uuid.uuid4())
+    event["detail"].update({"EC2InstanceId": instance, "LifecycleActionToken": str(uuid.uuid4())})
+    return event
+
+
+def run_lifecycle(sfn, machine_arn: str, test_case: str, event: dict) -> dict:
+    """Runs launch or drain with the event as the rule would; returns how it ended, the steps and the completions."""
+    name = f"demo-{test_case}-{uuid.uuid4().hex[:8]}"
+    execution = sfn.start_execution(stateMachineArn=f"{machine_arn}#{test_case}", name=name, input=json.dumps(event))["executionArn"]
+    result = wait(sfn, execution)
+    history = sfn.get_execution_history(executionArn=execution, maxResults=1000)["events"]
+    entered = [e["stateEnteredEventDetails"]["name"] for e in history if "stateEnteredEventDetails" in e]
+    steps = [n for n in entered if n.endswith("Send") or n in ("Plan", "Duplicate", "Continue", "Abandon")]
+    completions = [json.loads(e["taskScheduledEventDetails"]["parameters"]) for e in history
+                   if e.get("taskScheduledEventDetails", {}).get("resource") == "completeLifecycleAction"]
+    return {**result, "name": name, "steps": steps, "completions": completions}
 
 
 def push_payload(root: str, sha: str, paths: list) -> bytes:
