@@ -86,6 +86,15 @@ class AlasFeedParserTest {
     }
 
     @Test
+    void shouldReadXmlsOwnEscapesAndCdata() {
+        String feed = rss(item("ALAS2023-2024-701 (low): libxml2", "CVE-2024-10001 &amp; <![CDATA[CVE-2024-10002]]> &#67;VE-2024-10003",
+                "https://alas.aws.amazon.com/AL2023/ALAS2023-2024-701.html"));
+
+        assertThat(AlasFeedParser.parse(feed.getBytes(StandardCharsets.UTF_8), AmazonLinux.AL2023).items().get(0).cves())
+                .containsExactly("CVE-2024-10001", "CVE-2024-10002", "CVE-2024-10003");
+    }
+
+    @Test
     void shouldRefuseAnXxeThatReadsALocalFileWithoutReadingIt(@TempDir Path dir) throws Exception {
         Path secret = Files.writeString(dir.resolve("secret.txt"), "kiln-secret-4f1d");
         String feed = "<?xml version=\"1.0\"?>\n<!DOCTYPE rss [<!ENTITY xxe SYSTEM \"" + secret.toUri() + "\">]>\n"
