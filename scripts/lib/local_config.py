@@ -1,10 +1,10 @@
 """Writes the configuration Kiln is deployed with in the local cloud (run by scripts/deploy-local).
 
-It is examples/kiln.json with three changes: the builders' VPC and subnet are ones that exist in the
+It is examples/kiln.json with these changes: the builders' VPC and subnet are ones that exist in the
 local cloud (made here once, found by their Name tag afterwards); the waits (builders' and drains')
 are short, because nothing in the local cloud takes time and the failure tests wait for timeouts on
-purpose; and the GitHub API is a local one (LOCAL_GITHUB_API), which the demo and the tests serve
-while they run.
+purpose; and the GitHub API and the ALAS site are local ones (LOCAL_GITHUB_API, LOCAL_ALAS_SITE),
+which the demo and the tests serve while they run.
 """
 
 import json
@@ -14,6 +14,7 @@ import boto3
 
 NAME = "kiln-local-builders"
 LOCAL_GITHUB_API = "http://127.0.0.1:9797"
+LOCAL_ALAS_SITE = "http://127.0.0.1:9798"
 
 
 def ensure_network(ec2):
@@ -42,6 +43,8 @@ def main(example_path, out_path):
         if "drain" in role:
             role["drain"]["timeoutSeconds"] = 10
     config["repository"]["apiUrl"] = LOCAL_GITHUB_API
+    # read by hand in the tests; a scheduled read in the middle of one would take its advisories
+    config.setdefault("advisories", {}).update({"siteUrl": LOCAL_ALAS_SITE, "everyMinutes": 1440})
     with open(out_path, "w") as out:
         json.dump(config, out, indent=2)
     print(out_path)

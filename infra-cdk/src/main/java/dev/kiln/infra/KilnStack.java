@@ -2,6 +2,7 @@ package dev.kiln.infra;
 
 import dev.kiln.common.config.KilnConfig;
 import dev.kiln.common.config.KilnConfigJson;
+import dev.kiln.infra.constructs.AdvisoryWatch;
 import dev.kiln.infra.constructs.ArtifactStore;
 import dev.kiln.infra.constructs.BakeFollowUps;
 import dev.kiln.infra.constructs.BakeTables;
@@ -56,6 +57,7 @@ public final class KilnStack extends Stack {
     private final BakeFollowUps followUps;
     private final GitHubWebhook github;
     private final LifecycleWorkflows lifecycle;
+    private final AdvisoryWatch advisories;
 
     public KilnStack(Construct scope, String id, Settings settings) {
         super(scope, id, StackProps.builder()
@@ -111,6 +113,10 @@ public final class KilnStack extends Stack {
                 new KilnFunction.Code(layout.functionArchive("release"), "dev.kiln.release.ReleaseHandler"),
                 config, artifacts.bucket()));
 
+        advisories = new AdvisoryWatch(this, "Advisories", new AdvisoryWatch.Props(
+                new KilnFunction.Code(layout.functionArchive("advisory-feed"), "dev.kiln.advisoryfeed.AdvisoryFeedHandler"),
+                layout.stateMachine("announce"), settings.name(), settings.config().advisories().everyMinutes(), config, bus));
+
         output("EventBusName", bus.getEventBusName(), "Kiln's own events are put on this bus");
         output("NotificationTopicArn", notifications.topic().getTopicArn(),
                 "Subscribe here (email, chat, queue) to hear about failed Kiln workflows");
@@ -137,6 +143,11 @@ public final class KilnStack extends Stack {
         output("DrainStateMachineArn", lifecycle.drain().getStateMachineArn(), "Drains on terminate (hook " + settings.name() + "-drain)");
         output("FleetInstancePolicyArn", lifecycle.fleetInstancePolicy().getManagedPolicyArn(),
                 "Attach to your fleets' instance roles, with AmazonSSMManagedInstanceCore");
+        output("AdvisoryFeedFunctionName", advisories.feed().function().getFunctionName(),
+                "Reads the ALAS feeds on its schedule; invoke it to read them now");
+        output("AdvisoriesTableName", advisories.ledger().getTableName(), "Every advisory Kiln has seen, and what it did");
+        output("AnnounceStateMachineArn", advisories.announce().getStateMachineArn(),
+                "One execution per announced advisory, named alas-<version>-<id>");
         output("RetentionFunctionName", followUps.retention().function().getFunctionName(),
                 "Run it by hand with {\"dryRun\": true} to see what retention would remove");
     }

@@ -50,7 +50,7 @@ public final class BakeCleanupService {
                 .orElse("no cause was given");
         CleanupRequest.Plan plan = state.plan();
         if (plan == null || plan.buildId() == null) {
-            LOG.info("The bake failed before it launched anything", entry("failedStep", failedStep), entry("error", error));
+            LOG.info("The bake failed before it launched anything", entry("failedStep", failedStep), entry("failure", error));
             return new CleanupResult(fromInput(request.input(), "role", ROLE), fromInput(request.input(), "sha", SHA),
                     null, request.executionArn(), failedStep, failure(error), error, cause, failedStep + ": " + cause,
                     null, "none", List.of(), null, List.of(),
@@ -91,7 +91,7 @@ public final class BakeCleanupService {
 
         ledger.finish(plan.bakeKey(), request.executionArn(), BakeLedger.Status.FAILED, Optional.empty(), now);
         LOG.info("Failed bake cleaned up", entry("buildId", plan.buildId()), entry("failedStep", failedStep),
-                entry("error", error), entry("builderAction", action), entry("builders", builders),
+                entry("failure", error), entry("builderAction", action), entry("builders", builders),
                 entry("deregisteredImages", deregistered), entry("deletedSnapshots", snapshots),
                 entry("keptImage", keptImage));
         return new CleanupResult(plan.role(), plan.sha(), plan.buildId(), request.executionArn(), failedStep,

@@ -34,17 +34,30 @@ final class KilnEvents implements AutoCloseable {
 
     JsonNode await(String what, Predicate<JsonNode> matches) {
         return LocalCloud.await(what, Duration.ofSeconds(60), () -> {
-            for (Message message : sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10)
-                    .waitTimeSeconds(1)).messages()) {
-                try {
-                    received.add(JSON.readTree(message.body()));
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-                sqs.deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(message.receiptHandle()));
-            }
+            receiveOnce();
             return received.stream().filter(matches).findFirst();
         });
+    }
+
+    /** Keeps receiving for {@code duration}: whatever was on its way has arrived by then. */
+    List<JsonNode> receivedFor(Duration duration) {
+        java.time.Instant end = java.time.Instant.now().plus(duration);
+        while (java.time.Instant.now().isBefore(end)) {
+            receiveOnce();
+        }
+        return List.copyOf(received);
+    }
+
+    private void receiveOnce() {
+        for (Message message : sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10)
+                .waitTimeSeconds(1)).messages()) {
+            try {
+                received.add(JSON.readTree(message.body()));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            sqs.deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(message.receiptHandle()));
+        }
     }
 
     @Override

@@ -15,7 +15,8 @@ public record KilnConfig(
         BuilderSettings builder,
         List<Role> roles,
         Retention retention,
-        Notifications notifications) {
+        Notifications notifications,
+        Advisories advisories) {
 
     public KilnConfig {
         roles = List.copyOf(roles);
@@ -125,6 +126,19 @@ public record KilnConfig(
 
     /** Keep the newest {@code keepImages} images per role; {@code dryRun} only reports what it would delete. */
     public record Retention(int keepImages, boolean dryRun) {
+    }
+
+    /**
+     * Amazon Linux security advisories: where the ALAS site is ({@code siteUrl}), which feeds to read
+     * ({@code "2023"}, {@code "2"}, {@code "1"}), how often, which severities patch at once, and whether
+     * the first read only records what the feeds already list ({@code baseline}).
+     */
+    public record Advisories(String siteUrl, List<String> feeds, int everyMinutes, List<String> immediate, boolean baseline) {
+
+        public Advisories {
+            feeds = List.copyOf(feeds);
+            immediate = List.copyOf(immediate);
+        }
     }
 
     public record Notifications(List<String> emails) {

@@ -10,6 +10,7 @@ import dev.kiln.common.config.KilnConfig.BuilderSettings;
 import dev.kiln.common.config.KilnConfig.Deploy;
 import dev.kiln.common.config.KilnConfig.Drain;
 import dev.kiln.common.config.KilnConfig.HealthCheck;
+import dev.kiln.common.config.KilnConfig.Advisories;
 import dev.kiln.common.config.KilnConfig.Notifications;
 import dev.kiln.common.config.KilnConfig.Parent;
 import dev.kiln.common.config.KilnConfig.ParentRole;
@@ -39,6 +40,8 @@ public final class KilnConfigJson {
     private static final Pattern VPC = Pattern.compile("vpc-[0-9a-f]{8,17}");
     private static final Pattern SUBNET = Pattern.compile("subnet-[0-9a-f]{8,17}");
     private static final Pattern INSTANCE_TYPE = Pattern.compile("[a-z][a-z0-9-]*\\.[a-z0-9]+");
+    private static final Pattern AMAZON_LINUX_FEED = Pattern.compile("2023|2|1");
+    private static final Pattern SEVERITY = Pattern.compile("critical|important|medium|low");
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
     private static final Pattern RELATIVE_PATH = Pattern.compile("(?!/)(?!.*(^|/)\\.\\.(/|$))[A-Za-z0-9_.@+/*-]+");
 
@@ -107,6 +110,12 @@ public final class KilnConfigJson {
         }
         root.putObject("retention").put("keepImages", config.retention().keepImages())
                 .put("dryRun", config.retention().dryRun());
+        Advisories advisories = config.advisories();
+        ObjectNode advisoriesNode = root.putObject("advisories").put("siteUrl", advisories.siteUrl());
+        advisories.feeds().forEach(advisoriesNode.putArray("feeds")::add);
+        advisoriesNode.put("everyMinutes", advisories.everyMinutes());
+        advisories.immediate().forEach(advisoriesNode.putArray("immediate")::add);
+        advisoriesNode.put("baseline", advisories.baseline());
         ObjectNode notifications = root.putObject("notifications");
         if (!config.notifications().emails().isEmpty()) {
             config.notifications().emails().forEach(notifications.putArray("emails")::add);
@@ -139,13 +148,14 @@ public final class KilnConfigJson {
                 problems.add("the document must be a JSON object");
                 return null;
             }
-            allowOnly(root, "", "repository", "builder", "roles", "retention", "notifications");
+            allowOnly(root, "", "repository", "builder", "roles", "retention", "notifications", "advisories");
             Repository repository = repository(object(root, "repository", true));
             BuilderSettings builder = builder(object(root, "builder", true), "builder", BUILDER_DEFAULTS, true);
             List<Role> roles = roles(root.get("roles"), builder);
             Retention retention = retention(object(root, "retention", false));
             Notifications notifications = notifications(object(root, "notifications", false));
-            return new KilnConfig(repository, builder, roles, retention, notifications);
+            Advisories advisories = advisories(object(root, "advisories", false));
+            return new KilnConfig(repository, builder, roles, retention, notifications, advisories);
         }
 
         private Repository repository(JsonNode node) {
@@ -292,6 +302,31 @@ public final class KilnConfigJson {
                 }
             }
             return new Retention(number(node, "retention", "keepImages", 5, 1, 1000), dryRun);
+        }
+
+        private Advisories advisories(JsonNode node) {
+            allowOnly(node, "advisories", "siteUrl", "feeds", "everyMinutes", "immediate", "baseline");
+            boolean baseline = true;
+            if (node.has("baseline")) {
+                if (node.get("baseline").isBoolean()) {
+                    baseline = node.get("baseline").asBoolean();
+                } else {
+                    problems.add("advisories.baseline: must be true or false");
+                }
+            }
+            return new Advisories(
+                    optionalText(node, "advisories.siteUrl", "siteUrl", API_URL,
+                            "an https URL (plain http only to this machine, for tests)", "https://alas.aws.amazon.com").replaceAll("/+$", ""),
+                    node.has("feeds") ? distinct(texts(node, "advisories.feeds", "feeds", AMAZON_LINUX_FEED, "Amazon Linux versions: \"2023\", \"2\" or \"1\""))
+                            : List.of("2023", "2"),
+                    number(node, "advisories", "everyMinutes", 15, 5, 1440),
+                    node.has("immediate") ? distinct(texts(node, "advisories.immediate", "immediate", SEVERITY, "severities: critical, important, medium, low"))
+                            : List.of("critical", "important"),
+                    baseline);
+        }
+
+        private static List<String> distinct(List<String> values) {
+            return values.stream().distinct().toList();
         }
 
         private Notifications notifications(JsonNode node) {

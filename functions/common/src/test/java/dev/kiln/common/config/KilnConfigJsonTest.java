@@ -142,6 +142,30 @@ class KilnConfigJsonTest {
     }
 
     @Test
+    void shouldReadTheAdvisorySettingsWithSafeDefaults() {
+        KilnConfig.Advisories defaults = KilnConfigJson.read(MINIMAL).advisories();
+        KilnConfig config = KilnConfigJson.read(MINIMAL.replace("}]}", """
+                }], "advisories": {"siteUrl": "http://127.0.0.1:9798/", "feeds": ["2023"], "everyMinutes": 30,
+                                   "immediate": ["critical"], "baseline": false}}"""));
+
+        assertThat(defaults).isEqualTo(new KilnConfig.Advisories("https://alas.aws.amazon.com", List.of("2023", "2"), 15,
+                List.of("critical", "important"), true));
+        assertThat(config.advisories()).isEqualTo(new KilnConfig.Advisories("http://127.0.0.1:9798", List.of("2023"), 30,
+                List.of("critical"), false));
+        assertThat(KilnConfigJson.read(KilnConfigJson.write(config))).isEqualTo(config);
+        assertThatThrownBy(() -> KilnConfigJson.read(MINIMAL.replace("}]}", """
+                }], "advisories": {"siteUrl": "http://alas.example.com", "feeds": ["2022"], "everyMinutes": 1,
+                                   "immediate": ["urgent"], "baseline": "yes"}}""")))
+                .isInstanceOf(InvalidConfigException.class)
+                .satisfies(e -> assertThat(((InvalidConfigException) e).problems()).containsExactlyInAnyOrder(
+                        "advisories.siteUrl: 'http://alas.example.com' is not an https URL (plain http only to this machine, for tests)",
+                        "advisories.feeds[0]: '2022' is not one of Amazon Linux versions: \"2023\", \"2\" or \"1\"",
+                        "advisories.everyMinutes: must be a whole number from 5 to 1440, got 1",
+                        "advisories.immediate[0]: 'urgent' is not one of severities: critical, important, medium, low",
+                        "advisories.baseline: must be true or false"));
+    }
+
+    @Test
     void shouldListARolesAncestorsParentFirst() {
         KilnConfig config = KilnConfigJson.read(MINIMAL.replace("}]}", """
                 }, {"name": "web", "parent": {"role": "base"}, "playbook": "web.yml", "tests": "web.sh", "watch": ["web/**"]},

@@ -1,0 +1,37 @@
+package dev.kiln.advisoryfeed;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.common.Json;
+import java.io.PrintStream;
+import java.time.Clock;
+
+/**
+ * Counts as CloudWatch embedded metric format lines on standard output, which Lambda sends to
+ * CloudWatch Logs, where they become metrics {@code Kiln/Advisories} by {@code Feed}.
+ */
+final class EmfMetrics implements Ports.Metrics {
+
+    static final String NAMESPACE = "Kiln/Advisories";
+
+    private final PrintStream out;
+    private final Clock clock;
+
+    EmfMetrics(PrintStream out, Clock clock) {
+        this.out = out;
+        this.clock = clock;
+    }
+
+    @Override
+    public void count(String metric, AmazonLinux feed, int value) {
+        ObjectNode line = Json.MAPPER.createObjectNode();
+        ObjectNode aws = line.putObject("_aws");
+        aws.put("Timestamp", clock.millis());
+        ObjectNode directive = aws.putArray("CloudWatchMetrics").addObject();
+        directive.put("Namespace", NAMESPACE);
+        directive.putArray("Dimensions").addArray().add("Feed");
+        directive.putArray("Metrics").addObject().put("Name", metric).put("Unit", "Count");
+        line.put("Feed", "AL" + feed.version());
+        line.put(metric, value);
+        out.println(line);
+    }
+}

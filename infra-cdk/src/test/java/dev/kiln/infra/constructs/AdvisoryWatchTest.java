@@ -1,0 +1,56 @@
+package dev.kiln.infra.constructs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kiln.infra.CloudFormationValues;
+import dev.kiln.infra.Synthesized;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Capture;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+
+class AdvisoryWatchTest {
+
+    private static Template template;
+
+    @BeforeAll
+    static void synthesize() {
+        template = Synthesized.kiln().template();
+    }
+
+    @Test
+    void shouldReadTheFeedsOnTheConfiguredSchedule() {
+        template.hasResourceProperties("AWS::Events::Rule", Map.of(
+                "Description", "Every 15 minutes: read the Amazon Linux security advisory feeds",
+                "ScheduleExpression", "rate(15 minutes)",
+                "State", "ENABLED",
+                "Targets", List.of(Match.objectLike(Map.of(
+                        "Arn", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("AdvisoriesFeedFunction.*"), "Arn")),
+                        "RetryPolicy", Map.of("MaximumRetryAttempts", 2))))));
+    }
+
+    @Test
+    void shouldGiveTheFunctionItsLedgerAnnouncerAndConfiguration() {
+        Capture environment = new Capture();
+        template.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "Handler", "dev.kiln.advisoryfeed.AdvisoryFeedHandler::handleRequest",
+                "Timeout", 300,
+                "Environment", Map.of("Variables", environment)));
+        String variables = CloudFormationValues.render(environment.asObject()).toString();
+
+        assertThat(variables).contains("\"CONFIG_PARAMETER\"", "\"LEDGER_TABLE\"", "\"ANNOUNCE_STATE_MACHINE_ARN\"");
+        template.hasResourceProperties("AWS::StepFunctions::StateMachine", Map.of("StateMachineName", "kiln-announce"));
+    }
+
+    @Test
+    void shouldLetTheFunctionStartAnnouncementsAndUseItsLedgerOnly() {
+        String policy = CloudFormationValues.policyOf(template, "AdvisoriesFeedFunctionServiceRole.*");
+
+        assertThat(policy).contains("\"states:StartExecution\"", "AdvisoriesAnnounce", "dynamodb:BatchGetItem", "AdvisoriesLedger");
+        assertThat(policy).doesNotContain("events:PutEvents", "dynamodb:DeleteItem", "dynamodb:Scan", "BakeTables");
+        assertThat(CloudFormationValues.policyOf(template, "AdvisoriesAnnounceRole.*")).contains("events:PutEvents");
+    }
+}
