@@ -100,7 +100,7 @@ public final class BakeCommands {
                 "rm -f " + MANIFEST + ".template && chmod 0644 " + MANIFEST,
                 "rm -rf " + SOURCE_DIR + " /opt/kiln/source.tar.gz",
                 "(dnf clean all || yum clean all) >/dev/null 2>&1 || true",
-                "rpm -qa --queryformat '%{NAME}\\t%{EPOCHNUM}:%{VERSION}-%{RELEASE}\\t%{ARCH}\\n' | sort");
+                "rpm -qa --queryformat '%{NAME}\\t%{EPOCHNUM}:%{VERSION}-%{RELEASE}\\t%{ARCH}\\t%{SOURCERPM}\\n' | sort");
     }
 
     private static void require(Pattern pattern, String value, String what) {

@@ -106,7 +106,7 @@ class BakeCommandsTest {
                 "KILN_MANIFEST",
                 "rm -rf /opt/kiln/source /opt/kiln/source.tar.gz");
         assertThat(lines.get(1)).contains("-X PUT http://169.254.169.254/latest/api/token");
-        assertThat(lines).last().isEqualTo("rpm -qa --queryformat '%{NAME}\\t%{EPOCHNUM}:%{VERSION}-%{RELEASE}\\t%{ARCH}\\n' | sort");
+        assertThat(lines).last().isEqualTo("rpm -qa --queryformat '%{NAME}\\t%{EPOCHNUM}:%{VERSION}-%{RELEASE}\\t%{ARCH}\\t%{SOURCERPM}\\n' | sort");
     }
 
     private static List<String> advisoryScript(AmazonLinux os, BakeInput.Advisory advisory) {

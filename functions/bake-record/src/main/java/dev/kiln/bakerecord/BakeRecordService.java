@@ -66,7 +66,7 @@ public final class BakeRecordService {
         String manifestUri = artifacts.putManifest(plan.logs().bucket(), plan.role(), imageId, manifest.toPrettyString());
 
         images.save(new ImageRecord(imageId, plan.role(), plan.sha(), plan.buildId(), parentImageId, plan.reason(),
-                advisories, now, inventory.packages(), manifestUri));
+                advisories, now, inventory.packages(), inventory.sources(), manifestUri));
 
         Map<String, Long> durations = Phases.durations(history.apply(request.executionArn()));
         Optional<Published> newer = guard.admit(plan.role(),

@@ -1,6 +1,7 @@
 package dev.kiln.bakerecord;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -31,6 +32,9 @@ final class DynamoImageStore implements Ports.ImageStore {
                 "packages", AttributeValue.fromM(record.packages().entrySet().stream().collect(
                         Collectors.toMap(Map.Entry::getKey, e -> AttributeValue.fromS(e.getValue()))))));
         item.put("advisories", AttributeValue.fromL(record.advisories().stream().map(AttributeValue::fromS).toList()));
+        if (!record.sources().isEmpty()) {
+            item.put("sources", AttributeValue.fromSs(List.copyOf(record.sources())));
+        }
         dynamo.putItem(r -> r.tableName(table).item(item));
     }
 }

@@ -17,10 +17,12 @@ class BakeRecordServiceTest {
     private static final Instant NOW = Instant.parse("2026-11-22T03:41:07Z");
     private static final String EXECUTION = "arn:aws:states:us-east-1:000000000000:execution:kiln-bake:web-1";
     private static final String INVENTORY = """
-            bash\t0:5.2.15-1.amzn2023.0.2\taarch64
-            expat\t0:2.5.0-1.amzn2023.0.3\taarch64
-            glibc\t0:2.34-52.amzn2023.0.8\taarch64
-            glibc\t0:2.34-52.amzn2023.0.8\ti686
+            bash\t0:5.2.15-1.amzn2023.0.2\taarch64\tbash-5.2.15-1.amzn2023.0.2.src.rpm
+            expat\t0:2.5.0-1.amzn2023.0.3\taarch64\texpat-2.5.0-1.amzn2023.0.3.src.rpm
+            glibc\t0:2.34-52.amzn2023.0.8\taarch64\tglibc-2.34-52.amzn2023.0.8.src.rpm
+            glibc\t0:2.34-52.amzn2023.0.8\ti686\tglibc-2.34-52.amzn2023.0.8.src.rpm
+            gpg-pubkey\t0:d832c631-5e2b6e6d\t(none)\t(none)
+            kpartx\t0:0.8.7-16.amzn2023.0.1\taarch64\tdevice-mapper-multipath-0.8.7-16.amzn2023.0.1.src.rpm
             warning: rpmdb: damaged header #42 retrieved -- skipping.
             nginx\t1:1.24.0-1.amzn2023.0.2\taarch64
             """;
@@ -81,7 +83,7 @@ class BakeRecordServiceTest {
 
         RecordResult result = service().record(request("bash\t0:5.2.15-1\taarch64\n"), NOW);
 
-        assertThat(result.packages()).isEqualTo(4);
+        assertThat(result.packages()).isEqualTo(6);
         assertThat(saved).singleElement().satisfies(record -> {
             assertThat(record.imageId()).isEqualTo("ami-0bbbbbbbbbbbbbbb2");
             assertThat(record.parentImageId()).isEqualTo("ami-0aaaaaaaaaaaaaaa1");
@@ -89,6 +91,8 @@ class BakeRecordServiceTest {
             assertThat(record.packages()).containsEntry("expat", "0:2.5.0-1.amzn2023.0.3.aarch64")
                     .containsEntry("glibc", "0:2.34-52.amzn2023.0.8.aarch64 0:2.34-52.amzn2023.0.8.i686")
                     .containsEntry("nginx", "1:1.24.0-1.amzn2023.0.2.aarch64");
+            // what advisories name: kpartx comes from device-mapper-multipath; nginx's line predates the column
+            assertThat(record.sources()).containsExactly("bash", "device-mapper-multipath", "expat", "glibc");
             assertThat(record.manifestUri()).isEqualTo("s3://kiln-artifacts/manifests/web/ami-0bbbbbbbbbbbbbbb2.json");
         });
         assertThat(manifests.get("ami-0bbbbbbbbbbbbbbb2")).contains("\"parentImageId\" : \"ami-0aaaaaaaaaaaaaaa1\"")
@@ -99,7 +103,7 @@ class BakeRecordServiceTest {
     void shouldFallBackToTheCommandsOwnOutputWhenS3HasNone() {
         RecordResult result = service().record(request(INVENTORY), NOW);
 
-        assertThat(result.packages()).isEqualTo(4);
+        assertThat(result.packages()).isEqualTo(6);
     }
 
     @Test
@@ -111,7 +115,7 @@ class BakeRecordServiceTest {
         assertThat(result.tags()).contains(
                 new RecordResult.Tag("kiln:parent-image", "ami-0aaaaaaaaaaaaaaa1"),
                 new RecordResult.Tag("kiln:builder-market", "spot"),
-                new RecordResult.Tag("kiln:packages", "4"),
+                new RecordResult.Tag("kiln:packages", "6"),
                 new RecordResult.Tag("kiln:duration:provision", "301s"));
     }
 
