@@ -115,7 +115,11 @@ public final class KilnStack extends Stack {
 
         advisories = new AdvisoryWatch(this, "Advisories", new AdvisoryWatch.Props(
                 new KilnFunction.Code(layout.functionArchive("advisory-feed"), "dev.kiln.advisoryfeed.AdvisoryFeedHandler"),
-                layout.stateMachine("announce"), settings.name(), settings.config().advisories().everyMinutes(), config, bus));
+                new KilnFunction.Code(layout.functionArchive("patch-plan"), "dev.kiln.patchplan.PatchPlanHandler"),
+                new KilnFunction.Code(layout.functionArchive("patch-report"), "dev.kiln.patchreport.PatchReportHandler"),
+                layout.stateMachine("announce"), layout.stateMachine("patch"), settings.name(),
+                settings.config().advisories().everyMinutes(), config, bus, bake.stateMachine(), settings.name() + "-bake",
+                tables, notifications.topic()));
 
         output("EventBusName", bus.getEventBusName(), "Kiln's own events are put on this bus");
         output("NotificationTopicArn", notifications.topic().getTopicArn(),
@@ -148,6 +152,8 @@ public final class KilnStack extends Stack {
         output("AdvisoriesTableName", advisories.ledger().getTableName(), "Every advisory Kiln has seen, and what it did");
         output("AnnounceStateMachineArn", advisories.announce().getStateMachineArn(),
                 "One execution per announced advisory, named alas-<version>-<id>");
+        output("PatchStateMachineArn", advisories.patch().getStateMachineArn(),
+                "One execution per announced advisory: bakes the roles that carry it and asks for their rotation");
         output("RetentionFunctionName", followUps.retention().function().getFunctionName(),
                 "Run it by hand with {\"dryRun\": true} to see what retention would remove");
     }

@@ -5,7 +5,12 @@ import io.github.cdklabs.cdknag.NagSuppressions;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awscdk.ArnComponents;
+import software.amazon.awscdk.ArnFormat;
+import software.amazon.awscdk.Aws;
 import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.Fn;
+import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.dynamodb.Attribute;
 import software.amazon.awscdk.services.dynamodb.AttributeType;
@@ -13,24 +18,32 @@ import software.amazon.awscdk.services.dynamodb.BillingMode;
 import software.amazon.awscdk.services.dynamodb.PointInTimeRecoverySpecification;
 import software.amazon.awscdk.services.dynamodb.Table;
 import software.amazon.awscdk.services.dynamodb.TableEncryption;
+import software.amazon.awscdk.services.events.EventPattern;
 import software.amazon.awscdk.services.events.IEventBus;
 import software.amazon.awscdk.services.events.Rule;
 import software.amazon.awscdk.services.events.Schedule;
 import software.amazon.awscdk.services.events.targets.LambdaFunction;
+import software.amazon.awscdk.services.events.targets.SfnStateMachine;
+import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.logs.RetentionDays;
+import software.amazon.awscdk.services.sns.ITopic;
+import software.amazon.awscdk.services.sqs.Queue;
 import software.amazon.awscdk.services.ssm.IStringParameter;
 import software.amazon.awscdk.services.stepfunctions.DefinitionBody;
+import software.amazon.awscdk.services.stepfunctions.IStateMachine;
 import software.amazon.awscdk.services.stepfunctions.LogLevel;
 import software.amazon.awscdk.services.stepfunctions.LogOptions;
 import software.amazon.awscdk.services.stepfunctions.StateMachine;
 import software.constructs.Construct;
 
 /**
- * Amazon Linux security advisories in. The advisory-feed function reads the configured ALAS feeds on
- * a schedule and announces each new advisory once through the announce state machine
- * (statemachines/announce.asl.json), which puts {@code Security Advisory Published} on Kiln's bus; the
- * ledger table remembers every advisory's fate and each feed's validators.
+ * Amazon Linux security advisories in, patched fleets out. The advisory-feed function reads the
+ * configured ALAS feeds on a schedule and announces each new advisory once through the announce state
+ * machine (statemachines/announce.asl.json), which puts {@code Security Advisory Published} on Kiln's
+ * bus; a rule starts patch (statemachines/patch.asl.json) for it: bake the affected roles, wait for the
+ * roles built on them, ask for their rotation, record and tell. The ledger table remembers every
+ * advisory's fate, each feed's validators and each patch.
  */
 public final class AdvisoryWatch extends Construct {
 
@@ -41,17 +54,28 @@ public final class AdvisoryWatch extends Construct {
      */
     public record Props(
             KilnFunction.Code feedCode,
+            KilnFunction.Code patchPlanCode,
+            KilnFunction.Code patchReportCode,
             Path announceDefinition,
+            Path patchDefinition,
             String name,
             int everyMinutes,
             IStringParameter config,
-            IEventBus bus) {
+            IEventBus bus,
+            IStateMachine bake,
+            String bakeMachineName,
+            BakeTables tables,
+            ITopic topic) {
     }
 
     private final Table ledger;
     private final StateMachine announce;
     private final KilnFunction feed;
     private final Rule schedule;
+    private final KilnFunction patchPlan;
+    private final KilnFunction patchReport;
+    private final StateMachine patch;
+    private final Rule published;
 
     public AdvisoryWatch(Construct scope, String id, Props props) {
         super(scope, id);
@@ -98,11 +122,93 @@ public final class AdvisoryWatch extends Construct {
                         .retryAttempts(2).deadLetterQueue(feed.deadLetterQueue()).build()))
                 .build();
 
+        patchPlan = new KilnFunction(this, "PatchPlan", new KilnFunction.Props("kiln-patch-plan", props.patchPlanCode(),
+                "Finds the roles whose images carry an advisory's packages, and how to bake them", Map.of(
+                        "CONFIG_PARAMETER", props.config().getParameterName(),
+                        "BAKES_TABLE", props.tables().bakes().getTableName(),
+                        "IMAGES_TABLE", props.tables().images().getTableName(),
+                        "LEDGER_TABLE", ledger.getTableName()),
+                1024, Duration.seconds(60)));
+        props.config().grantRead(patchPlan.function());
+        patchPlan.function().addToRolePolicy(readItems(props.tables()));
+        ledger.grant(patchPlan.function(), "dynamodb:GetItem", "dynamodb:PutItem");
+        patchReport = new KilnFunction(this, "PatchReport", new KilnFunction.Props("kiln-patch-report", props.patchReportCode(),
+                "Sums up a patch: what was patched, the rotation to ask for, the record and the summary", Map.of(),
+                512, Duration.seconds(30)));
+
+        LogGroup patchLogs = LogGroup.Builder.create(this, "PatchLogs")
+                .retention(RetentionDays.THREE_MONTHS)
+                .removalPolicy(RemovalPolicy.DESTROY)
+                .build();
+        Stack stack = Stack.of(this);
+        String bakeExecutions = stack.formatArn(ArnComponents.builder().service("states").resource("execution")
+                .resourceName(props.bakeMachineName() + ":*").arnFormat(ArnFormat.COLON_RESOURCE_NAME).build());
+        patch = StateMachine.Builder.create(this, "Patch")
+                .stateMachineName(props.name() + "-patch")
+                .comment("One security advisory: bake the affected roles, ask for their rotation, record and tell")
+                .definitionBody(DefinitionBody.fromFile(props.patchDefinition().toString()))
+                .definitionSubstitutions(Map.of(
+                        "PatchPlanFunctionArn", patchPlan.function().getFunctionArn(),
+                        "PatchReportFunctionArn", patchReport.function().getFunctionArn(),
+                        "BakeStateMachineArn", props.bake().getStateMachineArn(),
+                        "BakeExecutionPrefix", Fn.join("", List.of("arn:", Aws.PARTITION, ":states:", Aws.REGION, ":",
+                                Aws.ACCOUNT_ID, ":execution:", props.bakeMachineName(), ":")),
+                        "BakesTable", props.tables().bakes().getTableName(),
+                        "ImagesTable", props.tables().images().getTableName(),
+                        "LedgerTable", ledger.getTableName(),
+                        "EventBusName", props.bus().getEventBusName(),
+                        "NotificationTopicArn", props.topic().getTopicArn()))
+                .timeout(Duration.hours(24))
+                .tracingEnabled(true)
+                .logs(LogOptions.builder().destination(patchLogs).level(LogLevel.ALL).includeExecutionData(false).build())
+                .build();
+        patchPlan.function().grantInvoke(patch);
+        patchReport.function().grantInvoke(patch);
+        props.bake().grantStartExecution(patch);
+        patch.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("states:DescribeExecution", "states:StopExecution"))
+                .resources(List.of(bakeExecutions)).build());
+        // how startExecution.sync learns that a bake ended
+        patch.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("events:PutTargets", "events:PutRule", "events:DescribeRule"))
+                .resources(List.of(stack.formatArn(ArnComponents.builder().service("events").resource("rule")
+                        .resourceName("StepFunctionsGetEventsForStepFunctionsExecutionRule").build()))).build());
+        patch.addToRolePolicy(readItems(props.tables()));
+        ledger.grant(patch, "dynamodb:PutItem");
+        props.bus().grantPutEventsTo(patch);
+        props.topic().grantPublish(patch);
+
+        Queue undelivered = DeadLetters.queue(this, "UndeliveredAdvisories", "the rule that starts patch");
+        published = Rule.Builder.create(this, "AdvisoryPublished")
+                .description("A security advisory was announced: patch the roles that carry it")
+                .eventBus(props.bus())
+                .eventPattern(EventPattern.builder()
+                        .source(List.of("kiln.advisories"))
+                        .detailType(List.of("Security Advisory Published"))
+                        .build())
+                .targets(List.of(SfnStateMachine.Builder.create(patch)
+                        .retryAttempts(8).maxEventAge(Duration.hours(24)).deadLetterQueue(undelivered).build()))
+                .build();
+
+        NagSuppressions.addResourceSuppressions(patch, List.of(NagPackSuppression.builder()
+                .id("AwsSolutions-IAM5")
+                .reason("X-Ray's and log delivery's calls have no resource-level permissions; the bake executions patch"
+                        + " starts have names it chooses (<role>-<advisory>), so their ARNs end in a wildcard;"
+                        + " publishing to the KMS-encrypted topic needs kms:GenerateDataKey*.")
+                .build()), true);
         NagSuppressions.addResourceSuppressions(announce, List.of(NagPackSuppression.builder()
                 .id("AwsSolutions-IAM5")
                 .reason("X-Ray's PutTraceSegments and PutTelemetryRecords and the log delivery calls have no resource-level permissions.")
                 .appliesTo(List.of("Resource::*"))
                 .build()), true);
+    }
+
+    /** Items of the bakes and images tables by key (a table grant would also cover their indexes). */
+    private static PolicyStatement readItems(BakeTables tables) {
+        return PolicyStatement.Builder.create()
+                .actions(List.of("dynamodb:GetItem"))
+                .resources(List.of(tables.bakes().getTableArn(), tables.images().getTableArn()))
+                .build();
     }
 
     public Table ledger() {
@@ -119,5 +225,17 @@ public final class AdvisoryWatch extends Construct {
 
     public Rule schedule() {
         return schedule;
+    }
+
+    public KilnFunction patchPlan() {
+        return patchPlan;
+    }
+
+    public StateMachine patch() {
+        return patch;
+    }
+
+    public Rule published() {
+        return published;
     }
 }

@@ -27,7 +27,6 @@ import software.amazon.awscdk.services.logs.RetentionDays;
 import software.amazon.awscdk.services.secretsmanager.Secret;
 import software.amazon.awscdk.services.secretsmanager.SecretStringGenerator;
 import software.amazon.awscdk.services.sqs.Queue;
-import software.amazon.awscdk.services.sqs.QueueEncryption;
 import software.amazon.awscdk.services.ssm.IStringParameter;
 import software.amazon.awscdk.services.stepfunctions.DefinitionBody;
 import software.amazon.awscdk.services.stepfunctions.IStateMachine;
@@ -129,15 +128,7 @@ public final class GitHubWebhook extends Construct {
                 .appliesTo(List.of("Resource::*"))
                 .build()), true);
 
-        Queue undelivered = Queue.Builder.create(this, "UndeliveredPushes")
-                .encryption(QueueEncryption.SQS_MANAGED)
-                .enforceSsl(true)
-                .retentionPeriod(Duration.days(14))
-                .build();
-        NagSuppressions.addResourceSuppressions(undelivered, List.of(NagPackSuppression.builder()
-                .id("AwsSolutions-SQS3")
-                .reason("This queue is itself the dead-letter queue of the rule that starts the push state machine.")
-                .build()));
+        Queue undelivered = DeadLetters.queue(this, "UndeliveredPushes", "the rule that starts the push state machine");
         pushReceived = Rule.Builder.create(this, "PushReceived")
                 .description("A push bakes roles: start the push state machine, which starts one bake per role")
                 .eventBus(props.bus())

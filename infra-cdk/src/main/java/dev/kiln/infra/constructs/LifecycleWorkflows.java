@@ -27,7 +27,6 @@ import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.logs.RetentionDays;
 import software.amazon.awscdk.services.s3.IBucket;
 import software.amazon.awscdk.services.sqs.Queue;
-import software.amazon.awscdk.services.sqs.QueueEncryption;
 import software.amazon.awscdk.services.ssm.IStringParameter;
 import software.amazon.awscdk.services.stepfunctions.DefinitionBody;
 import software.amazon.awscdk.services.stepfunctions.LogLevel;
@@ -113,15 +112,7 @@ public final class LifecycleWorkflows extends Construct {
         drain = stateMachine("Drain", props, props.drainDefinition(), "drain",
                 "Drains a terminating instance and flushes its logs, then lets it go", Duration.hours(1));
 
-        Queue undelivered = Queue.Builder.create(this, "UndeliveredActions")
-                .encryption(QueueEncryption.SQS_MANAGED)
-                .enforceSsl(true)
-                .retentionPeriod(Duration.days(14))
-                .build();
-        NagSuppressions.addResourceSuppressions(undelivered, List.of(NagPackSuppression.builder()
-                .id("AwsSolutions-SQS3")
-                .reason("This queue is itself the dead-letter queue of the rules that start launch and drain.")
-                .build()));
+        Queue undelivered = DeadLetters.queue(this, "UndeliveredActions", "the rules that start launch and drain");
         launching = rule("Launching", "EC2 Instance-launch Lifecycle Action", props.name() + "-launch", launch, undelivered,
                 "An instance of a group with Kiln's launch hook waits: deploy and check it");
         terminating = rule("Terminating", "EC2 Instance-terminate Lifecycle Action", props.name() + "-drain", drain, undelivered,

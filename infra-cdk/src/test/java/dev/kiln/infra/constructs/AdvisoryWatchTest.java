@@ -3,6 +3,7 @@ package dev.kiln.infra.constructs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiln.infra.CloudFormationValues;
+import dev.kiln.infra.Samples;
 import dev.kiln.infra.Synthesized;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +12,9 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.assertions.Capture;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
+import software.amazon.event.ruler.Ruler;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class AdvisoryWatchTest {
 
@@ -52,5 +56,32 @@ class AdvisoryWatchTest {
         assertThat(policy).contains("\"states:StartExecution\"", "AdvisoriesAnnounce", "dynamodb:BatchGetItem", "AdvisoriesLedger");
         assertThat(policy).doesNotContain("events:PutEvents", "dynamodb:DeleteItem", "dynamodb:Scan", "BakeTables");
         assertThat(CloudFormationValues.policyOf(template, "AdvisoriesAnnounceRole.*")).contains("events:PutEvents");
+    }
+
+    @ParameterizedTest(name = "{0} starts patch: {1}")
+    @CsvSource({
+            "kiln.advisories/security-advisory-published.json, true",
+            "kiln.bake/image-baked.json,                          false",
+            "kiln.github/push-received.json,                      false"})
+    void shouldStartPatchForEachAnnouncedAdvisoryOnly(String sample, boolean starts) throws Exception {
+        Capture pattern = new Capture();
+        template.hasResourceProperties("AWS::Events::Rule", Map.of(
+                "Description", "A security advisory was announced: patch the roles that carry it",
+                "EventBusName", Match.anyValue(),
+                "EventPattern", pattern,
+                "Targets", List.of(Match.objectLike(Map.of("Arn", Map.of("Ref", Match.stringLikeRegexp("AdvisoriesPatch.*")),
+                        "DeadLetterConfig", Match.anyValue())))));
+
+        assertThat(Ruler.matchesRule(Samples.event(sample), CloudFormationValues.render(pattern.asObject()).toString())).isEqualTo(starts);
+    }
+
+    @Test
+    void shouldLetPatchBakeWaitReadRecordRequestRotationAndTellOnly() {
+        String policy = CloudFormationValues.policyOf(template, "AdvisoriesPatchRole.*");
+
+        assertThat(policy).contains("\"states:StartExecution\"", "StepFunctionsGetEventsForStepFunctionsExecutionRule",
+                "\"dynamodb:GetItem\"", "\"dynamodb:PutItem\"", "events:PutEvents", "sns:Publish", ":execution:kiln-bake:*");
+        assertThat(policy).doesNotContain("dynamodb:DeleteItem", "ec2:", "ssm:SendCommand", "/index/*");
+        template.hasResourceProperties("AWS::StepFunctions::StateMachine", Map.of("StateMachineName", "kiln-patch"));
     }
 }

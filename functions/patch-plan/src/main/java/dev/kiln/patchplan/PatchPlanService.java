@@ -1,0 +1,140 @@
+package dev.kiln.patchplan;
+
+import static software.amazon.lambda.powertools.logging.argument.StructuredArguments.entry;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.common.Json;
+import dev.kiln.common.config.ConfigSource;
+import dev.kiln.common.config.KilnConfig;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides what an advisory means for the fleet. A role is affected when it is built on the advisory's
+ * Amazon Linux release and its published image carries one of the advisory's packages: as an
+ * installed package or as the source package of one (the inventory recorded at bake). A role whose
+ * image has no recorded inventory is baked too (safe side); a role not baked yet, or on another
+ * release, or whose image does not carry the packages, is not touched. Of the affected roles, those
+ * with no affected ancestor are baked with the advisory; the others follow their parent's new image.
+ */
+public final class PatchPlanService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PatchPlanService.class);
+
+    private final ConfigSource configs;
+    private final Ports.PublishedImages published;
+    private final Ports.Inventories inventories;
+    private final Ports.Claims claims;
+
+    PatchPlanService(ConfigSource configs, Ports.PublishedImages published, Ports.Inventories inventories, Ports.Claims claims) {
+        this.configs = configs;
+        this.published = published;
+        this.inventories = inventories;
+        this.claims = claims;
+    }
+
+    public PatchPlan plan(Advisory advisory, String executionArn, Instant now) {
+        ObjectNode announced = detail(advisory);
+        Optional<String> holder = claims.claim(advisory.id(), executionArn, now);
+        if (holder.isPresent()) {
+            LOG.info("The advisory is patched by another execution; nothing to do", entry("advisory", advisory.id()),
+                    entry("heldBy", holder.get()));
+            return PatchPlan.duplicateOf(holder.get(), announced, advisory.id());
+        }
+        KilnConfig config = configs.current();
+        boolean immediate = config.advisories().immediate().contains(advisory.severity());
+
+        List<PatchPlan.Affected> affected = new ArrayList<>();
+        List<PatchPlan.Untouched> untouched = new ArrayList<>();
+        List<Ports.Published> images = new ArrayList<>();
+        for (KilnConfig.Role role : config.roles()) {
+            String release = config.baseOf(role.name()).version();
+            if (!release.equals(advisory.amazonLinux())) {
+                untouched.add(new PatchPlan.Untouched(role.name(), "built on Amazon Linux " + release
+                        + ", the advisory is for Amazon Linux " + advisory.amazonLinux()));
+                continue;
+            }
+            Optional<Ports.Published> image = published.current(role.name());
+            if (image.isEmpty()) {
+                untouched.add(new PatchPlan.Untouched(role.name(), "not baked yet: it has no published image"));
+                continue;
+            }
+            Optional<Ports.Contents> contents = inventories.of(image.get().imageId());
+            if (contents.isEmpty()) {
+                affected.add(new PatchPlan.Affected(role.name(), image.get().imageId(), List.of(),
+                        "no inventory is recorded for its image " + image.get().imageId() + ": baked to be safe"));
+                images.add(image.get());
+                continue;
+            }
+            List<String> matched = advisory.packages().stream()
+                    .filter(p -> contents.get().packages().contains(p) || contents.get().sources().contains(p))
+                    .toList();
+            if (matched.isEmpty()) {
+                untouched.add(new PatchPlan.Untouched(role.name(), "its image " + image.get().imageId()
+                        + " does not carry " + String.join(", ", advisory.packages())));
+            } else {
+                affected.add(new PatchPlan.Affected(role.name(), image.get().imageId(), matched,
+                        "its image " + image.get().imageId() + " carries " + String.join(", ", matched)));
+                images.add(image.get());
+            }
+        }
+
+        Set<String> affectedRoles = affected.stream().map(PatchPlan.Affected::role).collect(Collectors.toCollection(HashSet::new));
+        List<PatchPlan.Bake> bakes = new ArrayList<>();
+        List<PatchPlan.Follower> followers = new ArrayList<>();
+        for (int i = 0; i < affected.size(); i++) {
+            String role = affected.get(i).role();
+            Optional<String> affectedAncestor = config.ancestors(role).stream().filter(affectedRoles::contains).findFirst();
+            if (affectedAncestor.isPresent()) {
+                String parent = config.ancestors(role).get(0);
+                followers.add(new PatchPlan.Follower(role, parent, images.get(i).imageId(),
+                        published.current(parent).map(Ports.Published::imageId).orElse("none")));
+            } else {
+                bakes.add(new PatchPlan.Bake(role, role + "-" + advisory.id(), bakeInput(role, images.get(i), advisory)));
+            }
+        }
+        followers.sort(Comparator.comparingInt(f -> config.ancestors(f.role()).size()));
+
+        String summary = advisory.id() + " (" + advisory.severity() + ", " + String.join(", ", advisory.packages()) + "): "
+                + (affected.isEmpty() ? "no role carries it"
+                : affected.stream().map(PatchPlan.Affected::role).collect(Collectors.joining(", ")) + " affected"
+                + (immediate ? "" : "; " + advisory.severity() + " advisories wait for the roles' next bakes"));
+        LOG.info("Patch planned", entry("advisory", advisory.id()), entry("immediate", immediate),
+                entry("affected", affectedRoles), entry("bakes", bakes.stream().map(PatchPlan.Bake::role).toList()),
+                entry("followers", followers.stream().map(PatchPlan.Follower::role).toList()));
+        KilnConfig.BuilderSettings builder = config.builder();
+        int waitMinutes = builder.ssmTimeoutMinutes() + 2 * builder.commandTimeoutMinutes() + builder.imageTimeoutMinutes() + 30;
+        PatchPlan.Polls polls = new PatchPlan.Polls(builder.pollSeconds(), Math.max(1, waitMinutes * 60 / builder.pollSeconds()));
+        return new PatchPlan(false, null, announced, immediate, affected, untouched,
+                immediate ? bakes : List.of(), immediate ? followers : List.of(), polls, summary);
+    }
+
+    private static ObjectNode bakeInput(String role, Ports.Published image, Advisory advisory) {
+        ObjectNode input = Json.MAPPER.createObjectNode().put("role", role).put("reason", "advisory");
+        ObjectNode source = input.putObject("source").put("sha", image.sha());
+        if (image.pushedAt() != null) {
+            source.put("pushedAt", image.pushedAt());
+        }
+        ObjectNode fix = input.putArray("advisories").addObject().put("id", advisory.id());
+        advisory.releasever().ifPresent(r -> fix.put("releasever", r));
+        return input;
+    }
+
+    private static ObjectNode detail(Advisory advisory) {
+        ObjectNode detail = Json.MAPPER.createObjectNode().put("id", advisory.id()).put("amazonLinux", advisory.amazonLinux())
+                .put("severity", advisory.severity());
+        advisory.packages().forEach(detail.putArray("packages")::add);
+        advisory.cves().forEach(detail.putArray("cves")::add);
+        detail.put("link", advisory.link()).put("publishedAt", advisory.publishedAt().toString());
+        advisory.releasever().ifPresent(r -> detail.put("releasever", r));
+        return detail;
+    }
+}

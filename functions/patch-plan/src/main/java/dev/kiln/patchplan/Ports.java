@@ -1,0 +1,38 @@
+package dev.kiln.patchplan;
+
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+
+/** What patch-plan reads and writes; adapters in the handler, fakes in the tests. */
+final class Ports {
+
+    private Ports() {
+    }
+
+    /** A role's published image as the publish guard keeps it: image, commit, and when that commit was pushed. */
+    record Published(String imageId, String sha, String pushedAt) {
+    }
+
+    interface PublishedImages {
+
+        Optional<Published> current(String role);
+    }
+
+    /** What an image carries: its packages and the source packages they come from. */
+    record Contents(Set<String> packages, Set<String> sources) {
+    }
+
+    interface Inventories {
+
+        /** Empty when Kiln recorded no inventory for the image. */
+        Optional<Contents> of(String imageId);
+    }
+
+    /** One patch per advisory; one that ended INCOMPLETE may be run again. */
+    interface Claims {
+
+        /** @return the execution that holds the advisory's patch when it is not this one */
+        Optional<String> claim(String advisoryId, String executionArn, Instant now);
+    }
+}

@@ -1,0 +1,245 @@
+package dev.kiln.infra.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.infra.Samples;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
+import software.amazon.awssdk.services.sfn.model.ExecutionListItem;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
+
+/**
+ * patch in the local cloud. The roles' published images are written as bakes record them (the
+ * publish guard's current image and the image's inventory): base carries bash, web (built on base)
+ * carries bash and nginx. Everything else is real: the rule that starts patch for an announced
+ * advisory, patch-plan, the bakes it starts (which stop at once: the local GitHub API does not have
+ * the commit), the follower check, the record, the notification. Test cases mock only what a real
+ * bake's success would have left (its output, the new images).
+ */
+class PatchIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration END = Duration.ofMinutes(4);
+    private static final SfnClient SFN = LocalCloud.client(SfnClient.builder());
+    private static final DynamoDbClient DYNAMO = LocalCloud.client(DynamoDbClient.builder());
+    private static final EventBridgeClient EVENTS = LocalCloud.client(EventBridgeClient.builder());
+
+    private static final String BASE_IMAGE = "ami-0" + hex(16);
+    private static final String WEB_IMAGE = "ami-0" + hex(16);
+    private static final String BASE_SHA = hex(40);
+    private static final String WEB_SHA = hex(40);
+
+    private static final Map<String, Map<String, AttributeValue>> before = new HashMap<>();
+    private static Mailbox mailbox;
+    private static LocalGitHub github;
+    private static KilnEvents rotations;
+
+    @BeforeAll
+    static void publishedImages() throws Exception {
+        mailbox = new Mailbox();
+        github = new LocalGitHub();
+        rotations = new KilnEvents("{\"source\": [\"kiln.patch\"], \"detail-type\": [\"Rotation Requested\"]}");
+        for (String role : List.of("base", "web")) {
+            before.put(role, DYNAMO.getItem(r -> r.tableName(bakes()).key(current(role))).item());
+        }
+        current("base", BASE_IMAGE, BASE_SHA);
+        current("web", WEB_IMAGE, WEB_SHA);
+        image(BASE_IMAGE, "base", "ami-0aaaaaaaaaaaaaaa1", Map.of("bash", "0:5.2.15-1.amzn2023.0.2.aarch64"), List.of("bash"));
+        image(WEB_IMAGE, "web", BASE_IMAGE, Map.of("bash", "0:5.2.15-1.amzn2023.0.2.aarch64",
+                "nginx", "1:1.24.0-1.amzn2023.0.2.aarch64"), List.of("bash", "nginx"));
+    }
+
+    @AfterAll
+    static void restore() {
+        before.forEach((role, item) -> {
+            if (item == null || item.isEmpty()) {
+                DYNAMO.deleteItem(r -> r.tableName(bakes()).key(current(role)));
+            } else {
+                DYNAMO.putItem(r -> r.tableName(bakes()).item(item));
+            }
+        });
+        for (String image : List.of(BASE_IMAGE, WEB_IMAGE)) {
+            DYNAMO.deleteItem(r -> r.tableName(LocalCloud.stackOutput("ImagesTableName")).key(Map.of("imageId", AttributeValue.fromS(image))));
+        }
+        rotations.close();
+        github.close();
+        mailbox.close();
+    }
+
+    @Test
+    void shouldBakeOnlyTheRoleWhoseImageCarriesTheAdvisorysPackage() throws Exception {
+        JsonNode event = advisory("nginx");
+        String id = event.at("/detail/id").asText();
+
+        EVENTS.putEvents(r -> r.entries(e -> e.eventBusName(LocalCloud.stackOutput("EventBusName")).source("kiln.advisories")
+                .detailType("Security Advisory Published").detail(event.get("detail").toString())));
+        String patch = LocalCloud.await("a patch of " + id, Duration.ofSeconds(60), () -> executionWith("PatchStateMachineArn", id));
+        DescribeExecutionResponse ended = ended(patch);
+
+        List<ExecutionListItem> bakes = bakesFor(id);
+        assertThat(bakes).extracting(ExecutionListItem::name).containsExactly("web-" + id);
+        assertThat(JSON.readTree(SFN.describeExecution(r -> r.executionArn(bakes.get(0).executionArn())).input())).isEqualTo(JSON.readTree("""
+                {"role": "web", "reason": "advisory", "source": {"sha": "%s", "pushedAt": "2020-01-01T00:00:00Z"},
+                 "advisories": [{"id": "%s", "releasever": "2023.9.20251105"}]}""".formatted(WEB_SHA, id)));
+        // the bake stops at once here (GitHub does not have the commit): the patch says so
+        assertThat(ended.status()).isEqualTo(ExecutionStatus.FAILED);
+        assertThat(ended.error()).isEqualTo("Kiln.PatchIncomplete");
+        assertThat(ledger(id)).containsEntry("state", "INCOMPLETE");
+        JsonNode told = mailbox.await("the patch summary of " + id, END, n -> n.get("Subject").asText().contains(id)
+                && n.get("Subject").asText().startsWith("Kiln could not fully patch"));
+        assertThat(told.get("Subject").asText()).isEqualTo("Kiln could not fully patch " + id + " (important): nothing patched");
+        assertThat(told.get("Message").asText()).contains("Not patched  web:", "Not touched  base: its image " + BASE_IMAGE
+                + " does not carry nginx");
+    }
+
+    @Test
+    void shouldAskToRotateThePatchedRoleAndRecordIt() throws Exception {
+        JsonNode event = advisory("nginx");
+        String id = event.at("/detail/id").asText();
+
+        DescribeExecutionResponse ended = ended(start("WebBaked", event));
+
+        assertThat(ended.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        JsonNode rotation = rotations.await("the rotation of " + id, e -> e.at("/detail/advisory").asText().equals(id));
+        assertThat(rotation.at("/detail/roles")).isEqualTo(JSON.readTree("[\"web\"]"));
+        assertThat(rotation.at("/detail/images/web").asText()).isEqualTo("ami-0a11d0a11d0a11d00");
+        assertThat(rotation.at("/detail/reason").asText()).isEqualTo("security advisory " + id + " (important: nginx)");
+        assertThat(ledger(id)).containsEntry("state", "PATCHED");
+        assertThat(mailbox.await("the patch summary of " + id, END, n -> n.get("Subject").asText().contains(id))
+                .get("Subject").asText()).isEqualTo("Kiln patched " + id + " (important): web");
+
+        DescribeExecutionResponse again = ended(start(null, event));
+        assertThat(again.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(JSON.readTree(again.output()).get("heldBy").asText()).isEqualTo(ended.executionArn());
+    }
+
+    @Test
+    void shouldWaitForTheRolesBuiltOnThePatchedRoleAndRotateThemToo() throws Exception {
+        JsonNode event = advisory("bash");
+        String id = event.at("/detail/id").asText();
+
+        DescribeExecutionResponse ended = ended(start("BaseBakedAndWebFollowed", event));
+
+        assertThat(ended.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        JsonNode rotation = rotations.await("the rotation of " + id, e -> e.at("/detail/advisory").asText().equals(id));
+        assertThat(rotation.at("/detail/roles")).isEqualTo(JSON.readTree("[\"base\", \"web\"]"));
+        assertThat(rotation.at("/detail/images/web").asText()).isEqualTo("ami-0eb0eb0eb0eb0eb00");
+    }
+
+    @Test
+    void shouldNotWaitForAFollowerWhoseParentCouldNotBePatched() throws Exception {
+        JsonNode event = advisory("bash");
+        String id = event.at("/detail/id").asText();
+
+        DescribeExecutionResponse ended = ended(start(null, event));
+
+        assertThat(bakesFor(id)).extracting(ExecutionListItem::name).containsExactly("base-" + id);
+        assertThat(ended.status()).isEqualTo(ExecutionStatus.FAILED);
+        assertThat(ended.cause()).contains("Not patched  web: Kiln.ParentNotPatched: base has no new image from this patch");
+        assertThat(rotations.receivedFor(Duration.ofSeconds(2))).noneMatch(e -> e.at("/detail/advisory").asText().equals(id));
+    }
+
+    @Test
+    void shouldRecordAnAdvisoryNoImageCarriesAndBakeNothing() throws Exception {
+        JsonNode event = advisory("libreoffice-core");
+        String id = event.at("/detail/id").asText();
+
+        DescribeExecutionResponse ended = ended(start(null, event));
+
+        assertThat(ended.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(JSON.readTree(ended.output()).get("summary").asText()).isEqualTo(id + " (important, libreoffice-core): no role carries it");
+        assertThat(ledger(id)).containsEntry("state", "NOT_AFFECTED");
+        assertThat(bakesFor(id)).isEmpty();
+    }
+
+    // --- helpers ----------------------------------------------------------------------------------
+
+    /** The sample announcement with an id and package of the test's own. */
+    private static JsonNode advisory(String pkg) throws Exception {
+        ObjectNode event = (ObjectNode) JSON.readTree(Samples.event("kiln.advisories/security-advisory-published.json"));
+        int number = 100_000 + (int) (Math.random() * 800_000);
+        ObjectNode detail = (ObjectNode) event.get("detail");
+        detail.put("id", "ALAS2023-2026-" + number).put("feedId", "ALAS-2026-" + number).put("releasever", "2023.9.20251105");
+        detail.putArray("packages").add(pkg);
+        return event;
+    }
+
+    private static String start(String testCase, JsonNode event) {
+        String arn = LocalCloud.stackOutput("PatchStateMachineArn") + (testCase == null ? "" : "#" + testCase);
+        return SFN.startExecution(r -> r.stateMachineArn(arn).name("it-" + UUID.randomUUID()).input(event.toString())).executionArn();
+    }
+
+    private static DescribeExecutionResponse ended(String execution) {
+        return LocalCloud.await("the end of " + execution, END, () -> {
+            DescribeExecutionResponse described = SFN.describeExecution(r -> r.executionArn(execution));
+            return described.status() == ExecutionStatus.RUNNING ? Optional.empty() : Optional.of(described);
+        });
+    }
+
+    private static Optional<String> executionWith(String machineOutput, String text) {
+        return SFN.listExecutions(r -> r.stateMachineArn(LocalCloud.stackOutput(machineOutput)).maxResults(100)).executions().stream()
+                .map(ExecutionListItem::executionArn)
+                .filter(arn -> SFN.describeExecution(r -> r.executionArn(arn)).input().contains(text))
+                .findFirst();
+    }
+
+    private static List<ExecutionListItem> bakesFor(String id) {
+        return SFN.listExecutions(r -> r.stateMachineArn(LocalCloud.stackOutput("BakeStateMachineArn")).maxResults(1000))
+                .executions().stream().filter(e -> e.name().endsWith("-" + id)).toList();
+    }
+
+    private static Map<String, String> ledger(String id) {
+        Map<String, AttributeValue> item = DYNAMO.getItem(r -> r.tableName(LocalCloud.stackOutput("AdvisoriesTableName"))
+                .key(Map.of("key", AttributeValue.fromS("patch#" + id)))).item();
+        Map<String, String> values = new HashMap<>();
+        item.forEach((k, v) -> values.put(k, v.s()));
+        return values;
+    }
+
+    private static String bakes() {
+        return LocalCloud.stackOutput("BakesTableName");
+    }
+
+    private static Map<String, AttributeValue> current(String role) {
+        return Map.of("bakeKey", AttributeValue.fromS("current#" + role));
+    }
+
+    private static void current(String role, String imageId, String sha) {
+        DYNAMO.putItem(r -> r.tableName(bakes()).item(Map.of("bakeKey", AttributeValue.fromS("current#" + role),
+                "imageId", AttributeValue.fromS(imageId), "sha", AttributeValue.fromS(sha),
+                "pushedAt", AttributeValue.fromS("2020-01-01T00:00:00Z"))));
+    }
+
+    private static void image(String imageId, String role, String parent, Map<String, String> packages, List<String> sources) {
+        Map<String, AttributeValue> inventory = new HashMap<>();
+        packages.forEach((name, version) -> inventory.put(name, AttributeValue.fromS(version)));
+        DYNAMO.putItem(r -> r.tableName(LocalCloud.stackOutput("ImagesTableName")).item(Map.of(
+                "imageId", AttributeValue.fromS(imageId), "role", AttributeValue.fromS(role),
+                "parentImageId", AttributeValue.fromS(parent), "createdAt", AttributeValue.fromS("2020-01-01T00:00:00Z"),
+                "packages", AttributeValue.fromM(inventory), "sources", AttributeValue.fromSs(sources))));
+    }
+
+    private static String hex(int length) {
+        StringBuilder hex = new StringBuilder();
+        java.security.SecureRandom random = new java.security.SecureRandom();
+        while (hex.length() < length) {
+            hex.append(Integer.toHexString(random.nextInt(16)));
+        }
+        return hex.toString();
+    }
+}
