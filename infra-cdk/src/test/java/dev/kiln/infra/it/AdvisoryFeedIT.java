@@ -23,7 +23,9 @@ import software.amazon.awssdk.services.sfn.SfnClient;
  * advisory-feed in the local cloud against a local ALAS site: the first read records a baseline, new
  * advisories are announced once each (also when the feed is read again, and after a crash between
  * announcing and recording, simulated by putting the ledger back as such a crash leaves it), with
- * the id, packages and releasever from their pages; a hostile feed changes nothing.
+ * the id, packages and releasever from their pages; a hostile feed changes nothing. The announced
+ * advisories start patch like any other (the rule is real): their packages are ones no image
+ * carries, so those patches bake nothing while other tests run.
  */
 class AdvisoryFeedIT {
 
@@ -55,10 +57,10 @@ class AdvisoryFeedIT {
 
     @Test
     void shouldAnnounceEachNewAdvisoryExactlyOnce() throws Exception {
-        LocalAlas.Advisory old = advisory("openssl", "Mon, 03 Nov 2025 10:00:00 GMT");
-        LocalAlas.Advisory expat = advisory("expat", "Wed, 05 Nov 2025 19:09:00 GMT");
-        LocalAlas.Advisory curl = advisory("curl", "Thu, 06 Nov 2025 08:00:00 GMT");
-        LocalAlas.Advisory zlib = advisory("zlib", "Fri, 07 Nov 2025 12:30:00 GMT");
+        LocalAlas.Advisory old = advisory("kiln-it-openssl", "Mon, 03 Nov 2025 10:00:00 GMT");
+        LocalAlas.Advisory expat = advisory("kiln-it-expat", "Wed, 05 Nov 2025 19:09:00 GMT");
+        LocalAlas.Advisory curl = advisory("kiln-it-curl", "Thu, 06 Nov 2025 08:00:00 GMT");
+        LocalAlas.Advisory zlib = advisory("kiln-it-zlib", "Fri, 07 Nov 2025 12:30:00 GMT");
         List<LocalAlas.Advisory> listed = new ArrayList<>(List.of(old));
 
         alas.list(listed);
@@ -89,7 +91,7 @@ class AdvisoryFeedIT {
                 .containsExactlyInAnyOrder(expat.id(), curl.id(), zlib.id());
         JsonNode expatEvent = events.stream().filter(e -> e.at("/detail/id").asText().equals(expat.id())).findFirst().orElseThrow();
         assertThat(expatEvent.get("detail")).isEqualTo(JSON.readTree("""
-                {"id": "%s", "feedId": "%s", "amazonLinux": "2023", "severity": "important", "packages": ["expat"],
+                {"id": "%s", "feedId": "%s", "amazonLinux": "2023", "severity": "important", "packages": ["kiln-it-expat"],
                  "cves": ["%s"], "link": "https://alas.aws.amazon.com/AL2023/%s.html", "publishedAt": "2025-11-05T19:09:00Z",
                  "releasever": "%s"}""".formatted(expat.id(), expat.feedId(), expat.cve(), expat.feedId(), expat.releasever())));
         assertThat(expatEvent.get("source").asText()).isEqualTo("kiln.advisories");
