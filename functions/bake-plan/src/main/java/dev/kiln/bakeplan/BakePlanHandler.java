@@ -14,7 +14,10 @@ import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 import software.amazon.awssdk.services.ssm.SsmClient;
@@ -39,6 +42,7 @@ public final class BakePlanHandler implements RequestStreamHandler {
                 new DynamoBakeLedger(AwsClients.build(DynamoDbClient.builder()), settings.bakesTable()),
                 running(AwsClients.build(SfnClient.builder())),
                 new SsmReleaseSource(AwsClients.build(SsmClient.builder()), settings.releasePrefix()),
+                waiting(AwsClients.build(DynamoDbClient.builder()), settings.bakesTable()),
                 settings));
     }
 
@@ -52,6 +56,15 @@ public final class BakePlanHandler implements RequestStreamHandler {
         Plan plan = PowertoolsLogging.withLogging(context, () -> service.plan(request.get("input"),
                 request.path("executionArn").asText(), Instant.parse(request.path("startedAt").asText())));
         Json.MAPPER.writeValue(output, plan);
+    }
+
+    /** The role's waiting advisories: a string set in the bakes table, item {@code waiting#<role>}. */
+    private static WaitingAdvisories waiting(DynamoDbClient dynamo, String table) {
+        return role -> {
+            Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
+                    .key(Map.of("bakeKey", AttributeValue.fromS("waiting#" + role)))).item();
+            return item == null || !item.containsKey("advisories") ? Set.of() : Set.copyOf(item.get("advisories").ss());
+        };
     }
 
     private static dev.kiln.common.bake.BakeLedger.ExecutionStatus running(SfnClient sfn) {

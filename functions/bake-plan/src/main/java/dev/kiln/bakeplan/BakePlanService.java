@@ -34,6 +34,10 @@ public final class BakePlanService {
     private static final Logger LOG = LoggerFactory.getLogger(BakePlanService.class);
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC);
     private static final int STOP_TIMEOUT_SECONDS = 600;
+    /** As many as a bake's input may name (bake.input.schema.json). */
+    private static final int MAX_ADVISORIES = 50;
+    private static final java.util.regex.Pattern WAITING_ID = java.util.regex.Pattern.compile("ALAS(2|2023)?-[0-9]{4}-[0-9]{1,6}");
+    private static final java.util.regex.Pattern WAITING_RELEASEVER = java.util.regex.Pattern.compile("2023\\.[0-9]+\\.[0-9]{8}");
     private static final InstanceCommands INSTANCE = new InstanceCommands(InstanceCommands.Paths.DEFAULT);
 
     private final BakeInputReader reader = new BakeInputReader();
@@ -41,14 +45,16 @@ public final class BakePlanService {
     private final BakeLedger ledger;
     private final BakeLedger.ExecutionStatus executions;
     private final ReleaseSource releases;
+    private final WaitingAdvisories waiting;
     private final Settings settings;
 
     public BakePlanService(ConfigSource configs, BakeLedger ledger, BakeLedger.ExecutionStatus executions,
-                           ReleaseSource releases, Settings settings) {
+                           ReleaseSource releases, WaitingAdvisories waiting, Settings settings) {
         this.configs = configs;
         this.ledger = ledger;
         this.executions = executions;
         this.releases = releases;
+        this.waiting = waiting;
         this.settings = settings;
     }
 
@@ -70,6 +76,21 @@ public final class BakePlanService {
             return Plan.duplicateOf(holder.get().executionArn(), bakeKey, role.name(), bake.sha());
         }
 
+        // advisories waiting for this role's next bake ride along (not part of the bake's key)
+        List<String> folded = new ArrayList<>();
+        List<BakeInput.Advisory> advisories = new ArrayList<>(bake.advisories());
+        for (String entry : new java.util.TreeSet<>(waiting.of(role.name()))) {
+            Optional<BakeInput.Advisory> advisory = waitingAdvisory(os, entry);
+            if (advisory.isPresent() && advisories.stream().noneMatch(a -> a.id().equals(advisory.get().id()))
+                    && advisories.size() < MAX_ADVISORIES) {
+                advisories.add(advisory.get());
+                folded.add(entry);
+            }
+        }
+        if (!folded.isEmpty()) {
+            LOG.info("Waiting advisories are applied by this bake", entry("role", role.name()), entry("advisories", folded));
+        }
+
         String shortSha = bake.sha().substring(0, 7);
         String stamp = STAMP.format(startedAt);
         String buildId = role.name() + "-" + shortSha + "-" + stamp.toLowerCase();
@@ -77,7 +98,7 @@ public final class BakePlanService {
         String bundleKey = "bundles/" + bake.sha() + ".tar.gz";
         String bundleUri = "s3://" + settings.artifactBucket() + "/" + bundleKey;
         String logPrefix = "logs/" + role.name() + "/" + buildId + "/";
-        String advisoryIds = bake.advisories().stream().map(BakeInput.Advisory::id).collect(Collectors.joining(","));
+        String advisoryIds = advisories.stream().map(BakeInput.Advisory::id).collect(Collectors.joining(","));
 
         List<Plan.Tag> builderTags = List.of(
                 new Plan.Tag("Name", "kiln-builder-" + role.name()),
@@ -105,7 +126,7 @@ public final class BakePlanService {
         String timeout = String.valueOf(builder.commandTimeoutMinutes() * 60);
         Plan plan = new Plan(false, null, bakeKey, buildId, role.name(), bake.sha(), bake.ref().orElse(null),
                 bake.reason(), bake.pushedAt().orElse(startedAt).toString(), bake.keepOnFailure(),
-                builder.keepOnFailureHours(), bake.advisories(),
+                builder.keepOnFailureHours(), advisories, folded,
                 parent,
                 new Plan.Bundle(settings.artifactBucket(), bundleKey, bundleUri),
                 new Plan.Builder(
@@ -118,7 +139,7 @@ public final class BakePlanService {
                         List.of(new Plan.TagSpecification("instance", builderTags),
                                 new Plan.TagSpecification("volume", builderTags))),
                 new Plan.Commands(
-                        command("provision", provision(os, bundleUri, role.playbook(), bake.advisories(), release),
+                        command("provision", provision(os, bundleUri, role.playbook(), advisories, release),
                                 timeout, logPrefix, "Kiln.ProvisioningFailed"),
                         command("tests", BakeCommands.tests(role.tests()), timeout, logPrefix, "Kiln.ServerTestsFailed"),
                         command("record", BakeCommands.record(manifest(config, bake, buildId, release)), timeout, logPrefix,
@@ -139,6 +160,24 @@ public final class BakePlanService {
                 settings.eventBus());
         LOG.info("Bake planned", entry("bakeKey", bakeKey), entry("buildId", buildId), entry("parent", parent.parameter()));
         return plan;
+    }
+
+    /** A waiting advisory for this role's release, or none when the entry is not one (it is then left alone). */
+    static Optional<BakeInput.Advisory> waitingAdvisory(AmazonLinux os, String entry) {
+        String[] parts = entry.split("\\|", -1);
+        if (parts.length > 2 || !WAITING_ID.matcher(parts[0]).matches()
+                || (parts.length == 2 && !WAITING_RELEASEVER.matcher(parts[1]).matches())) {
+            LOG.warn("A waiting advisory entry is not one; left alone", entry("entry", entry));
+            return Optional.empty();
+        }
+        BakeInput.Advisory advisory = new BakeInput.Advisory(parts[0], parts.length == 2 ? parts[1] : null);
+        try {
+            checkAdvisories(os, List.of(advisory));
+            return Optional.of(advisory);
+        } catch (InvalidBakeInputException e) {
+            LOG.warn("A waiting advisory does not fit this role; left alone", entry("entry", entry), entry("why", e.getMessage()));
+            return Optional.empty();
+        }
     }
 
     private static void checkAdvisories(AmazonLinux os, List<BakeInput.Advisory> advisories) {

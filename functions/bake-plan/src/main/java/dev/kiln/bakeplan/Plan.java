@@ -25,6 +25,7 @@ public record Plan(
         boolean keepOnFailure,
         int keepOnFailureHours,
         List<BakeInput.Advisory> advisories,
+        List<String> folded,
         ParentImage parent,
         Bundle source,
         Builder builder,
@@ -36,8 +37,8 @@ public record Plan(
         String eventBus) {
 
     public static Plan duplicateOf(String executionArn, String bakeKey, String role, String sha) {
-        return new Plan(true, executionArn, bakeKey, null, role, sha, null, null, null, false, 0, null, null, null,
-                null, null, null, null, null, null, null);
+        return new Plan(true, executionArn, bakeKey, null, role, sha, null, null, null, false, 0, null, List.of(), null,
+                null, null, null, null, null, null, null, null);
     }
 
     /** The SSM parameter naming the image to build on, and what it is. */

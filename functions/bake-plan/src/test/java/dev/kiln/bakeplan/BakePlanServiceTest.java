@@ -42,8 +42,9 @@ class BakePlanServiceTest {
 
     private final FakeLedger ledger = new FakeLedger();
     private final Map<String, Release> releases = new HashMap<>();
+    private final Map<String, java.util.Set<String>> waiting = new HashMap<>();
     private final BakePlanService service = new BakePlanService(Samples::exampleConfig, ledger, arn -> true,
-            role -> Optional.ofNullable(releases.get(role)), SETTINGS);
+            role -> Optional.ofNullable(releases.get(role)), role -> waiting.getOrDefault(role, java.util.Set.of()), SETTINGS);
 
     @Test
     void shouldPlanAChildRoleOnItsParentRolesNewestImage() {
@@ -181,6 +182,22 @@ class BakePlanServiceTest {
                 .isInstanceOf(InvalidBakeInputException.class)
                 .hasMessageStartingWith("advisory ALAS2023-2023-126 needs the releasever that carries its fix");
         assertThat(ledger.claims).isEmpty();
+    }
+
+    @Test
+    void shouldApplyTheAdvisoriesWaitingForTheRolesNextBakeWithoutMakingItAnotherBake() {
+        waiting.put("web", java.util.Set.of("ALAS2023-2025-1300|2023.9.20251105", "ALAS2-2025-3001", "ALAS2023-2023-126|2023.0.20230308",
+                "not an advisory; reboot"));
+
+        Plan plan = service.plan(Samples.input("advisory-al2023.json"), EXECUTION, STARTED);
+
+        assertThat(plan.bakeKey()).endsWith("#ALAS2023-2023-126");
+        assertThat(plan.advisories()).extracting(BakeInput.Advisory::id).containsExactly("ALAS2023-2023-126", "ALAS2023-2025-1300");
+        assertThat(plan.folded()).containsExactly("ALAS2023-2025-1300|2023.9.20251105");
+        assertThat(String.join("\n", plan.commands().provision().parameters().get("commands")))
+                .contains("--advisory=ALAS2023-2025-1300", "--releasever=2023.9.20251105");
+        assertThat(plan.image().tagSpecifications().get(0).Tags())
+                .contains(new Plan.Tag("kiln:advisories", "ALAS2023-2023-126,ALAS2023-2025-1300"));
     }
 
     @Test

@@ -14,11 +14,13 @@ import java.util.List;
  * @param followers the affected roles built on an affected role, parent first: Kiln re-bakes them on
  *                  their parent's new image by itself (bake-children); patch waits for that
  * @param polls     how patch waits for the followers
+ * @param waitingEntry how the advisory waits for an affected role's next bake when it is not patched
+ *                  at once ({@code <id>|<releasever>}, or the id alone), read by bake-plan
  * @param summary   one line for people, e.g. "ALAS2023-2025-1196 (important, expat): web, api affected"
  */
 public record PatchPlan(boolean duplicate, String heldBy, ObjectNode advisory, boolean immediate,
                         List<Affected> affected, List<Untouched> untouched, List<Bake> bakes,
-                        List<Follower> followers, Polls polls, String summary) {
+                        List<Follower> followers, Polls polls, String waitingEntry, String summary) {
 
     /** A role whose published image carries the advisory's packages (or whose inventory Kiln lacks). */
     public record Affected(String role, String imageId, List<String> matched, String why) {
@@ -48,6 +50,6 @@ public record PatchPlan(boolean duplicate, String heldBy, ObjectNode advisory, b
 
     static PatchPlan duplicateOf(String heldBy, ObjectNode advisory, String id) {
         return new PatchPlan(true, heldBy, advisory, false, List.of(), List.of(), List.of(), List.of(),
-                new Polls(1, 1), id + " is being patched (or was) by " + heldBy);
+                new Polls(1, 1), id, id + " is being patched (or was) by " + heldBy);
     }
 }

@@ -114,7 +114,8 @@ public final class PatchPlanService {
         int waitMinutes = builder.ssmTimeoutMinutes() + 2 * builder.commandTimeoutMinutes() + builder.imageTimeoutMinutes() + 30;
         PatchPlan.Polls polls = new PatchPlan.Polls(builder.pollSeconds(), Math.max(1, waitMinutes * 60 / builder.pollSeconds()));
         return new PatchPlan(false, null, announced, immediate, affected, untouched,
-                immediate ? bakes : List.of(), immediate ? followers : List.of(), polls, summary);
+                immediate ? bakes : List.of(), immediate ? followers : List.of(), polls,
+                advisory.id() + advisory.releasever().map(r -> "|" + r).orElse(""), summary);
     }
 
     private static ObjectNode bakeInput(String role, Ports.Published image, Advisory advisory) {

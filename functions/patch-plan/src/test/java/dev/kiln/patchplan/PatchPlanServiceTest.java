@@ -146,6 +146,7 @@ class PatchPlanServiceTest {
         assertThat(plan.affected()).extracting(PatchPlan.Affected::role).containsExactly("base");
         assertThat(plan.bakes()).isEmpty();
         assertThat(plan.summary()).endsWith("base affected; medium advisories wait for the roles' next bakes");
+        assertThat(plan.waitingEntry()).isEqualTo("ALAS2023-2023-126|2023.0.20230308");
     }
 
     @Test

@@ -174,6 +174,8 @@ public final class AdvisoryWatch extends Construct {
                 .resources(List.of(stack.formatArn(ArnComponents.builder().service("events").resource("rule")
                         .resourceName("StepFunctionsGetEventsForStepFunctionsExecutionRule").build()))).build());
         patch.addToRolePolicy(readItems(props.tables()));
+        // queues advisories that are not patched at once for the roles' next bakes: waiting#<role>
+        props.tables().bakes().grant(patch, "dynamodb:UpdateItem");
         ledger.grant(patch, "dynamodb:PutItem");
         props.bus().grantPutEventsTo(patch);
         props.topic().grantPublish(patch);

@@ -132,9 +132,33 @@ class BakeIT {
         Map<String, AttributeValue> record = DYNAMO.getItem(r -> r.tableName(LocalCloud.stackOutput("ImagesTableName"))
                 .key(Map.of("imageId", AttributeValue.fromS(imageId)))).item();
         assertThat(record.get("packages").m()).containsKeys("bash", "chrony", "expat", "nginx");
+        assertThat(record.get("sources").ss()).contains("bash", "chrony", "expat", "nginx");
         assertThat(record.get("sha").s()).isEqualTo(run.sha());
 
         EC2.deleteLaunchTemplate(r -> r.launchTemplateId(template));
+    }
+
+    @Test
+    void shouldApplyTheAdvisoriesWaitingForTheRolesNextBakeAndNoLongerKeepThemWaiting() throws Exception {
+        String advisory = "ALAS2023-2026-" + (100_000 + new java.util.Random().nextInt(800_000));
+        String entry = advisory + "|2023.9.20251105";
+        Map<String, AttributeValue> waiting = Map.of("bakeKey", AttributeValue.fromS("waiting#base"));
+        DYNAMO.updateItem(r -> r.tableName(LocalCloud.stackOutput("BakesTableName")).key(waiting)
+                .updateExpression("ADD advisories :entry").expressionAttributeValues(Map.of(":entry", AttributeValue.fromSs(List.of(entry)))));
+        try {
+            Run run = bake("HappyPath", "base", false);
+
+            assertThat(run.execution().status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+            String imageId = run.output().get("imageId").asText();
+            Image image = EC2.describeImages(r -> r.imageIds(imageId)).images().get(0);
+            assertThat(image.tags()).contains(tag("kiln:advisories", advisory));
+            Map<String, AttributeValue> left = DYNAMO.getItem(r -> r.tableName(LocalCloud.stackOutput("BakesTableName"))
+                    .key(waiting).consistentRead(true)).item();
+            assertThat(left.containsKey("advisories") ? left.get("advisories").ss() : List.<String>of()).doesNotContain(entry);
+        } finally {
+            DYNAMO.updateItem(r -> r.tableName(LocalCloud.stackOutput("BakesTableName")).key(waiting)
+                    .updateExpression("DELETE advisories :entry").expressionAttributeValues(Map.of(":entry", AttributeValue.fromSs(List.of(entry)))));
+        }
     }
 
     @Test

@@ -155,6 +155,26 @@ class PatchIT {
     }
 
     @Test
+    void shouldLeaveAMediumAdvisoryForTheAffectedRolesNextBake() throws Exception {
+        ObjectNode event = (ObjectNode) advisory("nginx");
+        ((ObjectNode) event.get("detail")).put("severity", "medium");
+        String id = event.at("/detail/id").asText();
+        Map<String, AttributeValue> waiting = Map.of("bakeKey", AttributeValue.fromS("waiting#web"));
+        try {
+            DescribeExecutionResponse ended = ended(start(null, event));
+
+            assertThat(ended.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+            assertThat(ledger(id)).containsEntry("state", "WAITING");
+            assertThat(bakesFor(id)).isEmpty();
+            assertThat(DYNAMO.getItem(r -> r.tableName(bakes()).key(waiting).consistentRead(true)).item().get("advisories").ss())
+                    .contains(id + "|2023.9.20251105");
+        } finally {
+            DYNAMO.updateItem(r -> r.tableName(bakes()).key(waiting).updateExpression("DELETE advisories :entry")
+                    .expressionAttributeValues(Map.of(":entry", AttributeValue.fromSs(List.of(id + "|2023.9.20251105")))));
+        }
+    }
+
+    @Test
     void shouldRecordAnAdvisoryNoImageCarriesAndBakeNothing() throws Exception {
         JsonNode event = advisory("libreoffice-core");
         String id = event.at("/detail/id").asText();

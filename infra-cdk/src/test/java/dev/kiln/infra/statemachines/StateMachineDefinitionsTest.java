@@ -14,7 +14,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import software.amazon.awscdk.assertions.Match;
 
 /** Every statemachines/*.asl.json: valid ASL, substitutions that match CDK's, and error names that resolve. */
@@ -55,17 +55,20 @@ class StateMachineDefinitionsTest {
                 assertThat(AslChecks.unresolvedErrorNames(AslChecks.read(definition))).isEmpty()));
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"launch", "drain"})
-    void shouldBeWhatTheLifecycleGeneratorMakes(String workflow) throws Exception {
+    @ParameterizedTest(name = "{0}: python3 statemachines/generate/{1}")
+    @CsvSource({"bake, bake.py", "patch, patch.py", "launch, lifecycle.py launch", "drain, lifecycle.py drain"})
+    void shouldBeWhatItsGeneratorMakes(String workflow, String generatorCommand) throws Exception {
         Path root = Synthesized.layout().root();
-        Process generator = new ProcessBuilder("python3", root.resolve("statemachines/generate/lifecycle.py").toString(), workflow)
-                .redirectErrorStream(true).start();
+        List<String> command = new java.util.ArrayList<>(List.of("python3"));
+        String[] words = generatorCommand.split(" ");
+        command.add(root.resolve("statemachines/generate/" + words[0]).toString());
+        command.addAll(List.of(words).subList(1, words.length));
+        Process generator = new ProcessBuilder(command).redirectErrorStream(true).start();
         String generated = new String(generator.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 
         assertThat(generator.waitFor()).as(generated).isZero();
         assertThat(Files.readString(root.resolve("statemachines/" + workflow + ".asl.json")))
-                .as("statemachines/%s.asl.json is generated: edit statemachines/generate/lifecycle.py and run it with --write", workflow)
+                .as("statemachines/%s.asl.json is generated: edit statemachines/generate/%s and run it with --write", workflow, words[0])
                 .isEqualTo(generated);
     }
 
