@@ -20,6 +20,10 @@ GitHub API (the local deployment's repository.apiUrl) and sends webhook deliveri
    scales in and drain empties the instance. The local cloud has no Auto Scaling and no real
    instance: the launch and drain test cases answer Systems Manager, the installed release and
    CompleteLifecycleAction; the demo prints the exact request launch and drain made.
+5. Amazon Linux publishes a security advisory for expat, which the base image carries: the demo
+   plays the ALAS site (a local one, the local deployment's advisories.siteUrl). advisory-feed's
+   first read records what the feed lists; its next read announces the new advisory once; patch
+   starts by itself, finds base affected and starts its bake with the advisory.
 """
 
 import hashlib
@@ -44,6 +48,7 @@ MAILBOX = "kiln-demo-mailbox"
 TEMPLATE = "kiln-demo-base"
 DEADLINE_SECONDS = 240
 GITHUB_API_PORT = 9797  # scripts/lib/local_config.py gives the local deployment this repository.apiUrl
+ALAS_PORT = 9798  # and this advisories.siteUrl
 
 
 def main(root: str) -> int:
@@ -113,8 +118,10 @@ def main(root: str) -> int:
         return 1
     if not release_and_launch(root, outputs, sfn, s3, ec2, image_id):
         return 1
+    if not security_advisory(root, outputs, sfn):
+        return 1
     print("\nNext: scripts/local-cloud stop when done; README.md explains the webhook, starting bakes by hand,"
-          " releases and the lifecycle hooks.")
+          " releases, the lifecycle hooks and security advisories.")
     return 0
 
 
@@ -199,6 +206,127 @@ def release_and_launch(root: str, outputs: dict, sfn, s3, ec2, image_id: str) ->
     print(f"   and told Auto Scaling: CompleteLifecycleAction {json.dumps(run['completions'])}")
     ec2.terminate_instances(InstanceIds=[instance])
     return run["status"] == "SUCCEEDED" and len(again["completions"]) == 0
+
+
+def security_advisory(root: str, outputs: dict, sfn) -> bool:
+    feed_fn = boto3.client("lambda")
+    boto3.client("dynamodb").delete_item(TableName=outputs["AdvisoriesTableName"], Key={"key": {"S": "feed#2023"}})
+    site = LocalAlas(f"{root}/functions/advisory-feed/src/test/resources/alas/advisories/AL2023-ALAS-2023-126.vunnel.html")
+
+    def read() -> dict:
+        answer = feed_fn.invoke(FunctionName=outputs["AdvisoryFeedFunctionName"], Payload=b"{}")
+        return json.loads(answer["Payload"].read())["feeds"][0]
+
+    try:
+        number = secrets.randbelow(800_000) + 100_000
+        site.publish(f"ALAS2023-2025-{number - 1}", "openssl", "Mon, 03 Nov 2025 10:00:00 GMT")
+        first = read()
+        print(f"\n5. Kiln reads the Amazon Linux 2023 security advisories (a local ALAS site on port {ALAS_PORT})")
+        print(f"   first read: {first['result']}: {first['listed']} advisory recorded as already known, none announced")
+        advisory = f"ALAS2023-2025-{number}"
+        site.publish(advisory, "expat", "Wed, 05 Nov 2025 19:09:00 GMT")
+        second = read()
+        print(f"   ALAS publishes {advisory} (important): expat. Next read: {second['announced']} announced")
+        again = read()
+        print(f"   and the read after that: {again['result']} (the feed answered 304), nothing announced twice")
+        patch = wait_for_patch(sfn, outputs["PatchStateMachineArn"], advisory)
+        if patch is None:
+            print("   no patch started", file=sys.stderr)
+            return False
+        plan = patch_plan(sfn, patch)
+        print(f"   Security Advisory Published started patch {patch.split(':')[-1]}: {plan['summary']}")
+        for role in plan["affected"]:
+            print(f"     affected  {role['role']}: {role['why']}")
+        for role in plan["untouched"]:
+            print(f"     untouched {role['role']}: {role['why']}")
+        for bake in plan["bakes"]:
+            print(f"   it started bake {bake['name']} with input {json.dumps(bake['input'])}")
+        print("   (that bake goes on like any other; in the local cloud it stops where a real instance is needed,"
+              " and patch then reports base as not patched. With an image baked, patch asks rotate to replace"
+              " base's fleets now and tells the team.)")
+        return bool(plan["bakes"])
+    finally:
+        site.close()
+
+
+def wait_for_patch(sfn, machine_arn: str, advisory: str):
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        for e in sfn.list_executions(stateMachineArn=machine_arn, maxResults=50)["executions"]:
+            if advisory in sfn.describe_execution(executionArn=e["executionArn"])["input"]:
+                return e["executionArn"]
+        time.sleep(1)
+    return None
+
+
+def patch_plan(sfn, execution: str) -> dict:
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        for event in sfn.get_execution_history(executionArn=execution, maxResults=200)["events"]:
+            exited = event.get("stateExitedEventDetails", {})
+            if exited.get("name") == "Plan":
+                return json.loads(exited["output"])["plan"]
+        time.sleep(1)
+    return {"summary": "no plan yet", "affected": [], "untouched": [], "bakes": []}
+
+
+class LocalAlas:
+    """The Amazon Linux security center's AL2023 feed and advisory pages, as the demo publishes them."""
+
+    def __init__(self, page_template: str):
+        with open(page_template) as f:
+            self.template = f.read()
+        self.items = []
+        self.pages = {}
+        alas = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                if self.path == "/AL2023/alas.rss":
+                    body = alas.feed().encode()
+                    etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
+                    if self.headers.get("If-None-Match") == etag:
+                        self.send_response(304)
+                        self.send_header("ETag", etag)
+                        self.end_headers()
+                        return
+                    self.send_response(200)
+                    self.send_header("ETag", etag)
+                elif self.path in alas.pages:
+                    body = alas.pages[self.path].encode()
+                    self.send_response(200)
+                else:
+                    body = b"<html><body><h1>Not Found</h1></body></html>"
+                    self.send_response(404)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", ALAS_PORT), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def publish(self, advisory: str, package: str, published: str):
+        feed_id = advisory.replace("ALAS2023-", "ALAS-")
+        self.items.insert(0, (feed_id, package, published))
+        self.pages[f"/AL2023/{feed_id}.html"] = (self.template.replace("ALAS2023-2023-126", advisory)
+            .replace("device-mapper-multipath --releasever=2023.0.20230308", f"{package} --releasever=2023.9.20251105")
+            .replace("<p>device-mapper-multipath</p>", f"<p>{package}</p>"))
+
+    def feed(self) -> str:
+        items = "".join(
+            f"<item><title>{feed_id} (important): {package}</title><description>CVE-2025-59375</description>"
+            f"<pubDate>{published}</pubDate><guid>https://alas.aws.amazon.com/AL2023/{feed_id}.html</guid>"
+            f"<link>https://alas.aws.amazon.com/AL2023/{feed_id}.html</link></item>"
+            for feed_id, package, published in self.items)
+        return ('<?xml version="1.0" encoding="UTF-8" ?>\n<rss version="2.0"><channel>'
+                f"<title>Amazon Linux 2023 Security Bulletins</title>{items}</channel></rss>")
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
 
 
 def release_tarball(folder: str) -> bytes:
