@@ -118,7 +118,7 @@ public final class KilnStack extends Stack {
                 new KilnFunction.Code(layout.functionArchive("patch-plan"), "dev.kiln.patchplan.PatchPlanHandler"),
                 new KilnFunction.Code(layout.functionArchive("patch-report"), "dev.kiln.patchreport.PatchReportHandler"),
                 layout.stateMachine("announce"), layout.stateMachine("patch"), settings.name(),
-                settings.config().advisories().everyMinutes(), config, bus, bake.stateMachine(), settings.name() + "-bake",
+                settings.config().advisories().feeds(), settings.config().advisories().everyMinutes(), config, bus, bake.stateMachine(), settings.name() + "-bake",
                 tables, notifications.topic()));
 
         output("EventBusName", bus.getEventBusName(), "Kiln's own events are put on this bus");

@@ -12,6 +12,12 @@ import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Fn;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.services.cloudwatch.Alarm;
+import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
+import software.amazon.awscdk.services.cloudwatch.CreateAlarmOptions;
+import software.amazon.awscdk.services.cloudwatch.Metric;
+import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
+import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
 import software.amazon.awscdk.services.dynamodb.Attribute;
 import software.amazon.awscdk.services.dynamodb.AttributeType;
 import software.amazon.awscdk.services.dynamodb.BillingMode;
@@ -59,6 +65,7 @@ public final class AdvisoryWatch extends Construct {
             Path announceDefinition,
             Path patchDefinition,
             String name,
+            List<String> feeds,
             int everyMinutes,
             IStringParameter config,
             IEventBus bus,
@@ -192,6 +199,10 @@ public final class AdvisoryWatch extends Construct {
                         .retryAttempts(8).maxEventAge(Duration.hours(24)).deadLetterQueue(undelivered).build()))
                 .build();
 
+        for (String feedVersion : props.feeds()) {
+            feedAlarm(props, feedVersion);
+        }
+
         NagSuppressions.addResourceSuppressions(patch, List.of(NagPackSuppression.builder()
                 .id("AwsSolutions-IAM5")
                 .reason("X-Ray's and log delivery's calls have no resource-level permissions; the bake executions patch"
@@ -203,6 +214,31 @@ public final class AdvisoryWatch extends Construct {
                 .reason("X-Ray's PutTraceSegments and PutTelemetryRecords and the log delivery calls have no resource-level permissions.")
                 .appliesTo(List.of("Resource::*"))
                 .build()), true);
+    }
+
+    /**
+     * Tells the team when a feed keeps failing (down, slow, malformed, hostile): three failed reads
+     * within three read intervals (fewer when the reads are rarer than a day allows).
+     */
+    private void feedAlarm(Props props, String feedVersion) {
+        int periodMinutes = Math.min(3 * props.everyMinutes(), 1440);
+        Metric failures = Metric.Builder.create()
+                .namespace("Kiln/Advisories")
+                .metricName("FeedErrors")
+                .dimensionsMap(Map.of("Feed", "AL" + feedVersion))
+                .statistic("Sum")
+                .period(Duration.minutes(periodMinutes))
+                .build();
+        Alarm alarm = failures.createAlarm(this, "FeedFailing" + feedVersion, CreateAlarmOptions.builder()
+                .alarmName(props.name() + "-advisory-feed-AL" + feedVersion + "-failing")
+                .alarmDescription("Kiln cannot read the Amazon Linux " + feedVersion + " security advisory feed:"
+                        + " no advisory is announced until it can (see the advisory-feed function's log)")
+                .threshold(Math.max(1, Math.min(3, periodMinutes / props.everyMinutes())))
+                .evaluationPeriods(1)
+                .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+                .treatMissingData(TreatMissingData.NOT_BREACHING)
+                .build());
+        alarm.addAlarmAction(new SnsAction(props.topic()));
     }
 
     /** Items of the bakes and images tables by key (a table grant would also cover their indexes). */

@@ -12,6 +12,7 @@ import software.amazon.awscdk.services.events.EventPattern;
 import software.amazon.awscdk.services.events.Rule;
 import software.amazon.awscdk.services.events.targets.LambdaFunction;
 import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.kms.Key;
 import software.amazon.awscdk.services.lambda.Function;
 import software.amazon.awscdk.services.sns.Topic;
@@ -50,6 +51,8 @@ public final class Notifications extends Construct {
                 .masterKey(key)
                 .enforceSsl(true)
                 .build();
+        // CloudWatch alarms (e.g. a failing advisory feed) publish here too: they need the topic's key
+        key.grant(new ServicePrincipal("cloudwatch.amazonaws.com"), "kms:Decrypt", "kms:GenerateDataKey*");
 
         notifyFunction = new KilnFunction(this, "Notify", new KilnFunction.Props(
                 "kiln-notify",

@@ -76,6 +76,23 @@ class AdvisoryWatchTest {
     }
 
     @Test
+    void shouldTellTheTeamWhenAFeedKeepsFailing() {
+        template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
+                "AlarmName", "kiln-advisory-feed-AL2023-failing",
+                "Namespace", "Kiln/Advisories",
+                "MetricName", "FeedErrors",
+                "Dimensions", List.of(Map.of("Name", "Feed", "Value", "AL2023")),
+                "Period", 2700,
+                "Threshold", 3,
+                "ComparisonOperator", "GreaterThanOrEqualToThreshold",
+                "TreatMissingData", "notBreaching",
+                "AlarmActions", List.of(Map.of("Ref", Match.stringLikeRegexp("NotificationsTopic.*")))));
+        template.hasResourceProperties("AWS::KMS::Key", Map.of("KeyPolicy", Map.of("Statement", Match.arrayWith(List.of(
+                Match.objectLike(Map.of("Principal", Map.of("Service", "cloudwatch.amazonaws.com"),
+                        "Action", List.of("kms:Decrypt", "kms:GenerateDataKey*"))))))));
+    }
+
+    @Test
     void shouldLetPatchBakeWaitReadRecordRequestRotationAndTellOnly() {
         String policy = CloudFormationValues.policyOf(template, "AdvisoriesPatchRole.*");
 
