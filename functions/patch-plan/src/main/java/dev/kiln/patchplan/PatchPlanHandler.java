@@ -19,7 +19,9 @@ import java.util.Optional;
 import java.util.Set;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 
@@ -36,14 +38,15 @@ public final class PatchPlanHandler implements RequestStreamHandler {
     }
 
     private PatchPlanHandler(Environment env) {
-        this(build(env, AwsClients.build(SsmClient.builder()), AwsClients.build(DynamoDbClient.builder())));
+        this(build(env, AwsClients.build(SsmClient.builder()), AwsClients.build(DynamoDbClient.builder()),
+                AwsClients.build(SfnClient.builder())));
     }
 
     PatchPlanHandler(PatchPlanService service) {
         this.service = service;
     }
 
-    private static PatchPlanService build(Environment env, SsmClient ssm, DynamoDbClient dynamo) {
+    private static PatchPlanService build(Environment env, SsmClient ssm, DynamoDbClient dynamo, SfnClient sfn) {
         String bakes = env.require("BAKES_TABLE");
         String images = env.require("IMAGES_TABLE");
         String ledger = env.require("LEDGER_TABLE");
@@ -65,23 +68,12 @@ public final class PatchPlanHandler implements RequestStreamHandler {
                     Set<String> sources = item.containsKey("sources") ? new HashSet<>(item.get("sources").ss()) : Set.of();
                     return Optional.of(new Ports.Contents(item.get("packages").m().keySet(), sources));
                 },
-                (advisoryId, executionArn, now) -> {
-                    Map<String, AttributeValue> key = Map.of("key", AttributeValue.fromS("patch#" + advisoryId));
+                new DynamoPatchClaims(dynamo, ledger),
+                executionArn -> {
                     try {
-                        dynamo.putItem(r -> r.tableName(ledger)
-                                .item(Map.of("key", key.get("key"),
-                                        "state", AttributeValue.fromS("PATCHING"),
-                                        "executionArn", AttributeValue.fromS(executionArn),
-                                        "startedAt", AttributeValue.fromS(now.toString())))
-                                // a patch that could not patch everything may be run again (by hand, after a fix)
-                                .conditionExpression("attribute_not_exists(#key) OR executionArn = :me OR #state = :incomplete")
-                                .expressionAttributeNames(Map.of("#key", "key", "#state", "state"))
-                                .expressionAttributeValues(Map.of(":me", AttributeValue.fromS(executionArn),
-                                        ":incomplete", AttributeValue.fromS("INCOMPLETE"))));
-                        return Optional.<String>empty();
-                    } catch (ConditionalCheckFailedException held) {
-                        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(ledger).consistentRead(true).key(key)).item();
-                        return Optional.of(item.get("executionArn").s());
+                        return sfn.describeExecution(r -> r.executionArn(executionArn)).status() == ExecutionStatus.RUNNING;
+                    } catch (ExecutionDoesNotExistException gone) {
+                        return false;
                     }
                 });
     }

@@ -33,21 +33,31 @@ public final class PatchPlanService {
     private final Ports.PublishedImages published;
     private final Ports.Inventories inventories;
     private final Ports.Claims claims;
+    private final Ports.Executions executions;
 
-    PatchPlanService(ConfigSource configs, Ports.PublishedImages published, Ports.Inventories inventories, Ports.Claims claims) {
+    PatchPlanService(ConfigSource configs, Ports.PublishedImages published, Ports.Inventories inventories, Ports.Claims claims,
+                     Ports.Executions executions) {
         this.configs = configs;
         this.published = published;
         this.inventories = inventories;
         this.claims = claims;
+        this.executions = executions;
     }
 
     public PatchPlan plan(Advisory advisory, String executionArn, Instant now) {
         ObjectNode announced = detail(advisory);
-        Optional<String> holder = claims.claim(advisory.id(), executionArn, now);
+        Optional<Ports.Holder> holder = claims.claim(advisory.id(), executionArn, now);
+        if (holder.isPresent() && holder.get().state().equals("PATCHING") && !executions.running(holder.get().executionArn())
+                && claims.takeOver(advisory.id(), holder.get(), executionArn, now)) {
+            // the execution that held it stopped before it recorded anything (aborted, timed out, a step failed)
+            LOG.warn("The patch that held this advisory stopped midway; this execution takes it over",
+                    entry("advisory", advisory.id()), entry("stopped", holder.get().executionArn()));
+            holder = Optional.empty();
+        }
         if (holder.isPresent()) {
             LOG.info("The advisory is patched by another execution; nothing to do", entry("advisory", advisory.id()),
-                    entry("heldBy", holder.get()));
-            return PatchPlan.duplicateOf(holder.get(), announced, advisory.id());
+                    entry("heldBy", holder.get().executionArn()), entry("state", holder.get().state()));
+            return PatchPlan.duplicateOf(holder.get().executionArn(), announced, advisory.id());
         }
         KilnConfig config = configs.current();
         boolean immediate = config.advisories().immediate().contains(advisory.severity());

@@ -29,10 +29,23 @@ final class Ports {
         Optional<Contents> of(String imageId);
     }
 
+    /** Who holds an advisory's patch, and how far it got: PATCHING while it runs, then what it recorded. */
+    record Holder(String executionArn, String state) {
+    }
+
     /** One patch per advisory; one that ended INCOMPLETE may be run again. */
     interface Claims {
 
-        /** @return the execution that holds the advisory's patch when it is not this one */
-        Optional<String> claim(String advisoryId, String executionArn, Instant now);
+        /** @return who holds the advisory's patch when it is not this execution */
+        Optional<Holder> claim(String advisoryId, String executionArn, Instant now);
+
+        /** Takes the patch over from a holder that stopped while PATCHING; false when someone else was quicker. */
+        boolean takeOver(String advisoryId, Holder stopped, String executionArn, Instant now);
+    }
+
+    /** Whether an execution still runs. */
+    interface Executions {
+
+        boolean running(String executionArn);
     }
 }

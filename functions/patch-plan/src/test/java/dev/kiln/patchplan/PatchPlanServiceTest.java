@@ -40,15 +40,25 @@ class PatchPlanServiceTest {
 
     private final Map<String, Ports.Published> published = new HashMap<>();
     private final Map<String, Ports.Contents> inventories = new HashMap<>();
-    private final Map<String, String> claims = new HashMap<>();
+    private final Map<String, Ports.Holder> claims = new HashMap<>();
+    private final java.util.Set<String> running = new java.util.HashSet<>();
 
     private final PatchPlanService service = new PatchPlanService(() -> CONFIG,
             role -> Optional.ofNullable(published.get(role)),
             imageId -> Optional.ofNullable(inventories.get(imageId)),
-            (id, execution, now) -> {
-                String holder = claims.putIfAbsent(id, execution);
-                return holder == null || holder.equals(execution) ? Optional.empty() : Optional.of(holder);
-            });
+            new Ports.Claims() {
+                @Override
+                public Optional<Ports.Holder> claim(String id, String execution, Instant now) {
+                    Ports.Holder holder = claims.putIfAbsent(id, new Ports.Holder(execution, "PATCHING"));
+                    return holder == null || holder.executionArn().equals(execution) ? Optional.empty() : Optional.of(holder);
+                }
+
+                @Override
+                public boolean takeOver(String id, Ports.Holder stopped, String execution, Instant now) {
+                    return claims.replace(id, stopped, new Ports.Holder(execution, "PATCHING"));
+                }
+            },
+            running::contains);
 
     private void image(String role, String imageId, String sha, Set<String> packages, Set<String> sources) {
         published.put(role, new Ports.Published(imageId, sha, "2026-11-20T08:00:00Z"));
@@ -152,6 +162,7 @@ class PatchPlanServiceTest {
     @Test
     void shouldPlanNothingForAnAdvisoryAnotherExecutionPatches() throws Exception {
         image("base", "ami-0000000000000000b", BASE_SHA, Set.of("expat"), Set.of("expat"));
+        running.add(EXECUTION);
         service.plan(advisory("important", "expat"), EXECUTION, NOW);
 
         PatchPlan again = service.plan(advisory("important", "expat"), EXECUTION + "-again", NOW);
@@ -161,6 +172,22 @@ class PatchPlanServiceTest {
         assertThat(again.heldBy()).isEqualTo(EXECUTION);
         assertThat(again.bakes()).isEmpty();
         assertThat(retried.duplicate()).isFalse();
+    }
+
+    @Test
+    void shouldTakeOverAnAdvisoryWhosePatchStoppedMidway() throws Exception {
+        image("base", "ami-0000000000000000b", BASE_SHA, Set.of("expat"), Set.of("expat"));
+        service.plan(advisory("important", "expat"), EXECUTION, NOW);
+        claims.put("ALAS2023-2023-126", new Ports.Holder(EXECUTION, "PATCHED"));
+        PatchPlan afterDone = service.plan(advisory("important", "expat"), EXECUTION + "-late", NOW);
+        claims.put("ALAS2023-2023-126", new Ports.Holder(EXECUTION, "PATCHING"));
+
+        PatchPlan takenOver = service.plan(advisory("important", "expat"), EXECUTION + "-again", NOW);
+
+        assertThat(afterDone.duplicate()).isTrue();
+        assertThat(takenOver.duplicate()).isFalse();
+        assertThat(takenOver.bakes()).extracting(PatchPlan.Bake::role).containsExactly("base");
+        assertThat(claims.get("ALAS2023-2023-126").executionArn()).isEqualTo(EXECUTION + "-again");
     }
 
     @Test

@@ -139,6 +139,19 @@ public final class AdvisoryWatch extends Construct {
         props.config().grantRead(patchPlan.function());
         patchPlan.function().addToRolePolicy(readItems(props.tables()));
         ledger.grant(patchPlan.function(), "dynamodb:GetItem", "dynamodb:PutItem");
+        // whether the execution that holds an advisory's patch still runs (else a new one takes it over)
+        patchPlan.function().addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("states:DescribeExecution"))
+                .resources(List.of(Stack.of(this).formatArn(ArnComponents.builder().service("states").resource("execution")
+                        .resourceName(props.name() + "-patch:*").arnFormat(ArnFormat.COLON_RESOURCE_NAME).build())))
+                .build());
+        NagSuppressions.addResourceSuppressions(patchPlan.function(), List.of(NagPackSuppression.builder()
+                .id("AwsSolutions-IAM5")
+                .reason("patch-plan asks whether the patch execution holding an advisory still runs; execution names"
+                        + " are not known in advance.")
+                .appliesTo(List.of("Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:"
+                        + props.name() + "-patch:*"))
+                .build()), true);
         patchReport = new KilnFunction(this, "PatchReport", new KilnFunction.Props("kiln-patch-report", props.patchReportCode(),
                 "Sums up a patch: what was patched, the rotation to ask for, the record and the summary", Map.of(),
                 512, Duration.seconds(30)));

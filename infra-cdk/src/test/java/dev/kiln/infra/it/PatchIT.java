@@ -175,6 +175,22 @@ class PatchIT {
     }
 
     @Test
+    void shouldTakeOverAnAdvisoryWhosePatchStoppedMidway() throws Exception {
+        JsonNode event = advisory("libreoffice-core");
+        String id = event.at("/detail/id").asText();
+        String stopped = LocalCloud.stackOutput("PatchStateMachineArn").replace(":stateMachine:", ":execution:") + ":it-stopped-" + id;
+        DYNAMO.putItem(r -> r.tableName(LocalCloud.stackOutput("AdvisoriesTableName")).item(Map.of(
+                "key", AttributeValue.fromS("patch#" + id), "state", AttributeValue.fromS("PATCHING"),
+                "executionArn", AttributeValue.fromS(stopped))));
+
+        DescribeExecutionResponse ended = ended(start(null, event));
+
+        assertThat(ended.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(JSON.readTree(ended.output()).has("duplicate")).isFalse();
+        assertThat(ledger(id)).containsEntry("state", "NOT_AFFECTED").containsEntry("executionArn", ended.executionArn());
+    }
+
+    @Test
     void shouldRecordAnAdvisoryNoImageCarriesAndBakeNothing() throws Exception {
         JsonNode event = advisory("libreoffice-core");
         String id = event.at("/detail/id").asText();
