@@ -7,9 +7,7 @@ import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.ArnFormat;
-import software.amazon.awscdk.Aws;
 import software.amazon.awscdk.Duration;
-import software.amazon.awscdk.Fn;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
@@ -18,12 +16,7 @@ import software.amazon.awscdk.services.cloudwatch.CreateAlarmOptions;
 import software.amazon.awscdk.services.cloudwatch.Metric;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
-import software.amazon.awscdk.services.dynamodb.Attribute;
-import software.amazon.awscdk.services.dynamodb.AttributeType;
-import software.amazon.awscdk.services.dynamodb.BillingMode;
-import software.amazon.awscdk.services.dynamodb.PointInTimeRecoverySpecification;
 import software.amazon.awscdk.services.dynamodb.Table;
-import software.amazon.awscdk.services.dynamodb.TableEncryption;
 import software.amazon.awscdk.services.events.EventPattern;
 import software.amazon.awscdk.services.events.IEventBus;
 import software.amazon.awscdk.services.events.Rule;
@@ -31,15 +24,10 @@ import software.amazon.awscdk.services.events.Schedule;
 import software.amazon.awscdk.services.events.targets.LambdaFunction;
 import software.amazon.awscdk.services.events.targets.SfnStateMachine;
 import software.amazon.awscdk.services.iam.PolicyStatement;
-import software.amazon.awscdk.services.logs.LogGroup;
-import software.amazon.awscdk.services.logs.RetentionDays;
 import software.amazon.awscdk.services.sns.ITopic;
 import software.amazon.awscdk.services.sqs.Queue;
 import software.amazon.awscdk.services.ssm.IStringParameter;
-import software.amazon.awscdk.services.stepfunctions.DefinitionBody;
 import software.amazon.awscdk.services.stepfunctions.IStateMachine;
-import software.amazon.awscdk.services.stepfunctions.LogLevel;
-import software.amazon.awscdk.services.stepfunctions.LogOptions;
 import software.amazon.awscdk.services.stepfunctions.StateMachine;
 import software.constructs.Construct;
 
@@ -87,28 +75,11 @@ public final class AdvisoryWatch extends Construct {
     public AdvisoryWatch(Construct scope, String id, Props props) {
         super(scope, id);
 
-        ledger = Table.Builder.create(this, "Ledger")
-                .partitionKey(Attribute.builder().name("key").type(AttributeType.STRING).build())
-                .billingMode(BillingMode.PAY_PER_REQUEST)
-                .encryption(TableEncryption.AWS_MANAGED)
-                .pointInTimeRecoverySpecification(PointInTimeRecoverySpecification.builder()
-                        .pointInTimeRecoveryEnabled(true).build())
-                .removalPolicy(RemovalPolicy.DESTROY)
-                .build();
+        ledger = KilnTables.keyedBy(this, "Ledger", "key", RemovalPolicy.DESTROY).build();
 
-        LogGroup logs = LogGroup.Builder.create(this, "AnnounceLogs")
-                .retention(RetentionDays.THREE_MONTHS)
-                .removalPolicy(RemovalPolicy.DESTROY)
-                .build();
-        announce = StateMachine.Builder.create(this, "Announce")
-                .stateMachineName(props.name() + "-announce")
-                .comment("Announces one security advisory on Kiln's bus, once per advisory")
-                .definitionBody(DefinitionBody.fromFile(props.announceDefinition().toString()))
-                .definitionSubstitutions(Map.of("EventBusName", props.bus().getEventBusName()))
-                .timeout(Duration.minutes(10))
-                .tracingEnabled(true)
-                .logs(LogOptions.builder().destination(logs).level(LogLevel.ALL).includeExecutionData(false).build())
-                .build();
+        announce = KilnStateMachines.create(this, "Announce", "AnnounceLogs", new KilnStateMachines.Definition(
+                props.name() + "-announce", "Announces one security advisory on Kiln's bus, once per advisory",
+                props.announceDefinition(), Map.of("EventBusName", props.bus().getEventBusName()), Duration.minutes(10)));
         props.bus().grantPutEventsTo(announce);
 
         feed = new KilnFunction(this, "Feed", new KilnFunction.Props("kiln-advisory-feed", props.feedCode(),
@@ -156,32 +127,22 @@ public final class AdvisoryWatch extends Construct {
                 "Sums up a patch: what was patched, the rotation to ask for, the record and the summary", Map.of(),
                 512, Duration.seconds(30)));
 
-        LogGroup patchLogs = LogGroup.Builder.create(this, "PatchLogs")
-                .retention(RetentionDays.THREE_MONTHS)
-                .removalPolicy(RemovalPolicy.DESTROY)
-                .build();
         Stack stack = Stack.of(this);
         String bakeExecutions = stack.formatArn(ArnComponents.builder().service("states").resource("execution")
                 .resourceName(props.bakeMachineName() + ":*").arnFormat(ArnFormat.COLON_RESOURCE_NAME).build());
-        patch = StateMachine.Builder.create(this, "Patch")
-                .stateMachineName(props.name() + "-patch")
-                .comment("One security advisory: bake the affected roles, ask for their rotation, record and tell")
-                .definitionBody(DefinitionBody.fromFile(props.patchDefinition().toString()))
-                .definitionSubstitutions(Map.of(
+        patch = KilnStateMachines.create(this, "Patch", "PatchLogs", new KilnStateMachines.Definition(
+                props.name() + "-patch", "One security advisory: bake the affected roles, ask for their rotation, record and tell",
+                props.patchDefinition(), Map.of(
                         "PatchPlanFunctionArn", patchPlan.function().getFunctionArn(),
                         "PatchReportFunctionArn", patchReport.function().getFunctionArn(),
                         "BakeStateMachineArn", props.bake().getStateMachineArn(),
-                        "BakeExecutionPrefix", Fn.join("", List.of("arn:", Aws.PARTITION, ":states:", Aws.REGION, ":",
-                                Aws.ACCOUNT_ID, ":execution:", props.bakeMachineName(), ":")),
+                        "BakeExecutionPrefix", KilnStateMachines.executionPrefix(props.bakeMachineName()),
                         "BakesTable", props.tables().bakes().getTableName(),
                         "ImagesTable", props.tables().images().getTableName(),
                         "LedgerTable", ledger.getTableName(),
                         "EventBusName", props.bus().getEventBusName(),
-                        "NotificationTopicArn", props.topic().getTopicArn()))
-                .timeout(Duration.hours(24))
-                .tracingEnabled(true)
-                .logs(LogOptions.builder().destination(patchLogs).level(LogLevel.ALL).includeExecutionData(false).build())
-                .build();
+                        "NotificationTopicArn", props.topic().getTopicArn()),
+                Duration.hours(24)));
         patchPlan.function().grantInvoke(patch);
         patchReport.function().grantInvoke(patch);
         props.bake().grantStartExecution(patch);
@@ -218,14 +179,9 @@ public final class AdvisoryWatch extends Construct {
 
         NagSuppressions.addResourceSuppressions(patch, List.of(NagPackSuppression.builder()
                 .id("AwsSolutions-IAM5")
-                .reason("X-Ray's and log delivery's calls have no resource-level permissions; the bake executions patch"
-                        + " starts have names it chooses (<role>-<advisory>), so their ARNs end in a wildcard;"
+                .reason("The bake executions patch starts have names it chooses (<role>-<advisory>), so their ARNs end"
+                        + " in a wildcard;"
                         + " publishing to the KMS-encrypted topic needs kms:GenerateDataKey*.")
-                .build()), true);
-        NagSuppressions.addResourceSuppressions(announce, List.of(NagPackSuppression.builder()
-                .id("AwsSolutions-IAM5")
-                .reason("X-Ray's PutTraceSegments and PutTelemetryRecords and the log delivery calls have no resource-level permissions.")
-                .appliesTo(List.of("Resource::*"))
                 .build()), true);
     }
 

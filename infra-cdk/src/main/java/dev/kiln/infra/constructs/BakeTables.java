@@ -3,11 +3,8 @@ package dev.kiln.infra.constructs;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.dynamodb.Attribute;
 import software.amazon.awscdk.services.dynamodb.AttributeType;
-import software.amazon.awscdk.services.dynamodb.BillingMode;
 import software.amazon.awscdk.services.dynamodb.GlobalSecondaryIndexProps;
-import software.amazon.awscdk.services.dynamodb.PointInTimeRecoverySpecification;
 import software.amazon.awscdk.services.dynamodb.Table;
-import software.amazon.awscdk.services.dynamodb.TableEncryption;
 import software.constructs.Construct;
 
 /**
@@ -34,14 +31,7 @@ public final class BakeTables extends Construct {
     }
 
     private Table table(String id, String key) {
-        return Table.Builder.create(this, id)
-                .partitionKey(Attribute.builder().name(key).type(AttributeType.STRING).build())
-                .billingMode(BillingMode.PAY_PER_REQUEST)
-                .encryption(TableEncryption.AWS_MANAGED)
-                .pointInTimeRecoverySpecification(PointInTimeRecoverySpecification.builder()
-                        .pointInTimeRecoveryEnabled(true).build())
-                .removalPolicy(RemovalPolicy.RETAIN)
-                .build();
+        return KilnTables.keyedBy(this, id, key, RemovalPolicy.RETAIN).build();
     }
 
     public Table bakes() {

@@ -11,19 +11,13 @@ import java.util.Map;
 import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.ArnFormat;
 import software.amazon.awscdk.Duration;
-import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.SecretValue;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.events.IEventBus;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.lambda.CfnFunction;
-import software.amazon.awscdk.services.logs.LogGroup;
-import software.amazon.awscdk.services.logs.RetentionDays;
 import software.amazon.awscdk.services.secretsmanager.Secret;
 import software.amazon.awscdk.services.ssm.IStringParameter;
-import software.amazon.awscdk.services.stepfunctions.DefinitionBody;
-import software.amazon.awscdk.services.stepfunctions.LogLevel;
-import software.amazon.awscdk.services.stepfunctions.LogOptions;
 import software.amazon.awscdk.services.stepfunctions.StateMachine;
 import software.constructs.Construct;
 
@@ -142,25 +136,15 @@ public final class BakeWorkflow extends Construct {
         // snapshots cannot be matched by tag; the function deletes only snapshots of its own build
         cleanup.function().addToRolePolicy(allow(List.of("ec2:DeleteSnapshot"), "*"));
 
-        LogGroup logs = LogGroup.Builder.create(this, "Logs")
-                .retention(RetentionDays.THREE_MONTHS)
-                .removalPolicy(RemovalPolicy.DESTROY)
-                .build();
-        stateMachine = StateMachine.Builder.create(this, "StateMachine")
-                .stateMachineName(machineName)
-                .comment("Bakes one role's golden image from one commit")
-                .definitionBody(DefinitionBody.fromFile(props.definition().toString()))
-                .definitionSubstitutions(Map.of(
-                        "BakePlanFunctionArn", plan.function().getFunctionArn(),
+        stateMachine = KilnStateMachines.create(this, "StateMachine", "Logs", new KilnStateMachines.Definition(
+                machineName, "Bakes one role's golden image from one commit", props.definition(),
+                Map.of("BakePlanFunctionArn", plan.function().getFunctionArn(),
                         "SourceFetchFunctionArn", sourceFetch.function().getFunctionArn(),
                         "BakeRecordFunctionArn", record.function().getFunctionArn(),
                         "BakeCleanupFunctionArn", cleanup.function().getFunctionArn(),
                         "BakesTableName", bakesTable,
-                        "EventBusName", props.bus().getEventBusName()))
-                .timeout(Duration.hours(48))
-                .tracingEnabled(true)
-                .logs(LogOptions.builder().destination(logs).level(LogLevel.ALL).includeExecutionData(false).build())
-                .build();
+                        "EventBusName", props.bus().getEventBusName()),
+                Duration.hours(48)));
 
         plan.function().grantInvoke(stateMachine);
         sourceFetch.function().grantInvoke(stateMachine);

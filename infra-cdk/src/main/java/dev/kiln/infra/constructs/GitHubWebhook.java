@@ -5,16 +5,9 @@ import io.github.cdklabs.cdknag.NagSuppressions;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import software.amazon.awscdk.Aws;
 import software.amazon.awscdk.Duration;
-import software.amazon.awscdk.Fn;
 import software.amazon.awscdk.RemovalPolicy;
-import software.amazon.awscdk.services.dynamodb.Attribute;
-import software.amazon.awscdk.services.dynamodb.AttributeType;
-import software.amazon.awscdk.services.dynamodb.BillingMode;
-import software.amazon.awscdk.services.dynamodb.PointInTimeRecoverySpecification;
 import software.amazon.awscdk.services.dynamodb.Table;
-import software.amazon.awscdk.services.dynamodb.TableEncryption;
 import software.amazon.awscdk.services.events.EventPattern;
 import software.amazon.awscdk.services.events.IEventBus;
 import software.amazon.awscdk.services.events.Rule;
@@ -22,16 +15,11 @@ import software.amazon.awscdk.services.events.targets.SfnStateMachine;
 import software.amazon.awscdk.services.lambda.FunctionUrl;
 import software.amazon.awscdk.services.lambda.FunctionUrlAuthType;
 import software.amazon.awscdk.services.lambda.FunctionUrlOptions;
-import software.amazon.awscdk.services.logs.LogGroup;
-import software.amazon.awscdk.services.logs.RetentionDays;
 import software.amazon.awscdk.services.secretsmanager.Secret;
 import software.amazon.awscdk.services.secretsmanager.SecretStringGenerator;
 import software.amazon.awscdk.services.sqs.Queue;
 import software.amazon.awscdk.services.ssm.IStringParameter;
-import software.amazon.awscdk.services.stepfunctions.DefinitionBody;
 import software.amazon.awscdk.services.stepfunctions.IStateMachine;
-import software.amazon.awscdk.services.stepfunctions.LogLevel;
-import software.amazon.awscdk.services.stepfunctions.LogOptions;
 import software.amazon.awscdk.services.stepfunctions.StateMachine;
 import software.constructs.Construct;
 
@@ -80,14 +68,8 @@ public final class GitHubWebhook extends Construct {
                         + " current and the previous value meanwhile.")
                 .build()));
 
-        deliveries = Table.Builder.create(this, "Deliveries")
-                .partitionKey(Attribute.builder().name("deliveryId").type(AttributeType.STRING).build())
+        deliveries = KilnTables.keyedBy(this, "Deliveries", "deliveryId", RemovalPolicy.DESTROY)
                 .timeToLiveAttribute("expiresAt")
-                .billingMode(BillingMode.PAY_PER_REQUEST)
-                .encryption(TableEncryption.AWS_MANAGED)
-                .pointInTimeRecoverySpecification(PointInTimeRecoverySpecification.builder()
-                        .pointInTimeRecoveryEnabled(true).build())
-                .removalPolicy(RemovalPolicy.DESTROY)
                 .build();
 
         webhook = new KilnFunction(this, "Webhook", new KilnFunction.Props("kiln-github-webhook", props.webhookCode(),
@@ -105,28 +87,12 @@ public final class GitHubWebhook extends Construct {
                 .authType(FunctionUrlAuthType.NONE)
                 .build());
 
-        LogGroup logs = LogGroup.Builder.create(this, "Logs")
-                .retention(RetentionDays.THREE_MONTHS)
-                .removalPolicy(RemovalPolicy.DESTROY)
-                .build();
-        push = StateMachine.Builder.create(this, "StateMachine")
-                .stateMachineName(props.name() + "-push")
-                .comment("Starts the bakes a push asks for, one per role")
-                .definitionBody(DefinitionBody.fromFile(props.pushDefinition().toString()))
-                .definitionSubstitutions(Map.of(
-                        "BakeStateMachineArn", props.bake().getStateMachineArn(),
-                        "BakeExecutionPrefix", Fn.join("", List.of("arn:", Aws.PARTITION, ":states:", Aws.REGION, ":",
-                                Aws.ACCOUNT_ID, ":execution:", props.bakeMachineName(), ":"))))
-                .timeout(Duration.minutes(15))
-                .tracingEnabled(true)
-                .logs(LogOptions.builder().destination(logs).level(LogLevel.ALL).includeExecutionData(false).build())
-                .build();
+        push = KilnStateMachines.create(this, "StateMachine", "Logs", new KilnStateMachines.Definition(
+                props.name() + "-push", "Starts the bakes a push asks for, one per role", props.pushDefinition(),
+                Map.of("BakeStateMachineArn", props.bake().getStateMachineArn(),
+                        "BakeExecutionPrefix", KilnStateMachines.executionPrefix(props.bakeMachineName())),
+                Duration.minutes(15)));
         props.bake().grantStartExecution(push);
-        NagSuppressions.addResourceSuppressions(push, List.of(NagPackSuppression.builder()
-                .id("AwsSolutions-IAM5")
-                .reason("X-Ray's PutTraceSegments and PutTelemetryRecords and the log delivery calls have no resource-level permissions.")
-                .appliesTo(List.of("Resource::*"))
-                .build()), true);
 
         Queue undelivered = DeadLetters.queue(this, "UndeliveredPushes", "the rule that starts the push state machine");
         pushReceived = Rule.Builder.create(this, "PushReceived")

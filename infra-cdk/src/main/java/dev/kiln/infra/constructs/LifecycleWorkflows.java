@@ -12,25 +12,15 @@ import software.amazon.awscdk.ArnFormat;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
-import software.amazon.awscdk.services.dynamodb.Attribute;
-import software.amazon.awscdk.services.dynamodb.AttributeType;
-import software.amazon.awscdk.services.dynamodb.BillingMode;
-import software.amazon.awscdk.services.dynamodb.PointInTimeRecoverySpecification;
 import software.amazon.awscdk.services.dynamodb.Table;
-import software.amazon.awscdk.services.dynamodb.TableEncryption;
 import software.amazon.awscdk.services.events.EventPattern;
 import software.amazon.awscdk.services.events.Rule;
 import software.amazon.awscdk.services.events.targets.SfnStateMachine;
 import software.amazon.awscdk.services.iam.ManagedPolicy;
 import software.amazon.awscdk.services.iam.PolicyStatement;
-import software.amazon.awscdk.services.logs.LogGroup;
-import software.amazon.awscdk.services.logs.RetentionDays;
 import software.amazon.awscdk.services.s3.IBucket;
 import software.amazon.awscdk.services.sqs.Queue;
 import software.amazon.awscdk.services.ssm.IStringParameter;
-import software.amazon.awscdk.services.stepfunctions.DefinitionBody;
-import software.amazon.awscdk.services.stepfunctions.LogLevel;
-import software.amazon.awscdk.services.stepfunctions.LogOptions;
 import software.amazon.awscdk.services.stepfunctions.StateMachine;
 import software.constructs.Construct;
 
@@ -73,14 +63,8 @@ public final class LifecycleWorkflows extends Construct {
         String releases = "/" + props.name() + "/releases/";
         String releaseParameters = parameterArn(stack, releases.substring(1) + "*");
 
-        actions = Table.Builder.create(this, "Actions")
-                .partitionKey(Attribute.builder().name("token").type(AttributeType.STRING).build())
+        actions = KilnTables.keyedBy(this, "Actions", "token", RemovalPolicy.DESTROY)
                 .timeToLiveAttribute("expiresAt")
-                .billingMode(BillingMode.PAY_PER_REQUEST)
-                .encryption(TableEncryption.AWS_MANAGED)
-                .pointInTimeRecoverySpecification(PointInTimeRecoverySpecification.builder()
-                        .pointInTimeRecoveryEnabled(true).build())
-                .removalPolicy(RemovalPolicy.DESTROY)
                 .build();
 
         plan = new KilnFunction(this, "Plan", new KilnFunction.Props("kiln-lifecycle-plan", props.planCode(),
@@ -144,19 +128,9 @@ public final class LifecycleWorkflows extends Construct {
 
     private StateMachine stateMachine(String id, Props props, Path definition, String workflow, String comment,
                                       Duration timeout) {
-        LogGroup logs = LogGroup.Builder.create(this, id + "Logs")
-                .retention(RetentionDays.THREE_MONTHS)
-                .removalPolicy(RemovalPolicy.DESTROY)
-                .build();
-        StateMachine machine = StateMachine.Builder.create(this, id)
-                .stateMachineName(props.name() + "-" + workflow)
-                .comment(comment)
-                .definitionBody(DefinitionBody.fromFile(definition.toString()))
-                .definitionSubstitutions(Map.of("LifecyclePlanFunctionArn", plan.function().getFunctionArn()))
-                .timeout(timeout)
-                .tracingEnabled(true)
-                .logs(LogOptions.builder().destination(logs).level(LogLevel.ALL).includeExecutionData(false).build())
-                .build();
+        StateMachine machine = KilnStateMachines.create(this, id, id + "Logs", new KilnStateMachines.Definition(
+                props.name() + "-" + workflow, comment, definition,
+                Map.of("LifecyclePlanFunctionArn", plan.function().getFunctionArn()), timeout));
         plan.function().grantInvoke(machine);
         Stack stack = Stack.of(this);
         machine.addToRolePolicy(allow(List.of("ssm:DescribeInstanceInformation", "ssm:GetCommandInvocation"), "*"));
