@@ -9,8 +9,10 @@ import dev.kiln.common.config.KilnConfig;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -64,7 +66,7 @@ public final class PatchPlanService {
 
         List<PatchPlan.Affected> affected = new ArrayList<>();
         List<PatchPlan.Untouched> untouched = new ArrayList<>();
-        List<Ports.Published> images = new ArrayList<>();
+        Map<String, Ports.Published> current = new HashMap<>();
         for (KilnConfig.Role role : config.roles()) {
             String release = config.baseOf(role.name()).version();
             if (!release.equals(advisory.amazonLinux())) {
@@ -77,11 +79,11 @@ public final class PatchPlanService {
                 untouched.add(new PatchPlan.Untouched(role.name(), "not baked yet: it has no published image"));
                 continue;
             }
+            current.put(role.name(), image.get());
             Optional<Ports.Contents> contents = inventories.of(image.get().imageId());
             if (contents.isEmpty()) {
                 affected.add(new PatchPlan.Affected(role.name(), image.get().imageId(), List.of(),
                         "no inventory is recorded for its image " + image.get().imageId() + ": baked to be safe"));
-                images.add(image.get());
                 continue;
             }
             List<String> matched = advisory.packages().stream()
@@ -93,22 +95,22 @@ public final class PatchPlanService {
             } else {
                 affected.add(new PatchPlan.Affected(role.name(), image.get().imageId(), matched,
                         "its image " + image.get().imageId() + " carries " + String.join(", ", matched)));
-                images.add(image.get());
             }
         }
 
         Set<String> affectedRoles = affected.stream().map(PatchPlan.Affected::role).collect(Collectors.toCollection(HashSet::new));
         List<PatchPlan.Bake> bakes = new ArrayList<>();
         List<PatchPlan.Follower> followers = new ArrayList<>();
-        for (int i = 0; i < affected.size(); i++) {
-            String role = affected.get(i).role();
-            Optional<String> affectedAncestor = config.ancestors(role).stream().filter(affectedRoles::contains).findFirst();
-            if (affectedAncestor.isPresent()) {
-                String parent = config.ancestors(role).get(0);
-                followers.add(new PatchPlan.Follower(role, parent, images.get(i).imageId(),
-                        published.current(parent).map(Ports.Published::imageId).orElse("none")));
+        for (PatchPlan.Affected role : affected) {
+            List<String> ancestors = config.ancestors(role.role());
+            if (ancestors.stream().anyMatch(affectedRoles::contains)) {
+                // its parent is on the same release, so its image was looked up above
+                String parent = ancestors.get(0);
+                followers.add(new PatchPlan.Follower(role.role(), parent, role.imageId(),
+                        current.containsKey(parent) ? current.get(parent).imageId() : "none"));
             } else {
-                bakes.add(new PatchPlan.Bake(role, role + "-" + advisory.id(), bakeInput(role, images.get(i), advisory)));
+                bakes.add(new PatchPlan.Bake(role.role(), role.role() + "-" + advisory.id(),
+                        bakeInput(role.role(), current.get(role.role()), advisory)));
             }
         }
         followers.sort(Comparator.comparingInt(f -> config.ancestors(f.role()).size()));
