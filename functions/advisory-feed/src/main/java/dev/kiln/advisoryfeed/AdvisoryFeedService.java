@@ -3,6 +3,7 @@ package dev.kiln.advisoryfeed;
 import static software.amazon.lambda.powertools.logging.argument.StructuredArguments.entry;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.common.AdvisoryPatterns;
 import dev.kiln.common.Json;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -11,7 +12,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,9 +25,6 @@ import org.slf4j.LoggerFactory;
  * its validators are kept only when every new advisory was announced, so the next read catches up.
  */
 public final class AdvisoryFeedService {
-
-    /** What {@code dnf --releasever} takes: the AL2023 release that carries the fix. */
-    private static final Pattern RELEASEVER = Pattern.compile("2023\\.[0-9]+\\.[0-9]{8}");
 
     private static final Logger LOG = LoggerFactory.getLogger(AdvisoryFeedService.class);
 
@@ -155,7 +152,7 @@ public final class AdvisoryFeedService {
             AdvisoryPage advisory = AdvisoryPage.parse(new String(page.body(), StandardCharsets.UTF_8), item.id());
             id = advisory.id();
             packages = advisory.packages();
-            releasever = advisory.releasever().filter(r -> RELEASEVER.matcher(r).matches());
+            releasever = advisory.releasever().filter(r -> AdvisoryPatterns.RELEASEVER.matcher(r).matches());
             if (releasever.isEmpty()) {
                 LOG.warn("The advisory's page names no --releasever; bakes apply it with the newest release",
                         entry("advisory", id), entry("correction", advisory.correction()));

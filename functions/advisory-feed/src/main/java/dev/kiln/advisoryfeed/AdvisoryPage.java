@@ -1,5 +1,6 @@
 package dev.kiln.advisoryfeed;
 
+import dev.kiln.common.AdvisoryPatterns;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -25,8 +26,6 @@ public record AdvisoryPage(String id, Optional<Severity> severity, List<String> 
     public static final int MAX_BYTES = 4 * 1024 * 1024;
 
     private static final Pattern ID = Pattern.compile("ALAS[0-9]*-\\d{4}-\\d{1,6}");
-    private static final Pattern PACKAGE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]{0,127}");
-    private static final Pattern CVE = Pattern.compile("CVE-\\d{4}-\\d{4,7}");
     private static final Pattern SEVERITY = Pattern.compile("\\b(critical|important|medium|low)\\b", Pattern.CASE_INSENSITIVE);
     private static final Pattern RELEASEVER = Pattern.compile("--releasever[= ]([0-9][0-9.]{0,40}[0-9])");
 
@@ -48,7 +47,7 @@ public record AdvisoryPage(String id, Optional<Severity> severity, List<String> 
         LinkedHashSet<String> cves = new LinkedHashSet<>();
         Element references = page.getElementById("references");
         if (references != null) {
-            Matcher cve = CVE.matcher(references.text());
+            Matcher cve = AdvisoryPatterns.CVE.matcher(references.text());
             while (cve.find()) {
                 cves.add(cve.group());
             }
@@ -57,7 +56,7 @@ public record AdvisoryPage(String id, Optional<Severity> severity, List<String> 
         List<String> packages = affected == null ? List.of() : affected.select("p").stream()
                 .flatMap(p -> Arrays.stream(p.text().split("[,\\s]+")))
                 .map(String::strip)
-                .filter(p -> PACKAGE.matcher(p).matches())
+                .filter(p -> AdvisoryPatterns.PACKAGE.matcher(p).matches())
                 .distinct()
                 .toList();
         if (packages.isEmpty()) {

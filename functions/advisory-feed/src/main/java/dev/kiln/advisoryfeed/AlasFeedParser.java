@@ -1,5 +1,6 @@
 package dev.kiln.advisoryfeed;
 
+import dev.kiln.common.AdvisoryPatterns;
 import java.io.ByteArrayInputStream;
 import java.time.Instant;
 import java.time.ZonedDateTime;
@@ -32,8 +33,6 @@ public final class AlasFeedParser {
     public static final int MAX_BYTES = 32 * 1024 * 1024;
 
     private static final Pattern TITLE = Pattern.compile("(ALAS[0-9]*-\\d{4}-\\d{1,6}) \\(([A-Za-z]+)\\): (.+)");
-    private static final Pattern PACKAGE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]{0,127}");
-    private static final Pattern CVE = Pattern.compile("CVE-\\d{4}-\\d{4,7}");
     private static final Pattern LINK = Pattern.compile("https?://[^/\\s]+/(?:[A-Za-z0-9]+/)?(ALAS[0-9]*-\\d{4}-\\d{1,6}\\.html)");
 
     private static final XMLInputFactory FACTORY = hardenedFactory();
@@ -147,12 +146,12 @@ public final class AlasFeedParser {
             return Read.problem(where + ": severity '" + heading.group(2) + "' is not one of critical, important, medium, low");
         }
         List<String> packages = Arrays.stream(heading.group(3).split(",")).map(String::strip).toList();
-        Optional<String> badPackage = packages.stream().filter(p -> !PACKAGE.matcher(p).matches()).findFirst();
+        Optional<String> badPackage = packages.stream().filter(p -> !AdvisoryPatterns.PACKAGE.matcher(p).matches()).findFirst();
         if (badPackage.isPresent()) {
             return Read.problem(where + ": '" + shorten(badPackage.get()) + "' is not a package name");
         }
         LinkedHashSet<String> cves = new LinkedHashSet<>();
-        Matcher cve = CVE.matcher(text(fields, "description"));
+        Matcher cve = AdvisoryPatterns.CVE.matcher(text(fields, "description"));
         while (cve.find()) {
             cves.add(cve.group());
         }

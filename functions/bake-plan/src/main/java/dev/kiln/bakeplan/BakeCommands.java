@@ -2,6 +2,7 @@ package dev.kiln.bakeplan;
 
 import static dev.kiln.common.Shell.quote;
 
+import dev.kiln.common.AdvisoryPatterns;
 import dev.kiln.common.config.KilnConfig.AmazonLinux;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,8 +19,6 @@ public final class BakeCommands {
     static final String SOURCE_DIR = "/opt/kiln/source";
     static final String MANIFEST = "/etc/kiln/manifest.json";
 
-    private static final Pattern ADVISORY = Pattern.compile("ALAS(2|2023)?-[0-9]{4}-[0-9]{1,6}");
-    private static final Pattern RELEASEVER = Pattern.compile("2023\\.[0-9]+\\.[0-9]{8}");
 
     private BakeCommands() {
     }
@@ -60,9 +59,9 @@ public final class BakeCommands {
 
     /** The update command for one advisory: yum on Amazon Linux 2, dnf with the fix's release on AL2023. */
     static String advisoryCommand(AmazonLinux os, BakeInput.Advisory advisory) {
-        require(ADVISORY, advisory.id(), "advisory id");
+        require(AdvisoryPatterns.ID, advisory.id(), "advisory id");
         if ("2023".equals(os.version())) {
-            require(RELEASEVER, advisory.releasever(), "releasever");
+            require(AdvisoryPatterns.RELEASEVER, advisory.releasever(), "releasever");
             return "kiln_advisory dnf upgrade -y --advisory=" + advisory.id() + " --releasever=" + advisory.releasever();
         }
         return "kiln_advisory yum update -y --advisory=" + advisory.id();

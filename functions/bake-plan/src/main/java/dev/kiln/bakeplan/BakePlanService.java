@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.bakeplan.errors.InvalidBakeInputException;
 import dev.kiln.bakeplan.errors.UnknownRoleException;
+import dev.kiln.common.AdvisoryPatterns;
 import dev.kiln.common.Json;
 import dev.kiln.common.bake.BakeLedger;
 import dev.kiln.common.config.ConfigSource;
@@ -36,8 +37,6 @@ public final class BakePlanService {
     private static final int STOP_TIMEOUT_SECONDS = 600;
     /** As many as a bake's input may name (bake.input.schema.json). */
     private static final int MAX_ADVISORIES = 50;
-    private static final java.util.regex.Pattern WAITING_ID = java.util.regex.Pattern.compile("ALAS(2|2023)?-[0-9]{4}-[0-9]{1,6}");
-    private static final java.util.regex.Pattern WAITING_RELEASEVER = java.util.regex.Pattern.compile("2023\\.[0-9]+\\.[0-9]{8}");
     private static final InstanceCommands INSTANCE = new InstanceCommands(InstanceCommands.Paths.DEFAULT);
 
     private final BakeInputReader reader = new BakeInputReader();
@@ -165,8 +164,8 @@ public final class BakePlanService {
     /** A waiting advisory for this role's release, or none when the entry is not one (it is then left alone). */
     static Optional<BakeInput.Advisory> waitingAdvisory(AmazonLinux os, String entry) {
         String[] parts = entry.split("\\|", -1);
-        if (parts.length > 2 || !WAITING_ID.matcher(parts[0]).matches()
-                || (parts.length == 2 && !WAITING_RELEASEVER.matcher(parts[1]).matches())) {
+        if (parts.length > 2 || !AdvisoryPatterns.ID.matcher(parts[0]).matches()
+                || (parts.length == 2 && !AdvisoryPatterns.RELEASEVER.matcher(parts[1]).matches())) {
             LOG.warn("A waiting advisory entry is not one; left alone", entry("entry", entry));
             return Optional.empty();
         }

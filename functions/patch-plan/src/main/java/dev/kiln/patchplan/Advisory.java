@@ -1,6 +1,7 @@
 package dev.kiln.patchplan;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kiln.common.AdvisoryPatterns;
 import dev.kiln.patchplan.errors.InvalidAdvisoryException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -17,12 +18,8 @@ import java.util.regex.Pattern;
 public record Advisory(String id, String amazonLinux, String severity, List<String> packages, List<String> cves,
                        String link, Instant publishedAt, Optional<String> releasever) {
 
-    private static final Pattern ID = Pattern.compile("ALAS(2|2023)?-[0-9]{4}-[0-9]{1,6}");
     private static final Pattern VERSION = Pattern.compile("2023|2|1");
     private static final Pattern SEVERITY = Pattern.compile("critical|important|medium|low");
-    private static final Pattern PACKAGE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]{0,127}");
-    private static final Pattern CVE = Pattern.compile("CVE-\\d{4}-\\d{4,7}");
-    private static final Pattern RELEASEVER = Pattern.compile("2023\\.[0-9]+\\.[0-9]{8}");
 
     public Advisory {
         packages = List.copyOf(packages);
@@ -35,14 +32,14 @@ public record Advisory(String id, String amazonLinux, String severity, List<Stri
             throw new InvalidAdvisoryException("the input is not a kiln.advisories Security Advisory Published event");
         }
         JsonNode detail = event.path("detail");
-        String id = text(detail, "id", ID, "an ALAS id (ALAS2023-2025-1196, ALAS2-2024-2501, ALAS-2018-939)");
+        String id = text(detail, "id", AdvisoryPatterns.ID, "an ALAS id (ALAS2023-2025-1196, ALAS2-2024-2501, ALAS-2018-939)");
         String version = text(detail, "amazonLinux", VERSION, "2023, 2 or 1");
         String severity = text(detail, "severity", SEVERITY, "critical, important, medium or low");
-        List<String> packages = texts(detail, "packages", PACKAGE, "package names");
+        List<String> packages = texts(detail, "packages", AdvisoryPatterns.PACKAGE, "package names");
         if (packages.isEmpty()) {
             throw new InvalidAdvisoryException("detail.packages: an advisory names at least one package");
         }
-        List<String> cves = detail.has("cves") ? texts(detail, "cves", CVE, "CVE ids") : List.of();
+        List<String> cves = detail.has("cves") ? texts(detail, "cves", AdvisoryPatterns.CVE, "CVE ids") : List.of();
         Instant published;
         try {
             published = Instant.parse(detail.path("publishedAt").asText());
@@ -50,7 +47,7 @@ public record Advisory(String id, String amazonLinux, String severity, List<Stri
             throw new InvalidAdvisoryException("detail.publishedAt: must be a time, got '" + detail.path("publishedAt").asText() + "'");
         }
         Optional<String> releasever = detail.hasNonNull("releasever")
-                ? Optional.of(text(detail, "releasever", RELEASEVER, "an AL2023 release (2023.5.20240805)"))
+                ? Optional.of(text(detail, "releasever", AdvisoryPatterns.RELEASEVER, "an AL2023 release (2023.5.20240805)"))
                 : Optional.empty();
         if (releasever.isPresent() && !version.equals("2023")) {
             throw new InvalidAdvisoryException("detail.releasever: only Amazon Linux 2023 advisories have one");
