@@ -3,16 +3,10 @@
 Edit this file, not the JSON, then: python3 statemachines/generate/bake.py --write
 (python3 bake.py prints it; StateMachineDefinitionsTest checks the file matches).
 """
-import json, pathlib, sys
 from collections import OrderedDict as O
 
-LAMBDA_RETRY = {"ErrorEquals": ["Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException",
-                                "Lambda.TooManyRequestsException"],
-                "IntervalSeconds": 2, "MaxAttempts": 4, "BackoffRate": 2, "JitterStrategy": "FULL"}
-# AWS names SDK integration errors in PascalCase (Ec2.*, Ssm.*); LocalStack by service id (EC2.*, SSM.*)
-SSM_RETRY = {"ErrorEquals": ["Ssm.ThrottlingException", "Ssm.InternalServerErrorException",
-                             "SSM.ThrottlingException", "SSM.InternalServerErrorException"],
-             "IntervalSeconds": 2, "MaxAttempts": 5, "BackoffRate": 2, "JitterStrategy": "FULL"}
+from asl import LAMBDA_RETRY, SSM_RETRY, main, sdk
+
 EC2_RETRY = {"ErrorEquals": ["Ec2.Ec2Exception", "EC2.EC2Exception"], "IntervalSeconds": 3, "MaxAttempts": 3, "BackoffRate": 2,
              "JitterStrategy": "FULL"}
 EVENTS_RETRY = {"ErrorEquals": ["EventBridge.InternalException", "EventBridge.EventBridgeException"],
@@ -36,9 +30,6 @@ def task(name, resource, parameters, nxt, result_selector=None, result_path=None
     if catch: s["Catch"] = catch
     s["Next"] = nxt
     states[name] = s
-
-def sdk(service, action):
-    return f"arn:aws:states:::aws-sdk:{service}:{action}"
 
 # --- plan -------------------------------------------------------------------------------------
 states["Plan"] = O([
@@ -330,10 +321,4 @@ definition = O([
                 "Any failure ends in Cleanup: no builder outlives its bake, no partial image is left."),
     ("StartAt", "Plan"), ("TimeoutSeconds", 172800), ("States", states)])
 if __name__ == "__main__":
-    text = json.dumps(definition, indent=2) + "\n"
-    if sys.argv[1:] == ["--write"]:
-        (pathlib.Path(__file__).resolve().parent.parent / "bake.asl.json").write_text(text)
-    elif not sys.argv[1:]:
-        sys.stdout.write(text)
-    else:
-        sys.exit("usage: bake.py [--write]")
+    main(__file__, {"bake": lambda: definition})

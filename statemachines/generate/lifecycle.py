@@ -4,21 +4,13 @@ polling loop (send, wait, check, count, heartbeat, fail or time out) five times 
 Edit this file, not the JSON, then: python3 statemachines/generate/lifecycle.py --write
 (python3 lifecycle.py launch|drain prints one; StateMachineDefinitionsTest checks the files match).
 """
-import json, pathlib, sys
 from collections import OrderedDict as O
 
-LAMBDA_RETRY = {"ErrorEquals": ["Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException",
-                                "Lambda.TooManyRequestsException"],
-                "IntervalSeconds": 2, "MaxAttempts": 4, "BackoffRate": 2, "JitterStrategy": "FULL"}
-SSM_RETRY = {"ErrorEquals": ["Ssm.ThrottlingException", "Ssm.InternalServerErrorException",
-                             "SSM.ThrottlingException", "SSM.InternalServerErrorException"],
-             "IntervalSeconds": 2, "MaxAttempts": 5, "BackoffRate": 2, "JitterStrategy": "FULL"}
+from asl import LAMBDA_RETRY, SSM_RETRY, failure_states, main, sdk
+
 # Auto Scaling throttles with a 400 "Rate exceeded" (AutoScalingException); ResourceContention is its other transient
 ASG_RETRY = {"ErrorEquals": ["AutoScaling.ResourceContentionException", "AutoScaling.AutoScalingException"],
              "IntervalSeconds": 2, "MaxAttempts": 4, "BackoffRate": 2, "JitterStrategy": "FULL"}
-
-def sdk(service, action):
-    return f"arn:aws:states:::aws-sdk:{service}:{action}"
 
 ACTION = O([("AutoScalingGroupName.$", "$.plan.action.AutoScalingGroupName"),
             ("LifecycleHookName.$", "$.plan.action.LifecycleHookName"),
@@ -220,28 +212,12 @@ def build(workflow):
              "FailureName", None, None, [ASG_RETRY],
              [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.continueError", "Next": "FailureName"}],
              comment="Draining failed or ran out of time: the instance goes anyway (scale-in is never blocked), and the failure is reported")
-    states["FailureName"] = O([("Comment", "States.* names are reserved for Step Functions: a Fail state raises them as Kiln.States.*"),
-        ("Type", "Choice"),
-        ("Choices", [{"Variable": "$.error.Error", "StringMatches": "States.*", "Next": "ReservedName"}]),
-        ("Default", "Failed")])
-    states["ReservedName"] = O([("Type", "Pass"),
-        ("Parameters", {"Error.$": "States.Format('Kiln.{}', $.error.Error)", "Cause.$": "$.error.Cause"}),
-        ("ResultPath", "$.error"), ("Next", "Failed")])
-    states["Failed"] = O([("Type", "Fail"), ("ErrorPath", "$.error.Error"), ("CausePath", "$.error.Cause")])
+    states.update(failure_states())
 
     comment = ("Deploys the role's release on a launching instance and checks it before it serves: CONTINUE when it is ready,"
                " ABANDON on any failure or timeout" if launch else
                "Drains a terminating instance and flushes its logs within a bound, then always CONTINUEs; failures are reported")
     return O([("Comment", comment), ("StartAt", "Plan"), ("TimeoutSeconds", 7200 if launch else 3600), ("States", states)])
 
-def render(workflow):
-    return json.dumps(build(workflow), indent=2) + "\n"
-
 if __name__ == "__main__":
-    if sys.argv[1:] == ["--write"]:
-        for workflow in ("launch", "drain"):
-            (pathlib.Path(__file__).resolve().parent.parent / f"{workflow}.asl.json").write_text(render(workflow))
-    elif len(sys.argv) == 2 and sys.argv[1] in ("launch", "drain"):
-        sys.stdout.write(render(sys.argv[1]))
-    else:
-        sys.exit("usage: lifecycle.py --write | launch | drain")
+    main(__file__, {"launch": lambda: build("launch"), "drain": lambda: build("drain")})

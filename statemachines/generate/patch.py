@@ -3,11 +3,9 @@
 Edit this file, not the JSON, then: python3 statemachines/generate/patch.py --write
 (python3 patch.py prints it; StateMachineDefinitionsTest checks the file matches).
 """
-import json, pathlib, sys
 from collections import OrderedDict as O
-LAMBDA_RETRY = {"ErrorEquals": ["Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException",
-                                "Lambda.TooManyRequestsException"],
-                "IntervalSeconds": 2, "MaxAttempts": 4, "BackoffRate": 2, "JitterStrategy": "FULL"}
+
+from asl import LAMBDA_RETRY, failure_states, main
 DDB_RETRY = {"ErrorEquals": ["DynamoDb.ProvisionedThroughputExceededException", "DynamoDb.InternalServerErrorException",
                              "DynamoDB.ProvisionedThroughputExceededException", "DynamoDB.InternalServerErrorException"],
              "IntervalSeconds": 2, "MaxAttempts": 4, "BackoffRate": 2, "JitterStrategy": "FULL"}
@@ -146,18 +144,8 @@ S["IsComplete"] = O([("Type", "Choice"), ("Choices", [{"Variable": "$.report.com
 S["Patched"] = O([("Type", "Pass"), ("Parameters", {"summary.$": "$.report.subject", "rotation.$": "$.report.rotation"}), ("End", True)])
 S["Incomplete"] = O([("Type", "Pass"), ("Parameters", {"Error": "Kiln.PatchIncomplete", "Cause.$": "$.report.message"}),
     ("ResultPath", "$.error"), ("Next", "FailureName")])
-S["FailureName"] = O([("Comment", "States.* names are reserved for Step Functions: a Fail state raises them as Kiln.States.*"),
-    ("Type", "Choice"), ("Choices", [{"Variable": "$.error.Error", "StringMatches": "States.*", "Next": "ReservedName"}]), ("Default", "Failed")])
-S["ReservedName"] = O([("Type", "Pass"), ("Parameters", {"Error.$": "States.Format('Kiln.{}', $.error.Error)", "Cause.$": "$.error.Cause"}),
-    ("ResultPath", "$.error"), ("Next", "Failed")])
-S["Failed"] = O([("Type", "Fail"), ("ErrorPath", "$.error.Error"), ("CausePath", "$.error.Cause")])
+S.update(failure_states())
 doc = O([("Comment", "One security advisory: bake the roles whose images carry it, wait for the roles built on them, ask for their rotation, record and tell"),
     ("StartAt", "Plan"), ("TimeoutSeconds", 86400), ("States", S)])
 if __name__ == "__main__":
-    text = json.dumps(doc, indent=2) + "\n"
-    if sys.argv[1:] == ["--write"]:
-        (pathlib.Path(__file__).resolve().parent.parent / "patch.asl.json").write_text(text)
-    elif not sys.argv[1:]:
-        sys.stdout.write(text)
-    else:
-        sys.exit("usage: patch.py [--write]")
+    main(__file__, {"patch": lambda: doc})
