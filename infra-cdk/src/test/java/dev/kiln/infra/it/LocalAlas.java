@@ -2,12 +2,12 @@ package dev.kiln.infra.it;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.kiln.infra.Synthesized;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -81,14 +81,14 @@ final class LocalAlas implements AutoCloseable {
             String etag = "\"" + sha256(document) + "\"";
             exchange.getResponseHeaders().add("ETag", etag);
             if (etag.equals(exchange.getRequestHeaders().getFirst("If-None-Match"))) {
-                reply(exchange, 304, new byte[0]);
+                LocalHttp.reply(exchange, 304, new byte[0]);
             } else {
-                reply(exchange, 200, document.getBytes(StandardCharsets.UTF_8));
+                LocalHttp.reply(exchange, 200, document.getBytes(StandardCharsets.UTF_8));
             }
         } else if (pages.containsKey(path)) {
-            reply(exchange, 200, pages.get(path).getBytes(StandardCharsets.UTF_8));
+            LocalHttp.reply(exchange, 200, pages.get(path).getBytes(StandardCharsets.UTF_8));
         } else {
-            reply(exchange, 404, "<html><body><h1>Not Found</h1></body></html>".getBytes(StandardCharsets.UTF_8));
+            LocalHttp.reply(exchange, 404, "<html><body><h1>Not Found</h1></body></html>".getBytes(StandardCharsets.UTF_8));
         }
     }
 
@@ -99,10 +99,10 @@ final class LocalAlas implements AutoCloseable {
                 + "    <language>en-us</language>\n    <ttl>35</ttl>\n" + items + "</channel>\n</rss>\n";
     }
 
+    /** The published page, from advisory-feed's fixtures. */
     private static String publishedPage() throws IOException {
-        try (InputStream in = LocalAlas.class.getResourceAsStream("/alas/AL2023-ALAS-2023-126.vunnel.html")) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
+        return Files.readString(Synthesized.layout().root()
+                .resolve("functions/advisory-feed/src/test/resources/alas/advisories/AL2023-ALAS-2023-126.vunnel.html"));
     }
 
     private static String sha256(String text) {
@@ -110,13 +110,6 @@ final class LocalAlas implements AutoCloseable {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8))).substring(0, 16);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static void reply(HttpExchange exchange, int status, byte[] body) throws IOException {
-        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
         }
     }
 

@@ -3,7 +3,6 @@ package dev.kiln.infra.it;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -60,21 +59,14 @@ final class LocalGitHub implements AutoCloseable {
             requests.add(new Request(tarball.group(1), exchange.getRequestHeaders().getFirst("Authorization")));
             if (commits.containsKey(tarball.group(1))) {
                 exchange.getResponseHeaders().add("Location", "/codeload/example-org/fleet/legacy.tar.gz/" + tarball.group(1));
-                reply(exchange, 302, new byte[0]);
+                LocalHttp.reply(exchange, 302, new byte[0]);
                 return;
             }
         } else if (archive.matches() && commits.containsKey(archive.group(1))) {
-            reply(exchange, 200, commits.get(archive.group(1)));
+            LocalHttp.reply(exchange, 200, commits.get(archive.group(1)));
             return;
         }
-        reply(exchange, 404, "{\"message\":\"Not Found\"}".getBytes());
-    }
-
-    private static void reply(HttpExchange exchange, int status, byte[] body) throws IOException {
-        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
-        }
+        LocalHttp.reply(exchange, 404, "{\"message\":\"Not Found\"}".getBytes());
     }
 
     @Override
