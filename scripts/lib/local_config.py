@@ -4,7 +4,9 @@ It is examples/kiln.json with these changes: the builders' VPC and subnet are on
 local cloud (made here once, found by their Name tag afterwards); the waits (builders' and drains')
 are short, because nothing in the local cloud takes time and the failure tests wait for timeouts on
 purpose; and the GitHub API and the ALAS site are local ones (LOCAL_GITHUB_API, LOCAL_ALAS_SITE),
-which the demo and the tests serve while they run.
+which the demo and the tests serve while they run. Rotation rotates one group at a time (the mocked
+Auto Scaling answers come in a known order), polls every second, and has no freeze window (the
+tests must not depend on the date).
 """
 
 import json
@@ -45,6 +47,9 @@ def main(example_path, out_path):
     config["repository"]["apiUrl"] = LOCAL_GITHUB_API
     # read by hand in the tests; a scheduled read in the middle of one would take its advisories
     config.setdefault("advisories", {}).update({"siteUrl": LOCAL_ALAS_SITE, "everyMinutes": 1440})
+    rotation = config.setdefault("rotation", {})
+    rotation.update({"maxConcurrency": 1, "pollSeconds": 1, "deadlineMinutes": 1})
+    rotation.pop("freezeWindows", None)
     with open(out_path, "w") as out:
         json.dump(config, out, indent=2)
     print(out_path)

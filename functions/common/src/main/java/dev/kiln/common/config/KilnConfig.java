@@ -1,5 +1,7 @@
 package dev.kiln.common.config;
 
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -16,7 +18,8 @@ public record KilnConfig(
         List<Role> roles,
         Retention retention,
         Notifications notifications,
-        Advisories advisories) {
+        Advisories advisories,
+        Rotation rotation) {
 
     public KilnConfig {
         roles = List.copyOf(roles);
@@ -138,6 +141,45 @@ public record KilnConfig(
         public Advisories {
             feeds = List.copyOf(feeds);
             immediate = List.copyOf(immediate);
+        }
+    }
+
+    /**
+     * Replacing every opted-in group's instances with the newest image (the rotate workflow).
+     *
+     * @param schedule               an EventBridge Scheduler cron expression, read in {@code timeZone}
+     * @param timeZone               an IANA time zone, e.g. {@code Asia/Tokyo}
+     * @param enabled                whether the schedule fires (manual and security rotations run regardless)
+     * @param maxConcurrency         how many groups are refreshed at once
+     * @param maxAgeHours            a group whose instances all run the current image is still refreshed when
+     *                               one of them is older than this
+     * @param maxHealthyPercentage   none (AWS's default, 100) when null
+     * @param alarms                 CloudWatch alarms that fail (and with autoRollback, roll back) a refresh
+     * @param deadlineMinutes        how long a refresh is watched before it is reported as not finished
+     * @param freezeWindows          times when no group is rotated
+     * @param securityHonoursFreeze  whether rotations asked for by a security advisory wait out a freeze too
+     */
+    public record Rotation(String schedule, String timeZone, boolean enabled, int maxConcurrency, int maxAgeHours,
+                           int minHealthyPercentage, Integer maxHealthyPercentage, int instanceWarmupSeconds,
+                           boolean autoRollback, List<String> alarms, int pollSeconds, int deadlineMinutes,
+                           List<FreezeWindow> freezeWindows, boolean securityHonoursFreeze) {
+
+        public Rotation {
+            alarms = List.copyOf(alarms);
+            freezeWindows = List.copyOf(freezeWindows);
+        }
+
+        /** The freeze window {@code at} falls in, if any. */
+        public Optional<FreezeWindow> frozenAt(Instant at) {
+            return freezeWindows.stream().filter(window -> window.covers(at)).findFirst();
+        }
+    }
+
+    /** From {@code start} (inclusive) to {@code end} (exclusive), nothing is rotated, for {@code reason}. */
+    public record FreezeWindow(OffsetDateTime start, OffsetDateTime end, String reason) {
+
+        public boolean covers(Instant at) {
+            return !at.isBefore(start.toInstant()) && at.isBefore(end.toInstant());
         }
     }
 

@@ -17,6 +17,12 @@ import dev.kiln.common.config.KilnConfig.ParentRole;
 import dev.kiln.common.config.KilnConfig.Repository;
 import dev.kiln.common.config.KilnConfig.Retention;
 import dev.kiln.common.config.KilnConfig.Role;
+import dev.kiln.common.config.KilnConfig.FreezeWindow;
+import dev.kiln.common.config.KilnConfig.Rotation;
+import java.time.DateTimeException;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -47,6 +53,12 @@ public final class KilnConfigJson {
 
     private static final Pattern SERVICE = Pattern.compile("[A-Za-z0-9@._:-]{1,128}");
     private static final Pattern HEALTH_URL = Pattern.compile("http://(127\\.0\\.0\\.1|localhost)(:[0-9]{1,5})?(/[A-Za-z0-9._~/?=&%+-]*)?");
+    /** EventBridge Scheduler's six-field cron, or a rate. */
+    private static final Pattern SCHEDULE = Pattern.compile("cron\\(\\S+( \\S+){5}\\)|rate\\([1-9][0-9]* (minute|minutes|hour|hours|day|days)\\)");
+    private static final Pattern ALARM_NAME = Pattern.compile("[^\\x00-\\x1F]{1,255}");
+    private static final Pattern REASON = Pattern.compile("[^\\x00-\\x1F]{1,200}");
+    /** Polls of one group's refresh that fit in its child execution's history (25,000 events, 13 a poll). */
+    private static final int MAX_POLLS = 1500;
     private static final Pattern COMMAND = Pattern.compile("[^\\x00]{1,4096}");
     private static final int DEPLOY_TIMEOUT_DEFAULT = 10;
     private static final int DRAIN_TIMEOUT_DEFAULT = 300;
@@ -116,6 +128,23 @@ public final class KilnConfigJson {
         advisoriesNode.put("everyMinutes", advisories.everyMinutes());
         advisories.immediate().forEach(advisoriesNode.putArray("immediate")::add);
         advisoriesNode.put("baseline", advisories.baseline());
+        Rotation rotation = config.rotation();
+        ObjectNode rotationNode = root.putObject("rotation").put("schedule", rotation.schedule())
+                .put("timeZone", rotation.timeZone()).put("enabled", rotation.enabled())
+                .put("maxConcurrency", rotation.maxConcurrency()).put("maxAgeHours", rotation.maxAgeHours())
+                .put("minHealthyPercentage", rotation.minHealthyPercentage());
+        if (rotation.maxHealthyPercentage() != null) {
+            rotationNode.put("maxHealthyPercentage", rotation.maxHealthyPercentage());
+        }
+        rotationNode.put("instanceWarmupSeconds", rotation.instanceWarmupSeconds()).put("autoRollback", rotation.autoRollback());
+        if (!rotation.alarms().isEmpty()) {
+            rotation.alarms().forEach(rotationNode.putArray("alarms")::add);
+        }
+        rotationNode.put("pollSeconds", rotation.pollSeconds()).put("deadlineMinutes", rotation.deadlineMinutes());
+        ArrayNode windows = rotationNode.putArray("freezeWindows");
+        rotation.freezeWindows().forEach(w -> windows.addObject().put("start", w.start().toString())
+                .put("end", w.end().toString()).put("reason", w.reason()));
+        rotationNode.put("securityHonoursFreeze", rotation.securityHonoursFreeze());
         ObjectNode notifications = root.putObject("notifications");
         if (!config.notifications().emails().isEmpty()) {
             config.notifications().emails().forEach(notifications.putArray("emails")::add);
@@ -148,14 +177,15 @@ public final class KilnConfigJson {
                 problems.add("the document must be a JSON object");
                 return null;
             }
-            allowOnly(root, "", "repository", "builder", "roles", "retention", "notifications", "advisories");
+            allowOnly(root, "", "repository", "builder", "roles", "retention", "notifications", "advisories", "rotation");
             Repository repository = repository(object(root, "repository", true));
             BuilderSettings builder = builder(object(root, "builder", true), "builder", BUILDER_DEFAULTS, true);
             List<Role> roles = roles(root.get("roles"), builder);
             Retention retention = retention(object(root, "retention", false));
             Notifications notifications = notifications(object(root, "notifications", false));
             Advisories advisories = advisories(object(root, "advisories", false));
-            return new KilnConfig(repository, builder, roles, retention, notifications, advisories);
+            Rotation rotation = rotation(object(root, "rotation", false));
+            return new KilnConfig(repository, builder, roles, retention, notifications, advisories, rotation);
         }
 
         private Repository repository(JsonNode node) {
@@ -293,27 +323,12 @@ public final class KilnConfigJson {
 
         private Retention retention(JsonNode node) {
             allowOnly(node, "retention", "keepImages", "dryRun");
-            boolean dryRun = false;
-            if (node.has("dryRun")) {
-                if (node.get("dryRun").isBoolean()) {
-                    dryRun = node.get("dryRun").asBoolean();
-                } else {
-                    problems.add("retention.dryRun: must be true or false");
-                }
-            }
-            return new Retention(number(node, "retention", "keepImages", 5, 1, 1000), dryRun);
+            return new Retention(number(node, "retention", "keepImages", 5, 1, 1000),
+                    bool(node, "retention.dryRun", "dryRun", false));
         }
 
         private Advisories advisories(JsonNode node) {
             allowOnly(node, "advisories", "siteUrl", "feeds", "everyMinutes", "immediate", "baseline");
-            boolean baseline = true;
-            if (node.has("baseline")) {
-                if (node.get("baseline").isBoolean()) {
-                    baseline = node.get("baseline").asBoolean();
-                } else {
-                    problems.add("advisories.baseline: must be true or false");
-                }
-            }
             return new Advisories(
                     optionalText(node, "advisories.siteUrl", "siteUrl", API_URL,
                             "an https URL (plain http only to this machine, for tests)", "https://alas.aws.amazon.com").replaceAll("/+$", ""),
@@ -322,7 +337,112 @@ public final class KilnConfigJson {
                     number(node, "advisories", "everyMinutes", 15, 5, 1440),
                     node.has("immediate") ? distinct(texts(node, "advisories.immediate", "immediate", SEVERITY, "severities: critical, important, medium, low"))
                             : List.of("critical", "important"),
-                    baseline);
+                    bool(node, "advisories.baseline", "baseline", true));
+        }
+
+        private Rotation rotation(JsonNode node) {
+            allowOnly(node, "rotation", "schedule", "timeZone", "enabled", "maxConcurrency", "maxAgeHours",
+                    "minHealthyPercentage", "maxHealthyPercentage", "instanceWarmupSeconds", "autoRollback", "alarms",
+                    "pollSeconds", "deadlineMinutes", "freezeWindows", "securityHonoursFreeze");
+            String timeZone = optionalText(node, "rotation.timeZone", "timeZone", Pattern.compile("[A-Za-z_+-]+(/[A-Za-z0-9_+-]+)*"),
+                    "an IANA time zone such as Asia/Tokyo", "UTC");
+            try {
+                ZoneId.of(timeZone);
+            } catch (DateTimeException e) {
+                problems.add("rotation.timeZone: '" + timeZone + "' is not an IANA time zone such as Asia/Tokyo");
+                timeZone = "UTC";
+            }
+            int minHealthy = number(node, "rotation", "minHealthyPercentage", 90, 0, 100);
+            Integer maxHealthy = null;
+            if (node.has("maxHealthyPercentage")) {
+                maxHealthy = number(node, "rotation", "maxHealthyPercentage", 100, 100, 200);
+                if (maxHealthy - minHealthy > 100) {
+                    problems.add("rotation.maxHealthyPercentage: may be at most 100 above minHealthyPercentage ("
+                            + minHealthy + "), got " + maxHealthy);
+                }
+            }
+            List<String> alarms = node.has("alarms")
+                    ? texts(node, "rotation.alarms", "alarms", ALARM_NAME, "CloudWatch alarm names") : List.of();
+            if (alarms.size() > 10) {
+                problems.add("rotation.alarms: an instance refresh watches at most 10 alarms, got " + alarms.size());
+            }
+            int pollSeconds = number(node, "rotation", "pollSeconds", 60, 1, 3600);
+            int deadlineMinutes = number(node, "rotation", "deadlineMinutes", 240, 1, 2880);
+            if (pollSeconds > deadlineMinutes * 60) {
+                problems.add("rotation.pollSeconds: " + pollSeconds + " seconds is longer than the deadline ("
+                        + deadlineMinutes + " minutes)");
+            } else if (deadlineMinutes * 60 / pollSeconds > MAX_POLLS) {
+                problems.add("rotation.pollSeconds: polling every " + pollSeconds + " seconds for " + deadlineMinutes
+                        + " minutes is " + deadlineMinutes * 60 / pollSeconds + " polls; one group's execution history"
+                        + " (25,000 events, 13 per poll) holds at most " + MAX_POLLS + ": poll less often or shorten the deadline");
+            }
+            return new Rotation(
+                    optionalText(node, "rotation.schedule", "schedule", SCHEDULE,
+                            "an EventBridge Scheduler expression such as cron(0 3 * * ? *) or rate(1 day)", "cron(0 3 * * ? *)"),
+                    timeZone,
+                    bool(node, "rotation.enabled", "enabled", true),
+                    number(node, "rotation", "maxConcurrency", 10, 1, 1000),
+                    number(node, "rotation", "maxAgeHours", 20, 1, 8760),
+                    minHealthy, maxHealthy,
+                    number(node, "rotation", "instanceWarmupSeconds", 300, 0, 3600),
+                    bool(node, "rotation.autoRollback", "autoRollback", true),
+                    alarms, pollSeconds, deadlineMinutes,
+                    freezeWindows(node.get("freezeWindows")),
+                    bool(node, "rotation.securityHonoursFreeze", "securityHonoursFreeze", true));
+        }
+
+        private List<FreezeWindow> freezeWindows(JsonNode node) {
+            if (node == null) {
+                return List.of();
+            }
+            if (!node.isArray()) {
+                problems.add("rotation.freezeWindows: must be a list of {start, end, reason}");
+                return List.of();
+            }
+            List<FreezeWindow> windows = new ArrayList<>();
+            for (int i = 0; i < node.size(); i++) {
+                String path = "rotation.freezeWindows[" + i + "]";
+                JsonNode window = node.get(i);
+                if (!window.isObject()) {
+                    problems.add(path + ": must be an object with start, end and reason");
+                    continue;
+                }
+                allowOnly(window, path, "start", "end", "reason");
+                OffsetDateTime start = dateTime(window, path + ".start", "start");
+                OffsetDateTime end = dateTime(window, path + ".end", "end");
+                String reason = text(window, path + ".reason", "reason", REASON, "a short reason people read");
+                if (start != null && end != null && !end.isAfter(start)) {
+                    problems.add(path + ": ends (" + end + ") before it starts (" + start + ")");
+                } else if (start != null && end != null && reason != null) {
+                    windows.add(new FreezeWindow(start, end, reason));
+                }
+            }
+            return windows;
+        }
+
+        private OffsetDateTime dateTime(JsonNode node, String path, String field) {
+            JsonNode value = node.get(field);
+            try {
+                if (value != null && value.isTextual()) {
+                    return OffsetDateTime.parse(value.asText());
+                }
+            } catch (DateTimeParseException e) {
+                // said below
+            }
+            problems.add(path + ": must be a date and time with its offset, e.g. 2026-12-28T00:00:00+09:00, got " + value);
+            return null;
+        }
+
+        private boolean bool(JsonNode node, String path, String field, boolean fallback) {
+            JsonNode value = node.get(field);
+            if (value == null) {
+                return fallback;
+            }
+            if (!value.isBoolean()) {
+                problems.add(path + ": must be true or false");
+                return fallback;
+            }
+            return value.asBoolean();
         }
 
         private static List<String> distinct(List<String> values) {

@@ -7,6 +7,7 @@ import dev.kiln.common.config.KilnConfig.AmazonLinux;
 import dev.kiln.common.config.KilnConfig.ParentRole;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -163,6 +164,55 @@ class KilnConfigJsonTest {
                         "advisories.everyMinutes: must be a whole number from 5 to 1440, got 1",
                         "advisories.immediate[0]: 'urgent' is not one of severities: critical, important, medium, low",
                         "advisories.baseline: must be true or false"));
+    }
+
+    @Test
+    void shouldReadTheRotationSettingsWithSafeDefaults() {
+        KilnConfig.Rotation defaults = KilnConfigJson.read(MINIMAL).rotation();
+        KilnConfig config = KilnConfigJson.read(MINIMAL.replace("}]}", """
+                }], "rotation": {"schedule": "cron(0 3 * * ? *)", "timeZone": "Asia/Tokyo", "maxConcurrency": 25,
+                                 "maxAgeHours": 48, "minHealthyPercentage": 50, "maxHealthyPercentage": 150,
+                                 "alarms": ["web-5xx"], "freezeWindows": [{"start": "2026-12-28T00:00:00+09:00",
+                                 "end": "2027-01-04T00:00:00+09:00", "reason": "year-end freeze"}],
+                                 "securityHonoursFreeze": false}}"""));
+
+        assertThat(defaults).isEqualTo(new KilnConfig.Rotation("cron(0 3 * * ? *)", "UTC", true, 10, 20, 90, null, 300,
+                true, List.of(), 60, 240, List.of(), true));
+        KilnConfig.Rotation rotation = config.rotation();
+        assertThat(rotation.timeZone()).isEqualTo("Asia/Tokyo");
+        assertThat(rotation.maxHealthyPercentage()).isEqualTo(150);
+        assertThat(rotation.securityHonoursFreeze()).isFalse();
+        assertThat(rotation.frozenAt(Instant.parse("2026-12-27T15:00:00Z"))).map(KilnConfig.FreezeWindow::reason)
+                .contains("year-end freeze");
+        assertThat(rotation.frozenAt(Instant.parse("2026-12-27T14:59:59Z"))).isEmpty();
+        assertThat(rotation.frozenAt(Instant.parse("2027-01-03T15:00:00Z"))).isEmpty();
+        assertThat(KilnConfigJson.read(KilnConfigJson.write(config))).isEqualTo(config);
+    }
+
+    @Test
+    void shouldRefuseARotationThatCouldNotBeScheduledOrRefreshed() {
+        assertThatThrownBy(() -> KilnConfigJson.read(MINIMAL.replace("}]}", """
+                }], "rotation": {"schedule": "0 3 * * *", "timeZone": "Tokyo/Japan", "minHealthyPercentage": 90,
+                                 "maxHealthyPercentage": 210, "pollSeconds": 7200, "deadlineMinutes": 60,
+                                 "freezeWindows": [{"start": "2027-01-04T00:00:00+09:00", "end": "2026-12-28T00:00:00+09:00",
+                                 "reason": "backwards"}, {"start": "tomorrow", "end": "2027-01-04T00:00:00Z", "reason": "r"}],
+                                 "autoRollback": "yes"}}""")))
+                .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
+                        "rotation.timeZone: 'Tokyo/Japan' is not an IANA time zone such as Asia/Tokyo",
+                        "rotation.maxHealthyPercentage: must be a whole number from 100 to 200, got 210",
+                        "rotation.pollSeconds: must be a whole number from 1 to 3600, got 7200",
+                        "rotation.freezeWindows[0]: ends (2026-12-28T00:00+09:00) before it starts (2027-01-04T00:00+09:00)",
+                        "rotation.freezeWindows[1].start: must be a date and time with its offset, e.g. 2026-12-28T00:00:00+09:00, got \"tomorrow\"",
+                        "rotation.schedule: '0 3 * * *' is not an EventBridge Scheduler expression such as cron(0 3 * * ? *) or rate(1 day)",
+                        "rotation.autoRollback: must be true or false"));
+        assertThatThrownBy(() -> KilnConfigJson.read(MINIMAL.replace("}]}", """
+                }], "rotation": {"minHealthyPercentage": 0, "maxHealthyPercentage": 200}}""")))
+                .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems()).containsExactly(
+                        "rotation.maxHealthyPercentage: may be at most 100 above minHealthyPercentage (0), got 200"));
+        assertThatThrownBy(() -> KilnConfigJson.read(MINIMAL.replace("}]}", """
+                }], "rotation": {"pollSeconds": 1, "deadlineMinutes": 60}}""")))
+                .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems()).singleElement().asString()
+                        .startsWith("rotation.pollSeconds: polling every 1 seconds for 60 minutes is 3600 polls"));
     }
 
     @Test
