@@ -43,6 +43,8 @@ public final class PatchReportService {
 
         ObjectNode rotation = Json.MAPPER.createObjectNode();
         rotation.put("advisory", id).put("severity", advisory.path("severity").asText());
+        rotation.set("packages", advisory.path("packages").deepCopy());
+        rotation.put("publishedAt", advisory.path("publishedAt").asText());
         patched.forEach(o -> rotation.withArray("roles").add(o.role()));
         ObjectNode images = rotation.putObject("images");
         patched.stream().filter(o -> o.imageId() != null).forEach(o -> images.put(o.role(), o.imageId()));

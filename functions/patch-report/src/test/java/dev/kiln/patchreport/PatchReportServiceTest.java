@@ -29,7 +29,8 @@ class PatchReportServiceTest {
         assertThat(report.complete()).isTrue();
         assertThat(report.hasRotation()).isTrue();
         assertThat(report.rotation()).isEqualTo(Json.MAPPER.readTree("""
-                {"advisory": "ALAS2023-2025-1196", "severity": "important", "roles": ["base", "web", "api"],
+                {"advisory": "ALAS2023-2025-1196", "severity": "important", "packages": ["expat"],
+                 "publishedAt": "2026-11-22T08:19:00Z", "roles": ["base", "web", "api"],
                  "images": {"base": "ami-0000000000000000b", "web": "ami-0000000000000000c", "api": "ami-0000000000000000d"},
                  "reason": "security advisory ALAS2023-2025-1196 (important: expat)",
                  "executionArn": "arn:aws:states:us-east-1:000000000000:execution:kiln-patch:p-1"}"""));
