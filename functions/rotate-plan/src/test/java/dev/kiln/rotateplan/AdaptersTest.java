@@ -1,0 +1,133 @@
+package dev.kiln.rotateplan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.PutObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+class AdaptersTest {
+
+    private static final String BUCKET = "kiln-artifacts-000000000000";
+    private static final String PREFIX = "rotations/r-1/tags/";
+
+    @Test
+    void shouldReadEveryObjectUnderThePrefixAcrossListings() {
+        // given: two listings, as S3 pages them
+        List<Object> requests = new ArrayList<>();
+        S3Client s3 = new S3Client() {
+            @Override
+            public ListObjectsV2Response listObjectsV2(ListObjectsV2Request request) {
+                requests.add(request);
+                return request.continuationToken() == null
+                        ? ListObjectsV2Response.builder().isTruncated(true).nextContinuationToken("next-1")
+                                .contents(S3Object.builder().key(PREFIX + "0.json").build(),
+                                        S3Object.builder().key(PREFIX + "1.json").build()).build()
+                        : ListObjectsV2Response.builder().isTruncated(false)
+                                .contents(S3Object.builder().key(PREFIX + "2.json").build()).build();
+            }
+
+            @Override
+            public ResponseBytes<GetObjectResponse> getObjectAsBytes(GetObjectRequest request) {
+                requests.add(request);
+                return ResponseBytes.fromByteArray(GetObjectResponse.builder().build(),
+                        ("[\"" + request.key() + "\"]").getBytes(StandardCharsets.UTF_8));
+            }
+
+            @Override public String serviceName() { return "s3"; }
+            @Override public void close() { }
+        };
+
+        // when
+        List<Ports.Page> pages = new S3TagPages(s3).read(BUCKET, PREFIX);
+
+        // then
+        assertThat(pages).containsExactly(new Ports.Page(PREFIX + "0.json", "[\"" + PREFIX + "0.json\"]"),
+                new Ports.Page(PREFIX + "1.json", "[\"" + PREFIX + "1.json\"]"),
+                new Ports.Page(PREFIX + "2.json", "[\"" + PREFIX + "2.json\"]"));
+        assertThat(requests).containsExactly(
+                ListObjectsV2Request.builder().bucket(BUCKET).prefix(PREFIX).build(),
+                GetObjectRequest.builder().bucket(BUCKET).key(PREFIX + "0.json").build(),
+                GetObjectRequest.builder().bucket(BUCKET).key(PREFIX + "1.json").build(),
+                ListObjectsV2Request.builder().bucket(BUCKET).prefix(PREFIX).continuationToken("next-1").build(),
+                GetObjectRequest.builder().bucket(BUCKET).key(PREFIX + "2.json").build());
+    }
+
+    @Test
+    void shouldWriteThePlanAsAJsonObject() {
+        // given
+        List<PutObjectRequest> requests = new ArrayList<>();
+        List<String> bodies = new ArrayList<>();
+        S3Client s3 = new S3Client() {
+            @Override
+            public PutObjectResponse putObject(PutObjectRequest request, RequestBody body) {
+                requests.add(request);
+                try (InputStream in = body.contentStreamProvider().newStream()) {
+                    bodies.add(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                return PutObjectResponse.builder().build();
+            }
+
+            @Override public String serviceName() { return "s3"; }
+            @Override public void close() { }
+        };
+
+        // when
+        new S3PlanStore(s3).put(BUCKET, "rotations/r-1/groups.json", "[]");
+
+        // then
+        assertThat(requests).containsExactly(PutObjectRequest.builder().bucket(BUCKET).key("rotations/r-1/groups.json")
+                .contentType("application/json").build());
+        assertThat(bodies).containsExactly("[]");
+    }
+
+    @Test
+    void shouldReadARolesPublishedImageConsistentlyFromTheBakesTable() {
+        // given
+        List<GetItemRequest> requests = new ArrayList<>();
+        DynamoDbClient dynamo = new DynamoDbClient() {
+            @Override
+            public GetItemResponse getItem(GetItemRequest request) {
+                requests.add(request);
+                return request.key().get("bakeKey").s().equals("current#web")
+                        ? GetItemResponse.builder().item(Map.of("bakeKey", AttributeValue.fromS("current#web"),
+                                "imageId", AttributeValue.fromS("ami-0a11d0a11d0a11d00"))).build()
+                        : GetItemResponse.builder().build();
+            }
+
+            @Override public String serviceName() { return "dynamodb"; }
+            @Override public void close() { }
+        };
+        DynamoCurrentImages images = new DynamoCurrentImages(dynamo, "kiln-bakes");
+
+        // when / then
+        assertThat(images.imageId("web")).contains("ami-0a11d0a11d0a11d00");
+        assertThat(images.imageId("batch")).isEmpty();
+        assertThat(requests).containsExactly(
+                GetItemRequest.builder().tableName("kiln-bakes").consistentRead(true)
+                        .key(Map.of("bakeKey", AttributeValue.fromS("current#web"))).build(),
+                GetItemRequest.builder().tableName("kiln-bakes").consistentRead(true)
+                        .key(Map.of("bakeKey", AttributeValue.fromS("current#batch"))).build());
+    }
+}

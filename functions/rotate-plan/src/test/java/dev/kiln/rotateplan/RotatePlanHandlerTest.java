@@ -1,0 +1,152 @@
+package dev.kiln.rotateplan;
+
+import static dev.kiln.rotateplan.Fakes.page;
+import static dev.kiln.rotateplan.Fakes.row;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.kiln.common.config.KilnConfigJson;
+import dev.kiln.rotateplan.errors.InvalidRotationInputException;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+class RotatePlanHandlerTest {
+
+    private static final String BUCKET = "kiln-artifacts-000000000000";
+
+    private final Fakes.StoredTagPages tagPages = new Fakes.StoredTagPages();
+    private final Fakes.PublishedImages images = new Fakes.PublishedImages();
+    private final Fakes.RecordingPlanStore plans = new Fakes.RecordingPlanStore();
+    private final RotatePlanHandler handler = new RotatePlanHandler(new RotatePlanService(() -> KilnConfigJson.read("""
+            {"repository": {"owner": "example-org", "name": "fleet", "branch": "main"},
+             "builder": {"vpcId": "vpc-0a1b2c3d", "subnetIds": ["subnet-0a1b2c3d"], "instanceTypes": ["t4g.large"]},
+             "roles": [{"name": "web", "parent": {"amazonLinux": "2023", "architecture": "arm64"}, "playbook": "web.yml",
+                        "tests": "t.sh", "watch": ["web/**"]}],
+             "rotation": {"pollSeconds": 30, "deadlineMinutes": 90, "maxConcurrency": 25}}"""), tagPages, images, plans, BUCKET));
+
+    private String handle(String payload) throws Exception {
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        handler.handleRequest(new ByteArrayInputStream(payload.getBytes(StandardCharsets.UTF_8)), output, new FakeContext());
+        return output.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void shouldAnswerWithWhereThePlanIsAndHowToWatchTheRefreshes() throws Exception {
+        // given
+        images.images.put("web", "ami-0a11d0a11d0a11d00");
+        tagPages.store(BUCKET, "rotations/r-1/tags/", page(row("web-blue", "kiln:rotate", "nightly"), row("web-blue", "kiln:role", "web"),
+                row("web-green", "kiln:rotate", "nightly"), row("web-green", "kiln:role", "web"), row("web-green", "kiln:freeze", "true")));
+
+        // when
+        String answer = handle("""
+                {"rotation": "r-1", "input": {"asgs": ["web-blue", "web-green"]}, "startedAt": "2026-11-22T03:00:00.123Z"}""");
+
+        // then
+        assertThat(answer).isEqualTo("{\"bucket\":\"kiln-artifacts-000000000000\",\"key\":\"rotations/r-1/groups.json\","
+                + "\"groups\":2,\"toRotate\":1,\"settings\":{\"pollSeconds\":30,\"maxPolls\":180,\"maxConcurrency\":25}}");
+        assertThat(plans.puts).singleElement().satisfies(put -> assertThat(put.json()).isEqualTo(
+                "[{\"asg\":\"web-blue\",\"role\":\"web\",\"imageId\":\"ami-0a11d0a11d0a11d00\",\"skip\":null},"
+                        + "{\"asg\":\"web-green\",\"role\":\"web\",\"imageId\":\"ami-0a11d0a11d0a11d00\",\"skip\":\"frozen by its kiln:freeze tag\"}]"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            asgs is not a list         | {"asgs": "web-blue"}                     | input.asgs: must be a list of Auto Scaling group names (1 to 255 characters, no control characters), got "web-blue"
+            an asg name is empty       | {"asgs": ["web-blue", ""]}               | input.asgs: "" is not one of Auto Scaling group names (1 to 255 characters, no control characters)
+            an asg name has a newline  | {"asgs": ["web\\nblue"]}                 | input.asgs: "web\\nblue" is not one of Auto Scaling group names (1 to 255 characters, no control characters)
+            an asg name is a number    | {"asgs": [42]}                           | input.asgs: 42 is not one of Auto Scaling group names (1 to 255 characters, no control characters)
+            roles is not a list        | {"roles": "web"}                         | input.roles: must be a list of role names, got "web"
+            a role is not a string     | {"roles": ["web", {"name": "api"}]}      | input.roles: {"name":"api"} is not one of role names
+            the input is not an object | ["web-blue"]                             | input: must be a JSON object, got ARRAY
+            the advisory is not an id  | {"advisory": {"id": "ALAS2023-2025-1196"}} | input.advisory: must be an advisory id such as ALAS2023-2025-1196, got {"id":"ALAS2023-2025-1196"}
+            """)
+    void shouldRefuseBadInputWithATypedErrorAndWriteNothing(String what, String input, String message) {
+        tagPages.store(BUCKET, "rotations/r-1/tags/", page(row("web-blue", "kiln:rotate", "nightly")));
+
+        assertThatThrownBy(() -> handle("""
+                {"rotation": "r-1", "input": %s, "startedAt": "2026-11-22T03:00:00Z"}""".formatted(input)))
+                .isInstanceOf(InvalidRotationInputException.class)
+                .hasMessage(message);
+        assertThat(plans.puts).isEmpty();
+        assertThat(tagPages.read).isEmpty();
+    }
+
+    @Test
+    void shouldRefuseTheInvalidSampleInputAndPlanTheManualOne() throws Exception {
+        // given: the samples of events/inputs/rotate/
+        images.images.put("web", "ami-0a11d0a11d0a11d00");
+        tagPages.store(BUCKET, "rotations/r-3/tags/", page(row("web-blue", "kiln:rotate", "nightly"), row("web-blue", "kiln:role", "web")));
+        String invalid = sample("invalid-asg-name.json");
+        String manual = sample("manual-some-groups.json");
+
+        // when / then
+        assertThatThrownBy(() -> handle("{\"rotation\": \"r-3\", \"input\": " + invalid + ", \"startedAt\": \"2026-11-22T03:00:00Z\"}"))
+                .isInstanceOf(InvalidRotationInputException.class)
+                .hasMessage("input.asgs: \"\" is not one of Auto Scaling group names (1 to 255 characters, no control characters)");
+        assertThat(plans.puts).isEmpty();
+        assertThat(handle("{\"rotation\": \"r-3\", \"input\": " + manual + ", \"startedAt\": \"2026-11-22T03:00:00Z\"}"))
+                .contains("\"groups\":2,\"toRotate\":1");
+        assertThat(plans.puts.get(0).json()).contains("{\"asg\":\"api-prod\",\"role\":null,\"imageId\":null,"
+                + "\"skip\":\"no such group is tagged for rotation (kiln:rotate=nightly)\"}");
+    }
+
+    private static String sample(String name) throws Exception {
+        try (var in = RotatePlanHandlerTest.class.getResourceAsStream("/events/inputs/rotate/" + name)) {
+            assertThat(in).as("events/inputs/rotate/" + name).isNotNull();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void shouldAcceptAsgNamesOfUpTo255Characters() throws Exception {
+        String longest = "a".repeat(255);
+
+        String answer = handle("{\"rotation\": \"r-1\", \"input\": {\"asgs\": [\"" + longest + "\"]}, \"startedAt\": \"2026-11-22T03:00:00Z\"}");
+
+        assertThat(answer).contains("\"groups\":1");
+        assertThatThrownBy(() -> handle("{\"rotation\": \"r-1\", \"input\": {\"asgs\": [\"" + longest + "a\"]}, \"startedAt\": \"2026-11-22T03:00:00Z\"}"))
+                .isInstanceOf(InvalidRotationInputException.class)
+                .hasMessage("input.asgs: \"" + "a".repeat(76) + "... is not one of Auto Scaling group names (1 to 255 characters, no control characters)");
+    }
+
+    @Test
+    void shouldRefuseAPayloadWithoutItsRotationOrStartTime() {
+        assertThatThrownBy(() -> handle("{\"input\": {}, \"startedAt\": \"2026-11-22T03:00:00Z\"}"))
+                .isInstanceOf(InvalidRotationInputException.class)
+                .hasMessage("rotation: must be the execution's name (1 to 80 characters, no '/'), got nothing");
+        assertThatThrownBy(() -> handle("{\"rotation\": \"../other\", \"startedAt\": \"2026-11-22T03:00:00Z\"}"))
+                .isInstanceOf(InvalidRotationInputException.class)
+                .hasMessageStartingWith("rotation: must be the execution's name");
+        assertThatThrownBy(() -> handle("{\"rotation\": \"r-1\", \"startedAt\": \"yesterday\"}"))
+                .isInstanceOf(InvalidRotationInputException.class)
+                .hasMessage("startedAt: must be an ISO-8601 time such as 2026-11-22T03:00:00Z, got \"yesterday\"");
+        assertThatThrownBy(() -> handle("not json"))
+                .isInstanceOf(InvalidRotationInputException.class)
+                .hasMessageStartingWith("the payload is not JSON");
+        assertThat(plans.puts).isEmpty();
+    }
+
+    @Test
+    void shouldTreatAMissingInputAsAManualRotationOfEveryOptedInGroup() throws Exception {
+        images.images.put("web", "ami-0a11d0a11d0a11d00");
+        tagPages.store(BUCKET, "rotations/r-2/tags/", page(row("web-blue", "kiln:rotate", "nightly"), row("web-blue", "kiln:role", "web")));
+
+        String answer = handle("{\"rotation\": \"r-2\", \"startedAt\": \"2026-11-22T03:00:00Z\"}");
+
+        assertThat(answer).contains("\"groups\":1,\"toRotate\":1");
+    }
+
+    @Test
+    void shouldRefuseToStartWhenItsSettingsAreMissing() {
+        assertThatThrownBy(() -> Config.fromEnv(Map.of("CONFIG_PARAMETER", "/kiln/config", "BAKES_TABLE", "kiln-bakes")))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("ARTIFACTS_BUCKET is not set: the function's deployment must provide it");
+        assertThat(Config.fromEnv(Map.of("CONFIG_PARAMETER", "/kiln/config", "BAKES_TABLE", "kiln-bakes",
+                "ARTIFACTS_BUCKET", BUCKET))).isEqualTo(new Config("/kiln/config", "kiln-bakes", BUCKET));
+    }
+}

@@ -1,0 +1,20 @@
+package dev.kiln.rotatereport;
+
+import dev.kiln.common.Environment;
+import java.util.Map;
+
+/**
+ * What rotate-report is told by its deployment.
+ *
+ * @param rotationsTable  where each group's workflow records its outcome (partition key {@code rotation}, sort key {@code asg})
+ * @param ledgerTable     the advisories ledger, whose {@code patch#<advisory>} item records the rotation a patch asked for
+ * @param artifactsBucket where the full report is written
+ */
+record Config(String rotationsTable, String ledgerTable, String artifactsBucket) {
+
+    static Config fromEnv(Map<String, String> env) {
+        Environment environment = new Environment(env);
+        return new Config(environment.require("ROTATIONS_TABLE"), environment.require("LEDGER_TABLE"),
+                environment.require("ARTIFACTS_BUCKET"));
+    }
+}

@@ -1,0 +1,333 @@
+package dev.kiln.rotatereport;
+
+import static software.amazon.lambda.powertools.logging.argument.StructuredArguments.entry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.common.Json;
+import dev.kiln.rotatereport.errors.MalformedReportRequestException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sums up one rotation: every planned group's outcome (a group whose workflow recorded nothing failed),
+ * the full report in S3, the {@code Rotation Finished} event's detail (the first 100 outcomes, problems
+ * first, so that it stays small at thousands of groups), what people read, e.g.
+ * "ALAS2023-2025-1196 (important, expat): web and api patched, 14 instances replaced, 41 minutes after publication"
+ * (the SNS subject is that headline when it fits 99 characters, else a shorter form of it), and, for a
+ * rotation an advisory asked for, the advisory's record in the ledger.
+ */
+public final class RotateReportService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RotateReportService.class);
+    /** The event's detail must stay far below EventBridge's 256 KB at any fleet size. */
+    static final int DETAIL_OUTCOMES = 100;
+    /** One screen of a mail client. */
+    static final int MESSAGE_LINES = 40;
+    private static final int DETAIL_REASON_CHARS = 500;
+    private static final int SUBJECT_CHARS = 99;
+    private static final int LINE_REASON_CHARS = 160;
+
+    /** The detail's order: what went wrong first, then what was done, then what was not tried. */
+    private static final List<String> DETAIL_ORDER = List.of(Outcome.FAILED, Outcome.TIMED_OUT, Outcome.ROLLED_BACK,
+            Outcome.SUCCEEDED, Outcome.SKIPPED);
+    /** The message's order: every group that did not succeed, then the ones that did, while room remains. */
+    private static final List<String> MESSAGE_ORDER = List.of(Outcome.FAILED, Outcome.TIMED_OUT, Outcome.ROLLED_BACK,
+            Outcome.SKIPPED, Outcome.SUCCEEDED);
+    private static final Map<String, String> LABELS = Map.of(Outcome.SUCCEEDED, "Succeeded", Outcome.ROLLED_BACK, "Rolled back",
+            Outcome.FAILED, "Failed", Outcome.TIMED_OUT, "Timed out", Outcome.SKIPPED, "Skipped");
+
+    private final Ports.PlannedGroups plannedGroups;
+    private final Ports.Outcomes outcomes;
+    private final Ports.ReportStore reports;
+    private final Ports.AdvisoryLedger ledger;
+    private final String bucket;
+
+    RotateReportService(Ports.PlannedGroups plannedGroups, Ports.Outcomes outcomes, Ports.ReportStore reports,
+                        Ports.AdvisoryLedger ledger, String bucket) {
+        this.plannedGroups = plannedGroups;
+        this.outcomes = outcomes;
+        this.reports = reports;
+        this.ledger = ledger;
+        this.bucket = bucket;
+    }
+
+    private record Counts(int succeeded, int rolledBack, int failed, int timedOut, int skipped) {
+
+        static Counts of(List<Outcome> outcomes) {
+            Map<String, Integer> n = new LinkedHashMap<>();
+            outcomes.forEach(o -> n.merge(o.outcome(), 1, Integer::sum));
+            return new Counts(n.getOrDefault(Outcome.SUCCEEDED, 0), n.getOrDefault(Outcome.ROLLED_BACK, 0),
+                    n.getOrDefault(Outcome.FAILED, 0), n.getOrDefault(Outcome.TIMED_OUT, 0), n.getOrDefault(Outcome.SKIPPED, 0));
+        }
+
+        int notRotated() {
+            return rolledBack + failed + timedOut;
+        }
+
+        int total() {
+            return succeeded + rolledBack + failed + timedOut + skipped;
+        }
+
+        String status() {
+            return notRotated() == 0 ? "SUCCEEDED" : succeeded == 0 ? "FAILED" : "PARTIAL";
+        }
+    }
+
+    public Report report(ReportRequest request, Instant now) {
+        List<Outcome> all = outcomes(request);
+        all.sort(order(DETAIL_ORDER));
+        Counts counts = Counts.of(all);
+        int instancesReplaced = all.stream().filter(o -> o.outcome().equals(Outcome.SUCCEEDED))
+                .mapToInt(Outcome::instancesOrZero).sum();
+        String reportKey = "rotations/" + request.rotation() + "/report.json";
+        String reportUri = "s3://" + bucket + "/" + reportKey;
+        // when the last group was replaced (else done with), from what was recorded: the same when the report is
+        // retried, so that the ledger's record and the summary are too
+        Instant replacedAt = latest(all.stream().filter(o -> o.outcome().equals(Outcome.SUCCEEDED)).toList())
+                .or(() -> latest(all)).orElse(now);
+
+        List<String> headlines = headlines(request, all, counts, instancesReplaced, replacedAt);
+        String headline = headlines.get(0);
+        String subject = subject(headlines);
+        String message = message(request, headline, all, counts, instancesReplaced, reportUri);
+        ObjectNode detail = detail(request, all, counts, instancesReplaced, reportUri, now);
+
+        reports.put(bucket, reportKey, fullReport(request, detail, all, counts, subject).toString());
+        request.advisory().ifPresent(advisory -> recordOnLedger(advisory, request.rotation(), all, replacedAt,
+                instancesReplaced, subject));
+        LOG.info("Rotation reported", entry("rotation", request.rotation()), entry("reason", request.reason()),
+                entry("advisory", request.advisory().orElse(null)), entry("status", counts.status()), entry("counts", detail.get("counts")),
+                entry("instancesReplaced", instancesReplaced), entry("report", reportUri));
+        return new Report(detail, subject, message, counts.status());
+    }
+
+    /** The detail with every outcome, as recorded, and what the rotation was asked and planned. */
+    private static ObjectNode fullReport(ReportRequest request, ObjectNode detail, List<Outcome> all, Counts counts,
+                                         String subject) {
+        ObjectNode full = detail.deepCopy();
+        full.remove("truncated");
+        full.put("status", counts.status()).put("subject", subject).set("input", request.input());
+        full.putObject("plan").put("bucket", request.planBucket()).put("key", request.planKey());
+        full.set("outcomes", Json.MAPPER.valueToTree(all));
+        return full;
+    }
+
+    private void recordOnLedger(String advisory, String rotation, List<Outcome> all, Instant replacedAt, int instancesReplaced,
+                                String subject) {
+        Map<String, String> fleets = new TreeMap<>();
+        all.forEach(o -> fleets.put(o.asg(), o.outcome()));
+        if (!ledger.recordRotation(advisory, new Ports.Rotated(rotation, replacedAt.toString(), instancesReplaced, json(fleets), subject))) {
+            // a rotation asked for by hand with an advisory patch never handled: nothing to add the rotation to
+            LOG.info("The advisory has no patch record in the ledger; its rotation is not recorded there",
+                    entry("advisory", advisory), entry("rotation", rotation));
+        }
+    }
+
+    /** Every planned group's outcome, in plan order, then any recorded for a group the plan did not list. */
+    private List<Outcome> outcomes(ReportRequest request) {
+        Map<String, Outcome> recorded = new LinkedHashMap<>();
+        outcomes.of(request.rotation()).forEach(r -> recorded.put(r.asg(), Outcome.parse(r)));
+        List<Outcome> all = new ArrayList<>();
+        for (JsonNode item : planned(request)) {
+            String asg = item.path("asg").asText();
+            String role = item.hasNonNull("role") ? item.get("role").asText() : null;
+            String imageId = item.hasNonNull("imageId") ? item.get("imageId").asText() : null;
+            Outcome outcome = recorded.remove(asg);
+            if (outcome != null) {
+                all.add(outcome.orFrom(role, imageId));
+            } else if (item.hasNonNull("skip")) {
+                // the plan already said why: whether its workflow recorded it again does not matter
+                all.add(Outcome.skipped(asg, role, imageId, item.get("skip").asText()));
+            } else {
+                all.add(Outcome.failed(asg, role, imageId, "no outcome was recorded"));
+            }
+        }
+        all.addAll(recorded.values());
+        return all;
+    }
+
+    private JsonNode planned(ReportRequest request) {
+        String body = plannedGroups.read(request.planBucket(), request.planKey());
+        try {
+            JsonNode groups = Json.MAPPER.readTree(body);
+            if (groups != null && groups.isArray()) {
+                return groups;
+            }
+        } catch (IOException e) {
+            // said below
+        }
+        throw new MalformedReportRequestException("plan: s3://" + request.planBucket() + "/" + request.planKey()
+                + " is not the JSON array of groups rotate-plan writes");
+    }
+
+    private static Optional<Instant> latest(List<Outcome> outcomes) {
+        return outcomes.stream().flatMap(o -> o.doneAt().stream()).max(Comparator.naturalOrder());
+    }
+
+    /** The headline, then shorter forms of it for the subject, most complete first. */
+    private static List<String> headlines(ReportRequest request, List<Outcome> all, Counts counts, int instancesReplaced,
+                                          Instant replacedAt) {
+        if (request.advisory().isEmpty()) {
+            if (counts.total() == 0) {
+                return List.of("Kiln rotation: no group to rotate");
+            }
+            List<String> parts = new ArrayList<>(List.of(counts.succeeded() + " succeeded"));
+            if (counts.rolledBack() > 0) {
+                parts.add(counts.rolledBack() + " rolled back");
+            }
+            if (counts.failed() > 0) {
+                parts.add(counts.failed() + " failed");
+            }
+            if (counts.timedOut() > 0) {
+                parts.add(counts.timedOut() + " timed out");
+            }
+            if (counts.skipped() > 0) {
+                parts.add(counts.skipped() + " skipped");
+            }
+            return List.of("Kiln rotation: " + String.join(", ", parts));
+        }
+        List<String> roles = all.stream().filter(o -> o.outcome().equals(Outcome.SUCCEEDED) && o.role() != null)
+                .map(Outcome::role).distinct()
+                .sorted(Comparator.comparingInt((String role) -> request.roles().contains(role) ? request.roles().indexOf(role)
+                        : Integer.MAX_VALUE).thenComparing(Comparator.naturalOrder()))
+                .toList();
+        int notRotated = counts.notRotated();
+        String rest = notRotated == 0 ? "" : "; " + plural(notRotated, "group") + " not rotated";
+        String done = roles.isEmpty() ? "nothing rotated"
+                : names(roles) + " patched, " + plural(instancesReplaced, "instance") + " replaced";
+        String timed = done + (roles.isEmpty() ? "" : request.publishedAt()
+                .map(p -> ", " + readable(Duration.between(p, replacedAt)) + " after publication").orElse(""));
+        String id = request.advisory().get();
+        List<String> about = new ArrayList<>();
+        request.severity().ifPresent(about::add);
+        about.addAll(request.packages().isEmpty() ? List.of() : List.of(String.join(", ", request.packages())));
+        String full = about.isEmpty() ? id : id + " (" + String.join(", ", about) + ")";
+        String severe = request.severity().map(s -> id + " (" + s + ")").orElse(id);
+        // an SNS subject is short: the packages go first, then the severity, then how long it took; the message keeps it all
+        return List.of(full + ": " + timed + rest, severe + ": " + timed + rest, id + ": " + timed + rest,
+                severe + ": " + done + rest, id + ": " + done + rest);
+    }
+
+    /** The most complete headline that fits an SNS subject; else the shortest, cut. */
+    private static String subject(List<String> headlines) {
+        return ascii(headlines.stream().filter(h -> h.length() <= SUBJECT_CHARS).findFirst()
+                .orElse(headlines.get(headlines.size() - 1)));
+    }
+
+    private static String message(ReportRequest request, String headline, List<Outcome> all, Counts counts,
+                                  int instancesReplaced, String reportUri) {
+        List<String> head = new ArrayList<>();
+        head.add(headline + ".");
+        head.add("");
+        head.add(column("Reason", request.reason()));
+        request.advisory().ifPresent(advisory -> head.add(column("Advisory", advisory
+                + request.publishedAt().map(p -> ", published " + p).orElse(""))));
+        head.add(column("Groups", counts.total() + ": " + counts.succeeded() + " succeeded, " + counts.rolledBack()
+                + " rolled back, " + counts.failed() + " failed, " + counts.timedOut() + " timed out, "
+                + counts.skipped() + " skipped"));
+        head.add(column("Instances", instancesReplaced + " replaced"));
+        head.add("");
+        List<String> foot = List.of("", column("Report", reportUri), column("Execution", request.executionArn()));
+
+        List<Outcome> ordered = new ArrayList<>(all);
+        ordered.sort(order(MESSAGE_ORDER));
+        int room = MESSAGE_LINES - head.size() - foot.size();
+        int shown = ordered.size() <= room ? ordered.size() : room - 1;
+        List<String> lines = new ArrayList<>(head);
+        ordered.subList(0, shown).forEach(o -> lines.add(column(LABELS.get(o.outcome()),
+                o.asg() + (o.role() == null ? "" : " (" + o.role() + ")") + ": " + clip(describe(o), LINE_REASON_CHARS))));
+        if (shown < ordered.size()) {
+            lines.add("\u2026 and " + (ordered.size() - shown) + " more: " + reportUri);
+        }
+        lines.addAll(foot);
+        return String.join("\n", lines) + "\n";
+    }
+
+    private static String describe(Outcome o) {
+        boolean said = o.reason() != null && !o.reason().isBlank();
+        boolean refreshSaid = o.statusReason() != null && !o.statusReason().isBlank();
+        // Auto Scaling's own words (which alarm, which launch error) follow Kiln's
+        String why = said && refreshSaid ? o.reason() + ": " + o.statusReason() : said ? o.reason() : refreshSaid ? o.statusReason() : null;
+        if (o.outcome().equals(Outcome.SUCCEEDED)) {
+            return (o.instances() == null ? "instances replaced" : plural(o.instances(), "instance") + " replaced")
+                    + (o.imageId() == null ? "" : " with " + o.imageId());
+        }
+        return why != null ? why : LABELS.get(o.outcome()).toLowerCase();
+    }
+
+    private static ObjectNode detail(ReportRequest request, List<Outcome> all, Counts counts, int instancesReplaced,
+                                     String reportUri, Instant now) {
+        ObjectNode detail = Json.MAPPER.createObjectNode().put("rotation", request.rotation()).put("reason", request.reason());
+        request.advisory().ifPresent(advisory -> detail.put("advisory", advisory));
+        detail.putObject("counts").put("succeeded", counts.succeeded()).put("rolledBack", counts.rolledBack())
+                .put("failed", counts.failed()).put("timedOut", counts.timedOut()).put("skipped", counts.skipped());
+        detail.put("instancesReplaced", instancesReplaced);
+        ArrayNode outcomes = detail.putArray("outcomes");
+        all.stream().limit(DETAIL_OUTCOMES).forEach(o -> outcomes.addObject().put("asg", o.asg()).put("role", o.role())
+                .put("outcome", o.outcome()).put("reason", o.reason() == null ? null : clip(o.reason(), DETAIL_REASON_CHARS))
+                .put("refreshId", o.refreshId()).put("version", o.version()));
+        detail.put("truncated", all.size() > DETAIL_OUTCOMES).put("report", reportUri)
+                .put("executionArn", request.executionArn()).put("startedAt", request.startedAt())
+                .put("finishedAt", now.toString());
+        return detail;
+    }
+
+    private static Comparator<Outcome> order(List<String> ranks) {
+        return Comparator.comparingInt((Outcome o) -> ranks.indexOf(o.outcome())).thenComparing(Outcome::asg);
+    }
+
+    private static String column(String label, String value) {
+        return String.format("%-12s %s", label, value);
+    }
+
+    /** One line, at most {@code max} characters: AWS's status reasons can be long and multi-line. */
+    private static String clip(String text, int max) {
+        String line = text.replaceAll("\\s+", " ").trim();
+        return line.length() <= max ? line : line.substring(0, max - 1) + "\u2026";
+    }
+
+    private static String plural(long n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
+    }
+
+    private static String names(List<String> names) {
+        return names.size() <= 1 ? String.join("", names)
+                : String.join(", ", names.subList(0, names.size() - 1)) + " and " + names.get(names.size() - 1);
+    }
+
+    private static String json(Object value) {
+        try {
+            return Json.MAPPER.writeValueAsString(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String readable(Duration duration) {
+        long minutes = Math.max(0, duration.toMinutes());
+        if (minutes < 120) {
+            return minutes + (minutes == 1 ? " minute" : " minutes");
+        }
+        long hours = duration.toHours();
+        return hours < 48 ? hours + " hours" : duration.toDays() + " days";
+    }
+
+    /** SNS subjects: ASCII, under 100 characters. */
+    private static String ascii(String subject) {
+        String plain = subject.replaceAll("[^\\x20-\\x7E]", "?");
+        return plain.length() <= SUBJECT_CHARS ? plain : plain.substring(0, SUBJECT_CHARS - 1) + "~";
+    }
+}

@@ -1,0 +1,104 @@
+package dev.kiln.rotatereport;
+
+import static dev.kiln.rotatereport.Fakes.item;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kiln.common.Json;
+import dev.kiln.rotatereport.errors.MalformedReportRequestException;
+import dev.kiln.rotatereport.errors.PlanNotFoundException;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RotateReportHandlerTest {
+
+    private static final String BUCKET = "kiln-artifacts-000000000000";
+
+    private final Fakes.StoredPlans plans = new Fakes.StoredPlans();
+    private final Fakes.RecordedOutcomes outcomes = new Fakes.RecordedOutcomes();
+    private final Fakes.RecordingReportStore reports = new Fakes.RecordingReportStore();
+    private final Fakes.Ledger ledger = new Fakes.Ledger();
+    private final RotateReportHandler handler = new RotateReportHandler(
+            new RotateReportService(plans, outcomes, reports, ledger, BUCKET));
+
+    private JsonNode handle(String payload) throws Exception {
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        handler.handleRequest(new ByteArrayInputStream(payload.getBytes(StandardCharsets.UTF_8)), output, new FakeContext());
+        return Json.MAPPER.readTree(output.toByteArray());
+    }
+
+    @Test
+    void shouldAnswerWithTheEventDetailSubjectMessageAndStatus() throws Exception {
+        // given
+        ledger.patchRecords.add("ALAS2023-2025-1196");
+        plans.plans.put(BUCKET + "/rotations/r-1/groups.json", Fakes.plan(item("web-blue", "web", "ami-0a11d0a11d0a11d00", null),
+                item("web-green", "web", "ami-0a11d0a11d0a11d00", "frozen by its kiln:freeze tag")));
+        outcomes.record("r-1", "web-blue", """
+                {"asg": "web-blue", "role": "web", "outcome": "succeeded", "reason": null,
+                 "refreshId": "08b91cf7-8fa6-48af-b6a6-d227f40f1b9b", "launchTemplateId": "lt-0a20c965061f64abc",
+                 "version": "8", "createdVersion": true, "instances": 4, "imageId": "ami-0a11d0a11d0a11d00",
+                 "status": "Successful", "statusReason": null, "percentage": 100, "endedAt": "2026-11-22T09:00:00Z"}""");
+
+        // when
+        JsonNode answer = handle("""
+                {"rotation": "r-1", "executionArn": "arn:aws:states:us-east-1:000000000000:execution:kiln-rotate:r-1",
+                 "input": {"advisory": "ALAS2023-2025-1196", "severity": "important", "packages": ["expat"],
+                           "publishedAt": "2026-11-22T08:19:00Z", "roles": ["web"], "reason": "security advisory ALAS2023-2025-1196 (important: expat)"},
+                 "plan": {"bucket": "%s", "key": "rotations/r-1/groups.json", "groups": 2, "toRotate": 1,
+                          "settings": {"pollSeconds": 60, "maxPolls": 240}},
+                 "startedAt": "2026-11-22T08:30:00Z"}""".formatted(BUCKET));
+
+        // then
+        System.out.println("rotate-report answer: " + answer.toPrettyString());
+        assertThat(answer.fieldNames()).toIterable().containsExactly("detail", "subject", "message", "status");
+        assertThat(answer.get("subject").asText()).isEqualTo(
+                "ALAS2023-2025-1196 (important): web patched, 4 instances replaced, 41 minutes after publication");
+        assertThat(answer.get("status").asText()).isEqualTo("SUCCEEDED");
+        assertThat(answer.at("/detail/counts")).isEqualTo(Json.MAPPER.readTree("""
+                {"succeeded": 1, "rolledBack": 0, "failed": 0, "timedOut": 0, "skipped": 1}"""));
+        assertThat(answer.at("/detail/finishedAt").asText()).isNotBlank();
+        assertThat(answer.get("message").asText()).endsWith(
+                "Execution    arn:aws:states:us-east-1:000000000000:execution:kiln-rotate:r-1\n");
+        assertThat(ledger.recorded).containsOnlyKeys("ALAS2023-2025-1196");
+        assertThat(reports.puts).hasSize(1);
+    }
+
+    @Test
+    void shouldFailWithATypedErrorWhenThePayloadIsNotRotatesAndWriteNothing() {
+        assertThatThrownBy(() -> handle("{\"rotation\": \"r-1\", \"input\": {}}"))
+                .isInstanceOf(MalformedReportRequestException.class)
+                .hasMessage("plan: must be rotate-plan's answer, with its bucket and key, got nothing");
+        assertThatThrownBy(() -> handle("{\"rotation\": \"a/b\", \"plan\": {\"bucket\": \"b\", \"key\": \"k\"}}"))
+                .isInstanceOf(MalformedReportRequestException.class)
+                .hasMessage("rotation: must be the execution's name (1 to 80 characters, no '/'), got \"a/b\"");
+        assertThatThrownBy(() -> handle("{\"rotation\": \"r-1\", \"input\": [], \"plan\": {\"bucket\": \"b\", \"key\": \"k\"}}"))
+                .isInstanceOf(MalformedReportRequestException.class)
+                .hasMessage("input: must be a JSON object, got ARRAY");
+        assertThatThrownBy(() -> handle("{"))
+                .isInstanceOf(MalformedReportRequestException.class)
+                .hasMessageStartingWith("the payload is not JSON");
+        assertThat(reports.puts).isEmpty();
+        assertThat(ledger.calls).isEmpty();
+    }
+
+    @Test
+    void shouldFailWithATypedErrorWhenThePlanIsNotWhereItShouldBe() {
+        assertThatThrownBy(() -> handle("""
+                {"rotation": "r-1", "input": {}, "plan": {"bucket": "%s", "key": "rotations/r-1/groups.json"}}""".formatted(BUCKET)))
+                .isInstanceOf(PlanNotFoundException.class);
+        assertThat(reports.puts).isEmpty();
+    }
+
+    @Test
+    void shouldRefuseToStartWhenItsSettingsAreMissing() {
+        assertThatThrownBy(() -> Config.fromEnv(Map.of("ROTATIONS_TABLE", "kiln-rotations", "ARTIFACTS_BUCKET", BUCKET)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("LEDGER_TABLE is not set: the function's deployment must provide it");
+        assertThat(Config.fromEnv(Map.of("ROTATIONS_TABLE", "kiln-rotations", "LEDGER_TABLE", "kiln-ledger", "ARTIFACTS_BUCKET", BUCKET)))
+                .isEqualTo(new Config("kiln-rotations", "kiln-ledger", BUCKET));
+    }
+}
