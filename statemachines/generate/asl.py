@@ -9,6 +9,16 @@ LAMBDA_RETRY = {"ErrorEquals": ["Lambda.ServiceException", "Lambda.AWSLambdaExce
 SSM_RETRY = {"ErrorEquals": ["Ssm.ThrottlingException", "Ssm.InternalServerErrorException",
                              "SSM.ThrottlingException", "SSM.InternalServerErrorException"],
              "IntervalSeconds": 2, "MaxAttempts": 5, "BackoffRate": 2, "JitterStrategy": "FULL"}
+# Auto Scaling throttles with a 400 "Rate exceeded" (AutoScalingException); ResourceContention is its other transient
+ASG_RETRY = {"ErrorEquals": ["AutoScaling.ResourceContentionException", "AutoScaling.AutoScalingException"],
+             "IntervalSeconds": 2, "MaxAttempts": 4, "BackoffRate": 2, "JitterStrategy": "FULL"}
+DDB_RETRY = {"ErrorEquals": ["DynamoDb.ProvisionedThroughputExceededException", "DynamoDb.InternalServerErrorException",
+                             "DynamoDB.ProvisionedThroughputExceededException", "DynamoDB.InternalServerErrorException"],
+             "IntervalSeconds": 2, "MaxAttempts": 4, "BackoffRate": 2, "JitterStrategy": "FULL"}
+EVENTS_PUT_RETRY = {"ErrorEquals": ["EventBridge.InternalException", "EventBridge.EventBridgeException", "EventBridge.FailedEntry"],
+                    "IntervalSeconds": 2, "MaxAttempts": 6, "BackoffRate": 2, "JitterStrategy": "FULL"}
+SNS_RETRY = {"ErrorEquals": ["Sns.ThrottledException", "SNS.ThrottledException", "Sns.InternalErrorException", "SNS.InternalErrorException"],
+             "IntervalSeconds": 2, "MaxAttempts": 4, "BackoffRate": 2}
 
 
 def sdk(service, action):

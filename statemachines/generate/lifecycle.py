@@ -6,11 +6,7 @@ Edit this file, not the JSON, then: python3 statemachines/generate/lifecycle.py 
 """
 from collections import OrderedDict as O
 
-from asl import LAMBDA_RETRY, SSM_RETRY, failure_states, main, sdk
-
-# Auto Scaling throttles with a 400 "Rate exceeded" (AutoScalingException); ResourceContention is its other transient
-ASG_RETRY = {"ErrorEquals": ["AutoScaling.ResourceContentionException", "AutoScaling.AutoScalingException"],
-             "IntervalSeconds": 2, "MaxAttempts": 4, "BackoffRate": 2, "JitterStrategy": "FULL"}
+from asl import ASG_RETRY, LAMBDA_RETRY, SSM_RETRY, failure_states, main, sdk
 
 ACTION = O([("AutoScalingGroupName.$", "$.plan.action.AutoScalingGroupName"),
             ("LifecycleHookName.$", "$.plan.action.LifecycleHookName"),

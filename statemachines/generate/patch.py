@@ -5,10 +5,7 @@ Edit this file, not the JSON, then: python3 statemachines/generate/patch.py --wr
 """
 from collections import OrderedDict as O
 
-from asl import LAMBDA_RETRY, failure_states, main
-DDB_RETRY = {"ErrorEquals": ["DynamoDb.ProvisionedThroughputExceededException", "DynamoDb.InternalServerErrorException",
-                             "DynamoDB.ProvisionedThroughputExceededException", "DynamoDB.InternalServerErrorException"],
-             "IntervalSeconds": 2, "MaxAttempts": 4, "BackoffRate": 2, "JitterStrategy": "FULL"}
+from asl import DDB_RETRY, EVENTS_PUT_RETRY, LAMBDA_RETRY, SNS_RETRY, failure_states, main
 S = O()
 def failure_to(name): return [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": name}]
 
@@ -128,16 +125,14 @@ S["RequestRotation"] = O([("Comment", "rotate replaces these roles' fleets now r
     ("Parameters", {"Entries": [{"EventBusName": "${EventBusName}", "Source": "kiln.patch", "DetailType": "Rotation Requested",
                                  "Detail.$": "$.report.rotation"}]}),
     ("ResultPath", None),
-    ("Retry", [{"ErrorEquals": ["EventBridge.InternalException", "EventBridge.EventBridgeException", "EventBridge.FailedEntry"],
-                "IntervalSeconds": 2, "MaxAttempts": 6, "BackoffRate": 2, "JitterStrategy": "FULL"}]),
+    ("Retry", [EVENTS_PUT_RETRY]),
     ("Catch", failure_to("FailureName")), ("Next", "Tell")])
 S["Tell"] = O([("Type", "Task"), ("Resource", "arn:aws:states:::sns:publish"),
     ("Parameters", {"TopicArn": "${NotificationTopicArn}", "Subject.$": "$.report.subject", "Message.$": "$.report.message",
         "MessageAttributes": {"workflow": {"DataType": "String", "StringValue": "patch"},
                               "status": {"DataType": "String", "StringValue.$": "$.report.state"}}}),
     ("ResultPath", None),
-    ("Retry", [{"ErrorEquals": ["Sns.ThrottledException", "SNS.ThrottledException", "Sns.InternalErrorException", "SNS.InternalErrorException"],
-                "IntervalSeconds": 2, "MaxAttempts": 4, "BackoffRate": 2}]),
+    ("Retry", [SNS_RETRY]),
     ("Catch", [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.tellError", "Next": "IsComplete"}]), ("Next", "IsComplete")])
 S["IsComplete"] = O([("Type", "Choice"), ("Choices", [{"Variable": "$.report.complete", "BooleanEquals": True, "Next": "Patched"}]),
     ("Default", "Incomplete")])

@@ -11,6 +11,7 @@ import dev.kiln.infra.constructs.BuilderAccess;
 import dev.kiln.infra.constructs.GitHubWebhook;
 import dev.kiln.infra.constructs.KilnFunction;
 import dev.kiln.infra.constructs.LifecycleWorkflows;
+import dev.kiln.infra.constructs.RotationWorkflow;
 import dev.kiln.infra.constructs.Notifications;
 import java.nio.charset.StandardCharsets;
 import software.amazon.awscdk.CfnOutput;
@@ -58,6 +59,7 @@ public final class KilnStack extends Stack {
     private final GitHubWebhook github;
     private final LifecycleWorkflows lifecycle;
     private final AdvisoryWatch advisories;
+    private final RotationWorkflow rotation;
 
     public KilnStack(Construct scope, String id, Settings settings) {
         super(scope, id, StackProps.builder()
@@ -121,6 +123,14 @@ public final class KilnStack extends Stack {
                 settings.config().advisories().feeds(), settings.config().advisories().everyMinutes(), config, bus, bake.stateMachine(), settings.name() + "-bake",
                 tables, notifications.topic()));
 
+        rotation = new RotationWorkflow(this, "Rotation", new RotationWorkflow.Props(
+                layout.stateMachine("rotate"), settings.name(),
+                new KilnFunction.Code(layout.functionArchive("rotate-plan"), "dev.kiln.rotateplan.RotatePlanHandler"),
+                new KilnFunction.Code(layout.functionArchive("rotate-group"), "dev.kiln.rotategroup.RotateGroupHandler"),
+                new KilnFunction.Code(layout.functionArchive("rotate-report"), "dev.kiln.rotatereport.RotateReportHandler"),
+                settings.config().rotation(), config, tables, advisories.ledger(), artifacts.bucket(), bus,
+                notifications.topic()));
+
         output("EventBusName", bus.getEventBusName(), "Kiln's own events are put on this bus");
         output("NotificationTopicArn", notifications.topic().getTopicArn(),
                 "Subscribe here (email, chat, queue) to hear about failed Kiln workflows");
@@ -154,6 +164,10 @@ public final class KilnStack extends Stack {
                 "One execution per announced advisory, named alas-<version>-<id>");
         output("PatchStateMachineArn", advisories.patch().getStateMachineArn(),
                 "One execution per announced advisory: bakes the roles that carry it and asks for their rotation");
+        output("RotateStateMachineArn", rotation.rotate().getStateMachineArn(),
+                "Start a rotation by hand: {} for every opted-in group, {\"asgs\": [...]} for some");
+        output("RotationsTableName", rotation.rotations().getTableName(),
+                "Each rotation's outcome per group (partition key: the execution's name)");
         output("RetentionFunctionName", followUps.retention().function().getFunctionName(),
                 "Run it by hand with {\"dryRun\": true} to see what retention would remove");
     }
@@ -184,5 +198,9 @@ public final class KilnStack extends Stack {
 
     public LifecycleWorkflows lifecycle() {
         return lifecycle;
+    }
+
+    public RotationWorkflow rotation() {
+        return rotation;
     }
 }

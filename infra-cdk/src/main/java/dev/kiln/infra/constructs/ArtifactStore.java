@@ -13,13 +13,15 @@ import software.constructs.Construct;
 
 /**
  * The artifact bucket: source bundles ({@code bundles/<sha>.tar.gz}), Run Command output of every
- * bake ({@code logs/<role>/<build>/...}) and the manifests of baked images ({@code manifests/<role>/<ami>.json}).
- * Bundles and logs expire; manifests are kept. The bucket outlives the stack.
+ * bake ({@code logs/<role>/<build>/...}), the manifests of baked images ({@code manifests/<role>/<ami>.json})
+ * and each rotation's groups, tags and report ({@code rotations/<execution>/...}).
+ * Bundles, logs and rotations expire; manifests are kept. The bucket outlives the stack.
  */
 public final class ArtifactStore extends Construct {
 
     static final int LOG_DAYS = 90;
     static final int BUNDLE_DAYS = 90;
+    static final int ROTATION_DAYS = 90;
 
     private final Bucket bucket;
 
@@ -31,7 +33,8 @@ public final class ArtifactStore extends Construct {
                 .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
                 .lifecycleRules(List.of(
                         LifecycleRule.builder().id("ExpireLogs").prefix("logs/").expiration(Duration.days(LOG_DAYS)).build(),
-                        LifecycleRule.builder().id("ExpireBundles").prefix("bundles/").expiration(Duration.days(BUNDLE_DAYS)).build()))
+                        LifecycleRule.builder().id("ExpireBundles").prefix("bundles/").expiration(Duration.days(BUNDLE_DAYS)).build(),
+                        LifecycleRule.builder().id("ExpireRotations").prefix("rotations/").expiration(Duration.days(ROTATION_DAYS)).build()))
                 .removalPolicy(RemovalPolicy.RETAIN)
                 .build();
         NagSuppressions.addResourceSuppressions(bucket, List.of(NagPackSuppression.builder()

@@ -19,7 +19,7 @@ class BakeResourcesTest {
     }
 
     @Test
-    void shouldKeepArtifactsPrivateEncryptedAndExpireLogsAndBundles() {
+    void shouldKeepArtifactsPrivateEncryptedAndExpireLogsBundlesAndRotations() {
         template.hasResource("AWS::S3::Bucket", Match.objectLike(Map.of(
                 "DeletionPolicy", "Retain",
                 "Properties", Match.objectLike(Map.of(
@@ -29,7 +29,8 @@ class BakeResourcesTest {
                                 "IgnorePublicAcls", true, "RestrictPublicBuckets", true),
                         "LifecycleConfiguration", Map.of("Rules", List.of(
                                 Map.of("Id", "ExpireLogs", "Prefix", "logs/", "ExpirationInDays", 90, "Status", "Enabled"),
-                                Map.of("Id", "ExpireBundles", "Prefix", "bundles/", "ExpirationInDays", 90, "Status", "Enabled"))))))));
+                                Map.of("Id", "ExpireBundles", "Prefix", "bundles/", "ExpirationInDays", 90, "Status", "Enabled"),
+                                Map.of("Id", "ExpireRotations", "Prefix", "rotations/", "ExpirationInDays", 90, "Status", "Enabled"))))))));
     }
 
     @Test
