@@ -3,6 +3,7 @@ package dev.kiln.notify;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kiln.common.testing.FakeContext;
 import dev.kiln.notify.Fakes.RecordingTopic;
 import dev.kiln.notify.Fakes.ScriptedHistory;
 import dev.kiln.notify.errors.MalformedEventException;
@@ -24,7 +25,7 @@ class NotifyHandlerTest {
 
         // when
         handler.handleRequest(new ByteArrayInputStream(Samples.event("aws.states/execution-aborted.json")),
-                output, new FakeContext());
+                output, new FakeContext("kiln-notify"));
 
         // then
         assertThat(output.toString(StandardCharsets.UTF_8))
@@ -36,7 +37,7 @@ class NotifyHandlerTest {
     void shouldFailTheInvocationWithATypedErrorForAMalformedEvent() {
         assertThatThrownBy(() -> handler.handleRequest(
                 new ByteArrayInputStream("not json".getBytes(StandardCharsets.UTF_8)), new ByteArrayOutputStream(),
-                new FakeContext()))
+                new FakeContext("kiln-notify")))
                 .isInstanceOf(MalformedEventException.class);
         assertThat(topic.published).isEmpty();
     }

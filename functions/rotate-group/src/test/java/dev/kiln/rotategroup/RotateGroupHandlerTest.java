@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kiln.common.Json;
 import dev.kiln.common.config.KilnConfigJson;
+import dev.kiln.common.testing.FakeContext;
 import dev.kiln.rotategroup.errors.InvalidGroupRequestException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -33,7 +34,7 @@ class RotateGroupHandlerTest {
 
     private String handle(InputStream payload) throws Exception {
         ByteArrayOutputStream output = new ByteArrayOutputStream();
-        handler.handleRequest(payload, output, new FakeContext());
+        handler.handleRequest(payload, output, new FakeContext("kiln-rotate-group"));
         return output.toString(StandardCharsets.UTF_8);
     }
 

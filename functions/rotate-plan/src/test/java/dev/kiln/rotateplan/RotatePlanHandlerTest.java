@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kiln.common.config.KilnConfigJson;
+import dev.kiln.common.testing.FakeContext;
 import dev.kiln.rotateplan.errors.InvalidRotationInputException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -31,7 +32,7 @@ class RotatePlanHandlerTest {
 
     private String handle(String payload) throws Exception {
         ByteArrayOutputStream output = new ByteArrayOutputStream();
-        handler.handleRequest(new ByteArrayInputStream(payload.getBytes(StandardCharsets.UTF_8)), output, new FakeContext());
+        handler.handleRequest(new ByteArrayInputStream(payload.getBytes(StandardCharsets.UTF_8)), output, new FakeContext("kiln-rotate-plan"));
         return output.toString(StandardCharsets.UTF_8);
     }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.common.Json;
+import dev.kiln.common.testing.FakeContext;
 import dev.kiln.rotatereport.errors.MalformedReportRequestException;
 import dev.kiln.rotatereport.errors.PlanNotFoundException;
 import java.io.ByteArrayInputStream;
@@ -27,7 +28,7 @@ class RotateReportHandlerTest {
 
     private JsonNode handle(String payload) throws Exception {
         ByteArrayOutputStream output = new ByteArrayOutputStream();
-        handler.handleRequest(new ByteArrayInputStream(payload.getBytes(StandardCharsets.UTF_8)), output, new FakeContext());
+        handler.handleRequest(new ByteArrayInputStream(payload.getBytes(StandardCharsets.UTF_8)), output, new FakeContext("kiln-rotate-report"));
         return Json.MAPPER.readTree(output.toByteArray());
     }
 
