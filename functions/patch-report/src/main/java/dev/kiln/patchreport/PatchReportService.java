@@ -5,6 +5,7 @@ import static software.amazon.lambda.powertools.logging.argument.StructuredArgum
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.common.Json;
+import dev.kiln.common.Wording;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -55,7 +56,7 @@ public final class PatchReportService {
         Duration since = Duration.between(Instant.parse(advisory.path("publishedAt").asText()), now);
         String headline = id + " (" + advisory.path("severity").asText() + ", " + join(advisory.path("packages")) + "): "
                 + (patched.isEmpty() ? "nothing patched" : names(patched) + " patched, rotation requested "
-                + readable(since) + " after publication")
+                + Wording.readable(since) + " after publication")
                 + (failed.isEmpty() ? "" : "; " + names(failed) + " not patched");
         StringBuilder message = new StringBuilder(headline).append(".\n\n");
         patched.forEach(o -> message.append(String.format("Patched      %s: %s%s%n", o.role(), o.why(),
@@ -71,7 +72,7 @@ public final class PatchReportService {
         ObjectNode details = Json.MAPPER.createObjectNode();
         outcomes.forEach(o -> details.putObject(o.role()).put("status", o.status()).put("imageId", o.imageId()).put("why", o.why()));
         boolean complete = failed.isEmpty();
-        String subject = ascii("Kiln " + (complete ? "patched " : "could not fully patch ") + id + " ("
+        String subject = Wording.subject("Kiln " + (complete ? "patched " : "could not fully patch ") + id + " ("
                 + advisory.path("severity").asText() + "): " + (patched.isEmpty() ? "nothing patched" : names(patched)));
         LOG.info("Patch reported", entry("advisory", id), entry("patched", patched.stream().map(Outcome::role).toList()),
                 entry("notPatched", failed.stream().map(Outcome::role).toList()));
@@ -105,9 +106,7 @@ public final class PatchReportService {
     }
 
     private static String names(List<Outcome> outcomes) {
-        List<String> names = outcomes.stream().map(Outcome::role).toList();
-        return names.size() <= 1 ? String.join("", names)
-                : String.join(", ", names.subList(0, names.size() - 1)) + " and " + names.get(names.size() - 1);
+        return Wording.listed(outcomes.stream().map(Outcome::role).toList());
     }
 
     private static String join(JsonNode array) {
@@ -116,18 +115,4 @@ public final class PatchReportService {
         return values.stream().collect(Collectors.joining(", "));
     }
 
-    private static String readable(Duration duration) {
-        long minutes = Math.max(0, duration.toMinutes());
-        if (minutes < 120) {
-            return minutes + (minutes == 1 ? " minute" : " minutes");
-        }
-        long hours = duration.toHours();
-        return hours < 48 ? hours + " hours" : duration.toDays() + " days";
-    }
-
-    /** SNS subjects: ASCII, under 100 characters. */
-    private static String ascii(String subject) {
-        String plain = subject.replaceAll("[^\\x20-\\x7E]", "?");
-        return plain.length() <= 99 ? plain : plain.substring(0, 98) + "~";
-    }
 }

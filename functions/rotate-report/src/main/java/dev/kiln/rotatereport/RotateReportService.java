@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.common.Json;
+import dev.kiln.common.Wording;
 import dev.kiln.rotatereport.errors.MalformedReportRequestException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -37,7 +38,6 @@ public final class RotateReportService {
     /** One screen of a mail client. */
     static final int MESSAGE_LINES = 40;
     private static final int DETAIL_REASON_CHARS = 500;
-    private static final int SUBJECT_CHARS = 99;
     private static final int LINE_REASON_CHARS = 160;
 
     /** The detail's order: what went wrong first, then what was done, then what was not tried. */
@@ -207,9 +207,9 @@ public final class RotateReportService {
         int notRotated = counts.notRotated();
         String rest = notRotated == 0 ? "" : "; " + plural(notRotated, "group") + " not rotated";
         String done = roles.isEmpty() ? "nothing rotated"
-                : names(roles) + " patched, " + plural(instancesReplaced, "instance") + " replaced";
+                : Wording.listed(roles) + " patched, " + plural(instancesReplaced, "instance") + " replaced";
         String timed = done + (roles.isEmpty() ? "" : request.publishedAt()
-                .map(p -> ", " + readable(Duration.between(p, replacedAt)) + " after publication").orElse(""));
+                .map(p -> ", " + Wording.readable(Duration.between(p, replacedAt)) + " after publication").orElse(""));
         String id = request.advisory().get();
         List<String> about = new ArrayList<>();
         request.severity().ifPresent(about::add);
@@ -223,7 +223,7 @@ public final class RotateReportService {
 
     /** The most complete headline that fits an SNS subject; else the shortest, cut. */
     private static String subject(List<String> headlines) {
-        return ascii(headlines.stream().filter(h -> h.length() <= SUBJECT_CHARS).findFirst()
+        return Wording.subject(headlines.stream().filter(h -> h.length() <= Wording.SUBJECT_CHARS).findFirst()
                 .orElse(headlines.get(headlines.size() - 1)));
     }
 
@@ -303,11 +303,6 @@ public final class RotateReportService {
         return n + " " + noun + (n == 1 ? "" : "s");
     }
 
-    private static String names(List<String> names) {
-        return names.size() <= 1 ? String.join("", names)
-                : String.join(", ", names.subList(0, names.size() - 1)) + " and " + names.get(names.size() - 1);
-    }
-
     private static String json(Object value) {
         try {
             return Json.MAPPER.writeValueAsString(value);
@@ -316,18 +311,4 @@ public final class RotateReportService {
         }
     }
 
-    private static String readable(Duration duration) {
-        long minutes = Math.max(0, duration.toMinutes());
-        if (minutes < 120) {
-            return minutes + (minutes == 1 ? " minute" : " minutes");
-        }
-        long hours = duration.toHours();
-        return hours < 48 ? hours + " hours" : duration.toDays() + " days";
-    }
-
-    /** SNS subjects: ASCII, under 100 characters. */
-    private static String ascii(String subject) {
-        String plain = subject.replaceAll("[^\\x20-\\x7E]", "?");
-        return plain.length() <= SUBJECT_CHARS ? plain : plain.substring(0, SUBJECT_CHARS - 1) + "~";
-    }
 }
