@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.kiln.infra.CloudFormationValues;
 import dev.kiln.infra.Samples;
 import dev.kiln.infra.Synthesized;
+import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -77,7 +78,7 @@ class RotationWorkflowTest {
 
     @Test
     void shouldRunEachGroupAsAChildOfTheRotationItselfReadingItsGroupsFromS3() throws Exception {
-        String rendered = java.nio.file.Files.readString(Synthesized.layout().stateMachine("rotate"));
+        String rendered = Files.readString(Synthesized.layout().stateMachine("rotate"));
         String policy = CloudFormationValues.policyOf(template, "RotationRotateRole.*");
 
         assertThat(rendered).contains("DISTRIBUTED", "MaxConcurrencyPath", "ItemReader");
