@@ -192,8 +192,8 @@ class RotateIT {
         JsonNode event = finished.await("the end of " + run.name(), e -> e.at("/detail/rotation").asText().equals(run.name()));
         int detailBytes = event.get("detail").toString().getBytes(StandardCharsets.UTF_8).length;
         System.out.printf("rotate, %,d groups: input %,d bytes; largest state input/output %,d bytes (limit 262,144);"
-                        + " %,d history events here, where LocalStack keeps the children's too (AWS: each group its own"
-                        + " execution, limit 25,000); Rotation Finished detail %,d bytes (limit 262,144)%n",
+                        + " %,d events in the rotation's own history (each group is a child execution with its own,"
+                        + " limit 25,000 each); Rotation Finished detail %,d bytes (limit 262,144)%n",
                 GROUPS, input.toString().length(), largest, parentEvents, detailBytes);
         assertThat(largest).isLessThan(256 * 1024);
         assertThat(detailBytes).isLessThan(256 * 1024);
