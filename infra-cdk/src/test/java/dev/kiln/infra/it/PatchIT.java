@@ -28,8 +28,9 @@ import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
  * publish guard's current image and the image's inventory): base carries bash, web (built on base)
  * carries bash and nginx. Everything else is real: the rule that starts patch for an announced
  * advisory, patch-plan, the bakes it starts (which stop at once: the local GitHub API does not have
- * the commit), the follower check, the record, the notification. Test cases mock only what a real
- * bake's success would have left (its output, the new images).
+ * the commit), the follower check, the record, the notification, and the rule that starts rotate for
+ * the Rotation Requested it emits. Test cases mock only what a real bake's success would have left
+ * (its output, the new images) and, in rotate, Auto Scaling's answers.
  */
 class PatchIT {
 
@@ -48,12 +49,14 @@ class PatchIT {
     private static Mailbox mailbox;
     private static LocalGitHub github;
     private static KilnEvents rotations;
+    private static KilnEvents finished;
 
     @BeforeAll
     static void publishedImages() throws Exception {
         mailbox = new Mailbox();
         github = new LocalGitHub();
         rotations = new KilnEvents("{\"source\": [\"kiln.patch\"], \"detail-type\": [\"Rotation Requested\"]}");
+        finished = new KilnEvents("{\"source\": [\"kiln.rotation\"], \"detail-type\": [\"Rotation Finished\"]}");
         for (String role : List.of("base", "web")) {
             before.put(role, DYNAMO.getItem(r -> r.tableName(bakes()).key(current(role))).item());
         }
@@ -62,6 +65,10 @@ class PatchIT {
         image(BASE_IMAGE, "base", "ami-0aaaaaaaaaaaaaaa1", Map.of("bash", "0:5.2.15-1.amzn2023.0.2.aarch64"), List.of("bash"));
         image(WEB_IMAGE, "web", BASE_IMAGE, Map.of("bash", "0:5.2.15-1.amzn2023.0.2.aarch64",
                 "nginx", "1:1.24.0-1.amzn2023.0.2.aarch64"), List.of("bash", "nginx"));
+        // the group PatchedWeb's mocked Auto Scaling describes: two instances on an image older than the patch
+        String older = LocalFleet.images(1).get(0);
+        LocalFleet.template("patch-it-web", older);
+        LocalFleet.instances("patch-it-web-1", older, 2);
     }
 
     @AfterAll
@@ -77,6 +84,7 @@ class PatchIT {
             DYNAMO.deleteItem(r -> r.tableName(LocalCloud.stackOutput("ImagesTableName")).key(Map.of("imageId", AttributeValue.fromS(image))));
         }
         rotations.close();
+        finished.close();
         github.close();
         mailbox.close();
     }
@@ -126,6 +134,45 @@ class PatchIT {
         DescribeExecutionResponse again = ended(start(null, event));
         assertThat(again.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
         assertThat(JSON.readTree(again.output()).get("heldBy").asText()).isEqualTo(ended.executionArn());
+    }
+
+    @Test
+    void shouldRotateThePatchedRolesGroupsAndRecordTheRotationOnTheAdvisory() throws Exception {
+        ObjectNode event = (ObjectNode) advisory("nginx");
+        // published 41 minutes before the mocked refresh of patch-it-web-1 ends (03:21:40)
+        ((ObjectNode) event.get("detail")).put("publishedAt", "2026-11-22T02:40:40Z");
+        String id = event.at("/detail/id").asText();
+
+        assertThat(ended(start("WebBaked", event)).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        JsonNode requested = rotations.await("the rotation of " + id, e -> e.at("/detail/advisory").asText().equals(id));
+        String byRule = LocalCloud.await("the rotate the rule starts for " + id, Duration.ofSeconds(60),
+                () -> executionWith("RotateStateMachineArn", id));
+        String input = SFN.describeExecution(r -> r.executionArn(byRule)).input();
+        assertThat(JSON.readTree(input)).isEqualTo(requested.get("detail"));
+
+        // the local cloud has no Auto Scaling, so the rule's rotation stops at discovery: the same input again, with
+        // Auto Scaling's answers mocked (web's group patch-it-web-1 and base's patch-it-base-1)
+        String rotation = "it-patched-" + UUID.randomUUID().toString().substring(0, 8);
+        String arn = SFN.startExecution(r -> r.stateMachineArn(LocalCloud.stackOutput("RotateStateMachineArn") + "#PatchedWeb")
+                .name(rotation).input(input)).executionArn();
+
+        assertThat(ended(arn).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        JsonNode report = finished.await("the end of " + rotation, e -> e.at("/detail/rotation").asText().equals(rotation));
+        assertThat(report.at("/detail/advisory").asText()).isEqualTo(id);
+        assertThat(report.at("/detail/outcomes")).extracting(o -> o.get("asg").asText() + " " + o.get("outcome").asText())
+                .as("only the patched role's group").containsExactly("patch-it-web-1 succeeded");
+        JsonNode told = mailbox.await("the rotation summary of " + id, END, n -> n.get("Message").asText().contains(rotation));
+        assertThat(told.get("Subject").asText())
+                .isEqualTo(id + " (important): web patched, 2 instances replaced, 41 minutes after publication");
+        assertThat(told.get("Message").asText())
+                .startsWith(id + " (important, nginx): web patched, 2 instances replaced, 41 minutes after publication.");
+        Map<String, AttributeValue> closed = DYNAMO.getItem(r -> r.tableName(LocalCloud.stackOutput("AdvisoriesTableName"))
+                .key(Map.of("key", AttributeValue.fromS("patch#" + id))).consistentRead(true)).item();
+        assertThat(closed.get("state").s()).isEqualTo("PATCHED");
+        assertThat(closed.get("rotation").s()).isEqualTo(rotation);
+        assertThat(closed.get("rotatedAt").s()).isEqualTo("2026-11-22T03:21:40Z");
+        assertThat(closed.get("instancesReplaced").n()).isEqualTo("2");
+        assertThat(closed.get("fleets").s()).contains("patch-it-web-1");
     }
 
     @Test

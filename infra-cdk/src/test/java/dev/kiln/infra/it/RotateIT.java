@@ -21,11 +21,7 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.ec2.Ec2Client;
-import software.amazon.awssdk.services.ec2.model.Filter;
-import software.amazon.awssdk.services.ec2.model.InstanceType;
 import software.amazon.awssdk.services.ec2.model.LaunchTemplateVersion;
-import software.amazon.awssdk.services.ec2.model.ResourceType;
-import software.amazon.awssdk.services.ec2.model.Tag;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
@@ -66,8 +62,7 @@ class RotateIT {
     static void fleet() throws Exception {
         mailbox = new Mailbox();
         finished = new KilnEvents("{\"source\": [\"kiln.rotation\"], \"detail-type\": [\"Rotation Finished\"]}");
-        List<String> images = EC2.describeImages(r -> r.owners("amazon")).images().stream()
-                .map(i -> i.imageId()).limit(2).toList();
+        List<String> images = LocalFleet.images(2);
         oldImage = images.get(0);
         currentImage = images.get(1);
         before = DYNAMO.getItem(r -> r.tableName(bakes()).key(currentKey())).item();
@@ -75,26 +70,12 @@ class RotateIT {
                 "imageId", AttributeValue.fromS(currentImage), "sha", AttributeValue.fromS("0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c"),
                 "pushedAt", AttributeValue.fromS("2026-11-22T08:56:40Z"))));
         for (String name : TEMPLATES) {
-            EC2.describeLaunchTemplates(r -> r.filters(Filter.builder().name("launch-template-name").values(name).build()))
-                    .launchTemplates().forEach(t -> EC2.deleteLaunchTemplate(r -> r.launchTemplateId(t.launchTemplateId())));
-            String image = name.equals("rotate-it-current") ? currentImage : oldImage;
-            EC2.createLaunchTemplate(r -> r.launchTemplateName(name)
-                    .launchTemplateData(d -> d.imageId(image).instanceType(InstanceType.T4_G_SMALL)));
+            LocalFleet.template(name, name.equals("rotate-it-current") ? currentImage : oldImage);
         }
         // rotate-it-s-current's only instance runs the current image and is young; rotate-it-a-*'s run the old one
-        instances("rotate-it-s-current", currentImage, 1);
-        instances("rotate-it-a-1", oldImage, 2);
-        instances("rotate-it-a-2", oldImage, 1);
-    }
-
-    /** Instances as Auto Scaling tags the ones it launches; any left by an earlier run are terminated first. */
-    private static void instances(String group, String image, int count) {
-        EC2.describeInstances(r -> r.filters(Filter.builder().name("tag:aws:autoscaling:groupName").values(group).build()))
-                .reservations().stream().flatMap(v -> v.instances().stream()).map(i -> i.instanceId())
-                .forEach(id -> EC2.terminateInstances(r -> r.instanceIds(id)));
-        EC2.runInstances(r -> r.imageId(image).minCount(count).maxCount(count).instanceType(InstanceType.T4_G_SMALL)
-                .tagSpecifications(t -> t.resourceType(ResourceType.INSTANCE)
-                        .tags(Tag.builder().key("aws:autoscaling:groupName").value(group).build())));
+        LocalFleet.instances("rotate-it-s-current", currentImage, 1);
+        LocalFleet.instances("rotate-it-a-1", oldImage, 2);
+        LocalFleet.instances("rotate-it-a-2", oldImage, 1);
     }
 
     @AfterAll
