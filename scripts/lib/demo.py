@@ -24,6 +24,11 @@ GitHub API (the local deployment's repository.apiUrl) and sends webhook deliveri
    plays the ALAS site (a local one, the local deployment's advisories.siteUrl). advisory-feed's
    first read records what the feed lists; its next read announces the new advisory once; patch
    starts by itself, finds base affected and starts its bake with the advisory.
+6. The nightly rotation (its schedule is stored in the local cloud, which never fires it) is started
+   as the schedule would: rotate finds the groups tagged kiln:rotate=nightly, skips the frozen one,
+   pins base's current image (step 1's) in the group's launch template and refreshes the group. The
+   local cloud has no Auto Scaling: the Demo test case answers the tags, the group, its instance
+   refresh and how it ends; the instances, the template, the outcomes and the summary are real.
 """
 
 import hashlib
@@ -46,6 +51,7 @@ import botocore.exceptions
 STACK = "kiln"
 MAILBOX = "kiln-demo-mailbox"
 TEMPLATE = "kiln-demo-base"
+ROTATED_GROUP = "demo-base"  # the group the Demo test case of rotate describes (statemachines/test/mock-config.json)
 DEADLINE_SECONDS = 240
 GITHUB_API_PORT = 9797  # scripts/lib/local_config.py gives the local deployment this repository.apiUrl
 ALAS_PORT = 9798  # and this advisories.siteUrl
@@ -120,8 +126,10 @@ def main(root: str) -> int:
         return 1
     if not security_advisory(root, outputs, sfn):
         return 1
+    if not nightly_rotation(outputs, sfn, ec2, sqs, queue_url, image_id):
+        return 1
     print("\nNext: scripts/local-cloud stop when done; README.md explains the webhook, starting bakes by hand,"
-          " releases, the lifecycle hooks and security advisories.")
+          " releases, the lifecycle hooks, security advisories and rotation.")
     return 0
 
 
@@ -247,6 +255,51 @@ def security_advisory(root: str, outputs: dict, sfn) -> bool:
         return bool(plan["bakes"])
     finally:
         site.close()
+
+
+def nightly_rotation(outputs: dict, sfn, ec2, sqs, queue_url: str, image_id: str) -> bool:
+    schedule = boto3.client("scheduler").get_schedule(Name=f"{STACK}-rotate-nightly")
+    print(f"\n6. Every night ({schedule['ScheduleExpression']} in {schedule['ScheduleExpressionTimezone']}, schedule"
+          f" {schedule['Name']}) rotate replaces the instances of groups tagged kiln:rotate=nightly with their"
+          " role's current image")
+    older = next(i["ImageId"] for i in ec2.describe_images(Owners=["amazon"])["Images"] if i["ImageId"] != image_id)
+    running = ec2.describe_instances(Filters=[{"Name": "tag:aws:autoscaling:groupName", "Values": [ROTATED_GROUP]}])
+    for old in [i["InstanceId"] for r in running["Reservations"] for i in r["Instances"]]:
+        ec2.terminate_instances(InstanceIds=[old])
+    ec2.run_instances(ImageId=older, InstanceType="t4g.small", MinCount=2, MaxCount=2, TagSpecifications=[
+        {"ResourceType": "instance", "Tags": [{"Key": "aws:autoscaling:groupName", "Value": ROTATED_GROUP}]}])
+    print(f"   the team's group {ROTATED_GROUP} (role base, launch template {TEMPLATE}) runs 2 instances of {older};"
+          " demo-base-canary is tagged kiln:freeze")
+    name = f"demo-nightly-{uuid.uuid4().hex[:8]}"
+    execution = sfn.start_execution(stateMachineArn=f"{outputs['RotateStateMachineArn']}#Demo", name=name,
+                                    input=json.dumps({"reason": "nightly"}))["executionArn"]
+    result = wait(sfn, execution)
+    print(f"   rotate {name}: {result['status']}")
+    if result["status"] != "SUCCEEDED":
+        print(f"   error: {result.get('error')}: {result.get('cause')}", file=sys.stderr)
+        return False
+    items = boto3.client("dynamodb").query(TableName=outputs["RotationsTableName"], KeyConditionExpression="rotation = :r",
+                                           ExpressionAttributeValues={":r": {"S": name}})["Items"]
+    for item in sorted(items, key=lambda i: i["asg"]["S"]):
+        outcome = json.loads(item["outcome"]["S"])
+        print(f"     {item['asg']['S']}: {outcome['outcome']}: {outcome.get('reason')}")
+        if "request" in outcome:
+            print(f"       StartInstanceRefresh {json.dumps(outcome['request'])}")
+    pinned = [v for v in ec2.describe_launch_template_versions(LaunchTemplateName=TEMPLATE)["LaunchTemplateVersions"]
+              if v["LaunchTemplateData"].get("ImageId") == image_id]
+    print(f"   {TEMPLATE} version {pinned[0]['VersionNumber'] if pinned else '?'} pins base's current image {image_id}")
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        for message in sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=1).get("Messages", []):
+            sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+            envelope = json.loads(message["Body"])
+            if name in envelope.get("Message", ""):
+                print(f"\n--- what the team's mailbox received (subject: {envelope['Subject']}) ---")
+                print(envelope["Message"].rstrip())
+                print("--- end of notification ---")
+                return True
+    print("   no rotation summary arrived", file=sys.stderr)
+    return False
 
 
 def wait_for_patch(sfn, machine_arn: str, advisory: str):
