@@ -158,7 +158,7 @@ class RotateIT {
     }
 
     @Test
-    void shouldRecordAGroupAutoScalingFailsOrLosesAndOneStillRefreshingAtTheDeadline() throws Exception {
+    void shouldRecordEachGroupThatAutoScalingFailsOrThatOutlastsTheDeadline() throws Exception {
         // t-1: Auto Scaling keeps failing to describe it; t-2: a refresh started meanwhile; t-3: its refresh cannot
         // be watched; t-4: its refresh is still in progress when the local config's one-minute deadline comes
         Run run = rotate("Troubles", "{\"asgs\": [\"rotate-it-t-1\", \"rotate-it-t-2\", \"rotate-it-t-3\", \"rotate-it-t-4\"]}");
