@@ -111,13 +111,11 @@ def main(root: str) -> int:
     child_result = wait(sfn, child)
     print(f"   {child_result['status']}: {child_result.get('error')} (in the local cloud no instance runs a Systems"
           " Manager agent, so this bake stops there, as it would on AWS if the builder never came online)")
-    notification = wait_for_notification(sqs, queue_url, child.split(":")[-1])
+    notification = wait_for_notification(sqs, queue_url, lambda n: n.get("Subject", "").endswith(child.split(":")[-1]))
     if notification is None:
         print("   no notification arrived", file=sys.stderr)
         return 1
-    print(f"\n--- what the team's mailbox received (subject: {notification['Subject']}) ---")
-    print(notification["Message"].rstrip())
-    print("--- end of notification ---")
+    show_notification(notification)
     print(f"\nBuilders left running by either bake: {len(live_builders(ec2, sha)) + len(live_builders(ec2, child_sha(sfn, child)))}")
 
     if not push_to_github(root, outputs, sfn, s3, github):
@@ -288,18 +286,12 @@ def nightly_rotation(outputs: dict, sfn, ec2, sqs, queue_url: str, image_id: str
     pinned = [v for v in ec2.describe_launch_template_versions(LaunchTemplateName=TEMPLATE)["LaunchTemplateVersions"]
               if v["LaunchTemplateData"].get("ImageId") == image_id]
     print(f"   {TEMPLATE} version {pinned[0]['VersionNumber'] if pinned else '?'} pins base's current image {image_id}")
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        for message in sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=1).get("Messages", []):
-            sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
-            envelope = json.loads(message["Body"])
-            if name in envelope.get("Message", ""):
-                print(f"\n--- what the team's mailbox received (subject: {envelope['Subject']}) ---")
-                print(envelope["Message"].rstrip())
-                print("--- end of notification ---")
-                return True
-    print("   no rotation summary arrived", file=sys.stderr)
-    return False
+    summary = wait_for_notification(sqs, queue_url, lambda n: name in n.get("Message", ""), seconds=60)
+    if summary is None:
+        print("   no rotation summary arrived", file=sys.stderr)
+        return False
+    show_notification(summary)
+    return True
 
 
 def wait_for_patch(sfn, machine_arn: str, advisory: str):
@@ -546,13 +538,20 @@ def child_sha(sfn, execution: str) -> str:
     return json.loads(sfn.describe_execution(executionArn=execution)["input"])["source"]["sha"]
 
 
-def wait_for_notification(sqs, queue_url: str, execution_name: str):
-    deadline = time.time() + 120
+def show_notification(envelope: dict) -> None:
+    print(f"\n--- what the team's mailbox received (subject: {envelope['Subject']}) ---")
+    print(envelope["Message"].rstrip())
+    print("--- end of notification ---")
+
+
+def wait_for_notification(sqs, queue_url: str, matches, seconds: int = 120):
+    """The first notification in the team's mailbox that matches; the others it reads are dropped."""
+    deadline = time.time() + seconds
     while time.time() < deadline:
         for message in sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=1).get("Messages", []):
             sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
             envelope = json.loads(message["Body"])
-            if envelope.get("Subject", "").endswith(execution_name):
+            if matches(envelope):
                 return envelope
     return None
 
