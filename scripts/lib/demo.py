@@ -58,6 +58,7 @@ ALAS_PORT = 9798  # and this advisories.siteUrl
 
 
 def main(root: str) -> int:
+    refusals = IamRefusals(root)
     cfn, sfn, sqs, sns, ec2, ssm, s3 = (boto3.client(s) for s in (
         "cloudformation", "stepfunctions", "sqs", "sns", "ec2", "ssm", "s3"))
     outputs = {o["OutputKey"]: o["OutputValue"] for o in cfn.describe_stacks(StackName=STACK)["Stacks"][0]["Outputs"]}
@@ -126,9 +127,34 @@ def main(root: str) -> int:
         return 1
     if not nightly_rotation(outputs, sfn, ec2, sqs, queue_url, image_id):
         return 1
+    if not refusals.none_since_start():
+        return 1
     print("\nNext: scripts/local-cloud stop when done; README.md explains the webhook, starting bakes by hand,"
           " releases, the lifecycle hooks, security advisories and rotation.")
     return 0
+
+
+class IamRefusals:
+    """The local cloud's IAM refusal log (scripts/local-cloud refusals), from where it stood when the demo began."""
+
+    def __init__(self, root: str):
+        self.path = f"{root}/.cache/local-cloud/iam-refusals.jsonl"
+        self.start = len(self._lines())
+
+    def _lines(self) -> list:
+        try:
+            with open(self.path, encoding="utf-8") as log:
+                return log.readlines()
+        except FileNotFoundError:
+            return []
+
+    def none_since_start(self) -> bool:
+        new = self._lines()[self.start:]
+        print(f"\nIAM: the local cloud checked every call Kiln made against the caller's role; refused: {len(new)}")
+        for line in new:
+            refusal = json.loads(line)
+            print(f"   {refusal['role']}: {refusal['action']} on {refusal['resource']} ({refusal['reason']})", file=sys.stderr)
+        return not new
 
 
 def push_to_github(root: str, outputs: dict, sfn, s3, github) -> bool:

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
@@ -32,12 +33,18 @@ public final class LocalCloud {
     private LocalCloud() {
     }
 
-    /** For example {@code LocalCloud.client(SqsClient.builder())}. */
+    /** For example {@code LocalCloud.client(SqsClient.builder())}: a client with the local cloud's test keys. */
     public static <B extends AwsSyncClientBuilder<B, C> & AwsClientBuilder<B, C>, C> C client(B builder) {
+        return client(builder, StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")));
+    }
+
+    /** A client that calls as {@code credentials}, e.g. a session of a role whose policies the local cloud enforces. */
+    public static <B extends AwsSyncClientBuilder<B, C> & AwsClientBuilder<B, C>, C> C client(
+            B builder, AwsCredentialsProvider credentials) {
         return builder.httpClient(HTTP)
                 .endpointOverride(ENDPOINT)
                 .region(REGION)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .credentialsProvider(credentials)
                 .build();
     }
 

@@ -1,0 +1,209 @@
+"""IAM's policy evaluation for identity-based policies, as AWS documents it.
+
+A request is allowed when some statement allows it and none denies it; nothing allows by default.
+A statement applies when its Action (or NotAction), its Resource (or NotResource) and every one of
+its conditions match. Conditions follow "IAM JSON policy elements: Condition operators": the
+operators are ANDed, the keys inside one operator are ANDed, the values of one key are ORed; a
+missing key fails a condition unless the operator is negated (StringNotEquals, ArnNotLike, ...),
+ends in IfExists, or is Null; ForAnyValue/ForAllValues compare sets of values. Keys are
+case-insensitive, so the context is keyed by lower-case names.
+
+Pure Python, no LocalStack: iam_enforcement.py gives it the policies and the request.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+
+@dataclass(frozen=True)
+class AuthRequest:
+    """One action on one resource, with the condition keys AWS would put in the request context."""
+
+    action: str  # e.g. ec2:RunInstances
+    resource: str  # an ARN, or * for actions without resource-level permissions
+    context: dict[str, str | list[str]] = field(default_factory=dict)  # lower-case key -> value(s)
+
+
+@dataclass(frozen=True)
+class Policy:
+    name: str  # where the statements come from: an inline policy's name or a managed policy's ARN
+    document: dict
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    reason: str  # "allowed", "explicit deny" or "no statement allows"
+    policy: str | None = None  # the policy of the statement that decided, if one did
+    statement: str | None = None  # its Sid, or its index in the policy
+
+
+def evaluate(policies: list[Policy], request: AuthRequest) -> Decision:
+    allowed_by: tuple[str, str] | None = None
+    for policy in policies:
+        statements = policy.document.get("Statement", [])
+        if isinstance(statements, dict):
+            statements = [statements]
+        for index, statement in enumerate(statements):
+            if not _applies(statement, request):
+                continue
+            where = (policy.name, str(statement.get("Sid") or index))
+            if statement.get("Effect") == "Deny":
+                return Decision(False, "explicit deny", *where)
+            if statement.get("Effect") == "Allow" and allowed_by is None:
+                allowed_by = where
+    if allowed_by:
+        return Decision(True, "allowed", *allowed_by)
+    return Decision(False, "no statement allows")
+
+
+def _applies(statement: dict, request: AuthRequest) -> bool:
+    if "Action" in statement:
+        if not _any_match(statement["Action"], request.action, ignore_case=True):
+            return False
+    elif "NotAction" in statement:
+        if _any_match(statement["NotAction"], request.action, ignore_case=True):
+            return False
+    else:
+        return False
+    if "Resource" in statement:
+        if not _any_match(statement["Resource"], request.resource, ignore_case=False):
+            return False
+    elif "NotResource" in statement:
+        if _any_match(statement["NotResource"], request.resource, ignore_case=False):
+            return False
+    else:
+        return False
+    return all(
+        _condition_holds(operator, key.lower(), _as_list(expected), request.context)
+        for operator, block in (statement.get("Condition") or {}).items()
+        for key, expected in block.items()
+    )
+
+
+def _any_match(patterns: str | list[str], value: str, ignore_case: bool) -> bool:
+    return any(_glob(pattern, ignore_case).fullmatch(value) for pattern in _as_list(patterns))
+
+
+@lru_cache(maxsize=4096)
+def _glob(pattern: str, ignore_case: bool) -> re.Pattern:
+    # IAM's wildcards: * any run of characters (also across ':' and '/'), ? one character
+    expression = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    return re.compile(expression, re.IGNORECASE | re.DOTALL if ignore_case else re.DOTALL)
+
+
+def _as_list(value) -> list:
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+# --- conditions -------------------------------------------------------------------------------------
+
+
+def _string_equals(expected: str, actual: str) -> bool:
+    return expected == actual
+
+
+def _string_equals_ignore_case(expected: str, actual: str) -> bool:
+    return expected.lower() == actual.lower()
+
+
+def _string_like(expected: str, actual: str) -> bool:
+    return _glob(expected, False).fullmatch(actual) is not None
+
+
+def _arn_like(expected: str, actual: str) -> bool:
+    # each of an ARN's six parts is compared on its own; the last part may hold ':'
+    expected_parts, actual_parts = expected.split(":", 5), actual.split(":", 5)
+    if len(expected_parts) != 6 or len(actual_parts) != 6:
+        return False
+    return all(_glob(e, False).fullmatch(a) for e, a in zip(expected_parts, actual_parts))
+
+
+def _numeric(compare):
+    def matches(expected: str, actual: str) -> bool:
+        try:
+            return compare(float(actual), float(expected))
+        except ValueError:
+            return False
+
+    return matches
+
+
+def _bool(expected: str, actual: str) -> bool:
+    return str(expected).lower() == str(actual).lower()
+
+
+def _ip_address(expected: str, actual: str) -> bool:
+    try:
+        return ipaddress.ip_address(actual) in ipaddress.ip_network(expected, strict=False)
+    except ValueError:
+        return False
+
+
+# operator -> (test of one expected value against one actual value, negated)
+_OPERATORS = {
+    "stringequals": (_string_equals, False),
+    "stringnotequals": (_string_equals, True),
+    "stringequalsignorecase": (_string_equals_ignore_case, False),
+    "stringnotequalsignorecase": (_string_equals_ignore_case, True),
+    "stringlike": (_string_like, False),
+    "stringnotlike": (_string_like, True),
+    "arnequals": (_arn_like, False),
+    "arnlike": (_arn_like, False),
+    "arnnotequals": (_arn_like, True),
+    "arnnotlike": (_arn_like, True),
+    "numericequals": (_numeric(lambda a, e: a == e), False),
+    "numericnotequals": (_numeric(lambda a, e: a == e), True),
+    "numericlessthan": (_numeric(lambda a, e: a < e), False),
+    "numericlessthanequals": (_numeric(lambda a, e: a <= e), False),
+    "numericgreaterthan": (_numeric(lambda a, e: a > e), False),
+    "numericgreaterthanequals": (_numeric(lambda a, e: a >= e), False),
+    "bool": (_bool, False),
+    "ipaddress": (_ip_address, False),
+    "notipaddress": (_ip_address, True),
+}
+
+
+class UnsupportedConditionError(ValueError):
+    """A condition operator this evaluator does not know: refusing is safer than guessing."""
+
+
+def _condition_holds(operator: str, key: str, expected: list, context: dict) -> bool:
+    name = operator.lower()
+    present = key in context
+    actual = _as_list(context[key]) if present else []
+
+    if name == "null":
+        # "true": the key must be absent; "false": it must be present
+        return any((not present) == (str(e).lower() == "true") for e in expected)
+
+    set_operator = None
+    for prefix in ("forallvalues:", "foranyvalue:"):
+        if name.startswith(prefix):
+            set_operator, name = prefix[:-1], name[len(prefix):]
+    if_exists = name.endswith("ifexists")
+    if if_exists:
+        name = name[: -len("ifexists")]
+    if name not in _OPERATORS:
+        raise UnsupportedConditionError(f"condition operator {operator} is not supported")
+    test, negated = _OPERATORS[name]
+
+    if not present:
+        if set_operator == "forallvalues":
+            return True  # no values: every one of them matches
+        return if_exists or negated
+
+    def matches_any(value) -> bool:
+        return any(test(str(e), str(value)) for e in expected)
+
+    if set_operator == "forallvalues":
+        return all(matches_any(v) != negated for v in actual)
+    if set_operator == "foranyvalue":
+        return any(matches_any(v) != negated for v in actual)
+    if negated:
+        return not any(matches_any(v) for v in actual)
+    return any(matches_any(v) for v in actual)

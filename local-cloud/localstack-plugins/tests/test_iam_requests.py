@@ -1,0 +1,149 @@
+"""What IAM checks for each call Kiln makes, as AWS's Service Authorization Reference lists it."""
+
+import unittest
+
+from kiln_local_cloud.iam_requests import authorizations
+
+ACCOUNT, REGION = "000000000000", "us-east-1"
+
+
+class FakeLookups:
+    def __init__(self, tags=None):
+        self.tags = tags or {}
+
+    def ec2_tags(self, resource_id):
+        return self.tags.get(resource_id, {})
+
+    def instance_profile_role_arn(self, profile):
+        return "arn:aws:iam::000000000000:role/builder" if profile.get("Arn", "").endswith("/builder") else None
+
+    def secret_arn(self, secret_id):
+        return f"arn:aws:secretsmanager:us-east-1:000000000000:secret:{secret_id}-AbCdEf"
+
+    def launch_template_id(self, name):
+        return "lt-0123" if name == "web" else None
+
+
+def checks(service, operation, params, lookups=None):
+    found, known = authorizations(service, operation, params, ACCOUNT, REGION, lookups or FakeLookups())
+    return [(c.action, c.resource, c.context) for c in found], known
+
+
+class Ec2Test(unittest.TestCase):
+    def test_run_instances_is_checked_on_every_resource_it_uses_or_makes(self):
+        params = {
+            "ImageId": "ami-1", "SubnetId": "subnet-1", "SecurityGroupIds": ["sg-1"],
+            "IamInstanceProfile": {"Arn": "arn:aws:iam::000000000000:instance-profile/builder"},
+            "InstanceMarketOptions": {"MarketType": "spot"},
+            "TagSpecifications": [{"ResourceType": "instance", "Tags": [{"Key": "kiln:build-id", "Value": "b1"}]}],
+        }
+        found, known = checks("ec2", "RunInstances", params, FakeLookups({"ami-1": {"kiln:role": "base"}}))
+        resources = {(a, r) for a, r, _ in found}
+        self.assertTrue(known)
+        self.assertEqual({
+            ("ec2:RunInstances", "arn:aws:ec2:us-east-1:000000000000:instance/*"),
+            ("ec2:RunInstances", "arn:aws:ec2:us-east-1:000000000000:volume/*"),
+            ("ec2:RunInstances", "arn:aws:ec2:us-east-1:000000000000:network-interface/*"),
+            ("ec2:RunInstances", "arn:aws:ec2:us-east-1::image/ami-1"),
+            ("ec2:RunInstances", "arn:aws:ec2:us-east-1:000000000000:subnet/subnet-1"),
+            ("ec2:RunInstances", "arn:aws:ec2:us-east-1:000000000000:security-group/sg-1"),
+            ("ec2:RunInstances", "arn:aws:ec2:us-east-1:000000000000:spot-instances-request/*"),
+            ("ec2:CreateTags", "arn:aws:ec2:us-east-1:000000000000:instance/*"),
+            ("iam:PassRole", "arn:aws:iam::000000000000:role/builder"),
+        }, resources)
+        by_resource = {(a, r): c for a, r, c in found}
+        instance = by_resource[("ec2:RunInstances", "arn:aws:ec2:us-east-1:000000000000:instance/*")]
+        self.assertEqual("b1", instance["aws:requesttag/kiln:build-id"])
+        self.assertEqual(["kiln:build-id"], instance["aws:tagkeys"])
+        self.assertNotIn("aws:tagkeys", by_resource[("ec2:RunInstances", "arn:aws:ec2:us-east-1:000000000000:volume/*")])
+        self.assertEqual("base", by_resource[("ec2:RunInstances", "arn:aws:ec2:us-east-1::image/ami-1")]["ec2:resourcetag/kiln:role"])
+        self.assertEqual("RunInstances", by_resource[("ec2:CreateTags", "arn:aws:ec2:us-east-1:000000000000:instance/*")]["ec2:createaction"])
+        self.assertEqual("ec2.amazonaws.com", by_resource[("iam:PassRole", "arn:aws:iam::000000000000:role/builder")]["iam:passedtoservice"])
+
+    def test_create_image_is_checked_on_the_instance_the_image_and_its_snapshots(self):
+        params = {"InstanceId": "i-1", "TagSpecifications": [
+            {"ResourceType": "image", "Tags": [{"Key": "kiln:build-id", "Value": "b1"}]},
+            {"ResourceType": "snapshot", "Tags": [{"Key": "kiln:build-id", "Value": "b1"}]}]}
+        found, _ = checks("ec2", "CreateImage", params, FakeLookups({"i-1": {"kiln:build-id": "b1"}}))
+        self.assertEqual([
+            ("ec2:CreateImage", "arn:aws:ec2:us-east-1:000000000000:instance/i-1"),
+            ("ec2:CreateImage", "arn:aws:ec2:us-east-1::image/*"),
+            ("ec2:CreateImage", "arn:aws:ec2:us-east-1::snapshot/*"),
+            ("ec2:CreateTags", "arn:aws:ec2:us-east-1::image/*"),
+            ("ec2:CreateTags", "arn:aws:ec2:us-east-1::snapshot/*"),
+        ], [(a, r) for a, r, _ in found])
+        self.assertEqual("b1", found[0][2]["aws:resourcetag/kiln:build-id"])
+        self.assertEqual("CreateImage", found[4][2]["ec2:createaction"])
+
+    def test_create_tags_on_an_existing_resource_has_no_create_action(self):
+        found, _ = checks("ec2", "CreateTags", {"Resources": ["snap-1"], "Tags": [{"Key": "kiln:role", "Value": "web"}]})
+        action, resource, context = found[0]
+        self.assertEqual("arn:aws:ec2:us-east-1::snapshot/snap-1", resource)
+        self.assertNotIn("ec2:createaction", context)
+        self.assertEqual("web", context["aws:requesttag/kiln:role"])
+
+    def test_a_launch_template_named_by_name_is_checked_by_its_id_and_tags(self):
+        found, _ = checks("ec2", "CreateLaunchTemplateVersion", {"LaunchTemplateName": "web"},
+                          FakeLookups({"lt-0123": {"kiln:role": "web"}}))
+        self.assertEqual("arn:aws:ec2:us-east-1:000000000000:launch-template/lt-0123", found[0][1])
+        self.assertEqual("web", found[0][2]["aws:resourcetag/kiln:role"])
+
+    def test_describe_calls_have_no_resource_level_permissions(self):
+        self.assertEqual(([("ec2:DescribeImages", "*", {})], True), checks("ec2", "DescribeImages", {}))
+
+
+class OtherServicesTest(unittest.TestCase):
+    def test_send_command_is_checked_on_the_document_and_each_tagged_instance(self):
+        found, _ = checks("ssm", "SendCommand", {"DocumentName": "AWS-RunShellScript", "InstanceIds": ["i-1"]},
+                          FakeLookups({"i-1": {"kiln:build-id": "b"}}))
+        self.assertEqual("arn:aws:ssm:us-east-1::document/AWS-RunShellScript", found[0][1])
+        self.assertEqual("arn:aws:ec2:us-east-1:000000000000:instance/i-1", found[1][1])
+        self.assertEqual("b", found[1][2]["ssm:resourcetag/kiln:build-id"])
+
+    def test_public_parameters_belong_to_no_account(self):
+        found, _ = checks("ssm", "GetParameter", {"Name": "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64"})
+        self.assertEqual("arn:aws:ssm:us-east-1::parameter/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64", found[0][1])
+        found, _ = checks("ssm", "GetParametersByPath", {"Path": "/kiln/images/"})
+        self.assertEqual("arn:aws:ssm:us-east-1:000000000000:parameter/kiln/images", found[0][1])
+
+    def test_put_events_is_checked_per_entry_with_its_source_and_detail_type(self):
+        found, _ = checks("events", "PutEvents", {"Entries": [
+            {"EventBusName": "kiln", "Source": "kiln.bake", "DetailType": "Image Baked"},
+            {"Source": "kiln.x", "DetailType": "Y"}]})
+        self.assertEqual("arn:aws:events:us-east-1:000000000000:event-bus/kiln", found[0][1])
+        self.assertEqual({"events:source": "kiln.bake", "events:detail-type": "Image Baked"}, found[0][2])
+        self.assertEqual("arn:aws:events:us-east-1:000000000000:event-bus/default", found[1][1])
+
+    def test_a_step_functions_test_case_is_checked_as_its_state_machine(self):
+        found, _ = checks("stepfunctions", "StartExecution",
+                          {"stateMachineArn": "arn:aws:states:us-east-1:000000000000:stateMachine:kiln-bake#HappyPath"})
+        self.assertEqual([("states:StartExecution", "arn:aws:states:us-east-1:000000000000:stateMachine:kiln-bake", {})], found)
+
+    def test_invoke_is_checked_as_invoke_function_on_the_qualified_arn(self):
+        self.assertEqual("arn:aws:lambda:us-east-1:000000000000:function:kiln-notify",
+                         checks("lambda", "Invoke", {"FunctionName": "kiln-notify"})[0][0][1])
+        self.assertEqual("arn:aws:lambda:us-east-1:000000000000:function:kiln-notify:live",
+                         checks("lambda", "Invoke", {"FunctionName": "kiln-notify", "Qualifier": "live"})[0][0][1])
+        self.assertEqual("lambda:InvokeFunction", checks("lambda", "Invoke", {"FunctionName": "f"})[0][0][0])
+
+    def test_s3_calls_are_checked_with_iams_action_names(self):
+        self.assertEqual([("s3:GetObject", "arn:aws:s3:::b/bundles/x.tar.gz", {})],
+                         checks("s3", "HeadObject", {"Bucket": "b", "Key": "bundles/x.tar.gz"})[0])
+        self.assertEqual([("s3:ListBucket", "arn:aws:s3:::b", {})], checks("s3", "ListObjectsV2", {"Bucket": "b"})[0])
+
+    def test_secrets_are_checked_by_their_full_arn(self):
+        found, _ = checks("secretsmanager", "GetSecretValue", {"SecretId": "kiln/env/web"})
+        self.assertEqual("arn:aws:secretsmanager:us-east-1:000000000000:secret:kiln/env/web-AbCdEf", found[0][1])
+
+    def test_a_dynamodb_batch_is_checked_once_per_table(self):
+        found, _ = checks("dynamodb", "BatchGetItem", {"RequestItems": {"a": {}, "b": {}}})
+        self.assertEqual(["arn:aws:dynamodb:us-east-1:000000000000:table/a", "arn:aws:dynamodb:us-east-1:000000000000:table/b"],
+                         [r for _, r, _ in found])
+
+    def test_an_unknown_call_is_checked_on_star_and_said_to_be_unknown(self):
+        self.assertEqual(([("kms:Decrypt", "*", {})], False), checks("kms", "Decrypt", {"KeyId": "k"}))
+        self.assertEqual(([("states:CreateActivity", "*", {})], False), checks("stepfunctions", "CreateActivity", {}))
+
+
+if __name__ == "__main__":
+    unittest.main()
