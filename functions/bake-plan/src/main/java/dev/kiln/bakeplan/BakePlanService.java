@@ -152,9 +152,10 @@ public final class BakePlanService {
                 new Plan.Image("kiln-" + role.name() + "-" + shortSha + "-" + stamp.toLowerCase(),
                         "Kiln " + role.name() + " image of " + config.repository().fullName() + "@" + shortSha
                                 + " (" + bake.reason() + ")",
-                        // snapshots are tagged once the image exists (bake-record): not every EC2 takes
-                        // snapshot tags in CreateImage
-                        List.of(new Plan.TagSpecification("image", imageTags))),
+                        // snapshots are tagged as they are made: cleanup, the reaper and retention may
+                        // delete only snapshots that carry a kiln:build-id
+                        List.of(new Plan.TagSpecification("image", imageTags),
+                                new Plan.TagSpecification("snapshot", imageTags))),
                 settings.imagePointerPrefix() + role.name(),
                 settings.eventBus());
         LOG.info("Bake planned", entry("bakeKey", bakeKey), entry("buildId", buildId), entry("parent", parent.parameter()));

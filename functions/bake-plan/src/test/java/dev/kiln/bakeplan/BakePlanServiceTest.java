@@ -147,9 +147,20 @@ class BakePlanServiceTest {
 
         assertThat(image.name()).isEqualTo("kiln-web-0d1a26e-20261122t030005");
         assertThat(image.description()).isEqualTo("Kiln web image of example-org/fleet@0d1a26e (push)");
-        assertThat(image.tagSpecifications()).extracting(Plan.TagSpecification::ResourceType).containsExactly("image");
+        assertThat(image.tagSpecifications().get(0).ResourceType()).isEqualTo("image");
         assertThat(image.tagSpecifications().get(0).Tags()).contains(
                 new Plan.Tag("kiln:role", "web"), new Plan.Tag("kiln:advisories", "none"), new Plan.Tag("kiln:reason", "push"));
+    }
+
+    @Test
+    void shouldTagTheImagesSnapshotsAsCreateImageMakesThemSoOnlyKilnsOwnSnapshotsCanBeDeleted() {
+        Plan plan = service.plan(Samples.input("push.json"), EXECUTION, STARTED);
+
+        assertThat(plan.image().tagSpecifications()).extracting(Plan.TagSpecification::ResourceType)
+                .containsExactly("image", "snapshot");
+        assertThat(plan.image().tagSpecifications().get(1).Tags())
+                .isEqualTo(plan.image().tagSpecifications().get(0).Tags())
+                .contains(new Plan.Tag("kiln:build-id", plan.buildId()));
     }
 
     @Test

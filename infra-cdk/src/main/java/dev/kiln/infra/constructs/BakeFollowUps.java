@@ -86,8 +86,8 @@ public final class BakeFollowUps extends Construct {
         props.topic().grantPublish(reaper.function());
         reaper.function().addToRolePolicy(allow(List.of("states:DescribeExecution"), bakeExecutions));
         reaper.function().addToRolePolicy(allow(List.of("ec2:DescribeInstances", "ec2:DescribeImages"), "*"));
-        reaper.function().addToRolePolicy(onKilnBuild(List.of("ec2:TerminateInstances", "ec2:DeregisterImage")));
-        reaper.function().addToRolePolicy(allow(List.of("ec2:DeleteSnapshot"), "*"));
+        reaper.function().addToRolePolicy(onKilnBuild(List.of("ec2:TerminateInstances", "ec2:DeregisterImage",
+                "ec2:DeleteSnapshot")));
         schedule("ReaperSchedule", REAPER_SCHEDULE, "Every 15 minutes: remove what bakes left behind", reaper);
 
         retention = new KilnFunction(this, "Retention", new KilnFunction.Props("kiln-image-retention",
@@ -103,16 +103,14 @@ public final class BakeFollowUps extends Construct {
                 .build())));
         retention.function().addToRolePolicy(allow(List.of("ec2:DescribeImages", "ec2:DescribeInstances",
                 "ec2:DescribeLaunchTemplates", "ec2:DescribeLaunchTemplateVersions"), "*"));
-        retention.function().addToRolePolicy(onKilnBuild(List.of("ec2:DeregisterImage")));
-        retention.function().addToRolePolicy(allow(List.of("ec2:DeleteSnapshot"), "*"));
+        retention.function().addToRolePolicy(onKilnBuild(List.of("ec2:DeregisterImage", "ec2:DeleteSnapshot")));
         schedule("RetentionSchedule", RETENTION_SCHEDULE, "Daily: remove old images nothing uses", retention);
 
         NagSuppressions.addResourceSuppressions(this, List.of(NagPackSuppression.builder()
                 .id("AwsSolutions-IAM5")
                 .reason("Reading EC2 (instances, images, launch templates) has no resource-level permissions;"
-                        + " terminating and deregistering are limited to resources tagged kiln:build-id; snapshots"
-                        + " come untagged from CreateImage, so deleting them cannot be limited by tag, and these"
-                        + " functions delete only snapshots of Kiln's images; executions are Kiln's bakes only.")
+                        + " terminating, deregistering and deleting snapshots are limited to resources tagged"
+                        + " kiln:build-id; executions are Kiln's bakes only.")
                 .build()), true);
     }
 

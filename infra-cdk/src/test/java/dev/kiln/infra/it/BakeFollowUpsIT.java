@@ -174,10 +174,11 @@ class BakeFollowUpsIT {
     private static String image(String role) {
         String instance = EC2.runInstances(r -> r.imageId("ami-0bb7267a511c0a8e8").instanceType("t4g.large")
                 .minCount(1).maxCount(1)).instances().get(0).instanceId();
+        List<Tag> tags = List.of(Tag.builder().key("kiln:role").value(role).build(),
+                Tag.builder().key("kiln:build-id").value("retention-it-" + UUID.randomUUID()).build());
+        // as a bake does: the image and its snapshots tagged as CreateImage makes them
         String imageId = EC2.createImage(r -> r.instanceId(instance).name("retention-it-" + UUID.randomUUID())
-                .tagSpecifications(t -> t.resourceType("image").tags(
-                        Tag.builder().key("kiln:role").value(role).build(),
-                        Tag.builder().key("kiln:build-id").value("retention-it-" + UUID.randomUUID()).build())))
+                .tagSpecifications(t -> t.resourceType("image").tags(tags), t -> t.resourceType("snapshot").tags(tags)))
                 .imageId();
         EC2.terminateInstances(r -> r.instanceIds(instance));
         return imageId;
