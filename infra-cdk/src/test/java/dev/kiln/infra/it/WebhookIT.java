@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.infra.Synthesized;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -173,6 +174,23 @@ class WebhookIT {
                 .isEqualTo("a push to refs/heads/feature: Kiln bakes pushes to refs/heads/main");
     }
 
+    @Test
+    void shouldVerifyAFormEncodedDeliveryOverTheBodyGitHubSentByteForByte() throws Exception {
+        // GitHub's "application/x-www-form-urlencoded" deliveries: payload=<the JSON>, signed over the raw
+        // body; this one encodes spaces as %20, which a re-encoding would turn into +
+        byte[] json = push(SourceBundles.newSha(), "refs/heads/feature", "roles/web/playbook.yml");
+        byte[] form = ("payload=" + URLEncoder.encode(new String(json, StandardCharsets.UTF_8), StandardCharsets.UTF_8)
+                .replace("+", "%20")).getBytes(StandardCharsets.UTF_8);
+        assertThat(new String(form, StandardCharsets.UTF_8)).contains("%20");
+
+        Answer answer = deliver("push", UUID.randomUUID().toString(), form, sign(secret, form),
+                "application/x-www-form-urlencoded");
+
+        assertThat(answer.status()).as(answer.body().toString()).isEqualTo(200);
+        assertThat(answer.body().get("reason").asText())
+                .isEqualTo("a push to refs/heads/feature: Kiln bakes pushes to refs/heads/main");
+    }
+
     // --- helpers ------------------------------------------------------------------------------------
 
     /** GitHub's push sample made a push of {@code sha} to example-org/fleet changing {@code paths}. */
@@ -205,11 +223,16 @@ class WebhookIT {
 
     /** POSTs as GitHub does, to the Function URL (which the local cloud routes by the Host header). */
     private static Answer deliver(String event, String delivery, byte[] body, String signature) throws Exception {
+        return deliver(event, delivery, body, signature, "application/json");
+    }
+
+    private static Answer deliver(String event, String delivery, byte[] body, String signature, String contentType)
+            throws Exception {
         // e.g. http://<url-id>.lambda-url.us-east-1.127.0.0.1:4566/, which is no host name a resolver knows
         String host = LocalCloud.stackOutput("WebhookUrl").replaceFirst("^https?://", "").replaceFirst("[:/].*$", "");
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:4566/"))
                 .header("Host", host)
-                .header("Content-Type", "application/json")
+                .header("Content-Type", contentType)
                 .header("User-Agent", "GitHub-Hookshot/044aadd")
                 .header("X-GitHub-Event", event)
                 .header("X-GitHub-Delivery", delivery)
