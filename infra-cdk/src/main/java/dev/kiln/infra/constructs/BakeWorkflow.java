@@ -6,6 +6,7 @@ import static dev.kiln.infra.constructs.Statements.onKilnBuild;
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.ArnComponents;
@@ -32,6 +33,7 @@ public final class BakeWorkflow extends Construct {
 
     /** What the GitHub token secret holds until someone puts a token in it (source-fetch's SecretsManagerToken.NO_TOKEN). */
     public static final String NO_GITHUB_TOKEN = "unset";
+    private static final String BUILD_REQUEST_TAG = "aws:RequestTag/kiln:build-id";
     /** Room in /tmp for a tarball of the largest allowed size (source-fetch's MAX_BUNDLE_BYTES). */
     static final int SOURCE_FETCH_STORAGE_MB = 1024;
 
@@ -40,6 +42,7 @@ public final class BakeWorkflow extends Construct {
      * @param name               the deployment's name; the state machine is {@code <name>-bake}
      * @param imagePointerPrefix e.g. {@code /kiln/images/}
      * @param releasePrefix      e.g. {@code /kiln/releases/}: a role's current release is baked into its image
+     * @param builderSubnetIds   every subnet a builder may run in (the configuration's and its roles' overrides)
      */
     public record Props(
             Path definition,
@@ -54,7 +57,12 @@ public final class BakeWorkflow extends Construct {
             IStringParameter config,
             IEventBus bus,
             String imagePointerPrefix,
-            String releasePrefix) {
+            String releasePrefix,
+            List<String> builderSubnetIds) {
+
+        public Props {
+            builderSubnetIds = List.copyOf(builderSubnetIds);
+        }
     }
 
     private final StateMachine stateMachine;
@@ -130,11 +138,9 @@ public final class BakeWorkflow extends Construct {
         cleanup.function().addToRolePolicy(allow(List.of("states:GetExecutionHistory"), executions));
         cleanup.function().addToRolePolicy(allow(
                 List.of("ec2:DescribeInstances", "ec2:DescribeImages", "ec2:DescribeSnapshots"), "*"));
+        // CreateImage tags the snapshots as it makes them, so even a half-made image's are Kiln's by tag
         cleanup.function().addToRolePolicy(onKilnBuild(List.of(
-                "ec2:TerminateInstances", "ec2:CreateTags", "ec2:DeregisterImage")));
-        // CreateImage's snapshots carry no tags until bake-record tags them, so a half-made image's
-        // snapshots cannot be matched by tag; the function deletes only snapshots of its own build
-        cleanup.function().addToRolePolicy(allow(List.of("ec2:DeleteSnapshot"), "*"));
+                "ec2:TerminateInstances", "ec2:CreateTags", "ec2:DeregisterImage", "ec2:DeleteSnapshot")));
 
         stateMachine = KilnStateMachines.create(this, "StateMachine", "Logs", new KilnStateMachines.Definition(
                 machineName, "Bakes one role's golden image from one commit", props.definition(),
@@ -152,7 +158,11 @@ public final class BakeWorkflow extends Construct {
         cleanup.function().grantInvoke(stateMachine);
         props.tables().bakes().grant(stateMachine, "dynamodb:UpdateItem");
         props.bus().grantPutEventsTo(stateMachine);
-        props.builders().role().grantPassRole(stateMachine.getRole());
+        stateMachine.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("iam:PassRole"))
+                .resources(List.of(props.builders().role().getRoleArn()))
+                .conditions(Map.of("StringEquals", Map.of("iam:PassedToService", "ec2.amazonaws.com")))
+                .build());
 
         String pointers = arn(stack, "ssm", "parameter", props.imagePointerPrefix().substring(1) + "*");
         stateMachine.addToRolePolicy(PolicyStatement.Builder.create()
@@ -161,13 +171,40 @@ public final class BakeWorkflow extends Construct {
                         .resource("parameter").resourceName("aws/service/ami-amazon-linux-latest/*").build())))
                 .build());
         stateMachine.addToRolePolicy(allow(List.of("ssm:PutParameter"), pointers));
-        stateMachine.addToRolePolicy(allow(List.of(
-                "ec2:RunInstances", "ec2:CreateImage", "ec2:DescribeInstances", "ec2:DescribeImages",
+        stateMachine.addToRolePolicy(allow(List.of("ec2:DescribeInstances", "ec2:DescribeImages",
                 "ec2:DescribeLaunchTemplates", "ssm:DescribeInstanceInformation", "ssm:GetCommandInvocation"), "*"));
+        // a builder: a Kiln build (instance and volume tagged as one) from any image, into the builders'
+        // subnets and security group only
+        stateMachine.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("ec2:RunInstances"))
+                .resources(List.of(ec2(stack, "instance/*"), ec2(stack, "volume/*")))
+                .conditions(Map.of("Null", Map.of(BUILD_REQUEST_TAG, "false")))
+                .build());
+        List<String> launchedWith = new ArrayList<>(List.of(ec2(stack, "network-interface/*"),
+                ec2(stack, "spot-instances-request/*"), shared(stack, "image/*"),
+                ec2(stack, "security-group/" + props.builders().securityGroupId())));
+        props.builderSubnetIds().forEach(subnet -> launchedWith.add(ec2(stack, "subnet/" + subnet)));
+        stateMachine.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("ec2:RunInstances")).resources(launchedWith).build());
+        // an image: of a builder only, the image and its snapshots tagged as a Kiln build
+        stateMachine.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("ec2:CreateImage"))
+                .resources(List.of(ec2(stack, "instance/*")))
+                .conditions(Map.of("Null", Map.of("aws:ResourceTag/kiln:build-id", "false")))
+                .build());
+        stateMachine.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("ec2:CreateImage"))
+                .resources(List.of(shared(stack, "image/*"), shared(stack, "snapshot/*")))
+                .conditions(Map.of("Null", Map.of(BUILD_REQUEST_TAG, "false")))
+                .build());
+        // tags given at creation (RunInstances' and CreateImage's tag specifications), always a build's
         stateMachine.addToRolePolicy(PolicyStatement.Builder.create()
                 .actions(List.of("ec2:CreateTags"))
-                .resources(List.of("*"))
-                .conditions(Map.of("StringEquals", Map.of("ec2:CreateAction", List.of("RunInstances", "CreateImage"))))
+                .resources(List.of(ec2(stack, "instance/*"), ec2(stack, "volume/*"), shared(stack, "image/*"),
+                        shared(stack, "snapshot/*")))
+                .conditions(Map.of(
+                        "StringEquals", Map.of("ec2:CreateAction", List.of("RunInstances", "CreateImage")),
+                        "Null", Map.of(BUILD_REQUEST_TAG, "false")))
                 .build());
         stateMachine.addToRolePolicy(onKilnBuild(List.of(
                 "ec2:StopInstances", "ec2:TerminateInstances", "ec2:CreateTags")));
@@ -199,6 +236,16 @@ public final class BakeWorkflow extends Construct {
                         + " existing resource is limited to resources tagged kiln:build-id (launch templates:"
                         + " kiln:role). Parameters, objects and executions are limited to Kiln's own prefixes.")
                 .build()), true);
+    }
+
+    /** An EC2 resource of this account, e.g. {@code instance/*}. */
+    private static String ec2(Stack stack, String resource) {
+        return stack.formatArn(ArnComponents.builder().service("ec2").resource(resource).build());
+    }
+
+    /** An image or snapshot: their ARNs carry no account, since they may be another account's. */
+    private static String shared(Stack stack, String resource) {
+        return stack.formatArn(ArnComponents.builder().service("ec2").account("").resource(resource).build());
     }
 
     private static String arn(Stack stack, String service, String resource, String name) {

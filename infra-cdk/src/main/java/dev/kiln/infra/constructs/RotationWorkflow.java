@@ -96,8 +96,13 @@ public final class RotationWorkflow extends Construct {
                 1024, Duration.minutes(2)));
         props.config().grantRead(group.function());
         group.function().addToRolePolicy(allow(List.of("ec2:DescribeLaunchTemplateVersions", "ec2:DescribeInstances"), "*"));
-        group.function().addToRolePolicy(allow(List.of("ec2:CreateLaunchTemplateVersion"), stack.formatArn(
-                ArnComponents.builder().service("ec2").resource("launch-template").resourceName("*").build())));
+        // only the launch templates of Kiln's roles (tagged kiln:role, as bakes pin them too)
+        group.function().addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("ec2:CreateLaunchTemplateVersion"))
+                .resources(List.of(stack.formatArn(ArnComponents.builder().service("ec2").resource("launch-template")
+                        .resourceName("*").build())))
+                .conditions(Map.of("Null", Map.of("aws:ResourceTag/kiln:role", "false")))
+                .build());
 
         report = new KilnFunction(this, "Report", new KilnFunction.Props("kiln-rotate-report", props.reportCode(),
                 "Sums up a rotation: every group's outcome, the full report in S3, the event and the summary people read", Map.of(
@@ -203,7 +208,8 @@ public final class RotationWorkflow extends Construct {
                 List.of(NagPackSuppression.builder()
                         .id("AwsSolutions-IAM5")
                         .reason("Rotation files live under rotations/<execution>/; EC2's Describe calls have no"
-                                + " resource-level permissions, and the groups' launch templates are the users'.")
+                                + " resource-level permissions, and the groups' launch templates are the users' (only"
+                                + " those tagged kiln:role).")
                         .build()), true);
     }
 

@@ -51,7 +51,28 @@ class BakeWorkflowTest {
         assertThat(machinePolicy).contains("{\"Action\":[\"ec2:StopInstances\",\"ec2:TerminateInstances\",\"ec2:CreateTags\"],"
                 + "\"Condition\":{\"Null\":{\"aws:ResourceTag/kiln:build-id\":\"false\"}},\"Effect\":\"Allow\",\"Resource\":\"*\"}");
         assertThat(machinePolicy).contains("{\"Action\":\"ec2:CreateTags\",\"Condition\":{\"StringEquals\":{\"ec2:CreateAction\":"
-                + "[\"RunInstances\",\"CreateImage\"]}},\"Effect\":\"Allow\",\"Resource\":\"*\"}");
+                + "[\"RunInstances\",\"CreateImage\"]},\"Null\":{\"aws:RequestTag/kiln:build-id\":\"false\"}},\"Effect\":\"Allow\","
+                + "\"Resource\":[\"arn:aws:ec2:us-east-1:000000000000:instance/*\",\"arn:aws:ec2:us-east-1:000000000000:volume/*\","
+                + "\"arn:aws:ec2:us-east-1::image/*\",\"arn:aws:ec2:us-east-1::snapshot/*\"]}");
+    }
+
+    @Test
+    void shouldLaunchOnlyTaggedBuildersIntoTheBuildersSubnetsAndSecurityGroup() {
+        assertThat(machinePolicy).contains("{\"Action\":\"ec2:RunInstances\",\"Condition\":{\"Null\":{\"aws:RequestTag/kiln:build-id\":"
+                + "\"false\"}},\"Effect\":\"Allow\",\"Resource\":[\"arn:aws:ec2:us-east-1:000000000000:instance/*\","
+                + "\"arn:aws:ec2:us-east-1:000000000000:volume/*\"]}");
+        assertThat(machinePolicy).contains("\"arn:aws:ec2:us-east-1::image/*\"", "security-group/\",{\"Fn::GetAtt\":[\"BuildersSecurityGroup",
+                "\"arn:aws:ec2:us-east-1:000000000000:subnet/subnet-");
+        assertThat(machinePolicy).doesNotContain("\"ec2:RunInstances\",\"Effect\":\"Allow\",\"Resource\":\"*\"",
+                "\"ec2:CreateImage\",\"Effect\":\"Allow\",\"Resource\":\"*\"");
+    }
+
+    @Test
+    void shouldImageOnlyBuildersAndTagTheImageAndItsSnapshotsAsABuild() {
+        assertThat(machinePolicy).contains("{\"Action\":\"ec2:CreateImage\",\"Condition\":{\"Null\":{\"aws:ResourceTag/kiln:build-id\":"
+                + "\"false\"}},\"Effect\":\"Allow\",\"Resource\":\"arn:aws:ec2:us-east-1:000000000000:instance/*\"}");
+        assertThat(machinePolicy).contains("{\"Action\":\"ec2:CreateImage\",\"Condition\":{\"Null\":{\"aws:RequestTag/kiln:build-id\":"
+                + "\"false\"}},\"Effect\":\"Allow\",\"Resource\":[\"arn:aws:ec2:us-east-1::image/*\",\"arn:aws:ec2:us-east-1::snapshot/*\"]}");
     }
 
     @Test
@@ -107,15 +128,17 @@ class BakeWorkflowTest {
 
     @Test
     void shouldPassOnlyTheBuilderRoleAndMayCreateTheSpotServiceRole() {
-        assertThat(machinePolicy).contains("\"Action\":\"iam:PassRole\"").contains("BuildersRole");
+        assertThat(machinePolicy).contains("{\"Action\":\"iam:PassRole\",\"Condition\":{\"StringEquals\":{\"iam:PassedToService\":"
+                + "\"ec2.amazonaws.com\"}},\"Effect\":\"Allow\",\"Resource\":{\"Fn::GetAtt\":[\"BuildersRole");
         assertThat(machinePolicy).contains("{\"Action\":\"iam:CreateServiceLinkedRole\",\"Condition\":{\"StringEquals\":"
                 + "{\"iam:AWSServiceName\":\"spot.amazonaws.com\"}},\"Effect\":\"Allow\",\"Resource\":\"*\"}");
     }
 
     @Test
     void shouldLetCleanupRemoveOnlyKilnBuildsAndTheirSnapshots() {
-        assertThat(cleanupPolicy).contains("{\"Action\":[\"ec2:TerminateInstances\",\"ec2:CreateTags\",\"ec2:DeregisterImage\"],"
-                + "\"Condition\":{\"Null\":{\"aws:ResourceTag/kiln:build-id\":\"false\"}},\"Effect\":\"Allow\",\"Resource\":\"*\"}");
-        assertThat(cleanupPolicy).contains("{\"Action\":\"ec2:DeleteSnapshot\",\"Effect\":\"Allow\",\"Resource\":\"*\"}");
+        assertThat(cleanupPolicy).contains("{\"Action\":[\"ec2:TerminateInstances\",\"ec2:CreateTags\",\"ec2:DeregisterImage\","
+                + "\"ec2:DeleteSnapshot\"],\"Condition\":{\"Null\":{\"aws:ResourceTag/kiln:build-id\":\"false\"}},"
+                + "\"Effect\":\"Allow\",\"Resource\":\"*\"}");
+        assertThat(cleanupPolicy).doesNotContain("{\"Action\":\"ec2:DeleteSnapshot\",\"Effect\":\"Allow\",\"Resource\":\"*\"}");
     }
 }

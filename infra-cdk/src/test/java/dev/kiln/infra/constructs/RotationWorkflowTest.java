@@ -102,7 +102,9 @@ class RotationWorkflowTest {
     void shouldGiveTheGroupCheckTheTemplatesItPinsAndNothingOfAutoScaling() {
         String policy = CloudFormationValues.policyOf(template, "RotationGroupFunctionServiceRole.*");
 
-        assertThat(policy).contains("ec2:CreateLaunchTemplateVersion", "launch-template/*", "ec2:DescribeInstances");
+        assertThat(policy).contains("{\"Action\":\"ec2:CreateLaunchTemplateVersion\",\"Condition\":{\"Null\":"
+                + "{\"aws:ResourceTag/kiln:role\":\"false\"}},\"Effect\":\"Allow\","
+                + "\"Resource\":\"arn:aws:ec2:us-east-1:000000000000:launch-template/*\"}", "ec2:DescribeInstances");
         assertThat(policy).doesNotContain("autoscaling:", "ec2:RunInstances", "ec2:DeleteLaunchTemplate");
     }
 }

@@ -25,12 +25,17 @@ final class LocalFleet {
         return EC2.describeImages(r -> r.owners("amazon")).images().stream().map(Image::imageId).limit(count).toList();
     }
 
-    /** A launch template of this name with one version running the image; one left by an earlier run is deleted first. */
-    static void template(String name, String imageId) {
+    /**
+     * A launch template of this name for {@code role}'s fleet (tagged kiln:role, as Kiln asks of the templates it
+     * pins) with one version running the image; one left by an earlier run is deleted first.
+     */
+    static void template(String name, String role, String imageId) {
         EC2.describeLaunchTemplates(r -> r.filters(Filter.builder().name("launch-template-name").values(name).build()))
                 .launchTemplates().forEach(t -> EC2.deleteLaunchTemplate(r -> r.launchTemplateId(t.launchTemplateId())));
         EC2.createLaunchTemplate(r -> r.launchTemplateName(name)
-                .launchTemplateData(d -> d.imageId(imageId).instanceType(InstanceType.T4_G_SMALL)));
+                .launchTemplateData(d -> d.imageId(imageId).instanceType(InstanceType.T4_G_SMALL))
+                .tagSpecifications(t -> t.resourceType(ResourceType.LAUNCH_TEMPLATE)
+                        .tags(Tag.builder().key("kiln:role").value(role).build())));
     }
 
     /** Instances tagged as Auto Scaling tags the ones it launches; any left by an earlier run are terminated first. */

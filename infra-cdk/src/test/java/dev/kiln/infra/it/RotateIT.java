@@ -70,7 +70,7 @@ class RotateIT {
                 "imageId", AttributeValue.fromS(currentImage), "sha", AttributeValue.fromS("0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c"),
                 "pushedAt", AttributeValue.fromS("2026-11-22T08:56:40Z"))));
         for (String name : TEMPLATES) {
-            LocalFleet.template(name, name.equals("rotate-it-current") ? currentImage : oldImage);
+            LocalFleet.template(name, "web", name.equals("rotate-it-current") ? currentImage : oldImage);
         }
         // rotate-it-s-current's only instance runs the current image and is young; rotate-it-a-*'s run the old one
         LocalFleet.instances("rotate-it-s-current", currentImage, 1);
