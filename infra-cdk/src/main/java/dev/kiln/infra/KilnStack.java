@@ -14,6 +14,9 @@ import dev.kiln.infra.constructs.LifecycleWorkflows;
 import dev.kiln.infra.constructs.RotationWorkflow;
 import dev.kiln.infra.constructs.Notifications;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
@@ -98,7 +101,7 @@ public final class KilnStack extends Stack {
                 new KilnFunction.Code(layout.functionArchive("bake-record"), "dev.kiln.bakerecord.BakeRecordHandler"),
                 new KilnFunction.Code(layout.functionArchive("bake-cleanup"), "dev.kiln.bakecleanup.BakeCleanupHandler"),
                 tables, artifacts, builders, config, bus, settings.parameterPrefix() + "images/",
-                settings.parameterPrefix() + "releases/"));
+                settings.parameterPrefix() + "releases/", builderSubnets(settings.config())));
         followUps = new BakeFollowUps(this, "BakeFollowUps", new BakeFollowUps.Props(
                 new KilnFunction.Code(layout.functionArchive("bake-children"), "dev.kiln.bakechildren.BakeChildrenHandler"),
                 new KilnFunction.Code(layout.functionArchive("builder-reaper"), "dev.kiln.builderreaper.BuilderReaperHandler"),
@@ -107,13 +110,15 @@ public final class KilnStack extends Stack {
                 settings.parameterPrefix() + "images/"));
         github = new GitHubWebhook(this, "GitHub", new GitHubWebhook.Props(
                 new KilnFunction.Code(layout.functionArchive("github-webhook"), "dev.kiln.githubwebhook.GithubWebhookHandler"),
-                layout.stateMachine("push"), settings.name(), config, bus, bake.stateMachine(), settings.name() + "-bake"));
+                layout.stateMachine("push"), settings.name(), config, bus, bake.stateMachine(), settings.name() + "-bake",
+                settings.config().concurrency().webhook()));
 
         lifecycle = new LifecycleWorkflows(this, "Lifecycle", new LifecycleWorkflows.Props(
                 layout.stateMachine("launch"), layout.stateMachine("drain"), settings.name(),
                 new KilnFunction.Code(layout.functionArchive("lifecycle-plan"), "dev.kiln.lifecycleplan.LifecyclePlanHandler"),
                 new KilnFunction.Code(layout.functionArchive("release"), "dev.kiln.release.ReleaseHandler"),
-                config, artifacts.bucket()));
+                config, artifacts.bucket(), settings.config().roles().stream().map(KilnConfig.Role::name).toList(),
+                settings.config().concurrency().lifecycle()));
 
         advisories = new AdvisoryWatch(this, "Advisories", new AdvisoryWatch.Props(
                 new KilnFunction.Code(layout.functionArchive("advisory-feed"), "dev.kiln.advisoryfeed.AdvisoryFeedHandler"),
@@ -155,8 +160,9 @@ public final class KilnStack extends Stack {
                 "Set a role's release: aws lambda invoke with {\"role\", \"version\", \"artifact\", \"sha256\"}");
         output("LaunchStateMachineArn", lifecycle.launch().getStateMachineArn(), "Deploys on launch (hook " + settings.name() + "-launch)");
         output("DrainStateMachineArn", lifecycle.drain().getStateMachineArn(), "Drains on terminate (hook " + settings.name() + "-drain)");
-        output("FleetInstancePolicyArn", lifecycle.fleetInstancePolicy().getManagedPolicyArn(),
-                "Attach to your fleets' instance roles, with AmazonSSMManagedInstanceCore");
+        lifecycle.fleetInstancePolicies().forEach((role, policy) -> output(
+                "FleetInstancePolicyArn" + LifecycleWorkflows.pascal(role), policy.getManagedPolicyArn(),
+                "Attach to the instance role of role " + role + "'s fleets, with AmazonSSMManagedInstanceCore"));
         output("AdvisoryFeedFunctionName", advisories.feed().function().getFunctionName(),
                 "Reads the ALAS feeds on its schedule; invoke it to read them now");
         output("AdvisoriesTableName", advisories.ledger().getTableName(), "Every advisory Kiln has seen, and what it did");
@@ -170,6 +176,15 @@ public final class KilnStack extends Stack {
                 "Each rotation's outcome per group (partition key: the execution's name)");
         output("RetentionFunctionName", followUps.retention().function().getFunctionName(),
                 "Run it by hand with {\"dryRun\": true} to see what retention would remove");
+    }
+
+    /** The subnets builders run in: the configuration's, and those roles set for themselves. */
+    private static List<String> builderSubnets(KilnConfig config) {
+        return Stream.concat(Stream.of(config.builder()), config.roles().stream().map(KilnConfig.Role::builder))
+                .filter(Objects::nonNull)
+                .flatMap(builder -> builder.subnetIds().stream())
+                .distinct()
+                .toList();
     }
 
     private void output(String id, String value, String description) {

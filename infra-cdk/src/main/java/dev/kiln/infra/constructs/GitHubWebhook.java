@@ -43,7 +43,8 @@ public final class GitHubWebhook extends Construct {
             IStringParameter config,
             IEventBus bus,
             IStateMachine bake,
-            String bakeMachineName) {
+            String bakeMachineName,
+            int reservedConcurrency) {
     }
 
     private final Secret webhookSecret;
@@ -78,7 +79,9 @@ public final class GitHubWebhook extends Construct {
                         "DELIVERIES_TABLE", deliveries.getTableName(),
                         "EVENT_BUS_NAME", props.bus().getEventBusName(),
                         "CONFIG_PARAMETER", props.config().getParameterName()),
-                1024, Duration.seconds(30)));
+                1024, Duration.seconds(30)))
+                // anyone may call the Function URL: a flood is throttled here, not in the account's other functions
+                .reserveConcurrency(props.reservedConcurrency());
         webhookSecret.grantRead(webhook.function());
         deliveries.grant(webhook.function(), "dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:DeleteItem");
         props.bus().grantPutEventsTo(webhook.function());

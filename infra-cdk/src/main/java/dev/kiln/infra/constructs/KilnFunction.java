@@ -9,6 +9,7 @@ import java.util.Map;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.lambda.Architecture;
+import software.amazon.awscdk.services.lambda.CfnFunction;
 import software.amazon.awscdk.services.lambda.Function;
 import software.amazon.awscdk.services.lambda.Runtime;
 import software.amazon.awscdk.services.lambda.Tracing;
@@ -99,6 +100,15 @@ public final class KilnFunction extends Construct {
                         .appliesTo(List.of("Resource::*"))
                         .build()),
                 true);
+    }
+
+    /**
+     * Keeps {@code executions} of the account's concurrency for this function alone, and lets it run no more
+     * than that at once.
+     */
+    public KilnFunction reserveConcurrency(int executions) {
+        ((CfnFunction) function.getNode().getDefaultChild()).setReservedConcurrentExecutions(executions);
+        return this;
     }
 
     public Function function() {

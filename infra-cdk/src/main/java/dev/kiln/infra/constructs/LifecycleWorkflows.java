@@ -5,6 +5,8 @@ import static dev.kiln.infra.constructs.Statements.allow;
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.ArnComponents;
@@ -28,12 +30,14 @@ import software.constructs.Construct;
  * Deploy on launch, drain on terminate. Rules on the default bus hand Auto Scaling's lifecycle
  * actions of Kiln's hooks ({@code <name>-launch}, {@code <name>-drain}) to the launch and drain state
  * machines; lifecycle-plan is their first state. Also here: the release function that sets a role's
- * release, and the managed policy a fleet's instance role needs for what launch and drain run on it.
+ * release, and for each role the managed policy its fleets' instance role needs for what launch and drain
+ * run on it (one role's instances cannot read another role's secrets).
  * Kiln adds the hooks to no group itself; {@link KilnLifecycleHooks} does, in the user's stack.
  */
 public final class LifecycleWorkflows extends Construct {
 
     /**
+     * @param reservedConcurrency lifecycle-plan's reserved concurrency (the configuration's concurrency.lifecycle)
      * @param name          the deployment's name: state machines {@code <name>-launch} and {@code <name>-drain},
      *                      hooks of the same names, releases under {@code /<name>/releases/}, env secrets
      *                      {@code <name>/env/<role>} and parameters {@code /<name>/env/<role>/}
@@ -45,7 +49,13 @@ public final class LifecycleWorkflows extends Construct {
             KilnFunction.Code planCode,
             KilnFunction.Code releaseCode,
             IStringParameter config,
-            IBucket artifacts) {
+            IBucket artifacts,
+            List<String> roles,
+            int reservedConcurrency) {
+
+        public Props {
+            roles = List.copyOf(roles);
+        }
     }
 
     private final Table actions;
@@ -55,7 +65,7 @@ public final class LifecycleWorkflows extends Construct {
     private final StateMachine drain;
     private final Rule launching;
     private final Rule terminating;
-    private final ManagedPolicy fleetInstancePolicy;
+    private final Map<String, ManagedPolicy> fleetInstancePolicies = new LinkedHashMap<>();
 
     public LifecycleWorkflows(Construct scope, String id, Props props) {
         super(scope, id);
@@ -75,7 +85,9 @@ public final class LifecycleWorkflows extends Construct {
                         "RELEASE_PARAMETER_PREFIX", releases,
                         "ENV_SECRET_PREFIX", props.name() + "/env/",
                         "ENV_PARAMETER_PREFIX", "/" + props.name() + "/env/"),
-                1024, Duration.seconds(60)));
+                1024, Duration.seconds(60)))
+                // every launch waits for it: other functions can never take its concurrency away
+                .reserveConcurrency(props.reservedConcurrency());
         props.config().grantRead(plan.function());
         actions.grant(plan.function(), "dynamodb:PutItem", "dynamodb:GetItem");
         plan.function().addToRolePolicy(allow(List.of("ssm:GetParameter"), releaseParameters));
@@ -102,20 +114,9 @@ public final class LifecycleWorkflows extends Construct {
         terminating = rule("Terminating", "EC2 Instance-terminate Lifecycle Action", props.name() + "-drain", drain, undelivered,
                 "An instance of a group with Kiln's drain hook is leaving: drain it and flush its logs");
 
-        fleetInstancePolicy = ManagedPolicy.Builder.create(this, "FleetInstancePolicy")
-                .description("Attach to the instance role of every fleet Kiln deploys on (with AmazonSSMManagedInstanceCore):"
-                        + " read releases, the roles' env secrets and parameters; write launch and drain output")
-                .statements(List.of(
-                        allow(List.of("s3:GetObject"), props.artifacts().arnForObjects("releases/*")),
-                        PolicyStatement.Builder.create().actions(List.of("s3:PutObject"))
-                                .resources(List.of(props.artifacts().arnForObjects("logs/launch/*"),
-                                        props.artifacts().arnForObjects("logs/drain/*"))).build(),
-                        allow(List.of("secretsmanager:GetSecretValue"), stack.formatArn(ArnComponents.builder()
-                                .service("secretsmanager").resource("secret").resourceName(props.name() + "/env/*")
-                                .arnFormat(ArnFormat.COLON_RESOURCE_NAME).build())),
-                        allow(List.of("ssm:GetParametersByPath", "ssm:GetParameters", "ssm:GetParameter"),
-                                parameterArn(stack, props.name() + "/env/*"))))
-                .build();
+        for (String role : props.roles()) {
+            fleetInstancePolicies.put(role, fleetInstancePolicy(stack, props, role));
+        }
 
         NagSuppressions.addResourceSuppressions(this, List.of(NagPackSuppression.builder()
                 .id("AwsSolutions-IAM5")
@@ -124,6 +125,41 @@ public final class LifecycleWorkflows extends Construct {
                         + " tagged kiln:role; releases, env secrets and parameters, and log objects are limited to Kiln's"
                         + " prefixes, whose last part names a role or a release.")
                 .build()), true);
+    }
+
+    /**
+     * What the instances of one role's fleet need for launch and drain, and nothing of another role's:
+     * that role's releases, env secret and parameters, and its launch and drain output.
+     */
+    private ManagedPolicy fleetInstancePolicy(Stack stack, Props props, String role) {
+        String env = props.name() + "/env/" + role;
+        return ManagedPolicy.Builder.create(this, "FleetInstancePolicy" + pascal(role))
+                .description("Attach to the instance role of role " + role + "'s fleets (with AmazonSSMManagedInstanceCore):"
+                        + " read its releases, env secret and parameters; write its launch and drain output")
+                .statements(List.of(
+                        allow(List.of("s3:GetObject"), props.artifacts().arnForObjects("releases/" + role + "/*")),
+                        PolicyStatement.Builder.create().actions(List.of("s3:PutObject"))
+                                .resources(List.of(props.artifacts().arnForObjects("logs/launch/" + role + "/*"),
+                                        props.artifacts().arnForObjects("logs/drain/" + role + "/*"))).build(),
+                        // Secrets Manager appends six characters to a secret's name in its ARN
+                        allow(List.of("secretsmanager:GetSecretValue"), stack.formatArn(ArnComponents.builder()
+                                .service("secretsmanager").resource("secret").resourceName(env + "-??????")
+                                .arnFormat(ArnFormat.COLON_RESOURCE_NAME).build())),
+                        PolicyStatement.Builder.create()
+                                .actions(List.of("ssm:GetParametersByPath", "ssm:GetParameters", "ssm:GetParameter"))
+                                .resources(List.of(parameterArn(stack, env), parameterArn(stack, env + "/*"))).build()))
+                .build();
+    }
+
+    /** {@code web-api} → {@code WebApi}: a role's name in construct ids and output names. */
+    public static String pascal(String role) {
+        StringBuilder out = new StringBuilder();
+        for (String part : role.split("[^A-Za-z0-9]+")) {
+            if (!part.isEmpty()) {
+                out.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
+            }
+        }
+        return out.toString();
     }
 
     private StateMachine stateMachine(String id, Props props, Path definition, String workflow, String comment,
@@ -199,7 +235,8 @@ public final class LifecycleWorkflows extends Construct {
         return terminating;
     }
 
-    public ManagedPolicy fleetInstancePolicy() {
-        return fleetInstancePolicy;
+    /** Each role's fleet instance policy, by role name. */
+    public Map<String, ManagedPolicy> fleetInstancePolicies() {
+        return Collections.unmodifiableMap(fleetInstancePolicies);
     }
 }

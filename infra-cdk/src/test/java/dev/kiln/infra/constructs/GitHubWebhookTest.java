@@ -61,6 +61,13 @@ class GitHubWebhookTest {
     }
 
     @Test
+    void shouldLetAFloodOfRequestsTakeNoMoreThanTheWebhooksReservedConcurrency() {
+        template.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "Handler", "dev.kiln.githubwebhook.GithubWebhookHandler::handleRequest",
+                "ReservedConcurrentExecutions", 5)));
+    }
+
+    @Test
     void shouldGenerateTheWebhookSecretUnderTheDeploymentsName() {
         template.hasResourceProperties("AWS::SecretsManager::Secret", Match.objectLike(Map.of(
                 "Name", "kiln/github-webhook-secret",

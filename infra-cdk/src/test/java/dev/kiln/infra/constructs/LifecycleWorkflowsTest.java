@@ -67,17 +67,31 @@ class LifecycleWorkflowsTest {
     }
 
     @Test
-    void shouldGiveFleetInstancesReadOfReleasesAndTheirEnvAndWriteOfTheirOutputOnly() {
+    void shouldGiveEachRolesFleetInstancesReadOfItsOwnReleasesAndEnvAndWriteOfItsOwnOutputOnly() {
+        String web = fleetInstancePolicy("web");
+
+        assertThat(web).contains("\"Action\":\"s3:GetObject\"", "/releases/web/*", "\"Action\":\"s3:PutObject\"",
+                "/logs/launch/web/*", "/logs/drain/web/*", "\"Action\":\"secretsmanager:GetSecretValue\"",
+                ":secret:kiln/env/web-??????\"", "\"ssm:GetParametersByPath\"", ":parameter/kiln/env/web\"",
+                ":parameter/kiln/env/web/*\"");
+        assertThat(web).doesNotContain("bundles/", "manifests/", "s3:DeleteObject", "ssm:PutParameter", "/base",
+                "kiln/env/*", "releases/*");
+        assertThat(fleetInstancePolicy("base")).contains(":secret:kiln/env/base-??????\"").doesNotContain("/web");
+    }
+
+    private static String fleetInstancePolicy(String role) {
         Capture statements = new Capture();
         template.hasResourceProperties("AWS::IAM::ManagedPolicy", Map.of(
-                "Description", Match.stringLikeRegexp("Attach to the instance role.*"),
+                "Description", Match.stringLikeRegexp("Attach to the instance role of role " + role + "'s fleets.*"),
                 "PolicyDocument", Map.of("Statement", statements, "Version", "2012-10-17")));
-        String policy = CloudFormationValues.render(statements.asArray()).toString();
+        return CloudFormationValues.render(statements.asArray()).toString();
+    }
 
-        assertThat(policy).contains("\"Action\":\"s3:GetObject\"", "/releases/*", "\"Action\":\"s3:PutObject\"", "/logs/launch/*",
-                "/logs/drain/*", "\"Action\":\"secretsmanager:GetSecretValue\"", ":secret:kiln/env/*",
-                "\"ssm:GetParametersByPath\"", ":parameter/kiln/env/*");
-        assertThat(policy).doesNotContain("bundles/", "manifests/", "s3:DeleteObject", "ssm:PutParameter");
+    @Test
+    void shouldReserveConcurrencyForLifecyclePlanSoNoOtherFunctionCanStarveALaunch() {
+        template.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "Handler", "dev.kiln.lifecycleplan.LifecyclePlanHandler::handleRequest",
+                "ReservedConcurrentExecutions", 20)));
     }
 
     @Test

@@ -19,7 +19,8 @@ public record KilnConfig(
         Retention retention,
         Notifications notifications,
         Advisories advisories,
-        Rotation rotation) {
+        Rotation rotation,
+        Concurrency concurrency) {
 
     public KilnConfig {
         roles = List.copyOf(roles);
@@ -181,6 +182,17 @@ public record KilnConfig(
         public boolean covers(Instant at) {
             return !at.isBefore(start.toInstant()) && at.isBefore(end.toInstant());
         }
+    }
+
+    /**
+     * Concurrency reserved for the functions that must never starve, and that must never take all of it.
+     *
+     * @param webhook   github-webhook (behind a Function URL that anyone may call): at most this many at once,
+     *                  so a flood of requests cannot take the account's concurrency from everything else
+     * @param lifecycle lifecycle-plan (every launch and drain): always this many, so a launch is never throttled
+     *                  out by other functions (and ABANDONed for it)
+     */
+    public record Concurrency(int webhook, int lifecycle) {
     }
 
     public record Notifications(List<String> emails) {

@@ -16,6 +16,7 @@ import dev.kiln.common.config.KilnConfig.Parent;
 import dev.kiln.common.config.KilnConfig.ParentRole;
 import dev.kiln.common.config.KilnConfig.Repository;
 import dev.kiln.common.config.KilnConfig.Retention;
+import dev.kiln.common.config.KilnConfig.Concurrency;
 import dev.kiln.common.config.KilnConfig.Role;
 import dev.kiln.common.config.KilnConfig.FreezeWindow;
 import dev.kiln.common.config.KilnConfig.Rotation;
@@ -145,6 +146,8 @@ public final class KilnConfigJson {
         rotation.freezeWindows().forEach(w -> windows.addObject().put("start", w.start().toString())
                 .put("end", w.end().toString()).put("reason", w.reason()));
         rotationNode.put("securityHonoursFreeze", rotation.securityHonoursFreeze());
+        root.putObject("concurrency").put("webhook", config.concurrency().webhook())
+                .put("lifecycle", config.concurrency().lifecycle());
         ObjectNode notifications = root.putObject("notifications");
         if (!config.notifications().emails().isEmpty()) {
             config.notifications().emails().forEach(notifications.putArray("emails")::add);
@@ -177,7 +180,8 @@ public final class KilnConfigJson {
                 problems.add("the document must be a JSON object");
                 return null;
             }
-            allowOnly(root, "", "repository", "builder", "roles", "retention", "notifications", "advisories", "rotation");
+            allowOnly(root, "", "repository", "builder", "roles", "retention", "notifications", "advisories", "rotation",
+                    "concurrency");
             Repository repository = repository(object(root, "repository", true));
             BuilderSettings builder = builder(object(root, "builder", true), "builder", BUILDER_DEFAULTS, true);
             List<Role> roles = roles(root.get("roles"), builder);
@@ -185,7 +189,14 @@ public final class KilnConfigJson {
             Notifications notifications = notifications(object(root, "notifications", false));
             Advisories advisories = advisories(object(root, "advisories", false));
             Rotation rotation = rotation(object(root, "rotation", false));
-            return new KilnConfig(repository, builder, roles, retention, notifications, advisories, rotation);
+            Concurrency concurrency = concurrency(object(root, "concurrency", false));
+            return new KilnConfig(repository, builder, roles, retention, notifications, advisories, rotation, concurrency);
+        }
+
+        private Concurrency concurrency(JsonNode node) {
+            allowOnly(node, "concurrency", "webhook", "lifecycle");
+            return new Concurrency(number(node, "concurrency", "webhook", 5, 1, 100),
+                    number(node, "concurrency", "lifecycle", 20, 1, 1000));
         }
 
         private Repository repository(JsonNode node) {

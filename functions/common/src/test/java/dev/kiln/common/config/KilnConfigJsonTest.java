@@ -53,6 +53,23 @@ class KilnConfigJsonTest {
     }
 
     @Test
+    void shouldReserveASmallConcurrencyForTheWebhookAndEnoughForLaunchesByDefault() {
+        assertThat(KilnConfigJson.read(MINIMAL).concurrency()).isEqualTo(new KilnConfig.Concurrency(5, 20));
+        assertThat(KilnConfigJson.read(MINIMAL.replace("\"roles\"", "\"concurrency\": {\"webhook\": 2, \"lifecycle\": 50}, \"roles\""))
+                .concurrency()).isEqualTo(new KilnConfig.Concurrency(2, 50));
+    }
+
+    @Test
+    void shouldRefuseAConcurrencyThatIsNoneOrUnbounded() {
+        assertThatThrownBy(() -> KilnConfigJson.read(MINIMAL.replace("\"roles\"",
+                "\"concurrency\": {\"webhook\": 0, \"lifecycle\": 5000, \"everything\": 1}, \"roles\"")))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("concurrency.webhook: must be a whole number from 1 to 100, got 0")
+                .hasMessageContaining("concurrency.lifecycle: must be a whole number from 1 to 1000, got 5000")
+                .hasMessageContaining("everything");
+    }
+
+    @Test
     void shouldLetARoleOverrideSomeBuilderSettings() {
         KilnConfig config = KilnConfigJson.read(MINIMAL.replace("\"watch\": [\"base.yml\", \"tests/**\"]",
                 "\"watch\": [\"base.yml\"], \"builder\": {\"instanceTypes\": [\"c7g.xlarge\"], \"volumeSizeGiB\": 40}"));
