@@ -16,6 +16,11 @@ import software.amazon.awssdk.core.exception.SdkException;
 public final class NotifyService {
 
     static final Set<String> NOTIFIED_STATUSES = Set.of("FAILED", "TIMED_OUT", "ABORTED");
+    /**
+     * A workflow that told the team about its failure itself (patch's summary) ends with an error named so: one
+     * failure, one message.
+     */
+    static final String REPORTED_ERRORS = "Kiln.Reported.";
 
     private static final Logger LOG = LoggerFactory.getLogger(NotifyService.class);
 
@@ -46,7 +51,11 @@ public final class NotifyService {
         if (!NOTIFIED_STATUSES.contains(change.status())) {
             return skip("status " + change.status() + " needs no notification", change);
         }
-        Notification notification = writer.write(workflow.get(), change, details(change));
+        FailureDetails details = details(change);
+        if (details.error().filter(error -> error.startsWith(REPORTED_ERRORS)).isPresent()) {
+            return skip("the workflow sent its own notification (" + details.error().get() + ")", change);
+        }
+        Notification notification = writer.write(workflow.get(), change, details);
         String messageId = topic.publish(notification);
         LOG.info("Notification published", entry("executionArn", change.executionArn()),
                 entry("status", change.status()), entry("messageId", messageId));

@@ -83,6 +83,21 @@ class NotifyServiceTest {
     }
 
     @Test
+    void shouldNotNotifyAgainAFailureTheWorkflowReportedItself() {
+        byte[] told = Samples.event("aws.states/execution-failed.json", root -> root.with("detail")
+                .put("stateMachineArn", "arn:aws:states:us-east-1:000000000000:stateMachine:kiln-patch")
+                .put("error", "Kiln.Reported.PatchIncomplete").put("cause", "ALAS2023-2025-1196: web patched, api not"));
+        byte[] untold = Samples.event("aws.states/execution-failed.json", root -> root.with("detail")
+                .put("stateMachineArn", "arn:aws:states:us-east-1:000000000000:stateMachine:kiln-patch")
+                .put("error", "Kiln.PatchIncomplete").put("cause", "ALAS2023-2025-1196: web patched, api not"));
+
+        assertThat(service.handle(told)).isEqualTo(Outcome.skipped("the workflow sent its own notification (Kiln.Reported.PatchIncomplete)"));
+        assertThat(topic.published).isEmpty();
+        assertThat(service.handle(untold).published()).isTrue();
+        assertThat(topic.published).singleElement().satisfies(n -> assertThat(n.message()).contains("Error          Kiln.PatchIncomplete"));
+    }
+
+    @Test
     void shouldStillNotifyWithTheEventAloneWhenTheHistoryCannotBeRead() {
         // given
         ScriptedHistory unreadable = new ScriptedHistory(arn -> {

@@ -67,7 +67,7 @@ class PatchIT {
                 "nginx", "1:1.24.0-1.amzn2023.0.2.aarch64"), List.of("bash", "nginx"));
         // the group PatchedWeb's mocked Auto Scaling describes: two instances on an image older than the patch
         String older = LocalFleet.images(1).get(0);
-        LocalFleet.template("patch-it-web", older);
+        LocalFleet.template("patch-it-web", "web", older);
         LocalFleet.instances("patch-it-web-1", older, 2);
     }
 
@@ -90,7 +90,7 @@ class PatchIT {
     }
 
     @Test
-    void shouldBakeOnlyTheRoleWhoseImageCarriesTheAdvisorysPackage() throws Exception {
+    void shouldBakeOnlyTheRoleWhoseImageCarriesTheAdvisorysPackageAndTellItsFailureOnce() throws Exception {
         JsonNode event = advisory("nginx");
         String id = event.at("/detail/id").asText();
 
@@ -106,13 +106,18 @@ class PatchIT {
                  "advisories": [{"id": "%s", "releasever": "2023.9.20251105"}]}""".formatted(WEB_SHA, id)));
         // the bake stops at once here (GitHub does not have the commit): the patch says so
         assertThat(ended.status()).isEqualTo(ExecutionStatus.FAILED);
-        assertThat(ended.error()).isEqualTo("Kiln.PatchIncomplete");
+        // its summary told the team: the error says so, and notify sends no second message
+        assertThat(ended.error()).isEqualTo("Kiln.Reported.PatchIncomplete");
         assertThat(ledger(id)).containsEntry("state", "INCOMPLETE");
         JsonNode told = mailbox.await("the patch summary of " + id, END, n -> n.get("Subject").asText().contains(id)
                 && n.get("Subject").asText().startsWith("Kiln could not fully patch"));
         assertThat(told.get("Subject").asText()).isEqualTo("Kiln could not fully patch " + id + " (important): nothing patched");
         assertThat(told.get("Message").asText()).contains("Not patched  web:", "Not touched  base: its image " + BASE_IMAGE
                 + " does not carry nginx");
+        // one failure, one message: no generic "Kiln patch failed: <execution>" after the summary
+        String execution = patch.substring(patch.lastIndexOf(':') + 1);
+        assertThat(mailbox.drainFor(Duration.ofSeconds(10))).extracting(n -> n.get("Subject").asText())
+                .noneMatch(subject -> subject.endsWith(execution));
     }
 
     @Test
