@@ -3,6 +3,10 @@ package dev.kiln.rotategroup;
 import static software.amazon.lambda.powertools.logging.argument.StructuredArguments.entry;
 
 import dev.kiln.rotategroup.errors.LaunchTemplateNotFoundException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.ec2.Ec2Client;
@@ -45,6 +49,19 @@ final class Ec2LaunchTemplates implements Ports.LaunchTemplates {
                 found.launchTemplateData() == null ? null : found.launchTemplateData().imageId());
     }
 
+    /**
+     * The same for the same source version and image: a retried rotate-group (its answer lost) gets back the
+     * version it made instead of a second one.
+     */
+    static String clientToken(Ports.NewVersion version) {
+        String what = "kiln-rotate/" + version.launchTemplateId() + "/" + version.sourceVersion() + "/" + version.imageId();
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(what.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+
     @Override
     public long create(Ports.NewVersion version) {
         CreateLaunchTemplateVersionResponse response;
@@ -52,7 +69,8 @@ final class Ec2LaunchTemplates implements Ports.LaunchTemplates {
             response = ec2.createLaunchTemplateVersion(r -> r.launchTemplateId(version.launchTemplateId())
                     .sourceVersion(version.sourceVersion())
                     .versionDescription(version.description())
-                    .launchTemplateData(d -> d.imageId(version.imageId())));
+                    .launchTemplateData(d -> d.imageId(version.imageId()))
+                    .clientToken(clientToken(version)));
         } catch (Ec2Exception e) {
             throw Ec2Errors.translate(e, "launch template " + version.launchTemplateId() + " (new version from "
                     + version.sourceVersion() + ")");

@@ -119,8 +119,20 @@ class Ec2AdaptersTest {
         assertThat(ec2.requests).containsExactly(CreateLaunchTemplateVersionRequest.builder()
                 .launchTemplateId(LT).sourceVersion("7").versionDescription("Kiln rotate: web on " + AMI)
                 .launchTemplateData(RequestLaunchTemplateData.builder().imageId(AMI).build())
+                .clientToken(Ec2LaunchTemplates.clientToken(new Ports.NewVersion(LT, "7", "Kiln rotate: web on " + AMI, AMI)))
                 .build());
         assertThat(created).isEqualTo(8);
+    }
+
+    @Test
+    void shouldAskForAVersionOfTheSameSourceAndImageWithTheSameClientTokenSoARetryMakesNoSecondVersion() {
+        Ports.NewVersion version = new Ports.NewVersion(LT, "7", "Kiln rotate: web on " + AMI, AMI);
+
+        assertThat(Ec2LaunchTemplates.clientToken(version))
+                .isEqualTo(Ec2LaunchTemplates.clientToken(new Ports.NewVersion(LT, "7", "Kiln rotate: web on " + AMI, AMI)))
+                .isNotEqualTo(Ec2LaunchTemplates.clientToken(new Ports.NewVersion(LT, "8", "Kiln rotate: web on " + AMI, AMI)))
+                .isNotEqualTo(Ec2LaunchTemplates.clientToken(new Ports.NewVersion(LT, "7", "Kiln rotate: web on ami-1", "ami-1")))
+                .hasSizeLessThanOrEqualTo(64);
     }
 
     @Test

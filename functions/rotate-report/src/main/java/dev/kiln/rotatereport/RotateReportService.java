@@ -119,7 +119,7 @@ public final class RotateReportService {
                                          String subject) {
         ObjectNode full = detail.deepCopy();
         full.remove("truncated");
-        full.put("status", counts.status()).put("subject", subject).set("input", request.input());
+        full.put("subject", subject).set("input", request.input());
         full.putObject("plan").put("bucket", request.planBucket()).put("key", request.planKey());
         full.set("outcomes", Json.MAPPER.valueToTree(all));
         return full;
@@ -270,7 +270,9 @@ public final class RotateReportService {
 
     private static ObjectNode detail(ReportRequest request, List<Outcome> all, Counts counts, int instancesReplaced,
                                      String reportUri, Instant now) {
-        ObjectNode detail = Json.MAPPER.createObjectNode().put("rotation", request.rotation()).put("reason", request.reason());
+        ObjectNode detail = Json.MAPPER.createObjectNode().put("rotation", request.rotation()).put("reason", request.reason())
+                // a rule can pick "rotations that failed" by this, as a subscription filter picks by the SNS attribute
+                .put("status", counts.status());
         request.advisory().ifPresent(advisory -> detail.put("advisory", advisory));
         detail.putObject("counts").put("succeeded", counts.succeeded()).put("rolledBack", counts.rolledBack())
                 .put("failed", counts.failed()).put("timedOut", counts.timedOut()).put("skipped", counts.skipped());

@@ -115,6 +115,15 @@ class RotateReportServiceTest {
     }
 
     @Test
+    void shouldSayInRotationFinishedWhetherTheRotationSucceededPartlyOrFailed() throws Exception {
+        group("web-blue", "web", succeeded("web-blue", "web", 2, "2026-11-22T08:59:00Z"));
+        assertThat(report(NIGHTLY).detail().get("status").asText()).isEqualTo("SUCCEEDED");
+
+        group("web-lost", "web", null);
+        assertThat(report(NIGHTLY).detail().get("status").asText()).isEqualTo("PARTIAL");
+    }
+
+    @Test
     void shouldReportAGroupThePlanSkippedWithThePlansReasonWhetherOrNotItsWorkflowRecordedIt() throws Exception {
         planned.add(item("cache-1", "cache", null, "role cache is not in Kiln's configuration"));
         planned.add(item("web-frozen", "web", AMI, "frozen by its kiln:freeze tag"));

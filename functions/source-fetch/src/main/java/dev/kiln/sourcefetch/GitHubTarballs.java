@@ -2,6 +2,7 @@ package dev.kiln.sourcefetch;
 
 import dev.kiln.common.config.KilnConfig;
 import dev.kiln.sourcefetch.errors.CommitNotFoundException;
+import dev.kiln.sourcefetch.errors.ForeignRedirectException;
 import dev.kiln.sourcefetch.errors.GitHubAccessDeniedException;
 import dev.kiln.sourcefetch.errors.GitHubUnavailableException;
 import dev.kiln.sourcefetch.errors.NotATarballException;
@@ -17,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Locale;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -64,11 +66,28 @@ final class GitHubTarballs implements Ports.Tarballs {
                 throw new GitHubUnavailableException("GitHub's redirects for " + what + " lead nowhere (last: " + location + ")");
             }
             URI next = response.uri().resolve(location);
+            refuseForeign(api, next, what);
             response = send(HttpRequest.newBuilder(next).GET().timeout(WAIT_FOR_ANSWER)
                     .header("User-Agent", "kiln-source-fetch").build(), what);
         }
         refuseFailure(response, repository, sha);
         return save(response, target, what);
+    }
+
+    /**
+     * GitHub redirects a tarball to its archive host: the API's own host or one under the API's domain
+     * ({@code api.github.com} → {@code codeload.github.com}; {@code ghe.example.com} → {@code codeload.ghe.example.com}),
+     * on the API's scheme. Anything else is not GitHub.
+     */
+    private static void refuseForeign(URI api, URI next, String what) {
+        String apiHost = api.getHost().toLowerCase(Locale.ROOT);
+        String domain = apiHost.startsWith("api.") ? apiHost.substring(4) : apiHost;
+        String host = next.getHost() == null ? "" : next.getHost().toLowerCase(Locale.ROOT);
+        boolean github = host.equals(apiHost) || host.equals(domain) || host.endsWith("." + domain);
+        if (!github || !api.getScheme().equalsIgnoreCase(next.getScheme())) {
+            throw new ForeignRedirectException("GitHub's answer for " + what + " redirects to " + next.getScheme() + "://"
+                    + host + ", which is not " + apiHost + "'s GitHub: nothing was downloaded from it");
+        }
     }
 
     private HttpResponse<InputStream> send(HttpRequest request, String what) {

@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.kiln.common.config.KilnConfig;
 import dev.kiln.sourcefetch.errors.CommitNotFoundException;
 import dev.kiln.sourcefetch.errors.GitHubAccessDeniedException;
+import dev.kiln.sourcefetch.errors.ForeignRedirectException;
 import dev.kiln.sourcefetch.errors.GitHubUnavailableException;
 import dev.kiln.sourcefetch.errors.NotATarballException;
 import java.io.ByteArrayOutputStream;
@@ -166,6 +167,18 @@ class GitHubTarballsTest {
 
         assertThatThrownBy(() -> download(Optional.empty(), 1_000_000))
                 .isInstanceOf(GitHubUnavailableException.class).hasMessageContaining("redirects");
+    }
+
+    @Test
+    void shouldRefuseARedirectToAHostThatIsNotTheConfiguredGithubsAndDownloadNothing() {
+        answer = new Answer(302, Map.of("Location", "http://localhost:" + server.getAddress().getPort()
+                + "/codeload/example-org/fleet/legacy.tar.gz/" + SHA), new byte[0]);
+
+        assertThatThrownBy(() -> download(Optional.of("ghp_secret"), 1_000_000))
+                .isInstanceOf(ForeignRedirectException.class)
+                .hasMessageContaining("redirects to http://localhost, which is not 127.0.0.1's GitHub");
+        assertThat(seen).extracting(Seen::path).containsExactly("/api/v3/repos/example-org/fleet/tarball/" + SHA);
+        assertThat(temp.resolve("bundle.tar.gz")).doesNotExist();
     }
 
     static byte[] gzip(String content) {
