@@ -62,27 +62,24 @@ def evaluate(policies: list[Policy], request: AuthRequest) -> Decision:
 
 
 def _applies(statement: dict, request: AuthRequest) -> bool:
-    if "Action" in statement:
-        if not _any_match(statement["Action"], request.action, ignore_case=True):
-            return False
-    elif "NotAction" in statement:
-        if _any_match(statement["NotAction"], request.action, ignore_case=True):
-            return False
-    else:
-        return False
-    if "Resource" in statement:
-        if not _any_match(statement["Resource"], request.resource, ignore_case=False):
-            return False
-    elif "NotResource" in statement:
-        if _any_match(statement["NotResource"], request.resource, ignore_case=False):
-            return False
-    else:
-        return False
-    return all(
-        _condition_holds(operator, key.lower(), _as_list(expected), request.context)
-        for operator, block in (statement.get("Condition") or {}).items()
-        for key, expected in block.items()
+    return (
+        _element_matches(statement, "Action", request.action, ignore_case=True)
+        and _element_matches(statement, "Resource", request.resource, ignore_case=False)
+        and all(
+            _condition_holds(operator, key.lower(), _as_list(expected), request.context)
+            for operator, block in (statement.get("Condition") or {}).items()
+            for key, expected in block.items()
+        )
     )
+
+
+def _element_matches(statement: dict, element: str, value: str, ignore_case: bool) -> bool:
+    """Action or Resource lists what the statement is about; NotAction or NotResource everything but that."""
+    if element in statement:
+        return _any_match(statement[element], value, ignore_case)
+    if f"Not{element}" in statement:
+        return not _any_match(statement[f"Not{element}"], value, ignore_case)
+    return False
 
 
 def _any_match(patterns: str | list[str], value: str, ignore_case: bool) -> bool:

@@ -37,10 +37,11 @@ import software.constructs.Construct;
 public final class LifecycleWorkflows extends Construct {
 
     /**
-     * @param reservedConcurrency lifecycle-plan's reserved concurrency (the configuration's concurrency.lifecycle)
      * @param name          the deployment's name: state machines {@code <name>-launch} and {@code <name>-drain},
      *                      hooks of the same names, releases under {@code /<name>/releases/}, env secrets
      *                      {@code <name>/env/<role>} and parameters {@code /<name>/env/<role>/}
+     * @param roles         the configured roles: each gets a fleet instance policy of its own
+     * @param reservedConcurrency lifecycle-plan's reserved concurrency (the configuration's concurrency.lifecycle)
      */
     public record Props(
             Path launchDefinition,
