@@ -199,7 +199,7 @@ class RotateReportServiceTest {
 
         assertThat(report.detail()).isEqualTo(Json.MAPPER.readTree("""
                 {"rotation": "%s", "reason": "security advisory ALAS2023-2025-1196 (important: expat)",
-                 "advisory": "ALAS2023-2025-1196",
+                 "status": "SUCCEEDED", "advisory": "ALAS2023-2025-1196",
                  "counts": {"succeeded": 1, "rolledBack": 0, "failed": 0, "timedOut": 0, "skipped": 0},
                  "instancesReplaced": 2,
                  "outcomes": [{"asg": "web-blue", "role": "web", "outcome": "succeeded", "reason": null,
