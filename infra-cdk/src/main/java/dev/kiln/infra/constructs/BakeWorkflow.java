@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.ArnFormat;
 import software.amazon.awscdk.Duration;
@@ -202,9 +203,10 @@ public final class BakeWorkflow extends Construct {
                 .actions(List.of("ec2:CreateTags"))
                 .resources(List.of(ec2(stack, "instance/*"), ec2(stack, "volume/*"), shared(stack, "image/*"),
                         shared(stack, "snapshot/*")))
-                .conditions(Map.of(
+                // sorted: the same template every synthesis
+                .conditions(new TreeMap<>(Map.of(
                         "StringEquals", Map.of("ec2:CreateAction", List.of("RunInstances", "CreateImage")),
-                        "Null", Map.of(BUILD_REQUEST_TAG, "false")))
+                        "Null", Map.of(BUILD_REQUEST_TAG, "false"))))
                 .build());
         stateMachine.addToRolePolicy(onKilnBuild(List.of(
                 "ec2:StopInstances", "ec2:TerminateInstances", "ec2:CreateTags")));

@@ -50,8 +50,8 @@ class BakeWorkflowTest {
     void shouldOnlyStopTerminateOrTagInstancesOfKilnBuilds() {
         assertThat(machinePolicy).contains("{\"Action\":[\"ec2:StopInstances\",\"ec2:TerminateInstances\",\"ec2:CreateTags\"],"
                 + "\"Condition\":{\"Null\":{\"aws:ResourceTag/kiln:build-id\":\"false\"}},\"Effect\":\"Allow\",\"Resource\":\"*\"}");
-        assertThat(machinePolicy).contains("{\"Action\":\"ec2:CreateTags\",\"Condition\":{\"StringEquals\":{\"ec2:CreateAction\":"
-                + "[\"RunInstances\",\"CreateImage\"]},\"Null\":{\"aws:RequestTag/kiln:build-id\":\"false\"}},\"Effect\":\"Allow\","
+        assertThat(machinePolicy).contains("{\"Action\":\"ec2:CreateTags\",\"Condition\":{\"Null\":{\"aws:RequestTag/kiln:build-id\":"
+                + "\"false\"},\"StringEquals\":{\"ec2:CreateAction\":[\"RunInstances\",\"CreateImage\"]}},\"Effect\":\"Allow\","
                 + "\"Resource\":[\"arn:aws:ec2:us-east-1:000000000000:instance/*\",\"arn:aws:ec2:us-east-1:000000000000:volume/*\","
                 + "\"arn:aws:ec2:us-east-1::image/*\",\"arn:aws:ec2:us-east-1::snapshot/*\"]}");
     }
