@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Leaves nothing of a failed bake behind but its logs (and, on request, its builder for a while):
  * the builder is terminated whatever step failed, a partial image is deregistered and every snapshot
- * of the build deleted, and the ledger lets the bake be tried again.
+ * of the build deleted, and the ledger lets the bake be tried again. Only what this execution made is
+ * touched, and never the role's published image.
  */
 public final class BakeCleanupService {
 
@@ -57,7 +58,8 @@ public final class BakeCleanupService {
                     List.of(), null);
         }
 
-        List<String> builders = resources.builders(plan.buildId());
+        BuildResources.Build build = new BuildResources.Build(plan.buildId(), request.executionArn());
+        List<String> builders = resources.builders(build);
         String action = "none";
         String keptUntil = null;
         if (!builders.isEmpty() && plan.keepOnFailure()) {
@@ -76,16 +78,26 @@ public final class BakeCleanupService {
         if (state.keepImage() && state.image() != null) {
             keptImage = state.image().imageId();
         } else {
-            for (BuildResources.Image image : resources.images(plan.buildId())) {
+            Optional<String> current = ledger.currentImage(plan.role());
+            Set<String> keptSnapshots = new LinkedHashSet<>();
+            for (BuildResources.Image image : resources.images(build)) {
+                if (current.filter(image.imageId()::equals).isPresent()) {
+                    // published as the role's current image after all: never take it away from the fleets
+                    LOG.warn("The build's image is the role's current image; it is kept", entry("imageId", image.imageId()));
+                    keptImage = image.imageId();
+                    keptSnapshots.addAll(image.snapshotIds());
+                    continue;
+                }
                 resources.deregister(image.imageId());
                 deregistered.add(image.imageId());
                 snapshots.addAll(image.snapshotIds());
             }
-            Set<String> instances = new LinkedHashSet<>(resources.allBuilders(plan.buildId()));
+            Set<String> instances = new LinkedHashSet<>(resources.allBuilders(build));
             if (state.builder() != null && state.builder().instanceId() != null) {
                 instances.add(state.builder().instanceId());
             }
             snapshots.addAll(resources.snapshotsOf(List.copyOf(instances)));
+            snapshots.removeAll(keptSnapshots);
             snapshots.forEach(resources::deleteSnapshot);
         }
 

@@ -19,14 +19,22 @@ final class Ec2BuildResources implements BuildResources {
     }
 
     @Override
-    public List<String> builders(String buildId) {
-        return instances(Filter.builder().name("tag:kiln:build-id").values(buildId).build(),
+    public List<String> builders(Build build) {
+        return instances(buildId(build), execution(build),
                 Filter.builder().name("instance-state-name").values("pending", "running", "stopping", "stopped").build());
     }
 
     @Override
-    public List<String> allBuilders(String buildId) {
-        return instances(Filter.builder().name("tag:kiln:build-id").values(buildId).build());
+    public List<String> allBuilders(Build build) {
+        return instances(buildId(build), execution(build));
+    }
+
+    private static Filter buildId(Build build) {
+        return Filter.builder().name("tag:kiln:build-id").values(build.buildId()).build();
+    }
+
+    private static Filter execution(Build build) {
+        return Filter.builder().name("tag:kiln:execution").values(build.executionArn()).build();
     }
 
     private List<String> instances(Filter... filters) {
@@ -48,9 +56,8 @@ final class Ec2BuildResources implements BuildResources {
     }
 
     @Override
-    public List<Image> images(String buildId) {
-        return ec2.describeImages(r -> r.owners("self")
-                        .filters(Filter.builder().name("tag:kiln:build-id").values(buildId).build()))
+    public List<Image> images(Build build) {
+        return ec2.describeImages(r -> r.owners("self").filters(buildId(build), execution(build)))
                 .images().stream()
                 .map(image -> new Image(image.imageId(), image.blockDeviceMappings().stream()
                         .map(BlockDeviceMapping::ebs).filter(Objects::nonNull)

@@ -16,7 +16,7 @@ class BakeCleanupServiceTest {
 
     private static final Instant NOW = Instant.parse("2026-11-22T03:20:00Z");
     private static final String EXECUTION = "arn:aws:states:us-east-1:000000000000:execution:kiln-bake:web-1";
-    private static final String BUILD = "web-0d1a26e-20261122t030005";
+    private static final String BUILD = "web-0d1a26e-20261122t030005-94f61a06";
 
     /** The EC2 resources of builds, and what was done to them. */
     static final class FakeResources implements BuildResources {
@@ -25,17 +25,25 @@ class BakeCleanupServiceTest {
         final Map<String, List<String>> snapshotsByInstance = new HashMap<>();
         final List<String> actions = new ArrayList<>();
 
-        @Override public List<String> builders(String buildId) { return builders.getOrDefault(buildId, List.of()); }
-        @Override public List<String> allBuilders(String buildId) { return builders(buildId); }
+        // only this execution's resources are found (EC2 filters by kiln:build-id and kiln:execution)
+        @Override public List<String> builders(Build build) { return builders.getOrDefault(key(build), List.of()); }
+        @Override public List<String> allBuilders(Build build) { return builders(build); }
         @Override public void terminate(List<String> ids) { actions.add("terminate " + ids); }
         @Override public void keepUntil(List<String> ids, Instant at) { actions.add("keep " + ids + " until " + at); }
-        @Override public List<Image> images(String buildId) { return images.getOrDefault(buildId, List.of()); }
+        @Override public List<Image> images(Build build) { return images.getOrDefault(key(build), List.of()); }
         @Override public void deregister(String imageId) { actions.add("deregister " + imageId); }
         @Override public List<String> snapshotsOf(List<String> instanceIds) {
             return instanceIds.stream().flatMap(id -> snapshotsByInstance.getOrDefault(id, List.of()).stream()).toList();
         }
         @Override public void deleteSnapshot(String id) { actions.add("delete " + id); }
+
+        static String key(Build build) {
+            return build.buildId() + " " + build.executionArn();
+        }
     }
+
+    private static final String OURS = BUILD + " " + EXECUTION;
+    private String currentImage;
 
     private final FakeResources resources = new FakeResources();
     private final List<String> ledger = new ArrayList<>();
@@ -53,6 +61,11 @@ class BakeCleanupServiceTest {
             public void finish(String bakeKey, String executionArn, Status status, Optional<String> imageId, Instant at) {
                 ledger.add(bakeKey + " " + status);
             }
+
+            @Override
+            public Optional<String> currentImage(String role) {
+                return Optional.ofNullable(currentImage);
+            }
         }, arn -> visits);
     }
 
@@ -67,7 +80,7 @@ class BakeCleanupServiceTest {
 
     @Test
     void shouldTerminateTheBuilderAndNameTheStepThatFailed() {
-        resources.builders.put(BUILD, List.of("i-0123456789abcdef0"));
+        resources.builders.put(OURS, List.of("i-0123456789abcdef0"));
 
         CleanupResult result = service().clean(request(false, "Kiln.ProvisioningFailed", "exit status 2"), NOW);
 
@@ -81,7 +94,7 @@ class BakeCleanupServiceTest {
 
     @Test
     void shouldKeepTheBuilderForItsTtlWhenAskedInsteadOfTerminatingIt() {
-        resources.builders.put(BUILD, List.of("i-0123456789abcdef0"));
+        resources.builders.put(OURS, List.of("i-0123456789abcdef0"));
 
         CleanupResult result = service().clean(request(true, "Kiln.ServerTestsFailed", "2 failed"), NOW);
 
@@ -92,8 +105,8 @@ class BakeCleanupServiceTest {
 
     @Test
     void shouldDeregisterAPartialImageAndDeleteEverySnapshotOfTheBuild() {
-        resources.builders.put(BUILD, List.of("i-0123456789abcdef0"));
-        resources.images.put(BUILD, List.of(new BuildResources.Image("ami-0bbbbbbbbbbbbbbb2", List.of("snap-01", "snap-02"))));
+        resources.builders.put(OURS, List.of("i-0123456789abcdef0"));
+        resources.images.put(OURS, List.of(new BuildResources.Image("ami-0bbbbbbbbbbbbbbb2", List.of("snap-01", "snap-02"))));
         resources.snapshotsByInstance.put("i-0123456789abcdef0", List.of("snap-02", "snap-03"));
 
         CleanupResult result = service().clean(request(true, "Kiln.ImageTimedOut", "not available after 240 minutes"), NOW);
@@ -102,6 +115,32 @@ class BakeCleanupServiceTest {
         assertThat(resources.actions).filteredOn(a -> a.startsWith("delete")).hasSize(3);
         assertThat(result.deregisteredImages()).containsExactly("ami-0bbbbbbbbbbbbbbb2");
         assertThat(result.deletedSnapshots()).containsExactly("snap-01", "snap-02", "snap-03");
+    }
+
+    @Test
+    void shouldLeaveAnotherExecutionsBuilderImageAndSnapshotsAloneEvenUnderTheSameBuildId() {
+        String other = BUILD + " arn:aws:states:us-east-1:000000000000:execution:kiln-bake:web-2";
+        resources.builders.put(other, List.of("i-0ffffffffffffffff"));
+        resources.images.put(other, List.of(new BuildResources.Image("ami-0ccccccccccccccc3", List.of("snap-09"))));
+
+        CleanupResult result = service().clean(request(false, "Kiln.ImageFailed", "CreateImage failed"), NOW);
+
+        assertThat(resources.actions).isEmpty();
+        assertThat(result.builderAction()).isEqualTo("none");
+        assertThat(result.deregisteredImages()).isEmpty();
+    }
+
+    @Test
+    void shouldNeverDeregisterTheRolesPublishedImageOrDeleteItsSnapshots() {
+        resources.images.put(OURS, List.of(new BuildResources.Image("ami-0bbbbbbbbbbbbbbb2", List.of("snap-01"))));
+        resources.snapshotsByInstance.put("i-0123456789abcdef0", List.of("snap-01", "snap-03"));
+        currentImage = "ami-0bbbbbbbbbbbbbbb2";
+
+        CleanupResult result = service().clean(request(false, "Kiln.PublishFailed", "the pointer could not be written"), NOW);
+
+        assertThat(resources.actions).containsExactly("delete snap-03");
+        assertThat(result.keptImage()).isEqualTo("ami-0bbbbbbbbbbbbbbb2");
+        assertThat(result.deregisteredImages()).isEmpty();
     }
 
     @Test
@@ -126,7 +165,7 @@ class BakeCleanupServiceTest {
 
     @Test
     void shouldKeepAnImageThatWasRecordedBeforePublishingFailed() {
-        resources.images.put(BUILD, List.of(new BuildResources.Image("ami-0bbbbbbbbbbbbbbb2", List.of("snap-01"))));
+        resources.images.put(OURS, List.of(new BuildResources.Image("ami-0bbbbbbbbbbbbbbb2", List.of("snap-01"))));
         CleanupRequest request = new CleanupRequest(new CleanupRequest.State(
                 new CleanupRequest.Plan("web#0d1a26e#plain", BUILD, "web", "0d1a26e", false, 4, null), null,
                 new CleanupRequest.Image("ami-0bbbbbbbbbbbbbbb2"), new CleanupRequest.Error("Ssm.ThrottlingException", "slow down"),
@@ -141,7 +180,7 @@ class BakeCleanupServiceTest {
 
     @Test
     void shouldTerminateBuildersFoundByTheirTagEvenWhenTheLaunchAnswerWasLost() {
-        resources.builders.put(BUILD, List.of("i-0aaaaaaaaaaaaaaa1"));
+        resources.builders.put(OURS, List.of("i-0aaaaaaaaaaaaaaa1"));
         CleanupRequest request = new CleanupRequest(new CleanupRequest.State(
                 new CleanupRequest.Plan("web#0d1a26e#plain", BUILD, "web", "0d1a26e", false, 4, null),
                 null, null, new CleanupRequest.Error("States.Timeout", "the launch timed out"), false), EXECUTION, null);

@@ -18,10 +18,14 @@ import dev.kiln.common.config.KilnConfig.Role;
 import dev.kiln.common.release.InstanceCommands;
 import dev.kiln.common.release.Release;
 import dev.kiln.common.release.ReleaseSource;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -92,7 +96,9 @@ public final class BakePlanService {
 
         String shortSha = bake.sha().substring(0, 7);
         String stamp = STAMP.format(startedAt);
-        String buildId = role.name() + "-" + shortSha + "-" + stamp.toLowerCase();
+        // two bakes of one role and commit may start in the same second (two advisories at once): the
+        // execution's own part keeps their builders, images and logs apart
+        String buildId = role.name() + "-" + shortSha + "-" + stamp.toLowerCase() + "-" + executionPart(executionArn);
         BuilderSettings builder = role.builder();
         String bundleKey = "bundles/" + bake.sha() + ".tar.gz";
         String bundleUri = "s3://" + settings.artifactBucket() + "/" + bundleKey;
@@ -149,7 +155,7 @@ public final class BakePlanService {
                         polls(builder.commandTimeoutMinutes() * 60, interval),
                         polls(STOP_TIMEOUT_SECONDS, interval),
                         polls(builder.imageTimeoutMinutes() * 60, interval)),
-                new Plan.Image("kiln-" + role.name() + "-" + shortSha + "-" + stamp.toLowerCase(),
+                new Plan.Image("kiln-" + buildId,
                         "Kiln " + role.name() + " image of " + config.repository().fullName() + "@" + shortSha
                                 + " (" + bake.reason() + ")",
                         // snapshots are tagged as they are made: cleanup, the reaper and retention may
@@ -160,6 +166,16 @@ public final class BakePlanService {
                 settings.eventBus());
         LOG.info("Bake planned", entry("bakeKey", bakeKey), entry("buildId", buildId), entry("parent", parent.parameter()));
         return plan;
+    }
+
+    /** Eight hex digits of the execution's ARN: unique enough between bakes of one role and commit in one second. */
+    static String executionPart(String executionArn) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(executionArn.getBytes(StandardCharsets.UTF_8))).substring(0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 
     /** A waiting advisory for this role's release, or none when the entry is not one (it is then left alone). */

@@ -38,6 +38,11 @@ class BakePlanServiceTest {
         public void finish(String bakeKey, String executionArn, Status status, Optional<String> imageId, Instant at) {
             throw new AssertionError("planning never finishes a bake");
         }
+
+        @Override
+        public Optional<String> currentImage(String role) {
+            throw new AssertionError("planning reads the current image from its pointer");
+        }
     }
 
     private final FakeLedger ledger = new FakeLedger();
@@ -52,7 +57,7 @@ class BakePlanServiceTest {
 
         assertThat(plan.duplicate()).isFalse();
         assertThat(plan.bakeKey()).isEqualTo("web#0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c#plain");
-        assertThat(plan.buildId()).isEqualTo("web-0d1a26e-20261122t030005");
+        assertThat(plan.buildId()).isEqualTo("web-0d1a26e-20261122t030005-94f61a06");
         assertThat(plan.parent()).isEqualTo(new Plan.ParentImage("/kiln/images/base", "role", "the newest image of role base"));
         assertThat(plan.source()).isEqualTo(new Plan.Bundle("kiln-artifacts",
                 "bundles/0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c.tar.gz",
@@ -76,7 +81,7 @@ class BakePlanServiceTest {
                 new Plan.BlockDevice("/dev/xvda", new Plan.Ebs(16, "gp3", true, true)));
         assertThat(builder.tagSpecifications()).extracting(Plan.TagSpecification::ResourceType).containsExactly("instance", "volume");
         assertThat(builder.tagSpecifications().get(0).Tags()).contains(
-                new Plan.Tag("kiln:build-id", "web-0d1a26e-20261122t030005"),
+                new Plan.Tag("kiln:build-id", "web-0d1a26e-20261122t030005-94f61a06"),
                 new Plan.Tag("kiln:role", "web"),
                 new Plan.Tag("kiln:execution", EXECUTION));
     }
@@ -100,13 +105,13 @@ class BakePlanServiceTest {
         assertThat(provision.parameters().get("executionTimeout")).containsExactly("3600");
         assertThat(provision.parameters().get("commands"))
                 .contains("kiln_advisory dnf upgrade -y --advisory=ALAS2023-2023-126 --releasever=2023.0.20230308");
-        assertThat(provision.outputPrefix()).isEqualTo("logs/web/web-0d1a26e-20261122t030005/provision");
+        assertThat(provision.outputPrefix()).isEqualTo("logs/web/web-0d1a26e-20261122t030005-94f61a06/provision");
         assertThat(provision.failure()).isEqualTo("Kiln.ProvisioningFailed");
         assertThat(plan.commands().tests().failure()).isEqualTo("Kiln.ServerTestsFailed");
         assertThat(plan.commands().record().parameters().get("commands"))
                 .anyMatch(line -> line.contains("\"commit\" : \"0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c\""))
                 .anyMatch(line -> line.contains("\"advisories\" : [ \"ALAS2023-2023-126\" ]"));
-        assertThat(plan.logs().uri()).isEqualTo("s3://kiln-artifacts/logs/web/web-0d1a26e-20261122t030005/");
+        assertThat(plan.logs().uri()).isEqualTo("s3://kiln-artifacts/logs/web/web-0d1a26e-20261122t030005-94f61a06/");
         assertThat(plan.bakeKey()).endsWith("#ALAS2023-2023-126");
     }
 
@@ -145,11 +150,22 @@ class BakePlanServiceTest {
     void shouldNameTheImageAfterRoleCommitAndTimeAndTagItForRetention() {
         Plan.Image image = service.plan(Samples.input("push.json"), EXECUTION, STARTED).image();
 
-        assertThat(image.name()).isEqualTo("kiln-web-0d1a26e-20261122t030005");
+        assertThat(image.name()).isEqualTo("kiln-web-0d1a26e-20261122t030005-94f61a06");
         assertThat(image.description()).isEqualTo("Kiln web image of example-org/fleet@0d1a26e (push)");
         assertThat(image.tagSpecifications().get(0).ResourceType()).isEqualTo("image");
         assertThat(image.tagSpecifications().get(0).Tags()).contains(
                 new Plan.Tag("kiln:role", "web"), new Plan.Tag("kiln:advisories", "none"), new Plan.Tag("kiln:reason", "push"));
+    }
+
+    @Test
+    void shouldGiveTwoBakesOfOneRoleAndCommitStartedInTheSameSecondBuildIdsAndImageNamesOfTheirOwn() {
+        Plan first = service.plan(Samples.input("push.json"), EXECUTION, STARTED);
+        Plan second = service.plan(Samples.input("push.json"), EXECUTION + "-again", STARTED);
+
+        assertThat(first.buildId()).isNotEqualTo(second.buildId()).startsWith("web-0d1a26e-20261122t030005-");
+        assertThat(second.buildId()).startsWith("web-0d1a26e-20261122t030005-");
+        assertThat(first.image().name()).isNotEqualTo(second.image().name());
+        assertThat(first.logs().uri()).isNotEqualTo(second.logs().uri());
     }
 
     @Test

@@ -62,10 +62,10 @@ class BakeRecordServiceTest {
 
     private static RecordRequest request(String stdout) {
         return new RecordRequest(
-                new RecordRequest.Plan("web#0d1a26e#plain", "web-0d1a26e-20261122t030005", "web", "0d1a26e", "refs/heads/main",
+                new RecordRequest.Plan("web#0d1a26e#plain", "web-0d1a26e-20261122t030005-94f61a06", "web", "0d1a26e", "refs/heads/main",
                         "advisory", "2026-11-22T03:00:00Z", List.of(new RecordRequest.Advisory("ALAS2023-2023-126", "2023.0.20230308")),
-                        new RecordRequest.Commands(new RecordRequest.Command("logs/web/web-0d1a26e-20261122t030005/record")),
-                        new RecordRequest.Logs("kiln-artifacts", "s3://kiln-artifacts/logs/web/web-0d1a26e-20261122t030005/"),
+                        new RecordRequest.Commands(new RecordRequest.Command("logs/web/web-0d1a26e-20261122t030005-94f61a06/record")),
+                        new RecordRequest.Logs("kiln-artifacts", "s3://kiln-artifacts/logs/web/web-0d1a26e-20261122t030005-94f61a06/"),
                         "/kiln/images/web"),
                 new RecordRequest.ImageRef("ami-0aaaaaaaaaaaaaaa1"),
                 new RecordRequest.Builder("i-0123456789abcdef0", "spot"),
@@ -79,7 +79,7 @@ class BakeRecordServiceTest {
 
     @Test
     void shouldRecordTheFullInventoryFromS3RatherThanTheTruncatedOutput() {
-        s3.put("kiln-artifacts/logs/web/web-0d1a26e-20261122t030005/record/cmd-1/i-0123456789abcdef0", INVENTORY);
+        s3.put("kiln-artifacts/logs/web/web-0d1a26e-20261122t030005-94f61a06/record/cmd-1/i-0123456789abcdef0", INVENTORY);
 
         RecordResult result = service().record(request("bash\t0:5.2.15-1\taarch64\n"), NOW);
 
@@ -125,7 +125,7 @@ class BakeRecordServiceTest {
 
         assertThat(result.tagResources()).containsExactly("ami-0bbbbbbbbbbbbbbb2", "snap-0123456789abcdef0");
         assertThat(result.tags()).contains(new RecordResult.Tag("kiln:role", "web"),
-                new RecordResult.Tag("kiln:build-id", "web-0d1a26e-20261122t030005"));
+                new RecordResult.Tag("kiln:build-id", "web-0d1a26e-20261122t030005-94f61a06"));
     }
 
     @Test

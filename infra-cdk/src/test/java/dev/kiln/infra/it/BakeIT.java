@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.infra.Synthesized;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -258,6 +259,38 @@ class BakeIT {
     }
 
     @Test
+    void shouldKeepTwoBakesOfOneRoleAndCommitStartedAtOnceApartWhenOneFailsAtCreateImage() throws Exception {
+        // given two bakes of base at one commit, one with an advisory (two advisories at once start bakes so),
+        // started in the same second: the one that fails at CreateImage cleans up after itself only
+        String sha = SourceBundles.newSha();
+        SourceBundles.upload(FLEET, sha);
+        String failing = startOnly("CreateImageFails", input("base", sha, false)
+                .set("advisories", JSON.readTree("[{\"id\": \"ALAS2023-2025-1196\", \"releasever\": \"2023.9.20251105\"}]")), "-b");
+        String happy = startOnly("HappyPath", input("base", sha, false), "-a");
+
+        // when both end
+        DescribeExecutionResponse failed = awaitEnd(failing);
+        DescribeExecutionResponse baked = awaitEnd(happy);
+
+        // then the failure is the failing bake's alone, and the other's image is published and intact
+        assertThat(failed.status()).isEqualTo(ExecutionStatus.FAILED);
+        assertThat(baked.status()).as(baked.cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        String imageId = JSON.readTree(baked.output()).get("imageId").asText();
+        Image image = EC2.describeImages(r -> r.imageIds(imageId)).images().get(0);
+        assertThat(image.stateAsString()).isEqualTo("available");
+        List<String> snapshots = image.blockDeviceMappings().stream().filter(m -> m.ebs() != null)
+                .map(m -> m.ebs().snapshotId()).toList();
+        assertThat(snapshots).isNotEmpty();
+        assertThat(EC2.describeSnapshots(r -> r.snapshotIds(snapshots)).snapshots()).hasSameSizeAs(snapshots);
+        assertThat(SSM.getParameter(r -> r.name("/kiln/images/base")).parameter().value()).isEqualTo(imageId);
+        JsonNode cleanup = bakeEvents.await("Bake Failed for " + failing, e -> failing.equals(e.at("/detail/executionArn").asText()));
+        assertThat(cleanup.at("/detail/buildId").asText()).isNotEqualTo(image.tags().stream()
+                .filter(t -> t.key().equals("kiln:build-id")).findFirst().orElseThrow().value());
+        assertThat(cleanup.at("/detail/deregisteredImages").toString()).doesNotContain(imageId);
+        assertThat(liveBuilders(sha)).isEmpty();
+    }
+
+    @Test
     void shouldFailAtTheFirstStepAndLaunchNothingWhenGitHubHasNoSuchCommit() {
         // when a commit GitHub does not have is baked
         Run run = start("HappyPath", "base", SourceBundles.newSha(), false, "");
@@ -307,11 +340,21 @@ class BakeIT {
     }
 
     private static Run start(String testCase, String role, String sha, boolean keepOnFailure, String nameSuffix) {
-        String input = JSON.createObjectNode().put("role", role).put("reason", "manual").put("keepOnFailure", keepOnFailure)
-                .set("source", JSON.createObjectNode().put("sha", sha)).toString();
-        String execution = SFN.startExecution(r -> r.stateMachineArn(LocalCloud.stackOutput("BakeStateMachineArn") + "#" + testCase)
-                .name("it-" + testCase + "-" + sha.substring(0, 12) + nameSuffix).input(input)).executionArn();
+        String execution = startOnly(testCase, input(role, sha, keepOnFailure), nameSuffix);
         return new Run(execution, sha, awaitEnd(execution));
+    }
+
+    private static ObjectNode input(String role, String sha, boolean keepOnFailure) {
+        ObjectNode input = JSON.createObjectNode().put("role", role).put("reason", "manual").put("keepOnFailure", keepOnFailure);
+        input.set("source", JSON.createObjectNode().put("sha", sha));
+        return input;
+    }
+
+    /** Starts a bake and returns its execution's ARN without waiting for it. */
+    private static String startOnly(String testCase, ObjectNode input, String nameSuffix) {
+        String sha = input.at("/source/sha").asText();
+        return SFN.startExecution(r -> r.stateMachineArn(LocalCloud.stackOutput("BakeStateMachineArn") + "#" + testCase)
+                .name("it-" + testCase + "-" + sha.substring(0, 12) + nameSuffix).input(input.toString())).executionArn();
     }
 
     private static DescribeExecutionResponse awaitEnd(String execution) {

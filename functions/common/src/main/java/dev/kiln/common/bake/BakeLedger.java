@@ -28,6 +28,9 @@ public interface BakeLedger {
     /** Records how the bake held by {@code executionArn} ended. */
     void finish(String bakeKey, String executionArn, Status status, Optional<String> imageId, Instant at);
 
+    /** The image published as {@code role}'s current one ({@code current#<role>}), if any. */
+    Optional<String> currentImage(String role);
+
     /** Tells whether an execution still runs, to recognise a claim left behind by an aborted bake. */
     @FunctionalInterface
     interface ExecutionStatus {

@@ -72,6 +72,13 @@ public final class DynamoBakeLedger implements BakeLedger {
         }
     }
 
+    @Override
+    public Optional<String> currentImage(String role) {
+        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
+                .key(Map.of("bakeKey", AttributeValue.fromS("current#" + role)))).item();
+        return Optional.ofNullable(item == null ? null : item.get("imageId")).map(AttributeValue::s);
+    }
+
     private Optional<Entry> read(String bakeKey) {
         Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
                 .key(Map.of("bakeKey", AttributeValue.fromS(bakeKey)))).item();
