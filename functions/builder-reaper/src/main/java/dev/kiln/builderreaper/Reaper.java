@@ -11,8 +11,6 @@ import java.util.Optional;
 /** Decides what of a bake's leftovers may go: pure decisions, then done by {@link BuilderReaperService}. */
 final class Reaper {
 
-    /** No bake runs longer than its state machine's timeout (48 h); a builder older than this has no bake. */
-    static final Duration LONGEST_BAKE = Duration.ofHours(49);
     /** How long a builder or image without a bake's name is left alone, in case it is being tagged. */
     static final Duration GRACE = Duration.ofHours(2);
 
@@ -25,15 +23,16 @@ final class Reaper {
     static List<Verdict> builders(List<Builder> builders, Leftovers status, Instant now) {
         List<Verdict> verdicts = new ArrayList<>();
         for (Builder builder : builders) {
+            String execution = builder.tags().get("kiln:execution");
             String expiresAt = builder.tags().get("kiln:expires-at");
-            if (expiresAt != null) {
+            if (expiresAt != null && !running(execution, status)) {
                 Instant until = parse(expiresAt).orElse(Instant.MIN);
                 verdicts.add(until.isBefore(now)
                         ? new Verdict(builder.instanceId(), true, "kept for debugging until " + expiresAt + ", which has passed")
                         : new Verdict(builder.instanceId(), false, "kept for debugging until " + expiresAt));
                 continue;
             }
-            verdicts.add(verdict(builder.instanceId(), builder.tags().get("kiln:execution"), builder.launchedAt(), status, now));
+            verdicts.add(verdict(builder.instanceId(), execution, builder.launchedAt(), status, now));
         }
         return verdicts;
     }
@@ -57,9 +56,12 @@ final class Reaper {
         if (!"RUNNING".equals(state.get())) {
             return new Verdict(id, true, "its bake " + execution + " ended " + state.get() + " without cleaning up");
         }
-        return since.plus(LONGEST_BAKE).isBefore(now)
-                ? new Verdict(id, true, "older than the longest possible bake (" + LONGEST_BAKE.toHours() + " h)")
-                : new Verdict(id, false, "its bake is running");
+        // whatever its tags say: Step Functions ends a bake at its timeout, and the bake cleans up itself
+        return new Verdict(id, false, "its bake is running");
+    }
+
+    private static boolean running(String execution, Leftovers status) {
+        return execution != null && status.executionStatus(execution).filter("RUNNING"::equals).isPresent();
     }
 
     private static Optional<Instant> parse(String time) {

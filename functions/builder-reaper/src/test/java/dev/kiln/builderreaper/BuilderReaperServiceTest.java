@@ -2,6 +2,7 @@ package dev.kiln.builderreaper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,12 +78,16 @@ class BuilderReaperServiceTest {
     }
 
     @Test
-    void shouldTerminateABuilderOlderThanTheLongestPossibleBakeEvenIfItsBakeRuns() {
-        leftovers.builders.add(builder("i-old", NOW.minus(Reaper.LONGEST_BAKE).minusSeconds(1), Map.of("kiln:execution", RUNNING)));
+    void shouldNeverTouchABuilderWhoseBakeStepFunctionsSaysIsRunningWhateverItsTagsOrAge() {
+        leftovers.builders.add(builder("i-old", NOW.minus(Duration.ofHours(50)), Map.of("kiln:execution", RUNNING)));
+        leftovers.builders.add(builder("i-marked", NOW.minusSeconds(7200), Map.of("kiln:execution", RUNNING,
+                "kiln:expires-at", "2026-11-22T11:00:00Z")));
 
-        service.reap(NOW);
+        BuilderReaperService.Report report = service.reap(NOW);
 
-        assertThat(leftovers.actions).containsExactly("terminate [i-old]");
+        assertThat(leftovers.actions).isEmpty();
+        assertThat(report.kept()).extracting(Reaper.Verdict::reason).containsOnly("its bake is running");
+        assertThat(notices).isEmpty();
     }
 
     @Test

@@ -5,9 +5,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.BlockDeviceMapping;
 import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.ImageAttributeName;
 import software.amazon.awssdk.services.ec2.model.LaunchTemplate;
 import software.amazon.awssdk.services.ec2.model.Reservation;
 import software.amazon.awssdk.services.ssm.SsmClient;
@@ -57,6 +59,18 @@ final class AwsImages implements Images {
                 .reservations().stream().map(Reservation::instances).flatMap(List::stream)
                 .forEach(i -> inUse.putIfAbsent(i.imageId(), "instance " + i.instanceId() + " (" + i.state().nameAsString() + ")"));
         return inUse;
+    }
+
+    @Override
+    public Optional<String> sharing(String imageId) {
+        List<String> with = ec2.describeImageAttribute(r -> r.imageId(imageId).attribute(ImageAttributeName.LAUNCH_PERMISSION))
+                .launchPermissions().stream()
+                .map(p -> p.userId() != null ? "account " + p.userId()
+                        : p.groupAsString() != null ? "everyone (" + p.groupAsString() + ")"
+                        : p.organizationArn() != null ? "organization " + p.organizationArn()
+                        : "organizational unit " + p.organizationalUnitArn())
+                .toList();
+        return with.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", with));
     }
 
     @Override

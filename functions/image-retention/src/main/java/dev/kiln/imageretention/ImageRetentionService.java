@@ -49,7 +49,8 @@ public final class ImageRetentionService {
             List<RetentionPlan.Image> ofRole = images.ofRole(role.name());
             Map<String, RetentionPlan.Image> byId = ofRole.stream()
                     .collect(Collectors.toMap(RetentionPlan.Image::imageId, Function.identity()));
-            for (Decision decision : RetentionPlan.decide(ofRole, config.retention().keepImages(), inUse)) {
+            for (Decision planned : RetentionPlan.decide(ofRole, config.retention().keepImages(), inUse)) {
+                Decision decision = planned.action() == Action.REMOVE ? unlessShared(planned) : planned;
                 if (decision.action() == Action.REMOVE && !dry) {
                     images.remove(byId.get(decision.imageId()));
                 }
@@ -63,6 +64,13 @@ public final class ImageRetentionService {
             notify.accept(subject(report), message(report));
         }
         return report;
+    }
+
+    /** An image another account may launch is in use there, whatever this account's fleets do. */
+    private Decision unlessShared(Decision remove) {
+        return images.sharing(remove.imageId())
+                .map(with -> new Decision(remove.imageId(), remove.role(), Action.KEEP_IN_USE, "still shared with " + with))
+                .orElse(remove);
     }
 
     private static String subject(Report report) {

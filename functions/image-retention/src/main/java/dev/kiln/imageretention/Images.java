@@ -2,6 +2,7 @@ package dev.kiln.imageretention;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Kiln's images in EC2 and what still uses them. */
 public interface Images {
@@ -15,6 +16,12 @@ public interface Images {
      * terminated. When a use appears twice, one is named.
      */
     Map<String, String> inUse();
+
+    /**
+     * Who else may launch the image (its launch permissions: other accounts, an organization, the
+     * public), described for people; empty when only this account may.
+     */
+    Optional<String> sharing(String imageId);
 
     /** Deregisters the image and deletes its snapshots. */
     void remove(RetentionPlan.Image image);

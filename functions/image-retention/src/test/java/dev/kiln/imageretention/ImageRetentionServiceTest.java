@@ -32,10 +32,16 @@ class ImageRetentionServiceTest {
         }
 
         @Override
+        public Optional<String> sharing(String imageId) {
+            return Optional.ofNullable(shared.get(imageId));
+        }
+
+        @Override
         public void remove(RetentionPlan.Image image) {
             removed.add(image.imageId());
         }
     };
+    private final Map<String, String> shared = new java.util.HashMap<>();
 
     private static KilnConfig config(boolean dryRun) throws Exception {
         String example = Files.readString(Path.of(System.getProperty("kiln.root"), "examples", "kiln.json"));
@@ -55,6 +61,23 @@ class ImageRetentionServiceTest {
                 .startsWith("Kiln retention removed 1 image\n")
                 .contains("ami-01 (web): older than the 5 newest images of web and not in use")
                 .contains("ami-00: still used by launch template web-asg version 2");
+    }
+
+    @Test
+    void shouldKeepAnOldImageThatIsSharedWithAnotherAccount() throws Exception {
+        KilnConfig config = config(false);
+        shared.put("ami-01", "account 111122223333");
+        ImageRetentionService service = new ImageRetentionService(() -> config, images, (s, m) -> notices.add(s));
+
+        ImageRetentionService.Report report = service.run(Optional.empty());
+
+        assertThat(removed).isEmpty();
+        assertThat(report.decisions()).filteredOn(d -> d.imageId().equals("ami-01")).singleElement()
+                .satisfies(d -> {
+                    assertThat(d.action()).isEqualTo(RetentionPlan.Action.KEEP_IN_USE);
+                    assertThat(d.reason()).isEqualTo("still shared with account 111122223333");
+                });
+        assertThat(notices).isEmpty();
     }
 
     @Test

@@ -102,7 +102,7 @@ public final class BakeFollowUps extends Construct {
                 .service("ssm").resource("parameter").resourceName(props.imagePointerPrefix().substring(1, props.imagePointerPrefix().length() - 1))
                 .build())));
         retention.function().addToRolePolicy(allow(List.of("ec2:DescribeImages", "ec2:DescribeInstances",
-                "ec2:DescribeLaunchTemplates", "ec2:DescribeLaunchTemplateVersions"), "*"));
+                "ec2:DescribeLaunchTemplates", "ec2:DescribeLaunchTemplateVersions", "ec2:DescribeImageAttribute"), "*"));
         retention.function().addToRolePolicy(onKilnBuild(List.of("ec2:DeregisterImage", "ec2:DeleteSnapshot")));
         schedule("RetentionSchedule", RETENTION_SCHEDULE, "Daily: remove old images nothing uses", retention);
 
