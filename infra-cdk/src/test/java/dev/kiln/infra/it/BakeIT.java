@@ -287,6 +287,13 @@ class BakeIT {
         assertThat(cleanup.at("/detail/buildId").asText()).isNotEqualTo(image.tags().stream()
                 .filter(t -> t.key().equals("kiln:build-id")).findFirst().orElseThrow().value());
         assertThat(cleanup.at("/detail/deregisteredImages").toString()).doesNotContain(imageId);
+        // the failing bake's cleanup acted on its own builder only
+        List<String> cleaned = new java.util.ArrayList<>();
+        cleanup.at("/detail/builders").forEach(id -> cleaned.add(id.asText()));
+        assertThat(cleaned).isNotEmpty();
+        assertThat(EC2.describeInstances(r -> r.instanceIds(cleaned)).reservations().stream()
+                .map(Reservation::instances).flatMap(List::stream).map(Instance::tags))
+                .allSatisfy(tags -> assertThat(tags).contains(tag("kiln:execution", failing)));
         assertThat(liveBuilders(sha)).isEmpty();
     }
 
