@@ -24,6 +24,11 @@ LOG = logging.getLogger(__name__)
 RIC_MAIN = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda"
 LOG_TAIL_LINES = 2000
 STOP_GRACE_SECONDS = 3
+# AWS's runtime interface client unpacks its JNI library to one fixed path, /tmp/.libaws-lambda-jni.so,
+# whatever java.io.tmpdir says (each Lambda sandbox has a /tmp of its own). Two JVMs starting at once
+# on this host overwrite it under each other and one fails to initialise, so JVMs start one at a time,
+# each until it has asked for its first invocation (the library is loaded by then).
+_STARTING = threading.Lock()
 
 
 def _setting(name: str) -> str:
@@ -122,6 +127,10 @@ class JavaHostExecutor(RuntimeExecutor):
     # --- the JVM ---------------------------------------------------------------------------------
 
     def _launch(self) -> None:
+        with _STARTING:
+            self._start_jvm()
+
+    def _start_jvm(self) -> None:
         self._shutdown_process()
         self._api = RuntimeApi()
         code_dir = str(self.function_version.config.code.get_unzipped_code_location())
