@@ -2,6 +2,7 @@ package dev.kiln.patchplan;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.common.AdvisoryPatterns;
+import dev.kiln.common.InputSchema;
 import dev.kiln.patchplan.errors.InvalidAdvisoryException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -18,6 +19,8 @@ import java.util.regex.Pattern;
 public record Advisory(String id, String amazonLinux, String severity, List<String> packages, List<String> cves,
                        String link, Instant publishedAt, Optional<String> releasever) {
 
+    /** What the state machine accepts as input, no more. */
+    private static final InputSchema SCHEMA = InputSchema.load("patch.input.schema.json");
     private static final Pattern VERSION = Pattern.compile("2023|2|1");
     private static final Pattern SEVERITY = Pattern.compile("critical|important|medium|low");
 
@@ -51,6 +54,11 @@ public record Advisory(String id, String amazonLinux, String severity, List<Stri
                 : Optional.empty();
         if (releasever.isPresent() && !version.equals("2023")) {
             throw new InvalidAdvisoryException("detail.releasever: only Amazon Linux 2023 advisories have one");
+        }
+        // what the checks above do not name (an unknown field, a missing feedId or link, ...)
+        List<String> problems = SCHEMA.problems(event);
+        if (!problems.isEmpty()) {
+            throw new InvalidAdvisoryException("the event does not match " + SCHEMA.where() + ": " + String.join("; ", problems));
         }
         return new Advisory(id, version, severity, packages, cves, detail.path("link").asText(""), published, releasever);
     }

@@ -206,4 +206,18 @@ class PatchPlanServiceTest {
         assertThatThrownBy(() -> Advisory.fromEvent(other)).isInstanceOf(InvalidAdvisoryException.class);
         assertThat(Advisory.fromEvent(sample()).packages()).isEqualTo(List.of("device-mapper-multipath"));
     }
+
+    @Test
+    void shouldRefuseWhatThePatchInputSchemaRefuses() throws Exception {
+        ObjectNode noFeedId = (ObjectNode) sample();
+        ((ObjectNode) noFeedId.get("detail")).remove("feedId");
+        ObjectNode extra = (ObjectNode) sample();
+        ((ObjectNode) extra.get("detail")).put("command", "reboot");
+
+        assertThatThrownBy(() -> Advisory.fromEvent(noFeedId)).isInstanceOf(InvalidAdvisoryException.class)
+                .hasMessageStartingWith("the event does not match statemachines/patch.input.schema.json: ")
+                .hasMessageContaining("feedId");
+        assertThatThrownBy(() -> Advisory.fromEvent(extra)).isInstanceOf(InvalidAdvisoryException.class)
+                .hasMessageContaining("command");
+    }
 }

@@ -1,6 +1,7 @@
 package dev.kiln.rotateplan;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kiln.common.InputSchema;
 import dev.kiln.rotateplan.errors.InvalidRotationInputException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -23,6 +24,8 @@ import java.util.regex.Pattern;
 record PlanRequest(String rotation, Instant startedAt, Optional<List<String>> asgs, Optional<List<String>> roles,
                    String reason, Optional<String> advisory) {
 
+    /** What the state machine accepts as input, no more (an EventBridge envelope is not "rotate everything"). */
+    private static final InputSchema SCHEMA = InputSchema.load("rotate.input.schema.json");
     /** As rotate.input.schema.json says: 1 to 255 characters, no control characters. */
     private static final Pattern ASG_NAME = Pattern.compile("[^\\x00-\\x1F]{1,255}");
     private static final Pattern ANY = Pattern.compile(".*", Pattern.DOTALL);
@@ -55,6 +58,11 @@ record PlanRequest(String rotation, Instant startedAt, Optional<List<String>> as
         JsonNode advisory = input.get("advisory");
         if (advisory != null && !advisory.isNull() && !advisory.isTextual()) {
             throw new InvalidRotationInputException("input.advisory: must be an advisory id such as ALAS2023-2025-1196, got " + advisory);
+        }
+        // what the checks above do not name (an unknown field, an EventBridge envelope, a role that is no role name)
+        List<String> problems = input.isObject() ? SCHEMA.problems(input) : List.of();
+        if (!problems.isEmpty()) {
+            throw new InvalidRotationInputException("input: does not match " + SCHEMA.where() + ": " + String.join("; ", problems));
         }
         return new PlanRequest(rotation.asText(), startedAt, asgs, roles,
                 input.hasNonNull("reason") ? input.get("reason").asText() : "manual",

@@ -104,6 +104,23 @@ class RotatePlanHandlerTest {
     }
 
     @Test
+    void shouldRefuseWhatTheStateMachinesInputSchemaRefusesSuchAsASchedulerEnvelope() throws Exception {
+        tagPages.store(BUCKET, "rotations/r-4/tags/", page(row("web-blue", "kiln:rotate", "nightly")));
+        String envelope = new String(RotatePlanHandlerTest.class.getResourceAsStream(
+                "/events/aws.events/scheduled-event.json").readAllBytes(), StandardCharsets.UTF_8);
+
+        assertThatThrownBy(() -> handle("{\"rotation\": \"r-4\", \"input\": " + envelope + ", \"startedAt\": \"2026-11-22T03:00:00Z\"}"))
+                .isInstanceOf(InvalidRotationInputException.class)
+                .hasMessageStartingWith("input: does not match statemachines/rotate.input.schema.json: ")
+                .hasMessageContaining("detail-type");
+        assertThatThrownBy(() -> handle("{\"rotation\": \"r-4\", \"input\": {\"roles\": [\"Web Servers\"]}, \"startedAt\": \"2026-11-22T03:00:00Z\"}"))
+                .isInstanceOf(InvalidRotationInputException.class)
+                .hasMessageContaining("roles");
+        assertThat(plans.puts).isEmpty();
+        assertThat(tagPages.read).isEmpty();
+    }
+
+    @Test
     void shouldAcceptAsgNamesOfUpTo255Characters() throws Exception {
         String longest = "a".repeat(255);
 

@@ -104,7 +104,7 @@ class RotatePlanServiceTest {
         tagPages.store(BUCKET, TAGS, page(nightly("web-blue"), role("web-blue", "web"), nightly("web-green"),
                 role("web-green", "web"), row("reports", "kiln:rotate", "weekly"), role("reports", "web")));
 
-        RotatePlan plan = plan("{\"asgs\": [\"web-blue\", \"reports\", \"ghost\", \"web-blue\"]}");
+        RotatePlan plan = plan("{\"asgs\": [\"web-blue\", \"reports\", \"ghost\"]}");
 
         assertThat(written()).isEqualTo(Json.MAPPER.readTree("""
                 [{"asg": "ghost", "role": null, "imageId": null,
@@ -120,7 +120,7 @@ class RotatePlanServiceTest {
         tagPages.store(BUCKET, TAGS, page(nightly("web-blue"), role("web-blue", "web"), nightly("api-1"), role("api-1", "api"),
                 nightly("no-role")));
 
-        plan("{\"roles\": [\"web\"], \"advisory\": \"ALAS2023-2025-1196\"}");
+        plan("{\"roles\": [\"web\"], \"advisory\": \"ALAS2023-2025-1196\", \"severity\": \"important\", \"packages\": [\"expat\"], \"publishedAt\": \"2026-11-22T02:19:00Z\"}");
 
         assertThat(written()).hasSize(1);
         assertThat(plans.puts.get(0).json()).isEqualTo(
@@ -226,7 +226,7 @@ class RotatePlanServiceTest {
     void shouldHoldBackASecurityRotationDuringAFreezeWhenSecurityHonoursFreeze() throws Exception {
         tagPages.store(BUCKET, TAGS, page(nightly("web-blue"), role("web-blue", "web")));
 
-        RotatePlan plan = plan("{\"advisory\": \"ALAS2023-2025-1196\", \"roles\": [\"web\"]}", IN_FREEZE, true);
+        RotatePlan plan = plan("{\"roles\": [\"web\"], \"advisory\": \"ALAS2023-2025-1196\", \"severity\": \"important\", \"packages\": [\"expat\"], \"publishedAt\": \"2026-11-22T02:19:00Z\"}", IN_FREEZE, true);
 
         assertThat(written().get(0).get("skip").asText()).isEqualTo("frozen: year-end freeze until 2027-01-04T00:00:00+09:00");
         assertThat(plan.toRotate()).isZero();
@@ -237,7 +237,7 @@ class RotatePlanServiceTest {
         tagPages.store(BUCKET, TAGS, page(nightly("web-blue"), role("web-blue", "web"), nightly("web-green"), role("web-green", "web"),
                 freeze("web-green", "true")));
 
-        RotatePlan plan = plan("{\"advisory\": \"ALAS2023-2025-1196\", \"roles\": [\"web\"]}", IN_FREEZE, false);
+        RotatePlan plan = plan("{\"roles\": [\"web\"], \"advisory\": \"ALAS2023-2025-1196\", \"severity\": \"important\", \"packages\": [\"expat\"], \"publishedAt\": \"2026-11-22T02:19:00Z\"}", IN_FREEZE, false);
 
         assertThat(written()).isEqualTo(Json.MAPPER.readTree("""
                 [{"asg": "web-blue", "role": "web", "imageId": "%s", "skip": null},
