@@ -141,10 +141,13 @@ public final class AdvisoryFeedService {
         return new FeedOutcome(feed.feedPath(), "read", items.size(), announced, recovered, waiting, parsed.problems(), null);
     }
 
-    /** The event's detail; for AL2023 completed from the advisory's page (its id and the fix's releasever). */
+    /**
+     * The event's detail: the id dnf or yum knows (AL2023: as the advisory's page names it), and for AL2023
+     * the fix's releasever from the page.
+     */
     private ObjectNode detail(FeedItem item) {
         ObjectNode detail = Json.MAPPER.createObjectNode();
-        String id = item.id();
+        String id = item.feed().updateinfoId(item.id());
         List<String> packages = item.packages();
         Optional<String> releasever = Optional.empty();
         if (item.feed() == AmazonLinux.AL2023) {

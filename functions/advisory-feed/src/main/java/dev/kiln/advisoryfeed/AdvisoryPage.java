@@ -25,7 +25,7 @@ public record AdvisoryPage(String id, Optional<Severity> severity, List<String> 
     /** An AL2023 page is ~20 KB; a page ten times larger is not what ALAS serves. */
     public static final int MAX_BYTES = 4 * 1024 * 1024;
 
-    private static final Pattern ID = Pattern.compile("ALAS[0-9]*-\\d{4}-\\d{1,6}");
+
     private static final Pattern SEVERITY = Pattern.compile("\\b(critical|important|medium|low)\\b", Pattern.CASE_INSENSITIVE);
     private static final Pattern RELEASEVER = Pattern.compile("--releasever[= ]([0-9][0-9.]{0,40}[0-9])");
 
@@ -40,7 +40,7 @@ public record AdvisoryPage(String id, Optional<Severity> severity, List<String> 
         }
         Document page = Jsoup.parse(html);
         String id = Optional.ofNullable(page.selectFirst("h1")).map(Element::text).map(String::strip)
-                .filter(t -> ID.matcher(t).matches())
+                .filter(t -> AdvisoryPatterns.ID.matcher(t).matches())
                 .orElseThrow(() -> new MalformedFeedException(where + ": the page has no advisory id in its heading"));
         Optional<Severity> severity = Optional.ofNullable(page.getElementById("severity"))
                 .map(e -> SEVERITY.matcher(e.text())).filter(Matcher::find).flatMap(m -> Severity.of(m.group(1)));

@@ -32,8 +32,8 @@ public final class AlasFeedParser {
     /** The whole AL2 feed, every advisory since 2017, is a few MB. */
     public static final int MAX_BYTES = 32 * 1024 * 1024;
 
-    private static final Pattern TITLE = Pattern.compile("(ALAS[0-9]*-\\d{4}-\\d{1,6}) \\(([A-Za-z]+)\\): (.+)");
-    private static final Pattern LINK = Pattern.compile("https?://[^/\\s]+/(?:[A-Za-z0-9]+/)?(ALAS[0-9]*-\\d{4}-\\d{1,6}\\.html)");
+    private static final Pattern TITLE = Pattern.compile("(" + AdvisoryPatterns.ID.pattern() + ") \\(([A-Za-z]+)\\): (.+)");
+    private static final Pattern LINK = Pattern.compile("https?://[^/\\s]+/(?:[A-Za-z0-9]+/)?((?:" + AdvisoryPatterns.ID.pattern() + ")\\.html)");
 
     private static final XMLInputFactory FACTORY = hardenedFactory();
 

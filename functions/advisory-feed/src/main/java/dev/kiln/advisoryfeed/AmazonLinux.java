@@ -32,6 +32,25 @@ public enum AmazonLinux {
         return path + pageName;
     }
 
+    /**
+     * The id dnf or yum knows for an advisory this release's feed lists. The ALAS site long named
+     * advisories without the release (AL2's {@code ALAS-2025-2755} and {@code ALASKERNEL-5.10-2023-025},
+     * AL2023's {@code ALAS-2023-126}) while the package managers put it after {@code ALAS}
+     * ({@code ALAS2-2025-2755}, {@code ALAS2KERNEL-5.10-2023-025}, {@code ALAS2023-2023-126}); since 2025 the
+     * feeds use the package managers' ids. Amazon Linux 1 has one form.
+     */
+    public String updateinfoId(String feedId) {
+        if (this == AL1) {
+            return feedId;
+        }
+        String withRelease = "ALAS" + version;
+        String rest = feedId.substring("ALAS".length());
+        // already carries the release: ALAS2-…, ALAS2KERNEL-… (AL2); ALAS2023-…, ALAS2023LIVEPATCH-… (AL2023)
+        boolean carries = this == AL2 ? rest.startsWith("2") && !rest.startsWith("2022") && !rest.startsWith("2023")
+                : feedId.startsWith(withRelease);
+        return carries ? feedId : withRelease + rest;
+    }
+
     public static Optional<AmazonLinux> of(String version) {
         return Arrays.stream(values()).filter(a -> a.version.equals(version)).findFirst();
     }

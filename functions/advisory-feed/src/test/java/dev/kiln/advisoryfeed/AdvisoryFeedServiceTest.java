@@ -145,7 +145,9 @@ class AdvisoryFeedServiceTest {
         service(false, AmazonLinux.AL2).run(NOW);
 
         assertThat(site.requests).containsExactly("AL2/alas.rss");
-        assertThat(Json.MAPPER.readTree(announcer.announced.get("alas-2-ALAS-2018-939")).get("id").asText()).isEqualTo("ALAS-2018-939");
+        // yum on Amazon Linux 2 knows the advisory the feed lists as ALAS-2018-939 as ALAS2-2018-939
+        assertThat(Json.MAPPER.readTree(announcer.announced.get("alas-2-ALAS-2018-939")).get("id").asText()).isEqualTo("ALAS2-2018-939");
+        assertThat(Json.MAPPER.readTree(announcer.announced.get("alas-2-ALAS-2018-939")).get("feedId").asText()).isEqualTo("ALAS-2018-939");
         assertThat(Json.MAPPER.readTree(announcer.announced.get("alas-2-ALAS-2018-939")).has("releasever")).isFalse();
     }
 

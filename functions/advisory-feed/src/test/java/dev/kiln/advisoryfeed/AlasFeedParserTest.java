@@ -78,6 +78,45 @@ class AlasFeedParserTest {
     }
 
     @Test
+    void shouldReadEveryIdFormTheAl2FeedUsesForItsExtrasAndLivePatchesAndKeepRefusingMalformedOnes() {
+        // titles and links as published (the older form, then the form the feeds use since 2025)
+        String feed = rss(item("ALASLIVEPATCH-2023-155 (important): kernel-livepatch-5.10.186-179.751", "CVE-2023-3090",
+                        "https://alas.aws.amazon.com/AL2/ALASLIVEPATCH-2023-155.html")
+                + item("ALASKERNEL-5.10-2022-005 (important): kernel", "CVE-2022-0001", "https://alas.aws.amazon.com/AL2/ALASKERNEL-5.10-2022-005.html")
+                + item("ALASJAVA-OPENJDK11-2025-012 (medium): java-11-openjdk", "", "https://alas.aws.amazon.com/AL2/ALASJAVA-OPENJDK11-2025-012.html")
+                + item("ALASPYTHON3.8-2025-018 (medium): python38", "", "https://alas.aws.amazon.com/AL2/ALASPYTHON3.8-2025-018.html")
+                + item("ALAS2-2025-3025 (critical): 389-ds-base", "CVE-2025-7493", "https://alas.aws.amazon.com/AL2/ALAS2-2025-3025.html")
+                + item("ALAS2LIVEPATCH-2025-264 (important): kernel-livepatch-5.10.242-239.961", "",
+                        "https://alas.aws.amazon.com/AL2/ALAS2LIVEPATCH-2025-264.html")
+                + item("ALAS2KERNEL-5.10-2025-099 (important): kernel; reboot", "", "https://alas.aws.amazon.com/AL2/ALAS2KERNEL-5.10-2025-099.html")
+                + item("ALAS2kernel-2025-100 (important): kernel", "", "https://alas.aws.amazon.com/AL2/ALAS2kernel-2025-100.html"));
+
+        AlasFeedParser.ParsedFeed parsed = AlasFeedParser.parse(feed.getBytes(StandardCharsets.UTF_8), AmazonLinux.AL2);
+
+        assertThat(parsed.items()).extracting(FeedItem::id).containsExactly("ALASLIVEPATCH-2023-155", "ALASKERNEL-5.10-2022-005",
+                "ALASJAVA-OPENJDK11-2025-012", "ALASPYTHON3.8-2025-018", "ALAS2-2025-3025", "ALAS2LIVEPATCH-2025-264");
+        // a live patch's package carries the kernel it patches in its name, as rpm names it
+        assertThat(parsed.items().get(0).packages()).containsExactly("kernel-livepatch-5.10.186-179.751");
+        assertThat(parsed.items().get(1).pageName()).isEqualTo("ALASKERNEL-5.10-2022-005.html");
+        assertThat(parsed.problems()).hasSize(2)
+                .anySatisfy(p -> assertThat(p).contains("ALAS2KERNEL-5.10-2025-099").contains("is not a package name"))
+                .anySatisfy(p -> assertThat(p).contains("ALAS2kernel-2025-100").contains("is not 'ALAS…-YYYY-N (severity): packages'"));
+    }
+
+    @Test
+    void shouldNameEachAdvisoryAsItsPackageManagerDoes() {
+        assertThat(AmazonLinux.AL2.updateinfoId("ALAS-2018-939")).isEqualTo("ALAS2-2018-939");
+        assertThat(AmazonLinux.AL2.updateinfoId("ALASKERNEL-5.10-2023-025")).isEqualTo("ALAS2KERNEL-5.10-2023-025");
+        assertThat(AmazonLinux.AL2.updateinfoId("ALASJAVA-OPENJDK11-2025-012")).isEqualTo("ALAS2JAVA-OPENJDK11-2025-012");
+        assertThat(AmazonLinux.AL2.updateinfoId("ALAS2-2025-3025")).isEqualTo("ALAS2-2025-3025");
+        assertThat(AmazonLinux.AL2.updateinfoId("ALAS2LIVEPATCH-2025-264")).isEqualTo("ALAS2LIVEPATCH-2025-264");
+        assertThat(AmazonLinux.AL2023.updateinfoId("ALAS-2023-126")).isEqualTo("ALAS2023-2023-126");
+        assertThat(AmazonLinux.AL2023.updateinfoId("ALAS2023-2025-1191")).isEqualTo("ALAS2023-2025-1191");
+        assertThat(AmazonLinux.AL2023.updateinfoId("ALASLIVEPATCH-2023-003")).isEqualTo("ALAS2023LIVEPATCH-2023-003");
+        assertThat(AmazonLinux.AL1.updateinfoId("ALAS-2025-1981")).isEqualTo("ALAS-2025-1981");
+    }
+
+    @Test
     void shouldReadSeveralPackagesOfOneAdvisory() {
         String feed = rss(item("ALAS2023-2024-700 (medium): python3.11, python3.9", "CVE-2024-1", "https://alas.aws.amazon.com/AL2023/ALAS2023-2024-700.html"));
 

@@ -198,7 +198,7 @@ public final class BakePlanService {
 
     private static void checkAdvisories(AmazonLinux os, List<BakeInput.Advisory> advisories) {
         for (BakeInput.Advisory advisory : advisories) {
-            boolean al2023Advisory = advisory.id().startsWith("ALAS2023-");
+            boolean al2023Advisory = advisory.id().startsWith("ALAS2023");
             if ("2023".equals(os.version()) != al2023Advisory) {
                 throw new InvalidBakeInputException("advisory " + advisory.id() + " is not for Amazon Linux "
                         + os.version() + ", which this role is built on");

@@ -237,6 +237,21 @@ class BakePlanServiceTest {
     }
 
     @Test
+    void shouldApplyAnAl2023LivePatchAdvisoryToAnAl2023RoleAndRefuseAnAl2ExtrasOne() {
+        var livepatch = Samples.input("advisory-al2023.json", i -> i.putArray("advisories").addObject()
+                .put("id", "ALAS2023LIVEPATCH-2026-287").put("releasever", "2023.9.20251105"));
+        var extras = Samples.input("advisory-al2023.json", i -> i.putArray("advisories").addObject().put("id", "ALAS2KERNEL-5.10-2025-099"));
+
+        Plan plan = service.plan(livepatch, EXECUTION, STARTED);
+
+        assertThat(String.join("\n", plan.commands().provision().parameters().get("commands")))
+                .contains("--advisory=ALAS2023LIVEPATCH-2026-287");
+        assertThatThrownBy(() -> service.plan(extras, EXECUTION + "-2", STARTED))
+                .isInstanceOf(InvalidBakeInputException.class)
+                .hasMessage("advisory ALAS2KERNEL-5.10-2025-099 is not for Amazon Linux 2023, which this role is built on");
+    }
+
+    @Test
     void shouldKeepAParentImageReBakeApartFromThePushBakeOfTheSameCommit() {
         Plan plan = service.plan(Samples.input("push.json", i -> i.put("reason", "parent-image")
                 .put("parentImageId", "ami-0123456789abcdef0")), EXECUTION, STARTED);

@@ -9,8 +9,16 @@ import java.util.regex.Pattern;
  */
 public final class AdvisoryPatterns {
 
-    /** The id dnf and yum know: {@code ALAS2023-2025-1196}, {@code ALAS2-2024-2501}, {@code ALAS-2018-939}. */
-    public static final Pattern ID = Pattern.compile("ALAS(2|2023)?-[0-9]{4}-[0-9]{1,6}");
+    /**
+     * An advisory id, as the ALAS feeds, pages and dnf/yum write them: {@code ALAS-2018-939} (Amazon Linux 1,
+     * and the older AL2 and AL2023 feed ids), {@code ALAS2-2024-2501}, {@code ALAS2023-2025-1196}, and the
+     * topics of AL2's extras and live patches, older and newer form: {@code ALASKERNEL-5.10-2024-072},
+     * {@code ALAS2KERNEL-5.10-2024-072}, {@code ALAS2LIVEPATCH-2025-264}, {@code ALASJAVA-OPENJDK11-2025-012},
+     * {@code ALAS2PYTHON3.8-2025-018}, {@code ALAS2023LIVEPATCH-2026-287}. Letters, digits, dots and dashes only:
+     * it reaches a command line. No capturing groups: other patterns embed it.
+     */
+    public static final Pattern ID = Pattern.compile(
+            "ALAS(?:2|2022|2023)?(?:[A-Z][A-Z0-9.]{0,30}(?:-[A-Z0-9][A-Z0-9.]{0,30}){0,3})?-[0-9]{4}-[0-9]{1,6}");
     /** The Amazon Linux 2023 release that carries a fix ({@code dnf --releasever}). */
     public static final Pattern RELEASEVER = Pattern.compile("2023\\.[0-9]+\\.[0-9]{8}");
     /** A package name as advisories and rpm write it. */

@@ -55,6 +55,17 @@ class StateMachineDefinitionsTest {
                 assertThat(AslChecks.unresolvedErrorNames(AslChecks.read(definition))).isEmpty()));
     }
 
+    @Test
+    void shouldNameAdvisoriesInEveryInputSchemaAsKilnsFunctionsDo() throws IOException {
+        String id = "\"^" + dev.kiln.common.AdvisoryPatterns.ID.pattern().replace("\\", "\\\\") + "$\"";
+        for (String schema : List.of("bake", "patch", "rotate")) {
+            String text = Files.readString(Synthesized.layout().root().resolve("statemachines/" + schema + ".input.schema.json"));
+            // every advisory id pattern in the schema is that one
+            assertThat(text.split("\"\\^ALAS", -1).length).as(schema + ".input.schema.json")
+                    .isEqualTo(text.split(java.util.regex.Pattern.quote(id), -1).length).isGreaterThan(1);
+        }
+    }
+
     @ParameterizedTest(name = "{0}: python3 statemachines/generate/{1}")
     @CsvSource({"bake, bake.py", "patch, patch.py", "launch, lifecycle.py launch", "drain, lifecycle.py drain", "rotate, rotate.py"})
     void shouldBeWhatItsGeneratorMakes(String workflow, String generatorCommand) throws Exception {
