@@ -25,7 +25,6 @@ public record AdvisoryPage(String id, Optional<Severity> severity, List<String> 
     /** An AL2023 page is ~20 KB; a page ten times larger is not what ALAS serves. */
     public static final int MAX_BYTES = 4 * 1024 * 1024;
 
-
     private static final Pattern SEVERITY = Pattern.compile("\\b(critical|important|medium|low)\\b", Pattern.CASE_INSENSITIVE);
     private static final Pattern RELEASEVER = Pattern.compile("--releasever[= ]([0-9][0-9.]{0,40}[0-9])");
 

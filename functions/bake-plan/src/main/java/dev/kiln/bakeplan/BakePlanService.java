@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.bakeplan.errors.InvalidBakeInputException;
 import dev.kiln.bakeplan.errors.UnknownRoleException;
 import dev.kiln.common.AdvisoryPatterns;
+import dev.kiln.common.Hashes;
 import dev.kiln.common.Json;
 import dev.kiln.common.bake.BakeLedger;
 import dev.kiln.common.config.ConfigSource;
@@ -18,14 +19,10 @@ import dev.kiln.common.config.KilnConfig.Role;
 import dev.kiln.common.release.InstanceCommands;
 import dev.kiln.common.release.Release;
 import dev.kiln.common.release.ReleaseSource;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -170,12 +167,7 @@ public final class BakePlanService {
 
     /** Eight hex digits of the execution's ARN: unique enough between bakes of one role and commit in one second. */
     static String executionPart(String executionArn) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(executionArn.getBytes(StandardCharsets.UTF_8))).substring(0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
+        return Hashes.sha256Hex(executionArn).substring(0, 8);
     }
 
     /** A waiting advisory for this role's release, or none when the entry is not one (it is then left alone). */

@@ -24,32 +24,37 @@ final class Reaper {
         List<Verdict> verdicts = new ArrayList<>();
         for (Builder builder : builders) {
             String execution = builder.tags().get("kiln:execution");
+            Optional<String> state = execution == null ? Optional.empty() : status.executionStatus(execution);
             String expiresAt = builder.tags().get("kiln:expires-at");
-            if (expiresAt != null && !running(execution, status)) {
+            if (expiresAt != null && !state.filter("RUNNING"::equals).isPresent()) {
                 Instant until = parse(expiresAt).orElse(Instant.MIN);
                 verdicts.add(until.isBefore(now)
                         ? new Verdict(builder.instanceId(), true, "kept for debugging until " + expiresAt + ", which has passed")
                         : new Verdict(builder.instanceId(), false, "kept for debugging until " + expiresAt));
                 continue;
             }
-            verdicts.add(verdict(builder.instanceId(), execution, builder.launchedAt(), status, now));
+            verdicts.add(verdict(builder.instanceId(), execution, state, builder.launchedAt(), now));
         }
         return verdicts;
     }
 
     static List<Verdict> images(List<Image> images, Leftovers status, Instant now) {
         return images.stream()
-                .map(image -> verdict(image.imageId(), image.tags().get("kiln:execution"), image.createdAt(), status, now))
+                .map(image -> {
+                    String execution = image.tags().get("kiln:execution");
+                    return verdict(image.imageId(), execution,
+                            execution == null ? Optional.empty() : status.executionStatus(execution), image.createdAt(), now);
+                })
                 .toList();
     }
 
-    private static Verdict verdict(String id, String execution, Instant since, Leftovers status, Instant now) {
+    /** @param state what Step Functions says of {@code execution} (asked once per resource) */
+    private static Verdict verdict(String id, String execution, Optional<String> state, Instant since, Instant now) {
         if (execution == null) {
             return since.plus(GRACE).isBefore(now)
                     ? new Verdict(id, true, "no bake claims it (no kiln:execution tag) since " + since)
                     : new Verdict(id, false, "new and not yet claimed by a bake");
         }
-        Optional<String> state = status.executionStatus(execution);
         if (state.isEmpty()) {
             return new Verdict(id, true, "its bake " + execution + " no longer exists");
         }
@@ -58,10 +63,6 @@ final class Reaper {
         }
         // whatever its tags say: Step Functions ends a bake at its timeout, and the bake cleans up itself
         return new Verdict(id, false, "its bake is running");
-    }
-
-    private static boolean running(String execution, Leftovers status) {
-        return execution != null && status.executionStatus(execution).filter("RUNNING"::equals).isPresent();
     }
 
     private static Optional<Instant> parse(String time) {

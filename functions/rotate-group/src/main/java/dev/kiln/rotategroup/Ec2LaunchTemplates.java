@@ -2,11 +2,8 @@ package dev.kiln.rotategroup;
 
 import static software.amazon.lambda.powertools.logging.argument.StructuredArguments.entry;
 
+import dev.kiln.common.Hashes;
 import dev.kiln.rotategroup.errors.LaunchTemplateNotFoundException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.ec2.Ec2Client;
@@ -54,12 +51,7 @@ final class Ec2LaunchTemplates implements Ports.LaunchTemplates {
      * version it made instead of a second one.
      */
     static String clientToken(Ports.NewVersion version) {
-        String what = "kiln-rotate/" + version.launchTemplateId() + "/" + version.sourceVersion() + "/" + version.imageId();
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(what.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
+        return Hashes.sha256Hex("kiln-rotate/" + version.launchTemplateId() + "/" + version.sourceVersion() + "/" + version.imageId());
     }
 
     @Override
