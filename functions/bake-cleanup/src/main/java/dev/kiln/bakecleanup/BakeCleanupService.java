@@ -4,6 +4,7 @@ import static software.amazon.lambda.powertools.logging.argument.StructuredArgum
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.common.Json;
+import dev.kiln.common.Scrubbed;
 import dev.kiln.common.bake.BakeLedger;
 import dev.kiln.common.workflow.StateVisits.Visit;
 import java.time.Duration;
@@ -30,6 +31,8 @@ public final class BakeCleanupService {
     static final Set<String> FORWARDING_STATES = Set.of("Cleanup", "PlanFailed", "PublishFailed");
     private static final Pattern ROLE = Pattern.compile("[a-z][a-z0-9-]{0,30}");
     private static final Pattern SHA = Pattern.compile("[0-9a-f]{40}");
+    /** The most of a cause the Bake Failed event and the failure carry (Step Functions' cause holds 32,768). */
+    static final int CAUSE_LIMIT = 4000;
 
     private static final Logger LOG = LoggerFactory.getLogger(BakeCleanupService.class);
 
@@ -47,7 +50,8 @@ public final class BakeCleanupService {
         CleanupRequest.State state = request.state();
         String failedStep = failedStep(history.apply(request.executionArn()));
         String error = state.error() == null || state.error().Error() == null ? "Unknown" : state.error().Error();
-        String cause = Optional.ofNullable(readable(state.error() == null ? null : state.error().Cause()))
+        // the cause may carry a command's output: masked and bounded, it goes into the event and the e-mail
+        String cause = Optional.ofNullable(Scrubbed.text(readable(state.error() == null ? null : state.error().Cause()), CAUSE_LIMIT))
                 .orElse("no cause was given");
         CleanupRequest.Plan plan = state.plan();
         if (plan == null || plan.buildId() == null) {

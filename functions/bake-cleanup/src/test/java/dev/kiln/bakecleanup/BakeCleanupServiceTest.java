@@ -93,6 +93,19 @@ class BakeCleanupServiceTest {
     }
 
     @Test
+    void shouldMaskSecretsInTheOutputACauseCarriesAndBoundItForTheEventAndTheEmail() {
+        resources.builders.put(OURS, List.of("i-0123456789abcdef0"));
+        String cause = "provisioning (playbook and advisories) ended Failed with exit code 2: fatal: vault_password=hunter2 "
+                + "x".repeat(40_000) + " PLAY RECAP failed=1";
+
+        CleanupResult result = service().clean(request(false, "Kiln.ProvisioningFailed", cause), NOW);
+
+        assertThat(result.cause()).doesNotContain("hunter2").contains("vault_password=[scrubbed]").endsWith("PLAY RECAP failed=1")
+                .hasSizeLessThanOrEqualTo(BakeCleanupService.CAUSE_LIMIT);
+        assertThat(result.summary()).startsWith("ProvisionFailed: provisioning").doesNotContain("hunter2");
+    }
+
+    @Test
     void shouldKeepTheBuilderForItsTtlWhenAskedInsteadOfTerminatingIt() {
         resources.builders.put(OURS, List.of("i-0123456789abcdef0"));
 

@@ -1,5 +1,6 @@
 package dev.kiln.notify;
 
+import dev.kiln.common.Scrubbed;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -9,7 +10,7 @@ import java.util.Optional;
 public final class NotificationWriter {
 
     static final int SUBJECT_LIMIT = 99;
-    // a cause can be a whole stack trace; the console link has all of it
+    // a cause can be a whole stack trace or a command's output; the console link has all of it
     static final int CAUSE_LIMIT = 4000;
 
     public Notification write(String workflow, ExecutionStatusChange change, FailureDetails details) {
@@ -21,7 +22,7 @@ public final class NotificationWriter {
                 .append(line("Status", change.status()))
                 .append(line("Failed in", details.lastState().orElse("not reported")))
                 .append(line("Error", details.error().orElse("not reported")))
-                .append(line("Cause", details.cause().map(NotificationWriter::shorten).orElse("not reported")))
+                .append(line("Cause", details.cause().map(cause -> Scrubbed.text(cause, CAUSE_LIMIT)).orElse("not reported")))
                 .append(line("Started", change.startDate().map(Instant::toString).orElse("not reported")))
                 .append(line("Stopped", change.stopDate().map(stop -> stop + took(change.startDate(), stop))
                         .orElse("not reported")))
@@ -60,10 +61,6 @@ public final class NotificationWriter {
     private static String subject(String text) {
         String ascii = text.replaceAll("[^\\x20-\\x7E]", "?");
         return ascii.length() <= SUBJECT_LIMIT ? ascii : ascii.substring(0, SUBJECT_LIMIT - 3) + "...";
-    }
-
-    private static String shorten(String cause) {
-        return cause.length() <= CAUSE_LIMIT ? cause : cause.substring(0, CAUSE_LIMIT) + " [cut; see the console]";
     }
 
     private static String took(Optional<Instant> start, Instant stop) {

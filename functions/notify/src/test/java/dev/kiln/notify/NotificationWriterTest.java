@@ -49,16 +49,29 @@ class NotificationWriterTest {
     }
 
     @Test
-    void shouldCutAVeryLongCauseAndPointToTheConsole() {
+    void shouldCutTheMiddleOfAVeryLongCauseAndPointToTheConsole() {
         ExecutionStatusChange change = failed("arn:aws:states:us-east-1:123456789012:execution:kiln-bake:web-1", "web-1");
-        String cause = "x".repeat(NotificationWriter.CAUSE_LIMIT + 500);
+        String cause = "provisioning ended Failed " + "x".repeat(NotificationWriter.CAUSE_LIMIT + 500) + " the last line";
 
         Notification notification = writer.write("bake", change,
                 new FailureDetails(Optional.of("States.TaskFailed"), Optional.of(cause), Optional.empty()));
 
         assertThat(notification.message())
-                .contains("x".repeat(NotificationWriter.CAUSE_LIMIT) + " [cut; see the console]")
-                .doesNotContain("x".repeat(NotificationWriter.CAUSE_LIMIT + 1));
+                .contains("provisioning ended Failed xxx", "characters cut", "x the last line", "Open the execution in the console")
+                .doesNotContain("x".repeat(NotificationWriter.CAUSE_LIMIT));
+    }
+
+    @Test
+    void shouldMaskASecretThatACommandsOutputPrintedIntoTheCause() {
+        ExecutionStatusChange change = failed("arn:aws:states:us-east-1:123456789012:execution:kiln-launch:i-1", "i-1");
+        String cause = "installing the release ended Failed with exit code 1 on i-0123 (full output: s3://kiln/logs/): "
+                + "curl: (22) https://deploy:pa55word@artifacts.example.com/web.tgz 403 DB_PASSWORD=hunter2";
+
+        Notification notification = writer.write("launch", change,
+                new FailureDetails(Optional.of("Kiln.InstallFailed"), Optional.of(cause), Optional.empty()));
+
+        assertThat(notification.message()).doesNotContain("pa55word", "hunter2")
+                .contains("https://deploy:[scrubbed]@artifacts.example.com/web.tgz", "DB_PASSWORD=[scrubbed]");
     }
 
     @Test

@@ -5,6 +5,7 @@ import static software.amazon.lambda.powertools.logging.argument.StructuredArgum
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.common.Json;
+import dev.kiln.common.Scrubbed;
 import dev.kiln.common.Wording;
 import java.time.Duration;
 import java.time.Instant;
@@ -85,7 +86,7 @@ public final class PatchReportService {
         String imageId = result.hasNonNull("imageId") ? result.get("imageId").asText() : null;
         String why = status.equals("SUCCEEDED") ? how
                 : status.equals("TIMED_OUT") ? "its re-bake on the parent's new image did not appear in time"
-                : failure(result.path("error").asText("failed"), result.path("cause").asText(""));
+                : Scrubbed.text(failure(result.path("error").asText("failed"), result.path("cause").asText("")), 1000);
         return new Outcome(result.path("role").asText(), status, imageId, why);
     }
 
