@@ -1,7 +1,9 @@
 package dev.kiln.infra;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.assertions.Match;
@@ -14,6 +16,20 @@ class KilnStackTest {
     @Test
     void shouldCreateTheKilnEventBusNamedAfterTheDeployment() {
         template.hasResourceProperties("AWS::Events::EventBus", Map.of("Name", "kiln"));
+    }
+
+    @Test
+    void shouldTellTheTeamOfAnyMessageInAnyDeadLetterQueue() {
+        Map<String, Map<String, Object>> queues = template.findResources("AWS::SQS::Queue");
+        Map<String, Map<String, Object>> alarms = template.findResources("AWS::CloudWatch::Alarm", Map.of("Properties", Match.objectLike(Map.of(
+                "MetricName", "ApproximateNumberOfMessagesVisible",
+                "Namespace", "AWS/SQS",
+                "Threshold", 1,
+                "AlarmActions", List.of(Map.of("Ref", Match.stringLikeRegexp("NotificationsTopic.*")))))));
+
+        assertThat(queues).hasSizeGreaterThan(10);
+        assertThat(alarms.values()).extracting(alarm -> CloudFormationValues.JSON.valueToTree(alarm).at("/Properties/Dimensions/0/Value/Fn::GetAtt/0").asText())
+                .containsExactlyInAnyOrderElementsOf(queues.keySet());
     }
 
     @Test
