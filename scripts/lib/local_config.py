@@ -1,9 +1,10 @@
 """Writes the configuration Kiln is deployed with in the local cloud (run by scripts/deploy-local).
 
 It is examples/kiln.json with these changes: the builders' VPC and subnet are ones that exist in the
-local cloud (made here once, found by their Name tag afterwards); the waits (builders' and drains')
-are short, because nothing in the local cloud takes time and the failure tests wait for timeouts on
-purpose; and the GitHub API and the ALAS site are local ones (LOCAL_GITHUB_API, LOCAL_ALAS_SITE),
+local cloud (made here once, found by their Name tag afterwards); the waits (builders', commands',
+deploys' and drains') are short, because nothing in the local cloud takes time and the failure tests
+wait for timeouts on purpose (a long timeout would also stretch the polls: each wait asks a bounded
+number of times); and the GitHub API and the ALAS site are local ones (LOCAL_GITHUB_API, LOCAL_ALAS_SITE),
 which the demo and the tests serve while they run. Rotation rotates one group at a time (the mocked
 Auto Scaling answers come in a known order), polls every second, and has no freeze window (the
 tests must not depend on the date).
@@ -40,8 +41,11 @@ def main(example_path, out_path):
     config = json.load(open(example_path))
     config["builder"].update({
         "vpcId": vpc_id, "subnetIds": [subnet_id],
-        "ssmTimeoutMinutes": 1, "imageTimeoutMinutes": 1, "pollSeconds": 2, "keepOnFailureHours": 1})
+        "ssmTimeoutMinutes": 1, "commandTimeoutMinutes": 5, "imageTimeoutMinutes": 1, "pollSeconds": 2,
+        "keepOnFailureHours": 1})
     for role in config["roles"]:
+        if "deploy" in role:
+            role["deploy"]["timeoutMinutes"] = 3
         if "drain" in role:
             role["drain"]["timeoutSeconds"] = 10
     config["repository"]["apiUrl"] = LOCAL_GITHUB_API

@@ -12,13 +12,26 @@ SSM_RETRY = {"ErrorEquals": ["Ssm.ThrottlingException", "Ssm.InternalServerError
 # Auto Scaling throttles with a 400 "Rate exceeded" (AutoScalingException); ResourceContention is its other transient
 ASG_RETRY = {"ErrorEquals": ["AutoScaling.ResourceContentionException", "AutoScaling.AutoScalingException"],
              "IntervalSeconds": 2, "MaxAttempts": 4, "BackoffRate": 2, "JitterStrategy": "FULL"}
+# Auto Scaling throttles by account and region: rotating many groups at once retries patiently, with
+# full jitter, over minutes (5 s doubling to 2 minutes, 8 times: up to about 8.5 minutes per call)
+ASG_PATIENT_RETRY = dict(ASG_RETRY, IntervalSeconds=5, MaxAttempts=8, MaxDelaySeconds=120)
 DDB_RETRY = {"ErrorEquals": ["DynamoDb.ProvisionedThroughputExceededException", "DynamoDb.InternalServerErrorException",
                              "DynamoDB.ProvisionedThroughputExceededException", "DynamoDB.InternalServerErrorException"],
              "IntervalSeconds": 2, "MaxAttempts": 4, "BackoffRate": 2, "JitterStrategy": "FULL"}
 EVENTS_PUT_RETRY = {"ErrorEquals": ["EventBridge.InternalException", "EventBridge.EventBridgeException", "EventBridge.FailedEntry"],
                     "IntervalSeconds": 2, "MaxAttempts": 6, "BackoffRate": 2, "JitterStrategy": "FULL"}
+# A poll that fails for one of these is a missed ask, not a failure: the loop asks again and counts it,
+# so a polling loop needs no Retry (each retry would cost its history three more events per ask)
+SSM_MISSED = SSM_RETRY["ErrorEquals"]
+EC2_MISSED = ["Ec2.Ec2Exception", "EC2.EC2Exception"]
+ASG_MISSED = ASG_RETRY["ErrorEquals"]
 SNS_RETRY = {"ErrorEquals": ["Sns.ThrottledException", "SNS.ThrottledException", "Sns.InternalErrorException", "SNS.InternalErrorException"],
              "IntervalSeconds": 2, "MaxAttempts": 4, "BackoffRate": 2}
+
+
+def missed(errors, nxt):
+    """A Catch that counts a failed poll as a missed ask and goes on to the loop's bound check."""
+    return {"ErrorEquals": errors, "ResultPath": "$.missed", "Next": nxt}
 
 
 def sdk(service, action):

@@ -5,7 +5,7 @@ Edit this file, not the JSON, then: python3 statemachines/generate/bake.py --wri
 """
 from collections import OrderedDict as O
 
-from asl import LAMBDA_RETRY, SSM_RETRY, main, sdk
+from asl import EC2_MISSED, LAMBDA_RETRY, SSM_MISSED, SSM_RETRY, main, missed, sdk
 
 EC2_RETRY = {"ErrorEquals": ["Ec2.Ec2Exception", "EC2.EC2Exception"], "IntervalSeconds": 3, "MaxAttempts": 3, "BackoffRate": 2,
              "JitterStrategy": "FULL"}
@@ -100,16 +100,17 @@ task("LaunchBuilderOnDemand", sdk("ec2", "runInstances"), run_instances(False), 
      comment="No spot capacity (or spot refused): the same builder on demand; the client token makes retries safe")
 
 # --- polling loops ----------------------------------------------------------------------------------
-def loop(prefix, check_name, check_resource, check_params, check_selector, done_choices, limit_path, timeout_error,
-         timeout_cause, retry, after_check_result_path):
+def loop(prefix, check_name, check_resource, check_params, check_selector, done_choices, poll, timeout_error,
+         timeout_cause, missed_errors, after_check_result_path):
+    """Asks until done, at most $.plan.polls.<poll>.checks times; a failed ask is a missed one, counted."""
+    limit = {"Variable": "$.count.n", "NumericGreaterThanEqualsPath": f"$.plan.polls.{poll}.checks", "Next": f"{prefix}TimedOut"}
     states[f"{prefix}Start"] = O([("Type", "Pass"), ("Result", {"n": 0}), ("ResultPath", "$.count"),
                                   ("Next", check_name)])
-    task(check_name, check_resource, check_params, f"{prefix}Ready", check_selector, after_check_result_path, retry)
-    states[f"{prefix}Ready"] = O([("Type", "Choice"),
-        ("Choices", done_choices + [{"Variable": "$.count.n", "NumericGreaterThanEqualsPath": limit_path,
-                                     "Next": f"{prefix}TimedOut"}]),
-        ("Default", f"{prefix}Wait")])
-    states[f"{prefix}Wait"] = O([("Type", "Wait"), ("SecondsPath", "$.plan.polls.intervalSeconds"),
+    task(check_name, check_resource, check_params, f"{prefix}Ready", check_selector, after_check_result_path, None,
+         [missed(missed_errors, f"{prefix}Missed")] + TO_CLEANUP)
+    states[f"{prefix}Ready"] = O([("Type", "Choice"), ("Choices", done_choices + [limit]), ("Default", f"{prefix}Wait")])
+    states[f"{prefix}Missed"] = O([("Type", "Choice"), ("Choices", [limit]), ("Default", f"{prefix}Wait")])
+    states[f"{prefix}Wait"] = O([("Type", "Wait"), ("SecondsPath", f"$.plan.polls.{poll}.seconds"),
                                  ("Next", f"{prefix}Count")])
     states[f"{prefix}Count"] = O([("Type", "Pass"), ("Parameters", {"n.$": "States.MathAdd($.count.n, 1)"}),
                                   ("ResultPath", "$.count"), ("Next", check_name)])
@@ -121,9 +122,9 @@ loop("Ssm", "SsmCheck", sdk("ssm", "describeInstanceInformation"),
      {"instances.$": "$.InstanceInformationList"},
      [{"And": [{"Variable": "$.ssm.instances[0].PingStatus", "IsPresent": True},
                {"Variable": "$.ssm.instances[0].PingStatus", "StringEquals": "Online"}], "Next": "ProvisionSend"}],
-     "$.plan.polls.ssm", "Kiln.SsmTimedOut",
-     "States.Format('builder {} did not come online in Systems Manager ({} checks, {} s apart)', $.builder.instanceId, $.plan.polls.ssm, $.plan.polls.intervalSeconds)",
-     [SSM_RETRY], "$.ssm")
+     "ssm", "Kiln.SsmTimedOut",
+     "States.Format('builder {} did not come online in Systems Manager ({} checks, {} s apart)', $.builder.instanceId, $.plan.polls.ssm.checks, $.plan.polls.ssm.seconds)",
+     SSM_MISSED, "$.ssm")
 
 def command(prefix, key, nxt, label):
     task(f"{prefix}Send", sdk("ssm", "sendCommand"), O([
@@ -137,16 +138,16 @@ def command(prefix, key, nxt, label):
         comment=f"Run Command: {label}")
     states[f"{prefix}Start"] = O([("Type", "Pass"), ("Result", {"n": 0}), ("ResultPath", "$.count"),
                                   ("Next", f"{prefix}Wait")])
-    states[f"{prefix}Wait"] = O([("Type", "Wait"), ("SecondsPath", "$.plan.polls.intervalSeconds"),
+    states[f"{prefix}Wait"] = O([("Type", "Wait"), ("SecondsPath", "$.plan.polls.command.seconds"),
                                  ("Next", f"{prefix}Check")])
     task(f"{prefix}Check", sdk("ssm", "getCommandInvocation"),
          {"CommandId.$": f"$.{key}.commandId", "InstanceId.$": "$.builder.instanceId"},
          f"{prefix}Ready",
          {"commandId.$": "$.CommandId", "status.$": "$.Status", "responseCode.$": "$.ResponseCode",
           "stdout.$": "$.StandardOutputContent", "stderr.$": "$.StandardErrorContent"},
-         f"$.{key}",
-         [{"ErrorEquals": ["Ssm.InvocationDoesNotExistException", "SSM.InvocationDoesNotExistException"], "IntervalSeconds": 2, "MaxAttempts": 5,
-           "BackoffRate": 2}, SSM_RETRY])
+         f"$.{key}", None,
+         [missed(["Ssm.InvocationDoesNotExistException", "SSM.InvocationDoesNotExistException"] + SSM_MISSED, f"{prefix}Running")]
+         + TO_CLEANUP)
     states[f"{prefix}Ready"] = O([("Type", "Choice"),
         ("Choices", [
             {"Variable": f"$.{key}.status", "StringEquals": "Success", "Next": nxt},
@@ -154,7 +155,7 @@ def command(prefix, key, nxt, label):
              "Next": f"{prefix}Running"}]),
         ("Default", f"{prefix}Failed")])
     states[f"{prefix}Running"] = O([("Type", "Choice"),
-        ("Choices", [{"Variable": "$.count.n", "NumericGreaterThanEqualsPath": "$.plan.polls.command",
+        ("Choices", [{"Variable": "$.count.n", "NumericGreaterThanEqualsPath": "$.plan.polls.command.checks",
                       "Next": f"{prefix}TimedOut"}]),
         ("Default", f"{prefix}Count")])
     states[f"{prefix}Count"] = O([("Type", "Pass"), ("Parameters", {"n.$": "States.MathAdd($.count.n, 1)"}),
@@ -179,8 +180,8 @@ states["StopSend"]["ResultPath"] = None
 loop("Stop", "StopCheck", sdk("ec2", "describeInstances"), {"InstanceIds.$": "States.Array($.builder.instanceId)"},
      {"state.$": "$.Reservations[0].Instances[0].State.Name"},
      [{"Variable": "$.stop.state", "StringEquals": "stopped", "Next": "ImageCreate"}],
-     "$.plan.polls.stop", "Kiln.StopTimedOut",
-     "States.Format('builder {} did not stop in time', $.builder.instanceId)", [EC2_RETRY], "$.stop")
+     "stop", "Kiln.StopTimedOut",
+     "States.Format('builder {} did not stop in time', $.builder.instanceId)", EC2_MISSED, "$.stop")
 task("ImageCreate", sdk("ec2", "createImage"), O([
         ("InstanceId.$", "$.builder.instanceId"), ("Name.$", "$.plan.image.name"),
         ("Description.$", "$.plan.image.description"), ("TagSpecifications.$", "$.plan.image.tagSpecifications")]),
@@ -190,9 +191,9 @@ loop("Image", "ImageCheck", sdk("ec2", "describeImages"), {"ImageIds.$": "States
      {"state.$": "$.Images[0].State", "mappings.$": "$.Images[0].BlockDeviceMappings"},
      [{"Variable": "$.imageState.state", "StringEquals": "available", "Next": "BuilderTerminate"},
       {"Variable": "$.imageState.state", "StringEquals": "failed", "Next": "ImageFailed"}],
-     "$.plan.polls.image", "Kiln.ImageTimedOut",
-     "States.Format('image {} was not available in time ({} checks, {} s apart)', $.image.imageId, $.plan.polls.image, $.plan.polls.intervalSeconds)",
-     [EC2_RETRY], "$.imageState")
+     "image", "Kiln.ImageTimedOut",
+     "States.Format('image {} was not available in time ({} checks, {} s apart)', $.image.imageId, $.plan.polls.image.checks, $.plan.polls.image.seconds)",
+     EC2_MISSED, "$.imageState")
 states["ImageFailed"] = O([("Type", "Pass"),
     ("Parameters", {"Error": "Kiln.ImageFailed", "Cause.$": "States.Format('EC2 reports image {} as failed', $.image.imageId)"}),
     ("ResultPath", "$.error"), ("Next", "Cleanup")])
@@ -217,7 +218,7 @@ states["ImageTag"]["ResultPath"] = None
 states["ShouldPublish"] = O([("Type", "Choice"),
     ("Choices", [{"Variable": "$.recorded.result.publish", "BooleanEquals": True, "Next": "PublishPointer"}]),
     ("Default", "NotPublished")])
-states["NotPublished"] = O([("Comment", "An image of a newer push is published already; this one is kept, not published"),
+states["NotPublished"] = O([("Comment", "An image of a newer push, or a re-bake on a newer parent image, stands: this one is kept, not published"),
     ("Type", "Pass"), ("Result", []), ("ResultPath", "$.pinned"), ("Next", "LedgerSucceeded")])
 task("PublishPointer", sdk("ssm", "putParameter"), O([
         ("Name.$", "$.plan.pointer"), ("Value.$", "$.image.imageId"), ("Type", "String"),
@@ -253,21 +254,9 @@ task("LedgerSucceeded", "arn:aws:states:::dynamodb:updateItem", O([
         ("ExpressionAttributeNames", {"#status": "status"}),
         ("ExpressionAttributeValues", {":succeeded": {"S": "SUCCEEDED"}, ":image": {"S.$": "$.image.imageId"},
                                        ":at": {"S.$": "$$.State.EnteredTime"}, ":me": {"S.$": "$$.Execution.Id"}})]),
-     "AppliedWaiting", None, None, [DDB_RETRY], TO_PUBLISH_FAILED,
+     "EmitImageBaked", None, None, [DDB_RETRY], TO_PUBLISH_FAILED,
      comment="Only now is the bake done: a retry of a bake that failed to publish may publish it")
 states["LedgerSucceeded"]["ResultPath"] = None
-states["AppliedWaiting"] = O([("Comment", "Did this bake apply advisories that were waiting for the role's next bake?"),
-    ("Type", "Choice"), ("Choices", [{"Variable": "$.plan.folded[0]", "IsPresent": True, "Next": "Unqueue"}]),
-    ("Default", "EmitImageBaked")])
-states["Unqueue"] = O([("Comment", "They no longer wait (if this fails, the next bake applies them again: harmless)"),
-    ("Type", "Task"), ("Resource", "arn:aws:states:::dynamodb:updateItem"),
-    ("Parameters", O([("TableName", "${BakesTableName}"),
-        ("Key", {"bakeKey": {"S.$": "States.Format('waiting#{}', $.plan.role)"}}),
-        ("UpdateExpression", "DELETE advisories :applied"),
-        ("ExpressionAttributeValues", {":applied": {"SS.$": "$.plan.folded"}})])),
-    ("ResultPath", None), ("Retry", [DDB_RETRY]),
-    ("Catch", [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.unqueueError", "Next": "EmitImageBaked"}]),
-    ("Next", "EmitImageBaked")])
 task("EmitImageBaked", "arn:aws:states:::events:putEvents", {"Entries": [O([
         ("EventBusName.$", "$.plan.eventBus"), ("Source", "kiln.bake"), ("DetailType", "Image Baked"),
         ("Detail", O([("role.$", "$.plan.role"), ("imageId.$", "$.image.imageId"), ("sha.$", "$.plan.sha"),

@@ -6,7 +6,7 @@ Edit this file, not the JSON, then: python3 statemachines/generate/lifecycle.py 
 """
 from collections import OrderedDict as O
 
-from asl import ASG_RETRY, LAMBDA_RETRY, SSM_RETRY, failure_states, main, sdk
+from asl import ASG_RETRY, LAMBDA_RETRY, SSM_MISSED, SSM_RETRY, failure_states, main, missed, sdk
 
 ACTION = O([("AutoScalingGroupName.$", "$.plan.action.AutoScalingGroupName"),
             ("LifecycleHookName.$", "$.plan.action.LifecycleHookName"),
@@ -33,17 +33,19 @@ def build(workflow):
     def start_count(prefix, nxt):
         states[f"{prefix}Start"] = O([("Type", "Pass"), ("Result", {"n": 0, "beat": 0}), ("ResultPath", "$.count"), ("Next", nxt)])
 
-    def count_and_beat(prefix, nxt):
+    def count_and_beat(prefix, poll, nxt):
+        """Counts an ask; after every heartbeatSeconds of waiting, a heartbeat (a failed one is tried at the next ask)."""
         states[f"{prefix}Count"] = O([("Type", "Pass"),
-            ("Parameters", {"n.$": "States.MathAdd($.count.n, 1)", "beat.$": "States.MathAdd($.count.beat, 1)"}),
+            ("Parameters", {"n.$": "States.MathAdd($.count.n, 1)",
+                            "beat.$": f"States.MathAdd($.count.beat, $.plan.polls.{poll}.seconds)"}),
             ("ResultPath", "$.count"), ("Next", f"{prefix}Beat")])
         states[f"{prefix}Beat"] = O([("Type", "Choice"),
-            ("Choices", [{"Variable": "$.count.beat", "NumericGreaterThanEqualsPath": "$.plan.polls.heartbeatEvery",
+            ("Choices", [{"Variable": "$.count.beat", "NumericGreaterThanEqualsPath": "$.plan.polls.heartbeatSeconds",
                           "Next": f"{prefix}Heartbeat"}]),
             ("Default", nxt)])
         task(f"{prefix}Heartbeat", sdk("autoscaling", "recordLifecycleActionHeartbeat"), ACTION, f"{prefix}BeatReset",
-             None, None, [ASG_RETRY],
-             [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.heartbeatError", "Next": f"{prefix}BeatReset"}],
+             None, None, None,
+             [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.heartbeatError", "Next": nxt}],
              comment="Restarts the hook's timeout while the instance is worked on")
         states[f"{prefix}BeatReset"] = O([("Type", "Pass"), ("Parameters", {"n.$": "$.count.n", "beat": 0}),
                                           ("ResultPath", "$.count"), ("Next", nxt)])
@@ -93,17 +95,20 @@ def build(workflow):
     start_count("Ssm", "SsmCheck")
     task("SsmCheck", sdk("ssm", "describeInstanceInformation"),
          {"Filters": [{"Key": "InstanceIds", "Values.$": "States.Array($.plan.instanceId)"}]},
-         "SsmReady", {"instances.$": "$.InstanceInformationList"}, "$.ssm", [SSM_RETRY])
+         "SsmReady", {"instances.$": "$.InstanceInformationList"}, "$.ssm", None,
+         [missed(SSM_MISSED, "SsmMissed")] + to_failure)
+    ssm_limit = {"Variable": "$.count.n", "NumericGreaterThanEqualsPath": "$.plan.polls.ssm.checks", "Next": "SsmTimedOut"}
     states["SsmReady"] = O([("Type", "Choice"),
         ("Choices", [{"And": [{"Variable": "$.ssm.instances[0].PingStatus", "IsPresent": True},
                               {"Variable": "$.ssm.instances[0].PingStatus", "StringEquals": "Online"}], "Next": first},
-                     {"Variable": "$.count.n", "NumericGreaterThanEqualsPath": "$.plan.polls.ssm", "Next": "SsmTimedOut"}]),
+                     ssm_limit]),
         ("Default", "SsmWait")])
-    states["SsmWait"] = O([("Type", "Wait"), ("SecondsPath", "$.plan.polls.intervalSeconds"), ("Next", "SsmCount")])
-    count_and_beat("Ssm", "SsmCheck")
+    states["SsmMissed"] = O([("Type", "Choice"), ("Choices", [ssm_limit]), ("Default", "SsmWait")])
+    states["SsmWait"] = O([("Type", "Wait"), ("SecondsPath", "$.plan.polls.ssm.seconds"), ("Next", "SsmCount")])
+    count_and_beat("Ssm", "ssm", "SsmCheck")
     states["SsmTimedOut"] = O([("Type", "Pass"),
         ("Parameters", {"Error": "Kiln.SsmTimedOut", "Step": "SsmCheck",
-                        "Cause.$": "States.Format('instance {} did not come online in Systems Manager ({} checks, {} s apart)', $.plan.instanceId, $.plan.polls.ssm, $.plan.polls.intervalSeconds)"}),
+                        "Cause.$": "States.Format('instance {} did not come online in Systems Manager ({} checks, {} s apart)', $.plan.instanceId, $.plan.polls.ssm.checks, $.plan.polls.ssm.seconds)"}),
         ("ResultPath", "$.error"), ("Next", on_failure)])
 
     # --- commands ---------------------------------------------------------------------------------------
@@ -117,22 +122,22 @@ def build(workflow):
             ("Comment.$", "States.Format('kiln %s %s {}', $.plan.instanceId)" % (workflow, key))]),
             f"{prefix}Start", {"commandId.$": "$.Command.CommandId"}, f"$.{key}", [SSM_RETRY], comment=f"Run Command: {label}")
         start_count(prefix, f"{prefix}Wait")
-        states[f"{prefix}Wait"] = O([("Type", "Wait"), ("SecondsPath", "$.plan.polls.intervalSeconds"), ("Next", f"{prefix}Check")])
+        states[f"{prefix}Wait"] = O([("Type", "Wait"), ("SecondsPath", f"$.plan.polls.{key}.seconds"), ("Next", f"{prefix}Check")])
         task(f"{prefix}Check", sdk("ssm", "getCommandInvocation"),
              {"CommandId.$": f"$.{key}.commandId", "InstanceId.$": "$.plan.instanceId"}, f"{prefix}Ready",
              {"commandId.$": "$.CommandId", "status.$": "$.Status", "responseCode.$": "$.ResponseCode",
-              "stdout.$": "$.StandardOutputContent", "stderr.$": "$.StandardErrorContent"}, f"$.{key}",
-             [{"ErrorEquals": ["Ssm.InvocationDoesNotExistException", "SSM.InvocationDoesNotExistException"],
-               "IntervalSeconds": 2, "MaxAttempts": 5, "BackoffRate": 2}, SSM_RETRY])
+              "stdout.$": "$.StandardOutputContent", "stderr.$": "$.StandardErrorContent"}, f"$.{key}", None,
+             [missed(["Ssm.InvocationDoesNotExistException", "SSM.InvocationDoesNotExistException"] + SSM_MISSED, f"{prefix}Running")]
+             + to_failure)
         states[f"{prefix}Ready"] = O([("Type", "Choice"),
             ("Choices", [{"Variable": f"$.{key}.status", "StringEquals": "Success", "Next": nxt},
                          {"Or": [{"Variable": f"$.{key}.status", "StringEquals": s} for s in ("Pending", "InProgress", "Delayed")],
                           "Next": f"{prefix}Running"}]),
             ("Default", f"{prefix}Failed")])
         states[f"{prefix}Running"] = O([("Type", "Choice"),
-            ("Choices", [{"Variable": "$.count.n", "NumericGreaterThanEqualsPath": f"$.plan.polls.{key}", "Next": f"{prefix}TimedOut"}]),
+            ("Choices", [{"Variable": "$.count.n", "NumericGreaterThanEqualsPath": f"$.plan.polls.{key}.checks", "Next": f"{prefix}TimedOut"}]),
             ("Default", f"{prefix}Count")])
-        count_and_beat(prefix, f"{prefix}Wait")
+        count_and_beat(prefix, key, f"{prefix}Wait")
         states[f"{prefix}Failed"] = O([("Type", "Pass"),
             ("Parameters", {"Error.$": f"$.plan.commands.{key}.failure", "Step": f"{prefix}Check",
                             "Cause.$": "States.Format('%s ended {} with exit code {} on {} (full output: {}): {} {}', $.%s.status, $.%s.responseCode, $.plan.instanceId, $.plan.logs.uri, $.%s.stderr, $.%s.stdout)" % (label, key, key, key, key)}),

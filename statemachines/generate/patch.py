@@ -18,18 +18,21 @@ S["IsDuplicate"] = O([("Type", "Choice"), ("Choices", [{"Variable": "$.plan.dupl
     ("Default", "IsAffected")])
 S["Duplicate"] = O([("Comment", "Another execution holds this advisory's patch: nothing to do"), ("Type", "Pass"),
     ("Parameters", {"duplicate": True, "heldBy.$": "$.plan.heldBy", "summary.$": "$.plan.summary"}), ("End", True)])
-S["IsAffected"] = O([("Type", "Choice"), ("Choices", [{"Variable": "$.plan.affected[0]", "IsPresent": False, "Next": "RecordUnaffected"},
-    {"Variable": "$.plan.immediate", "BooleanEquals": False, "Next": "Queue"}]), ("Default", "Bake")])
-S["Queue"] = O([("Comment", "A severity the configuration does not patch at once: each affected role's next bake applies it (bake-plan reads waiting#<role>)"),
+S["IsAffected"] = O([("Type", "Choice"), ("Choices", [{"Variable": "$.plan.affected[0]", "IsPresent": False, "Next": "RecordUnaffected"}]),
+    ("Default", "Open")])
+S["Open"] = O([("Comment", "The advisory is open for each affected role: every later bake of the role applies it (bake-plan reads advisories#<role>)"),
     ("Type", "Map"), ("ItemsPath", "$.plan.affected"), ("MaxConcurrency", 5),
-    ("ItemSelector", {"role.$": "$$.Map.Item.Value.role", "entry.$": "$.plan.waitingEntry"}),
-    ("ItemProcessor", {"ProcessorConfig": {"Mode": "INLINE"}, "StartAt": "Wait", "States": {"Wait": O([
+    ("ItemSelector", {"role.$": "$$.Map.Item.Value.role", "entry.$": "$.plan.openEntry"}),
+    ("ItemProcessor", {"ProcessorConfig": {"Mode": "INLINE"}, "StartAt": "Remember", "States": {"Remember": O([
         ("Type", "Task"), ("Resource", "arn:aws:states:::dynamodb:updateItem"),
-        ("Parameters", {"TableName": "${BakesTable}", "Key": {"bakeKey": {"S.$": "States.Format('waiting#{}', $.role)"}},
+        ("Parameters", {"TableName": "${BakesTable}", "Key": {"bakeKey": {"S.$": "States.Format('advisories#{}', $.role)"}},
                         "UpdateExpression": "ADD advisories :entry",
                         "ExpressionAttributeValues": {":entry": {"SS.$": "States.Array($.entry)"}}}),
         ("ResultPath", None), ("Retry", [DDB_RETRY]), ("End", True)])}}),
-    ("ResultPath", None), ("Catch", failure_to("FailureName")), ("Next", "RecordWaiting")])
+    ("ResultPath", None), ("Catch", failure_to("FailureName")), ("Next", "IsImmediate")])
+S["IsImmediate"] = O([("Comment", "A severity the configuration does not patch at once waits for the roles' next bakes"),
+    ("Type", "Choice"), ("Choices", [{"Variable": "$.plan.immediate", "BooleanEquals": False, "Next": "RecordWaiting"}]),
+    ("Default", "Bake")])
 
 def record(name, state, comment):
     S[name] = O([("Comment", comment), ("Type", "Task"), ("Resource", "arn:aws:states:::dynamodb:putItem"),
@@ -69,10 +72,11 @@ S["Bake"] = O([("Comment", "The topmost affected roles, baked with the advisory"
     ("MaxConcurrency", 4), ("ItemProcessor", {"ProcessorConfig": {"Mode": "INLINE"}, "StartAt": "StartBake", "States": bake_states}),
     ("ResultPath", "$.baked"), ("Next", "Follow")])
 
-def get(name, table, key, selector, result, nxt, on_error):
+def get(name, table, key, selector, result, nxt, on_error, retry=True):
+    """A consistent read; in the follow loop (retry False) a failed read is a missed ask, counted, not retried."""
     return O([("Type", "Task"), ("Resource", "arn:aws:states:::dynamodb:getItem"),
         ("Parameters", {"TableName": table, "Key": key, "ConsistentRead": True}),
-        ("ResultSelector", selector), ("ResultPath", result), ("Retry", [DDB_RETRY]),
+        ("ResultSelector", selector), ("ResultPath", result)] + ([("Retry", [DDB_RETRY])] if retry else []) + [
         ("Catch", [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.lookError", "Next": on_error}]), ("Next", nxt)])
 f = O()
 f["FollowParent"] = get("FollowParent", "${BakesTable}", {"bakeKey": {"S.$": "States.Format('current#{}', $.parentRole)"}},
@@ -84,9 +88,9 @@ f["ParentNotPatched"] = O([("Type", "Pass"), ("Parameters", {"role.$": "$.role",
     "cause.$": "States.Format('{} has no new image from this patch, so {} cannot be re-baked on one', $.parentRole, $.role)"}), ("End", True)])
 f["FollowWait"] = O([("Type", "Wait"), ("SecondsPath", "$.polls.seconds"), ("Next", "FollowChild")])
 f["FollowChild"] = get("FollowChild", "${BakesTable}", {"bakeKey": {"S.$": "States.Format('current#{}', $.role)"}},
-    {"imageId.$": "$.Item.imageId.S"}, "$.child", "FollowChildImage", "FollowCount")
+    {"imageId.$": "$.Item.imageId.S"}, "$.child", "FollowChildImage", "FollowCount", retry=False)
 f["FollowChildImage"] = get("FollowChildImage", "${ImagesTable}", {"imageId": {"S.$": "$.child.imageId"}},
-    {"parentImageId.$": "$.Item.parentImageId.S"}, "$.childImage", "FollowedYet", "FollowCount")
+    {"parentImageId.$": "$.Item.parentImageId.S"}, "$.childImage", "FollowedYet", "FollowCount", retry=False)
 f["FollowedYet"] = O([("Comment", "Re-baked by bake-children on the parent's new image"), ("Type", "Choice"),
     ("Choices", [{"And": [{"Not": {"Variable": "$.child.imageId", "StringEqualsPath": "$.imageBefore"}},
                           {"Variable": "$.childImage.parentImageId", "StringEqualsPath": "$.parent.imageId"}], "Next": "Followed"}]),

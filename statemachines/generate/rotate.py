@@ -10,7 +10,7 @@ group; rotate-report reads the outcomes back and sends a bounded summary.
 """
 from collections import OrderedDict as O
 
-from asl import ASG_RETRY, DDB_RETRY, EVENTS_PUT_RETRY, LAMBDA_RETRY, SNS_RETRY, failure_states, main, sdk
+from asl import ASG_MISSED, ASG_PATIENT_RETRY, DDB_RETRY, EVENTS_PUT_RETRY, LAMBDA_RETRY, SNS_RETRY, failure_states, main, missed, sdk
 
 S = O()
 def failure_to(name): return [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": name}]
@@ -21,7 +21,7 @@ S["Discover"] = O([("Comment", "The tags that opt groups in (kiln:rotate), name 
     ("Type", "Task"), ("Resource", sdk("autoscaling", "describeTags")),
     ("Parameters", {"Filters": TAG_FILTER, "MaxRecords": 100}),
     ("ResultSelector", {"number": 0, "page.$": "$"}), ("ResultPath", "$.discovery"),
-    ("Retry", [ASG_RETRY]), ("Catch", failure_to("FailureName")), ("Next", "StorePage")])
+    ("Retry", [ASG_PATIENT_RETRY]), ("Catch", failure_to("FailureName")), ("Next", "StorePage")])
 S["StorePage"] = O([("Type", "Task"), ("Resource", sdk("s3", "putObject")),
     ("Parameters", {"Bucket": "${ArtifactsBucket}",
                     "Key.$": "States.Format('rotations/{}/tags/{}.json', $$.Execution.Name, $.discovery.number)",
@@ -29,12 +29,20 @@ S["StorePage"] = O([("Type", "Task"), ("Resource", sdk("s3", "putObject")),
     ("ResultPath", None), ("Retry", [{"ErrorEquals": ["S3.S3Exception", "S3.SdkClientException"], "IntervalSeconds": 2,
                                        "MaxAttempts": 4, "BackoffRate": 2, "JitterStrategy": "FULL"}]),
     ("Catch", failure_to("FailureName")), ("Next", "MorePages")])
+MAX_TAG_PAGES = 300  # 30,000 tags, some 10,000 groups: the pages' loop stays well inside one history
 S["MorePages"] = O([("Type", "Choice"),
-    ("Choices", [{"Variable": "$.discovery.page.NextToken", "IsPresent": True, "Next": "DiscoverMore"}]), ("Default", "Plan")])
+    ("Choices", [{"And": [{"Variable": "$.discovery.page.NextToken", "IsPresent": True},
+                          {"Variable": "$.discovery.number", "NumericGreaterThanEquals": MAX_TAG_PAGES - 1}], "Next": "TooManyTags"},
+                 {"Variable": "$.discovery.page.NextToken", "IsPresent": True, "Next": "DiscoverMore"}]), ("Default", "Plan")])
+S["TooManyTags"] = O([("Comment", "Nothing was started: the groups' tags outgrow what one rotation reads"),
+    ("Type", "Pass"), ("Parameters", {"Error": "Kiln.TooManyGroups",
+        "Cause": "more than %d pages (%d tags) of the kiln:rotate, kiln:role and kiln:freeze tags: one rotation reads at most that many, some 10,000 groups"
+                 % (MAX_TAG_PAGES, MAX_TAG_PAGES * 100)}),
+    ("ResultPath", "$.error"), ("Next", "FailureName")])
 S["DiscoverMore"] = O([("Type", "Task"), ("Resource", sdk("autoscaling", "describeTags")),
     ("Parameters", {"Filters": TAG_FILTER, "MaxRecords": 100, "NextToken.$": "$.discovery.page.NextToken"}),
     ("ResultSelector", {"page.$": "$"}), ("ResultPath", "$.next"),
-    ("Retry", [ASG_RETRY]), ("Catch", failure_to("FailureName")), ("Next", "NextPage")])
+    ("Retry", [ASG_PATIENT_RETRY]), ("Catch", failure_to("FailureName")), ("Next", "NextPage")])
 S["NextPage"] = O([("Type", "Pass"),
     ("Parameters", {"number.$": "States.MathAdd($.discovery.number, 1)", "page.$": "$.next.page"}),
     ("ResultPath", "$.discovery"), ("Next", "StorePage")])
@@ -68,11 +76,11 @@ outcome("SkippedByPlan", O([("outcome", "skipped"), ("reason.$", "$.item.skip")]
 G["Describe"] = O([("Type", "Task"), ("Resource", sdk("autoscaling", "describeAutoScalingGroups")),
     ("Parameters", {"AutoScalingGroupNames.$": "States.Array($.item.asg)"}),
     ("ResultSelector", {"groups.$": "$.AutoScalingGroups"}), ("ResultPath", "$.described"),
-    ("Retry", [ASG_RETRY]), ("Catch", failure_to("Errored")), ("Next", "Refreshes")])
+    ("Retry", [ASG_PATIENT_RETRY]), ("Catch", failure_to("Errored")), ("Next", "Refreshes")])
 G["Refreshes"] = O([("Type", "Task"), ("Resource", sdk("autoscaling", "describeInstanceRefreshes")),
     ("Parameters", {"AutoScalingGroupName.$": "$.item.asg", "MaxRecords": 1}),
     ("ResultSelector", {"refreshes.$": "$.InstanceRefreshes"}), ("ResultPath", "$.refreshes"),
-    ("Retry", [ASG_RETRY]), ("Catch", failure_to("Errored")), ("Next", "Prepare")])
+    ("Retry", [ASG_PATIENT_RETRY]), ("Catch", failure_to("Errored")), ("Next", "Prepare")])
 G["Prepare"] = O([("Comment", "Skip a group that is refreshing or already current; else pin the role's image in a numbered template version and build the request"),
     ("Type", "Task"), ("Resource", "arn:aws:states:::lambda:invoke"),
     ("Parameters", {"FunctionName": "${RotateGroupFunctionArn}", "Payload": {
@@ -83,7 +91,7 @@ G["Prepare"] = O([("Comment", "Skip a group that is refreshing or already curren
                           ("request.$", "$.Payload.request")])),
     ("ResultPath", "$.prepared"),
     ("Retry", [LAMBDA_RETRY, {"ErrorEquals": ["dev.kiln.rotategroup.errors.Ec2ThrottledException"], "IntervalSeconds": 5,
-                              "MaxAttempts": 5, "BackoffRate": 2, "JitterStrategy": "FULL"}]),
+                              "MaxAttempts": 8, "BackoffRate": 2, "MaxDelaySeconds": 120, "JitterStrategy": "FULL"}]),
     ("Catch", failure_to("Errored")), ("Next", "NeedsRefresh")])
 G["NeedsRefresh"] = O([("Type", "Choice"),
     ("Choices", [{"Variable": "$.prepared.action", "StringEquals": "refresh", "Next": "Start"}]), ("Default", "SkippedByCheck")])
@@ -95,18 +103,18 @@ G["Start"] = O([("Comment", "Rolling, to the pinned version as DesiredConfigurat
                       ("DesiredConfiguration.$", "$.prepared.request.DesiredConfiguration"),
                       ("Preferences.$", "$.prepared.request.Preferences")])),
     ("ResultSelector", {"refreshId.$": "$.InstanceRefreshId"}), ("ResultPath", "$.started"),
-    ("Retry", [ASG_RETRY]),
+    ("Retry", [ASG_PATIENT_RETRY]),
     ("Catch", [{"ErrorEquals": ["AutoScaling.InstanceRefreshInProgressException"], "ResultPath": "$.error", "Next": "RefreshingMeanwhile"},
                {"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "Errored"}]),
     ("Next", "Watch")])
 outcome("RefreshingMeanwhile", O([("outcome", "skipped"),
     ("reason", "another instance refresh started meanwhile (Auto Scaling refused a second one)")] + list(PREPARED.items())))
 G["Watch"] = O([("Type", "Pass"), ("Result", {"polls": 0}), ("ResultPath", "$.watch"), ("Next", "Pause")])
-G["Pause"] = O([("Type", "Wait"), ("SecondsPath", "$.settings.pollSeconds"), ("Next", "Poll")])
+G["Pause"] = O([("Type", "Wait"), ("SecondsPath", "$.settings.poll.seconds"), ("Next", "Poll")])
 G["Poll"] = O([("Type", "Task"), ("Resource", sdk("autoscaling", "describeInstanceRefreshes")),
     ("Parameters", {"AutoScalingGroupName.$": "$.item.asg", "InstanceRefreshIds.$": "States.Array($.started.refreshId)"}),
     ("ResultSelector", {"refresh.$": "$.InstanceRefreshes[0]"}), ("ResultPath", "$.polled"),
-    ("Retry", [ASG_RETRY]), ("Catch", failure_to("LostSight")), ("Next", "Ended")])
+    ("Catch", [missed(ASG_MISSED, "Count")] + failure_to("LostSight")), ("Next", "Ended")])
 G["Ended"] = O([("Type", "Choice"), ("Choices", [
         {"Variable": "$.polled.refresh.Status", "StringEquals": "Successful", "Next": "Succeeded"},
         {"Variable": "$.polled.refresh.Status", "StringEquals": "RollbackSuccessful", "Next": "RolledBack"},
@@ -116,7 +124,7 @@ G["Ended"] = O([("Type", "Choice"), ("Choices", [
 G["Count"] = O([("Type", "Pass"), ("Parameters", {"polls.$": "States.MathAdd($.watch.polls, 1)"}), ("ResultPath", "$.watch"),
     ("Next", "Deadline")])
 G["Deadline"] = O([("Type", "Choice"),
-    ("Choices", [{"Variable": "$.watch.polls", "NumericGreaterThanEqualsPath": "$.settings.maxPolls", "Next": "TimedOut"}]),
+    ("Choices", [{"Variable": "$.watch.polls", "NumericGreaterThanEqualsPath": "$.settings.poll.checks", "Next": "TimedOut"}]),
     ("Default", "Pause")])
 refresh_outcome("Succeeded", "succeeded", "every instance replaced")
 refresh_outcome("RolledBack", "rolledBack", "the refresh failed and Auto Scaling rolled the group back to its previous template version")

@@ -5,6 +5,7 @@ import dev.kiln.common.config.KilnConfigJson;
 import dev.kiln.infra.constructs.AdvisoryWatch;
 import dev.kiln.infra.constructs.ArtifactStore;
 import dev.kiln.infra.constructs.BakeFollowUps;
+import dev.kiln.infra.constructs.DeadLetters;
 import dev.kiln.infra.constructs.BakeTables;
 import dev.kiln.infra.constructs.BakeWorkflow;
 import dev.kiln.infra.constructs.BuilderAccess;
@@ -102,7 +103,7 @@ public final class KilnStack extends Stack {
                 new KilnFunction.Code(layout.functionArchive("bake-cleanup"), "dev.kiln.bakecleanup.BakeCleanupHandler"),
                 tables, artifacts, builders, config, bus, settings.parameterPrefix() + "images/",
                 settings.parameterPrefix() + "releases/", builderSubnets(settings.config())));
-        followUps = new BakeFollowUps(this, "BakeFollowUps", new BakeFollowUps.Props(
+        followUps = new BakeFollowUps(this, "BakeFollowUps", new BakeFollowUps.Props(settings.name(), settings.config().rebuild(),
                 new KilnFunction.Code(layout.functionArchive("bake-children"), "dev.kiln.bakechildren.BakeChildrenHandler"),
                 new KilnFunction.Code(layout.functionArchive("builder-reaper"), "dev.kiln.builderreaper.BuilderReaperHandler"),
                 new KilnFunction.Code(layout.functionArchive("image-retention"), "dev.kiln.imageretention.ImageRetentionHandler"),
@@ -135,6 +136,8 @@ public final class KilnStack extends Stack {
                 new KilnFunction.Code(layout.functionArchive("rotate-report"), "dev.kiln.rotatereport.RotateReportHandler"),
                 settings.config().rotation(), config, tables, advisories.ledger(), artifacts.bucket(), bus,
                 notifications.topic()));
+
+        DeadLetters.watchAll(this, settings.name(), notifications.topic());
 
         output("EventBusName", bus.getEventBusName(), "Kiln's own events are put on this bus");
         output("NotificationTopicArn", notifications.topic().getTopicArn(),

@@ -2,6 +2,7 @@ package dev.kiln.bakechildren;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.common.AwsClients;
 import dev.kiln.common.Environment;
 import dev.kiln.common.Json;
@@ -21,7 +22,7 @@ import software.amazon.awssdk.services.sfn.model.ExecutionAlreadyExistsException
 import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 
-/** Target of the rule on published "Image Baked" events. */
+/** Target of the rules on published "Image Baked" events and on "Rebuild Requested" (the weekly bake from scratch). */
 public final class BakeChildrenHandler implements RequestStreamHandler {
 
     private final BakeChildrenService service;
@@ -62,9 +63,9 @@ public final class BakeChildrenHandler implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        byte[] event = input.readAllBytes();
-        List<BakeChildrenService.Child> children = PowertoolsLogging.withLogging(context,
-                () -> service.handle(ImageBaked.parse(event)));
+        JsonNode event = RebuildRequested.read(input.readAllBytes());
+        List<BakeChildrenService.Child> children = PowertoolsLogging.withLogging(context, () -> RebuildRequested.is(event)
+                ? service.rebuild(RebuildRequested.parse(event)) : service.handle(ImageBaked.parse(event)));
         Json.MAPPER.writeValue(output, children);
     }
 }

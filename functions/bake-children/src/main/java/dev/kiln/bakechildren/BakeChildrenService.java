@@ -7,6 +7,8 @@ import dev.kiln.common.Json;
 import dev.kiln.common.config.ConfigSource;
 import dev.kiln.common.config.KilnConfig;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -25,9 +27,11 @@ public final class BakeChildrenService {
 
     private static final Logger LOG = LoggerFactory.getLogger(BakeChildrenService.class);
 
-    /** What happened for one child role. */
+    /** What happened for one role: the bake started (or started before, for a repeated event), or none (execution null). */
     public record Child(String role, String execution, String sha, boolean started) {
     }
+
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyyMMdd").withZone(ZoneOffset.UTC);
 
     private final ConfigSource configs;
     private final Ports.PublishedImages published;
@@ -51,6 +55,41 @@ public final class BakeChildrenService {
         boolean newerPush = PUSHED.contains(parent.reason()) && parent.pushedAt().isPresent()
                 && (current.pushedAt() == null || parent.pushedAt().get().isAfter(Instant.parse(current.pushedAt())));
         return newerPush ? parents : current;
+    }
+
+    /**
+     * Bakes every role built on Amazon Linux again, from nothing: the newest upstream image, the commit of
+     * the role's published image, forced (a variant of its own, never a duplicate of an earlier bake). The
+     * roles built on them follow when their new images are published. One bake per role and day: a
+     * repeated event starts nothing more. A role not baked yet has no commit to rebuild and is left out.
+     */
+    public List<Child> rebuild(RebuildRequested request) {
+        KilnConfig config = configs.current();
+        List<Child> rebuilt = new ArrayList<>();
+        for (KilnConfig.Role role : config.roles()) {
+            if (role.parent() instanceof KilnConfig.ParentRole) {
+                continue;
+            }
+            Optional<Ports.Current> current = published.current(role.name());
+            if (current.isEmpty()) {
+                LOG.info("The role has no published image yet: nothing to rebuild", entry("role", role.name()));
+                rebuilt.add(new Child(role.name(), null, null, false));
+                continue;
+            }
+            String sha = current.get().sha();
+            String name = role.name() + "-rebuild-" + DAY.format(request.time()) + "-" + sha.substring(0, 12);
+            ObjectNode input = Json.MAPPER.createObjectNode().put("role", role.name()).put("reason", "rebuild");
+            ObjectNode source = input.putObject("source").put("sha", sha);
+            if (current.get().pushedAt() != null) {
+                source.put("pushedAt", current.get().pushedAt());
+            }
+            input.put("force", true);
+            boolean started = bakes.start(name, input.toString());
+            LOG.info(started ? "Rebuild from scratch started" : "Rebuild from scratch was already started",
+                    entry("role", role.name()), entry("execution", name), entry("sha", sha), entry("reason", request.reason()));
+            rebuilt.add(new Child(role.name(), name, sha, started));
+        }
+        return rebuilt;
     }
 
     public List<Child> handle(ImageBaked baked) {

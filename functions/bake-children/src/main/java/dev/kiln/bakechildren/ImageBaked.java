@@ -2,8 +2,6 @@ package dev.kiln.bakechildren;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.bakechildren.errors.MalformedEventException;
-import dev.kiln.common.Json;
-import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
@@ -22,12 +20,11 @@ public record ImageBaked(String role, String imageId, String sha, Optional<Insta
 
     /** Reads the event; anything else is refused with the reason. */
     public static ImageBaked parse(byte[] event) {
-        JsonNode root;
-        try {
-            root = Json.MAPPER.readTree(event);
-        } catch (IOException e) {
-            throw new MalformedEventException("the event is not valid JSON: " + e.getMessage());
-        }
+        return parse(RebuildRequested.read(event));
+    }
+
+    /** Reads the event; anything else is refused with the reason. */
+    public static ImageBaked parse(JsonNode root) {
         if (root == null || !"Image Baked".equals(root.path("detail-type").asText()) || !"kiln.bake".equals(root.path("source").asText())) {
             throw new MalformedEventException("not a kiln.bake Image Baked event");
         }

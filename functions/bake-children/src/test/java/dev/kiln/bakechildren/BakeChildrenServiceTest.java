@@ -3,7 +3,9 @@ package dev.kiln.bakechildren;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.bakechildren.errors.MalformedEventException;
+import dev.kiln.common.Json;
 import dev.kiln.common.config.KilnConfig;
 import dev.kiln.common.config.KilnConfigJson;
 import java.io.InputStream;
@@ -115,5 +117,43 @@ class BakeChildrenServiceTest {
         assertThatThrownBy(() -> ImageBaked.parse("{\"source\":\"kiln.bake\",\"detail-type\":\"Image Baked\",\"detail\":{\"role\":\"web;rm\"}}"
                 .getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(MalformedEventException.class).hasMessage("detail.role is missing or not valid: 'web;rm'");
+    }
+
+    private static RebuildRequested rebuild() throws Exception {
+        try (InputStream in = BakeChildrenServiceTest.class.getResourceAsStream("/events/kiln.rebuild/rebuild-requested.json")) {
+            return RebuildRequested.parse(RebuildRequested.read(in.readAllBytes()));
+        }
+    }
+
+    @Test
+    void shouldRebuildEveryRoleOnAmazonLinuxFromScratchAtItsPublishedCommitOncePerDay() throws Exception {
+        current.put("base", new Ports.Current(BASE_SHA, "2026-11-22T08:56:40Z"));
+        current.put("web", new Ports.Current(WEB_SHA, "2026-11-22T09:00:00Z"));
+
+        List<BakeChildrenService.Child> first = service().rebuild(rebuild());
+        List<BakeChildrenService.Child> again = service().rebuild(rebuild());
+
+        // web is built on base: it follows base's new image (parent-image), it is not rebuilt on its own
+        assertThat(first).containsExactly(new BakeChildrenService.Child("base", "base-rebuild-20261129-0d1a26e67d8f", BASE_SHA, true));
+        assertThat(again).containsExactly(new BakeChildrenService.Child("base", "base-rebuild-20261129-0d1a26e67d8f", BASE_SHA, false));
+        assertThat(started).containsExactly("base-rebuild-20261129-0d1a26e67d8f "
+                + "{\"role\":\"base\",\"reason\":\"rebuild\",\"source\":{\"sha\":\"" + BASE_SHA
+                + "\",\"pushedAt\":\"2026-11-22T08:56:40Z\"},\"force\":true}");
+    }
+
+    @Test
+    void shouldRebuildNothingOfARoleNotBakedYetAndSaySo() throws Exception {
+        assertThat(service().rebuild(rebuild())).containsExactly(new BakeChildrenService.Child("base", null, null, false));
+        assertThat(started).isEmpty();
+    }
+
+    @Test
+    void shouldRefuseARebuildRequestWithoutAReason() {
+        ObjectNode event = (ObjectNode) Json.MAPPER.createObjectNode().put("source", "kiln.rebuild").put("detail-type", "Rebuild Requested")
+                .put("time", "2026-11-29T02:00:00Z");
+        event.putObject("detail").put("reason", "Rebuild; rm -rf");
+
+        assertThatThrownBy(() -> RebuildRequested.parse(event)).isInstanceOf(MalformedEventException.class)
+                .hasMessageStartingWith("detail.reason is missing or not valid");
     }
 }

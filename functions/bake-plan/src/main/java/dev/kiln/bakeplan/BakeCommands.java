@@ -67,13 +67,48 @@ public final class BakeCommands {
         return "kiln_advisory yum update -y --advisory=" + advisory.id();
     }
 
-    /** Runs the role's server tests from the unpacked source; their exit status decides the bake. */
-    public static List<String> tests(String tests) {
-        return List.of(
-                "set -euo pipefail",
+    /**
+     * Checks that no package an applied advisory fixes is still below its fixed version (yum's or dnf's
+     * check-update for the advisory finds nothing to update), then runs the role's server tests from the
+     * unpacked source; either failing fails the bake.
+     */
+    public static List<String> tests(AmazonLinux os, String tests, List<BakeInput.Advisory> advisories) {
+        List<String> lines = new ArrayList<>(List.of("set -euo pipefail"));
+        if (!advisories.isEmpty()) {
+            lines.addAll(List.of(
+                    "kiln_fixed() {",
+                    "  id=$1; shift",
+                    "  out=$(\"$@\" 2>&1) && status=0 || status=$?",
+                    "  if [ \"$status\" -eq 100 ]; then",
+                    "    echo \"advisory $id is not applied: these packages are below its fixed versions:\" >&2",
+                    "    printf '%s\\n' \"$out\" >&2",
+                    "    exit 1",
+                    "  elif [ \"$status\" -ne 0 ]; then",
+                    "    echo \"could not check advisory $id (exit status $status): $out\" >&2",
+                    "    exit \"$status\"",
+                    "  fi",
+                    "  echo \"advisory $id: every package it fixes is at or above its fixed version\"",
+                    "}"));
+            for (BakeInput.Advisory advisory : advisories) {
+                lines.add(fixedCheck(os, advisory));
+            }
+        }
+        lines.addAll(List.of(
                 "cd " + SOURCE_DIR,
                 "chmod +x " + quote(tests),
-                "./" + quote(tests));
+                "./" + quote(tests)));
+        return lines;
+    }
+
+    /** Exits 100 (yum and dnf check-update) when a package the advisory fixes is below its fixed version. */
+    static String fixedCheck(AmazonLinux os, BakeInput.Advisory advisory) {
+        require(AdvisoryPatterns.ID, advisory.id(), "advisory id");
+        if ("2023".equals(os.version())) {
+            require(AdvisoryPatterns.RELEASEVER, advisory.releasever(), "releasever");
+            return "kiln_fixed " + advisory.id() + " dnf check-update -q --advisory=" + advisory.id()
+                    + " --releasever=" + advisory.releasever();
+        }
+        return "kiln_fixed " + advisory.id() + " yum check-update -q --advisory=" + advisory.id();
     }
 
     /**

@@ -4,7 +4,12 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-/** The input of one bake, as checked against statemachines/bake.input.schema.json. */
+/**
+ * The input of one bake, as checked against statemachines/bake.input.schema.json.
+ *
+ * @param force bake even when this role, commit and variant was baked before (a new image of the same
+ *              commit); without it such a bake, e.g. a push replayed under a new delivery id, does nothing
+ */
 public record BakeInput(
         String role,
         String sha,
@@ -13,7 +18,8 @@ public record BakeInput(
         List<Advisory> advisories,
         String reason,
         Optional<String> parentImageId,
-        boolean keepOnFailure) {
+        boolean keepOnFailure,
+        boolean force) {
 
     public BakeInput {
         advisories = List.copyOf(advisories);

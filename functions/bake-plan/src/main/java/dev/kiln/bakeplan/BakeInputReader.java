@@ -34,7 +34,8 @@ public final class BakeInputReader {
                 advisories,
                 text(input, "reason").orElse("manual"),
                 text(input, "parentImageId"),
-                input.path("keepOnFailure").asBoolean(false));
+                input.path("keepOnFailure").asBoolean(false),
+                input.path("force").asBoolean(false));
     }
 
     private static Optional<String> text(JsonNode node, String field) {

@@ -42,7 +42,7 @@ public final class BakePlanHandler implements RequestStreamHandler {
                 new DynamoBakeLedger(AwsClients.build(DynamoDbClient.builder()), settings.bakesTable()),
                 running(AwsClients.build(SfnClient.builder())),
                 new SsmReleaseSource(AwsClients.build(SsmClient.builder()), settings.releasePrefix()),
-                waiting(AwsClients.build(DynamoDbClient.builder()), settings.bakesTable()),
+                open(AwsClients.build(DynamoDbClient.builder()), settings.bakesTable()),
                 settings));
     }
 
@@ -58,11 +58,11 @@ public final class BakePlanHandler implements RequestStreamHandler {
         Json.MAPPER.writeValue(output, plan);
     }
 
-    /** The role's waiting advisories: a string set in the bakes table, item {@code waiting#<role>}. */
-    private static WaitingAdvisories waiting(DynamoDbClient dynamo, String table) {
+    /** The role's open advisories: a string set in the bakes table, item {@code advisories#<role>} (patch adds to it). */
+    private static OpenAdvisories open(DynamoDbClient dynamo, String table) {
         return role -> {
             Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
-                    .key(Map.of("bakeKey", AttributeValue.fromS("waiting#" + role)))).item();
+                    .key(Map.of("bakeKey", AttributeValue.fromS("advisories#" + role)))).item();
             return item == null || !item.containsKey("advisories") ? Set.of() : Set.copyOf(item.get("advisories").ss());
         };
     }

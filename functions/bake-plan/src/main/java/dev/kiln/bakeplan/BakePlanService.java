@@ -19,14 +19,15 @@ import dev.kiln.common.config.KilnConfig.Role;
 import dev.kiln.common.release.InstanceCommands;
 import dev.kiln.common.release.Release;
 import dev.kiln.common.release.ReleaseSource;
+import dev.kiln.common.workflow.Poll;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +39,10 @@ public final class BakePlanService {
     private static final int STOP_TIMEOUT_SECONDS = 600;
     /** As many as a bake's input may name (bake.input.schema.json). */
     private static final int MAX_ADVISORIES = 50;
+    private static final int TAG_VALUE_LIMIT = 256;
+    /** Advisory entries (ALAS2023-2025-1196|2023.9.20251105), newest first: by year, then number, then id. */
+    static final Comparator<String> NEWEST_FIRST = Comparator.comparingInt((String entry) -> idNumber(entry, 2))
+            .thenComparingInt(entry -> idNumber(entry, 1)).thenComparing(Comparator.naturalOrder()).reversed();
     private static final InstanceCommands INSTANCE = new InstanceCommands(InstanceCommands.Paths.DEFAULT);
 
     private final BakeInputReader reader = new BakeInputReader();
@@ -45,16 +50,16 @@ public final class BakePlanService {
     private final BakeLedger ledger;
     private final BakeLedger.ExecutionStatus executions;
     private final ReleaseSource releases;
-    private final WaitingAdvisories waiting;
+    private final OpenAdvisories open;
     private final Settings settings;
 
     public BakePlanService(ConfigSource configs, BakeLedger ledger, BakeLedger.ExecutionStatus executions,
-                           ReleaseSource releases, WaitingAdvisories waiting, Settings settings) {
+                           ReleaseSource releases, OpenAdvisories open, Settings settings) {
         this.configs = configs;
         this.ledger = ledger;
         this.executions = executions;
         this.releases = releases;
-        this.waiting = waiting;
+        this.open = open;
         this.settings = settings;
     }
 
@@ -67,7 +72,8 @@ public final class BakePlanService {
         checkAdvisories(os, bake.advisories());
         Optional<Release> release = releases.current(role.name());
 
-        String bakeKey = role.name() + "#" + bake.sha() + "#" + bake.variant();
+        // a forced bake is its own variant: it never counts as a repeat of an earlier bake, nor one as a repeat of it
+        String bakeKey = role.name() + "#" + bake.sha() + "#" + bake.variant() + (bake.force() ? "+forced=" + startedAt : "");
         Optional<BakeLedger.Entry> holder = ledger.claim(new BakeLedger.Entry(bakeKey, executionArn,
                 BakeLedger.Status.RUNNING, role.name(), bake.sha(), startedAt, Optional.empty()), executions);
         if (holder.isPresent()) {
@@ -76,19 +82,28 @@ public final class BakePlanService {
             return Plan.duplicateOf(holder.get().executionArn(), bakeKey, role.name(), bake.sha());
         }
 
-        // advisories waiting for this role's next bake ride along (not part of the bake's key)
-        List<String> folded = new ArrayList<>();
+        // every open advisory of the role rides along, newest first (not part of the bake's key)
+        List<String> carried = new ArrayList<>();
         List<BakeInput.Advisory> advisories = new ArrayList<>(bake.advisories());
-        for (String entry : new java.util.TreeSet<>(waiting.of(role.name()))) {
-            Optional<BakeInput.Advisory> advisory = waitingAdvisory(os, entry);
-            if (advisory.isPresent() && advisories.stream().noneMatch(a -> a.id().equals(advisory.get().id()))
-                    && advisories.size() < MAX_ADVISORIES) {
+        List<String> left = new ArrayList<>();
+        for (String entry : open.of(role.name()).stream().sorted(NEWEST_FIRST).toList()) {
+            Optional<BakeInput.Advisory> advisory = openAdvisory(os, entry);
+            if (advisory.isEmpty() || advisories.stream().anyMatch(a -> a.id().equals(advisory.get().id()))) {
+                continue;
+            }
+            if (advisories.size() < MAX_ADVISORIES) {
                 advisories.add(advisory.get());
-                folded.add(entry);
+                carried.add(entry);
+            } else {
+                left.add(entry);
             }
         }
-        if (!folded.isEmpty()) {
-            LOG.info("Waiting advisories are applied by this bake", entry("role", role.name()), entry("advisories", folded));
+        if (!carried.isEmpty()) {
+            LOG.info("The role's open advisories are applied by this bake", entry("role", role.name()), entry("advisories", carried));
+        }
+        if (!left.isEmpty()) {
+            LOG.warn("The role has more open advisories than one bake applies; the oldest are left out (newer packages"
+                    + " usually carry their fixes too)", entry("role", role.name()), entry("max", MAX_ADVISORIES), entry("leftOut", left));
         }
 
         String shortSha = bake.sha().substring(0, 7);
@@ -100,7 +115,7 @@ public final class BakePlanService {
         String bundleKey = "bundles/" + bake.sha() + ".tar.gz";
         String bundleUri = "s3://" + settings.artifactBucket() + "/" + bundleKey;
         String logPrefix = "logs/" + role.name() + "/" + buildId + "/";
-        String advisoryIds = advisories.stream().map(BakeInput.Advisory::id).collect(Collectors.joining(","));
+        String advisoryIds = tagValue(advisories.stream().map(BakeInput.Advisory::id).toList());
 
         List<Plan.Tag> builderTags = List.of(
                 new Plan.Tag("Name", "kiln-builder-" + role.name()),
@@ -119,16 +134,15 @@ public final class BakePlanService {
         release.ifPresent(r -> imageTags.add(new Plan.Tag("kiln:release", r.version())));
 
         Plan.ParentImage parent = role.parent() instanceof ParentRole p
-                ? new Plan.ParentImage(settings.imagePointerPrefix() + p.role(), "role",
+                ? new Plan.ParentImage(settings.imagePointerPrefix() + p.role(), "role", p.role(),
                         "the newest image of role " + p.role())
-                : new Plan.ParentImage(os.imageParameter(), "amazon-linux",
+                : new Plan.ParentImage(os.imageParameter(), "amazon-linux", null,
                         "the newest Amazon Linux " + os.version() + " image (" + os.architecture() + ")");
 
-        int interval = builder.pollSeconds();
         String timeout = String.valueOf(builder.commandTimeoutMinutes() * 60);
         Plan plan = new Plan(false, null, bakeKey, buildId, role.name(), bake.sha(), bake.ref().orElse(null),
                 bake.reason(), bake.pushedAt().orElse(startedAt).toString(), bake.keepOnFailure(),
-                builder.keepOnFailureHours(), advisories, folded,
+                builder.keepOnFailureHours(), advisories, carried,
                 parent,
                 new Plan.Bundle(settings.artifactBucket(), bundleKey, bundleUri),
                 new Plan.Builder(
@@ -143,15 +157,11 @@ public final class BakePlanService {
                 new Plan.Commands(
                         command("provision", provision(os, bundleUri, role.playbook(), advisories, release),
                                 timeout, logPrefix, "Kiln.ProvisioningFailed"),
-                        command("tests", BakeCommands.tests(role.tests()), timeout, logPrefix, "Kiln.ServerTestsFailed"),
+                        command("tests", BakeCommands.tests(os, role.tests(), advisories), timeout, logPrefix, "Kiln.ServerTestsFailed"),
                         command("record", BakeCommands.record(manifest(config, bake, buildId, release)), timeout, logPrefix,
                                 "Kiln.RecordFailed")),
                 new Plan.Logs(settings.artifactBucket(), logPrefix, "s3://" + settings.artifactBucket() + "/" + logPrefix),
-                new Plan.Polls(interval,
-                        polls(builder.ssmTimeoutMinutes() * 60, interval),
-                        polls(builder.commandTimeoutMinutes() * 60, interval),
-                        polls(STOP_TIMEOUT_SECONDS, interval),
-                        polls(builder.imageTimeoutMinutes() * 60, interval)),
+                polls(builder),
                 new Plan.Image("kiln-" + buildId,
                         "Kiln " + role.name() + " image of " + config.repository().fullName() + "@" + shortSha
                                 + " (" + bake.reason() + ")",
@@ -165,17 +175,48 @@ public final class BakePlanService {
         return plan;
     }
 
+    /** The {@code fromEnd}-th number from the end of an entry's id (1: its number, 2: its year), or 0. */
+    private static int idNumber(String entry, int fromEnd) {
+        String[] parts = entry.split("\\|", 2)[0].split("-");
+        try {
+            return Integer.parseInt(parts[parts.length - fromEnd]);
+        } catch (RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * The advisories' ids for the kiln:advisories tag, which holds 256 characters: as many as fit, then how
+     * many more (the image record and the manifest have them all).
+     */
+    static String tagValue(List<String> ids) {
+        if (ids.isEmpty()) {
+            return "none";
+        }
+        StringBuilder value = new StringBuilder();
+        for (int i = 0; i < ids.size(); i++) {
+            String more = " +" + (ids.size() - i) + " more";
+            String next = (value.isEmpty() ? "" : ",") + ids.get(i);
+            boolean last = i == ids.size() - 1;
+            if (value.length() + next.length() + (last ? 0 : more.length() + 1) > TAG_VALUE_LIMIT) {
+                return value + more;
+            }
+            value.append(next);
+        }
+        return value.toString();
+    }
+
     /** Eight hex digits of the execution's ARN: unique enough between bakes of one role and commit in one second. */
     static String executionPart(String executionArn) {
         return Hashes.sha256Hex(executionArn).substring(0, 8);
     }
 
-    /** A waiting advisory for this role's release, or none when the entry is not one (it is then left alone). */
-    static Optional<BakeInput.Advisory> waitingAdvisory(AmazonLinux os, String entry) {
+    /** An open advisory for this role's release, or none when the entry is not one (it is then left alone). */
+    static Optional<BakeInput.Advisory> openAdvisory(AmazonLinux os, String entry) {
         String[] parts = entry.split("\\|", -1);
         if (parts.length > 2 || !AdvisoryPatterns.ID.matcher(parts[0]).matches()
                 || (parts.length == 2 && !AdvisoryPatterns.RELEASEVER.matcher(parts[1]).matches())) {
-            LOG.warn("A waiting advisory entry is not one; left alone", entry("entry", entry));
+            LOG.warn("An open advisory entry is not one; left alone", entry("entry", entry));
             return Optional.empty();
         }
         BakeInput.Advisory advisory = new BakeInput.Advisory(parts[0], parts.length == 2 ? parts[1] : null);
@@ -183,7 +224,7 @@ public final class BakePlanService {
             checkAdvisories(os, List.of(advisory));
             return Optional.of(advisory);
         } catch (InvalidBakeInputException e) {
-            LOG.warn("A waiting advisory does not fit this role; left alone", entry("entry", entry), entry("why", e.getMessage()));
+            LOG.warn("An open advisory does not fit this role; left alone", entry("entry", entry), entry("why", e.getMessage()));
             return Optional.empty();
         }
     }
@@ -234,7 +275,13 @@ public final class BakePlanService {
                 logPrefix + step, failure);
     }
 
-    private static int polls(int seconds, int interval) {
-        return Math.max(1, (seconds + interval - 1) / interval);
+    /** How a bake with these builder settings waits: every pollSeconds, or less often when a timeout outgrows its budget. */
+    public static Plan.Polls polls(KilnConfig.BuilderSettings builder) {
+        int shortest = builder.pollSeconds();
+        return new Plan.Polls(
+                Poll.covering(builder.ssmTimeoutMinutes() * 60, shortest, Plan.Polls.MAX_CHECKS),
+                Poll.covering(builder.commandTimeoutMinutes() * 60, shortest, Plan.Polls.MAX_CHECKS),
+                Poll.covering(STOP_TIMEOUT_SECONDS, shortest, Plan.Polls.MAX_CHECKS),
+                Poll.covering(builder.imageTimeoutMinutes() * 60, shortest, Plan.Polls.MAX_CHECKS));
     }
 }

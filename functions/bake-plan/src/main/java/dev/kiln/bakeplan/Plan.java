@@ -1,6 +1,7 @@
 package dev.kiln.bakeplan;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.kiln.common.workflow.Poll;
 import java.util.List;
 import java.util.Map;
 
@@ -10,6 +11,8 @@ import java.util.Map;
  *
  * @param duplicate   true when another execution already holds this bake; the state machine then ends
  * @param duplicateOf that execution
+ * @param advisories  every advisory the bake applies: its input's, and the role's open ones it carries
+ * @param carried     the role's open advisories ({@code advisories#<role>} entries) it carries
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Plan(
@@ -25,7 +28,7 @@ public record Plan(
         boolean keepOnFailure,
         int keepOnFailureHours,
         List<BakeInput.Advisory> advisories,
-        List<String> folded,
+        List<String> carried,
         ParentImage parent,
         Bundle source,
         Builder builder,
@@ -41,8 +44,8 @@ public record Plan(
                 null, null, null, null, null, null, null, null);
     }
 
-    /** The SSM parameter naming the image to build on, and what it is. */
-    public record ParentImage(String parameter, String kind, String description) {
+    /** The SSM parameter naming the image to build on, and what it is: the parent role's (named) or Amazon Linux's. */
+    public record ParentImage(String parameter, String kind, String role, String description) {
     }
 
     public record Bundle(String bucket, String key, String uri) {
@@ -83,8 +86,13 @@ public record Plan(
     public record Logs(String bucket, String prefix, String uri) {
     }
 
-    /** How often to ask (seconds) and how many times before giving up, per wait. */
-    public record Polls(int intervalSeconds, int ssm, int command, int stop, int image) {
+    /**
+     * How each wait asks: for the builder in Systems Manager, for each command, for the stopped builder,
+     * for the image. Each has a budget of {@link #MAX_CHECKS} asks, so six waits never outgrow one
+     * execution's history however long their timeouts.
+     */
+    public record Polls(Poll ssm, Poll command, Poll stop, Poll image) {
+        public static final int MAX_CHECKS = 200;
     }
 
     public record Image(String name, String description, List<TagSpecification> tagSpecifications) {

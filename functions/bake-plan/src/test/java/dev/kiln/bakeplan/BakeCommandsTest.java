@@ -89,11 +89,39 @@ class BakeCommandsTest {
 
     @Test
     void shouldRunTheServerTestsFromTheUnpackedSourceAndLetTheirExitStatusDecide() {
-        assertThat(BakeCommands.tests("roles/web/tests/run.sh")).containsExactly(
+        assertThat(BakeCommands.tests(AL2023, "roles/web/tests/run.sh", List.of())).containsExactly(
                 "set -euo pipefail",
                 "cd /opt/kiln/source",
                 "chmod +x 'roles/web/tests/run.sh'",
                 "./'roles/web/tests/run.sh'");
+    }
+
+    @Test
+    void shouldFailTheServerTestsWhenAPackageAnAppliedAdvisoryFixesIsStillBelowItsFixedVersion(@TempDir Path dir) throws Exception {
+        List<String> tests = BakeCommands.tests(AL2023, "tests.sh", List.of(new BakeInput.Advisory("ALAS2023-2025-1300", "2023.9.20251105")));
+        List<String> checks = tests.subList(0, tests.indexOf("cd /opt/kiln/source"));
+        assertThat(checks).contains("kiln_fixed ALAS2023-2025-1300 dnf check-update -q --advisory=ALAS2023-2025-1300 --releasever=2023.9.20251105");
+
+        // dnf check-update exits 100 when it finds updates: a package the advisory fixes is below its fixed version
+        fakeCommand(dir, "dnf", "echo 'expat.aarch64   2.6.4-1.amzn2023.0.1   amazonlinux'; exit 100");
+        Result vulnerable = runBash(dir, checks);
+        assertThat(vulnerable.exit()).isEqualTo(1);
+        assertThat(vulnerable.output()).contains("advisory ALAS2023-2025-1300 is not applied: these packages are below its fixed versions:",
+                "expat.aarch64   2.6.4-1.amzn2023.0.1");
+
+        fakeCommand(dir, "dnf", "exit 0");
+        Result fixed = runBash(dir, checks);
+        assertThat(fixed.exit()).isZero();
+        assertThat(fixed.output()).contains("advisory ALAS2023-2025-1300: every package it fixes is at or above its fixed version");
+
+        fakeCommand(dir, "dnf", "echo 'Error: Failed to download metadata for repo'; exit 1");
+        assertThat(runBash(dir, checks).output()).contains("could not check advisory ALAS2023-2025-1300 (exit status 1)");
+    }
+
+    @Test
+    void shouldCheckAnAmazonLinux2AdvisoryWithYum() {
+        assertThat(BakeCommands.tests(AL2, "tests.sh", List.of(new BakeInput.Advisory("ALAS2-2025-3001", null))))
+                .contains("kiln_fixed ALAS2-2025-3001 yum check-update -q --advisory=ALAS2-2025-3001");
     }
 
     @Test

@@ -20,7 +20,7 @@ class BakeInputReaderTest {
 
         assertThat(input).isEqualTo(new BakeInput("web", "0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c",
                 Optional.of("refs/heads/main"), Optional.of(Instant.parse("2026-11-22T03:00:00Z")), List.of(), "push",
-                Optional.empty(), false));
+                Optional.empty(), false, false));
         assertThat(input.variant()).isEqualTo("plain");
     }
 

@@ -6,9 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.kiln.bakeplan.errors.InvalidBakeInputException;
 import dev.kiln.bakeplan.errors.UnknownRoleException;
 import dev.kiln.common.bake.BakeLedger;
-import java.time.Instant;
 import dev.kiln.common.release.InstanceCommands;
 import dev.kiln.common.release.Release;
+import dev.kiln.common.workflow.Poll;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -23,7 +24,7 @@ class BakePlanServiceTest {
     private static final Settings SETTINGS = new Settings("/kiln/config", "kiln-bakes", "kiln-artifacts",
             "sg-0123456789abcdef0", "arn:aws:iam::000000000000:instance-profile/kiln-builder", "/kiln/images/", "/kiln/releases/", "kiln");
 
-    /** A ledger that grants every claim unless told who holds a key. */
+    /** A ledger that grants every claim but one of the key it was told is held. */
     static final class FakeLedger implements BakeLedger {
         final List<Entry> claims = new ArrayList<>();
         Entry holder;
@@ -31,7 +32,7 @@ class BakePlanServiceTest {
         @Override
         public Optional<Entry> claim(Entry entry, ExecutionStatus executions) {
             claims.add(entry);
-            return Optional.ofNullable(holder);
+            return Optional.ofNullable(holder).filter(held -> held.bakeKey().equals(entry.bakeKey()));
         }
 
         @Override
@@ -47,9 +48,9 @@ class BakePlanServiceTest {
 
     private final FakeLedger ledger = new FakeLedger();
     private final Map<String, Release> releases = new HashMap<>();
-    private final Map<String, java.util.Set<String>> waiting = new HashMap<>();
+    private final Map<String, java.util.Set<String>> open = new HashMap<>();
     private final BakePlanService service = new BakePlanService(Samples::exampleConfig, ledger, arn -> true,
-            role -> Optional.ofNullable(releases.get(role)), role -> waiting.getOrDefault(role, java.util.Set.of()), SETTINGS);
+            role -> Optional.ofNullable(releases.get(role)), role -> open.getOrDefault(role, java.util.Set.of()), SETTINGS);
 
     @Test
     void shouldPlanAChildRoleOnItsParentRolesNewestImage() {
@@ -58,7 +59,7 @@ class BakePlanServiceTest {
         assertThat(plan.duplicate()).isFalse();
         assertThat(plan.bakeKey()).isEqualTo("web#0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c#plain");
         assertThat(plan.buildId()).isEqualTo("web-0d1a26e-20261122t030005-94f61a06");
-        assertThat(plan.parent()).isEqualTo(new Plan.ParentImage("/kiln/images/base", "role", "the newest image of role base"));
+        assertThat(plan.parent()).isEqualTo(new Plan.ParentImage("/kiln/images/base", "role", "base", "the newest image of role base"));
         assertThat(plan.source()).isEqualTo(new Plan.Bundle("kiln-artifacts",
                 "bundles/0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c.tar.gz",
                 "s3://kiln-artifacts/bundles/0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c.tar.gz"));
@@ -140,10 +141,11 @@ class BakePlanServiceTest {
     }
 
     @Test
-    void shouldTurnTheConfiguredTimeoutsIntoPolls() {
+    void shouldTurnTheConfiguredTimeoutsIntoPollsThatStretchTheirIntervalToStayInBudget() {
         Plan.Polls polls = service.plan(Samples.input("push.json"), EXECUTION, STARTED).polls();
 
-        assertThat(polls).isEqualTo(new Plan.Polls(15, 40, 240, 40, 960));
+        // ssm 10 min, commands 60 min, stop 10 min, image 240 min, every 15 s: at most 200 asks each
+        assertThat(polls).isEqualTo(new Plan.Polls(new Poll(15, 40), new Poll(18, 200), new Poll(15, 40), new Poll(72, 200)));
     }
 
     @Test
@@ -193,6 +195,19 @@ class BakePlanServiceTest {
     }
 
     @Test
+    void shouldBakeACommitBakedBeforeAgainOnlyWhenForcedUnderAKeyOfItsOwn() {
+        ledger.holder = new BakeLedger.Entry("web#0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c#plain", "arn:aws:states:::execution:kiln-bake:first",
+                BakeLedger.Status.SUCCEEDED, "web", "0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c", STARTED, Optional.of("ami-0123456789abcdef0"));
+
+        Plan replayed = service.plan(Samples.input("push.json"), EXECUTION, STARTED);
+        Plan forced = service.plan(Samples.input("manual-force.json"), EXECUTION, STARTED);
+
+        assertThat(replayed.duplicate()).isTrue();
+        assertThat(forced.duplicate()).isFalse();
+        assertThat(forced.bakeKey()).isEqualTo("web#0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c#plain+forced=" + STARTED);
+    }
+
+    @Test
     void shouldRefuseARoleTheConfigurationDoesNotHaveAndClaimNothing() {
         assertThatThrownBy(() -> service.plan(Samples.input("push.json", i -> i.put("role", "db")), EXECUTION, STARTED))
                 .isInstanceOf(UnknownRoleException.class)
@@ -212,19 +227,38 @@ class BakePlanServiceTest {
     }
 
     @Test
-    void shouldApplyTheAdvisoriesWaitingForTheRolesNextBakeWithoutMakingItAnotherBake() {
-        waiting.put("web", java.util.Set.of("ALAS2023-2025-1300|2023.9.20251105", "ALAS2-2025-3001", "ALAS2023-2023-126|2023.0.20230308",
-                "not an advisory; reboot"));
+    void shouldApplyEveryOpenAdvisoryOfTheRoleWithoutMakingItAnotherBakeAndCheckItInTheServerTests() {
+        open.put("web", java.util.Set.of("ALAS2023-2025-1300|2023.9.20251105", "ALAS2-2025-3001", "ALAS2023-2023-126|2023.0.20230308",
+                "ALAS2023-2024-700|2023.5.20240701", "not an advisory; reboot"));
 
         Plan plan = service.plan(Samples.input("advisory-al2023.json"), EXECUTION, STARTED);
 
         assertThat(plan.bakeKey()).endsWith("#ALAS2023-2023-126");
-        assertThat(plan.advisories()).extracting(BakeInput.Advisory::id).containsExactly("ALAS2023-2023-126", "ALAS2023-2025-1300");
-        assertThat(plan.folded()).containsExactly("ALAS2023-2025-1300|2023.9.20251105");
+        // the input's own first, then the role's open ones, newest first
+        assertThat(plan.advisories()).extracting(BakeInput.Advisory::id)
+                .containsExactly("ALAS2023-2023-126", "ALAS2023-2025-1300", "ALAS2023-2024-700");
+        assertThat(plan.carried()).containsExactly("ALAS2023-2025-1300|2023.9.20251105", "ALAS2023-2024-700|2023.5.20240701");
         assertThat(String.join("\n", plan.commands().provision().parameters().get("commands")))
                 .contains("--advisory=ALAS2023-2025-1300", "--releasever=2023.9.20251105");
+        assertThat(String.join("\n", plan.commands().tests().parameters().get("commands")))
+                .contains("kiln_fixed ALAS2023-2025-1300 dnf check-update", "kiln_fixed ALAS2023-2024-700 dnf check-update",
+                        "kiln_fixed ALAS2023-2023-126 dnf check-update");
         assertThat(plan.image().tagSpecifications().get(0).Tags())
-                .contains(new Plan.Tag("kiln:advisories", "ALAS2023-2023-126,ALAS2023-2025-1300"));
+                .contains(new Plan.Tag("kiln:advisories", "ALAS2023-2023-126,ALAS2023-2025-1300,ALAS2023-2024-700"));
+    }
+
+    @Test
+    void shouldTagAsManyAdvisoryIdsAsFitAndSayHowManyMore() {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            ids.add("ALAS2023-2025-" + (1000 + i));
+        }
+
+        String value = BakePlanService.tagValue(ids);
+
+        assertThat(value).hasSizeLessThanOrEqualTo(256).startsWith("ALAS2023-2025-1000,ALAS2023-2025-1001,").endsWith(" +17 more");
+        assertThat(BakePlanService.tagValue(List.of())).isEqualTo("none");
+        assertThat(BakePlanService.tagValue(ids.subList(0, 2))).isEqualTo("ALAS2023-2025-1000,ALAS2023-2025-1001");
     }
 
     @Test

@@ -33,10 +33,11 @@ public final class BakeRecordHandler implements RequestStreamHandler {
     }
 
     private static BakeRecordService build(Environment env, DynamoDbClient dynamo, SfnClient sfn) {
+        DynamoPublishGuard guard = new DynamoPublishGuard(dynamo, env.require("BAKES_TABLE"));
         return new BakeRecordService(
                 new S3Artifacts(AwsClients.build(S3Client.builder())),
                 new DynamoImageStore(dynamo, env.require("IMAGES_TABLE")),
-                new DynamoPublishGuard(dynamo, env.require("BAKES_TABLE")),
+                guard, guard,
                 executionArn -> StateVisits.of(sfn, executionArn));
     }
 

@@ -4,6 +4,7 @@ import static software.amazon.lambda.powertools.logging.argument.StructuredArgum
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.bakerecord.Ports.Artifacts;
+import dev.kiln.bakerecord.Ports.CurrentImages;
 import dev.kiln.bakerecord.Ports.ImageStore;
 import dev.kiln.bakerecord.Ports.PublishGuard;
 import dev.kiln.bakerecord.Ports.Published;
@@ -26,13 +27,15 @@ public final class BakeRecordService {
     private final Artifacts artifacts;
     private final ImageStore images;
     private final PublishGuard guard;
+    private final CurrentImages current;
     private final Function<String, List<Visit>> history;
 
-    public BakeRecordService(Artifacts artifacts, ImageStore images, PublishGuard guard,
+    public BakeRecordService(Artifacts artifacts, ImageStore images, PublishGuard guard, CurrentImages current,
                              Function<String, List<Visit>> history) {
         this.artifacts = artifacts;
         this.images = images;
         this.guard = guard;
+        this.current = current;
         this.history = history;
     }
 
@@ -69,8 +72,9 @@ public final class BakeRecordService {
                 advisories, now, inventory.packages(), inventory.sources(), manifestUri));
 
         Map<String, Long> durations = Phases.durations(history.apply(request.executionArn()));
-        Optional<Published> newer = guard.admit(plan.role(),
-                new Published(imageId, plan.sha(), Instant.parse(plan.pushedAt())));
+        Optional<String> parentMovedOn = parentMovedOn(plan, parentImageId);
+        Optional<Published> newer = parentMovedOn.isPresent() ? Optional.empty()
+                : guard.admit(plan.role(), new Published(imageId, plan.sha(), Instant.parse(plan.pushedAt())));
 
         List<RecordResult.Tag> tags = new ArrayList<>(List.of(
                 new RecordResult.Tag("Name", "kiln-" + plan.role()),
@@ -82,9 +86,10 @@ public final class BakeRecordService {
                 new RecordResult.Tag("kiln:builder-market", request.builder().market())));
         durations.forEach((phase, seconds) -> tags.add(new RecordResult.Tag("kiln:duration:" + phase, seconds + "s")));
 
-        newer.ifPresentOrElse(
-                n -> LOG.warn("A newer push's image is already published; this image is kept but not published",
-                        entry("imageId", imageId), entry("newerImageId", n.imageId()), entry("newerSha", n.sha())),
+        Optional<String> notPublished = parentMovedOn.or(() -> newer.map(n -> "an image of a newer push of "
+                + plan.role() + " is published already (" + n.imageId() + ", commit " + n.sha() + ")"));
+        notPublished.ifPresentOrElse(
+                why -> LOG.warn("The image is kept but not published", entry("imageId", imageId), entry("why", why)),
                 () -> LOG.info("Image recorded", entry("imageId", imageId), entry("packages", inventory.packages().size()),
                         entry("durations", durations)));
         List<String> tagResources = new ArrayList<>(List.of(imageId));
@@ -93,7 +98,22 @@ public final class BakeRecordService {
                     .filter(m -> m.Ebs() != null && m.Ebs().SnapshotId() != null)
                     .forEach(m -> tagResources.add(m.Ebs().SnapshotId()));
         }
-        return new RecordResult(newer.isEmpty(), newer.map(Published::imageId).orElse(null), manifestUri,
-                inventory.packages().size(), durations, tags, tagResources);
+        return new RecordResult(notPublished.isEmpty(), newer.map(Published::imageId).orElse(null), notPublished.orElse(null),
+                manifestUri, inventory.packages().size(), durations, tags, tagResources);
+    }
+
+    /**
+     * A re-bake for a parent image that is no longer the parent role's published one: two parent images
+     * published in quick succession start two re-bakes of the child, and the one on the older image must
+     * not stand, whichever finishes last.
+     */
+    private Optional<String> parentMovedOn(RecordRequest.Plan plan, String parentImageId) {
+        if (!"parent-image".equals(plan.reason()) || plan.parent() == null || plan.parent().role() == null) {
+            return Optional.empty();
+        }
+        String parentRole = plan.parent().role();
+        return current.imageOf(parentRole).filter(image -> !image.equals(parentImageId)).map(image -> "its parent image "
+                + parentImageId + " is no longer " + parentRole + "'s published image (" + image + " is): the re-bake on "
+                + image + " is the one published");
     }
 }

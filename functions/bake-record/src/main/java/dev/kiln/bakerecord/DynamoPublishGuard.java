@@ -8,7 +8,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
 /** {@link Ports.PublishGuard} as the item {@code current#<role>} of the bakes table. */
-final class DynamoPublishGuard implements Ports.PublishGuard {
+final class DynamoPublishGuard implements Ports.PublishGuard, Ports.CurrentImages {
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -16,6 +16,13 @@ final class DynamoPublishGuard implements Ports.PublishGuard {
     DynamoPublishGuard(DynamoDbClient dynamo, String table) {
         this.dynamo = dynamo;
         this.table = table;
+    }
+
+    @Override
+    public Optional<String> imageOf(String role) {
+        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table)
+                .key(Map.of("bakeKey", AttributeValue.fromS("current#" + role))).consistentRead(true)).item();
+        return item == null || !item.containsKey("imageId") ? Optional.empty() : Optional.of(item.get("imageId").s());
     }
 
     @Override

@@ -23,6 +23,11 @@ final class Ports {
         void save(ImageRecord record);
     }
 
+    /** The image published for a role now, as the publish guard recorded it (consistent read). */
+    interface CurrentImages {
+        Optional<String> imageOf(String role);
+    }
+
     /** The image published for a role, as far as the publish guard knows. */
     record Published(String imageId, String sha, Instant pushedAt) {
     }

@@ -26,7 +26,11 @@ public record RecordRequest(
     }
 
     public record Plan(String bakeKey, String buildId, String role, String sha, String ref, String reason,
-                       String pushedAt, List<Advisory> advisories, Commands commands, Logs logs, String pointer) {
+                       String pushedAt, List<Advisory> advisories, Parent parent, Commands commands, Logs logs, String pointer) {
+    }
+
+    /** What the bake was built on: {@code role} is the parent role, or null for Amazon Linux. */
+    public record Parent(String role) {
     }
 
     public record Advisory(String id, String releasever) {

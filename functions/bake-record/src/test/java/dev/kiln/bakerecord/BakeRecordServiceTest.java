@@ -31,6 +31,7 @@ class BakeRecordServiceTest {
     private final Map<String, String> manifests = new HashMap<>();
     private final List<ImageRecord> saved = new ArrayList<>();
     private Published published;
+    private final Map<String, String> currentImages = new HashMap<>();
 
     private final Ports.Artifacts artifacts = new Ports.Artifacts() {
         @Override
@@ -57,13 +58,18 @@ class BakeRecordServiceTest {
                 published = candidate;
             }
             return newer;
-        }, arn -> visits);
+        }, role -> Optional.ofNullable(currentImages.get(role)), arn -> visits);
     }
 
     private static RecordRequest request(String stdout) {
+        return request(stdout, "advisory");
+    }
+
+    private static RecordRequest request(String stdout, String reason) {
         return new RecordRequest(
                 new RecordRequest.Plan("web#0d1a26e#plain", "web-0d1a26e-20261122t030005-94f61a06", "web", "0d1a26e", "refs/heads/main",
-                        "advisory", "2026-11-22T03:00:00Z", List.of(new RecordRequest.Advisory("ALAS2023-2023-126", "2023.0.20230308")),
+                        reason, "2026-11-22T03:00:00Z", List.of(new RecordRequest.Advisory("ALAS2023-2023-126", "2023.0.20230308")),
+                        new RecordRequest.Parent("base"),
                         new RecordRequest.Commands(new RecordRequest.Command("logs/web/web-0d1a26e-20261122t030005-94f61a06/record")),
                         new RecordRequest.Logs("kiln-artifacts", "s3://kiln-artifacts/logs/web/web-0d1a26e-20261122t030005-94f61a06/"),
                         "/kiln/images/web"),
@@ -147,6 +153,29 @@ class BakeRecordServiceTest {
         assertThat(result.supersededBy()).isEqualTo("ami-0ccccccccccccccc3");
         assertThat(saved).hasSize(1);
         assertThat(published.imageId()).isEqualTo("ami-0ccccccccccccccc3");
+    }
+
+    @Test
+    void shouldKeepButNotPublishAReBakeOnAParentImageThatIsNoLongerTheParentsPublishedOne() {
+        // base published ami-...1 and then ami-...4 in quick succession: web's re-bake on ...1 finishes after the one on ...4
+        currentImages.put("base", "ami-0ddddddddddddddd4");
+
+        RecordResult stale = service().record(request(INVENTORY, "parent-image"), NOW);
+        currentImages.put("base", "ami-0aaaaaaaaaaaaaaa1");
+        RecordResult current = service().record(request(INVENTORY, "parent-image"), NOW);
+
+        assertThat(stale.publish()).isFalse();
+        assertThat(stale.notPublished()).isEqualTo("its parent image ami-0aaaaaaaaaaaaaaa1 is no longer base's published image"
+                + " (ami-0ddddddddddddddd4 is): the re-bake on ami-0ddddddddddddddd4 is the one published");
+        assertThat(current.publish()).isTrue();
+        assertThat(current.notPublished()).isNull();
+    }
+
+    @Test
+    void shouldPublishAPushOnAParentImageThatMovedOnMeanwhileItsChildReBakeTakesThatCommitAlong() {
+        currentImages.put("base", "ami-0ddddddddddddddd4");
+
+        assertThat(service().record(request(INVENTORY, "push"), NOW).publish()).isTrue();
     }
 
     private static Visit visit(String state, long from, long to) {

@@ -1,6 +1,7 @@
 package dev.kiln.lifecycleplan;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.kiln.common.workflow.Poll;
 import java.util.List;
 import java.util.Map;
 
@@ -47,11 +48,12 @@ public record LifecyclePlan(
     }
 
     /**
-     * How often to ask, and how many times each wait may ask before it gives up; a heartbeat goes to
-     * Auto Scaling every {@code heartbeatEvery} asks.
+     * How each wait asks (Systems Manager, then each command); a heartbeat goes to Auto Scaling after every
+     * {@code heartbeatSeconds} of waiting. Each wait has a budget of {@link #MAX_CHECKS} asks, so five waits
+     * and their heartbeats never outgrow one execution's history however long their timeouts.
      */
-    public record Polls(int intervalSeconds, int ssm, int inspect, int install, int start, int health, int drain,
-                        int heartbeatEvery) {
+    public record Polls(Poll ssm, Poll inspect, Poll install, Poll start, Poll health, Poll drain, int heartbeatSeconds) {
+        public static final int MAX_CHECKS = 100;
     }
 
     public record Logs(String bucket, String prefix, String uri) {

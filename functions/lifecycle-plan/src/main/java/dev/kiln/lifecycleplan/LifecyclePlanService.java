@@ -9,6 +9,7 @@ import dev.kiln.common.release.InstanceCommands;
 import dev.kiln.common.release.InstanceCommands.Phase;
 import dev.kiln.common.release.Release;
 import dev.kiln.common.release.ReleaseSource;
+import dev.kiln.common.workflow.Poll;
 import dev.kiln.lifecycleplan.errors.InvalidLifecycleEventException;
 import dev.kiln.lifecycleplan.errors.UnknownInstanceRoleException;
 import java.time.Instant;
@@ -70,26 +71,16 @@ public final class LifecyclePlanService {
         Optional<Release> release = workflow.equals("launch") ? releases.current(role.name()) : Optional.empty();
         String phase = workflow.equals("drain") ? "drain" : event.intoWarmPool() ? "prepare" : "finish";
 
-        int interval = role.builder().pollSeconds();
         String logPrefix = "logs/" + workflow + "/" + role.name() + "/" + event.instanceId() + "/" + executionName + "/";
         LifecyclePlan.Commands commands = workflow.equals("drain")
                 ? drainCommands(role, logPrefix)
                 : launchCommands(role, release, phase, logPrefix);
-        LifecyclePlan.Polls polls = new LifecyclePlan.Polls(interval,
-                polls(role.builder().ssmTimeoutMinutes() * 60, interval),
-                polls(INSPECT_SECONDS, interval),
-                polls(role.deploy().timeoutMinutes() * 60, interval),
-                polls(role.deploy().timeoutMinutes() * 60, interval),
-                role.deploy().healthCheck() == null ? 1 : polls(healthSeconds(role.deploy().healthCheck()), interval),
-                polls(role.drain().timeoutSeconds() + 30, interval),
-                Math.max(1, HEARTBEAT_SECONDS / interval));
-
         LifecyclePlan plan = new LifecyclePlan(false, null, workflow, phase,
                 new LifecyclePlan.Action(event.autoScalingGroupName(), event.lifecycleHookName(),
                         event.lifecycleActionToken(), event.instanceId()),
                 event.instanceId(), role.name(),
                 release.map(r -> new LifecyclePlan.InstalledRelease(r.version(), r.sha256(), r.artifact())).orElse(null),
-                commands, polls,
+                commands, polls(role),
                 new LifecyclePlan.Logs(settings.artifactBucket(), logPrefix,
                         "s3://" + settings.artifactBucket() + "/" + logPrefix));
         LOG.info("Lifecycle action planned", entry("workflow", workflow), entry("phase", phase),
@@ -158,7 +149,24 @@ public final class LifecyclePlanService {
                 logPrefix + step, failure);
     }
 
-    private static int polls(int seconds, int interval) {
-        return Math.max(1, (seconds + interval - 1) / interval) + 1;
+    /**
+     * How a lifecycle action of this role waits: every builder.pollSeconds, or less often when a timeout
+     * outgrows its budget; a heartbeat every {@link #HEARTBEAT_SECONDS} of waiting.
+     */
+    public static LifecyclePlan.Polls polls(Role role) {
+        int shortest = role.builder().pollSeconds();
+        int deploySeconds = role.deploy().timeoutMinutes() * 60;
+        return new LifecyclePlan.Polls(
+                poll(role.builder().ssmTimeoutMinutes() * 60, shortest),
+                poll(INSPECT_SECONDS, shortest),
+                poll(deploySeconds, shortest),
+                poll(deploySeconds, shortest),
+                poll(role.deploy().healthCheck() == null ? shortest : healthSeconds(role.deploy().healthCheck()), shortest),
+                poll(role.drain().timeoutSeconds() + 30, shortest),
+                HEARTBEAT_SECONDS);
+    }
+
+    private static Poll poll(int seconds, int shortest) {
+        return Poll.covering(seconds, shortest, LifecyclePlan.Polls.MAX_CHECKS);
     }
 }

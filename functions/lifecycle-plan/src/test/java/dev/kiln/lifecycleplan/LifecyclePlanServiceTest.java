@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.common.Json;
 import dev.kiln.common.config.KilnConfig;
 import dev.kiln.common.config.KilnConfigJson;
+import dev.kiln.common.workflow.Poll;
 import dev.kiln.common.release.InstanceCommands;
 import dev.kiln.common.release.Release;
 import dev.kiln.lifecycleplan.errors.InvalidLifecycleEventException;
@@ -207,5 +208,18 @@ class LifecyclePlanServiceTest {
 
         assertThatThrownBy(() -> LifecycleEvent.parse(event)).as(what)
                 .isInstanceOf(InvalidLifecycleEventException.class).hasMessage(message);
+    }
+
+    @Test
+    void shouldAskAsOftenAsConfiguredAndStretchAWaitThatOutgrowsItsBudget() throws Exception {
+        KilnConfig config = KilnConfigJson.read(Files.readString(Path.of(System.getProperty("kiln.root"), "examples", "kiln.json"))
+                .replace("\"timeoutMinutes\": 10", "\"timeoutMinutes\": 120"));
+
+        LifecyclePlan.Polls polls = LifecyclePlanService.polls(config.role("web").orElseThrow());
+
+        // every 15 s: Systems Manager for 10 minutes, inspect for 60 s, the health check's 20 x (3 + 5) + 30 s,
+        // drain's 120 + 30 s; install and start may take 120 minutes, which at most 100 asks cover every 72 s
+        assertThat(polls).isEqualTo(new LifecyclePlan.Polls(new Poll(15, 40), new Poll(15, 4), new Poll(72, 100),
+                new Poll(72, 100), new Poll(15, 13), new Poll(15, 10), 60));
     }
 }

@@ -1,6 +1,7 @@
 package dev.kiln.patchplan;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.common.workflow.Poll;
 import java.util.List;
 
 /**
@@ -13,14 +14,15 @@ import java.util.List;
  *                  each under the name {@code <role>-<advisory id>}
  * @param followers the affected roles built on an affected role, parent first: Kiln re-bakes them on
  *                  their parent's new image by itself (bake-children); patch waits for that
- * @param polls     how patch waits for the followers
- * @param waitingEntry how the advisory waits for an affected role's next bake when it is not patched
- *                  at once ({@code <id>|<releasever>}, or the id alone), read by bake-plan
+ * @param polls     how patch waits for each follower: the followers share a budget of
+ *                  {@link #MAX_FOLLOW_CHECKS} asks, so many followers are asked about less often
+ * @param openEntry how the advisory is kept open for each affected role, so that every later bake of
+ *                  the role applies it ({@code <id>|<releasever>}, or the id alone; bake-plan reads them)
  * @param summary   one line for people, e.g. "ALAS2023-2025-1196 (important, expat): web, api affected"
  */
 public record PatchPlan(boolean duplicate, String heldBy, ObjectNode advisory, boolean immediate,
                         List<Affected> affected, List<Untouched> untouched, List<Bake> bakes,
-                        List<Follower> followers, Polls polls, String waitingEntry, String summary) {
+                        List<Follower> followers, Poll polls, String openEntry, String summary) {
 
     /** A role whose published image carries the advisory's packages (or whose inventory Kiln lacks). */
     public record Affected(String role, String imageId, List<String> matched, String why) {
@@ -41,15 +43,11 @@ public record PatchPlan(boolean duplicate, String heldBy, ObjectNode advisory, b
     public record Follower(String role, String parentRole, String imageBefore, String parentImageBefore) {
     }
 
-    /**
-     * How patch waits for a follower's re-bake: every {@code seconds}, at most {@code checks} times (as
-     * long as a bake of the parent and then of the follower may take).
-     */
-    public record Polls(int seconds, int checks) {
-    }
+    /** Asks about every follower's re-bake, together, that patch's history holds besides the rest. */
+    public static final int MAX_FOLLOW_CHECKS = 600;
 
     static PatchPlan duplicateOf(String heldBy, ObjectNode advisory, String id) {
         return new PatchPlan(true, heldBy, advisory, false, List.of(), List.of(), List.of(), List.of(),
-                new Polls(1, 1), id, id + " is being patched (or was) by " + heldBy);
+                new Poll(1, 1), id, id + " is being patched (or was) by " + heldBy);
     }
 }

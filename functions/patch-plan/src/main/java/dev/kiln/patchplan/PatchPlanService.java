@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.common.Json;
 import dev.kiln.common.config.ConfigSource;
 import dev.kiln.common.config.KilnConfig;
+import dev.kiln.common.workflow.Poll;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -122,11 +123,8 @@ public final class PatchPlanService {
         LOG.info("Patch planned", entry("advisory", advisory.id()), entry("immediate", immediate),
                 entry("affected", affectedRoles), entry("bakes", bakes.stream().map(PatchPlan.Bake::role).toList()),
                 entry("followers", followers.stream().map(PatchPlan.Follower::role).toList()));
-        KilnConfig.BuilderSettings builder = config.builder();
-        int waitMinutes = builder.ssmTimeoutMinutes() + 2 * builder.commandTimeoutMinutes() + builder.imageTimeoutMinutes() + 30;
-        PatchPlan.Polls polls = new PatchPlan.Polls(builder.pollSeconds(), Math.max(1, waitMinutes * 60 / builder.pollSeconds()));
         return new PatchPlan(false, null, announced, immediate, affected, untouched,
-                immediate ? bakes : List.of(), immediate ? followers : List.of(), polls,
+                immediate ? bakes : List.of(), immediate ? followers : List.of(), followPoll(config.builder(), followers.size()),
                 advisory.id() + advisory.releasever().map(r -> "|" + r).orElse(""), summary);
     }
 
@@ -149,5 +147,15 @@ public final class PatchPlanService {
         detail.put("link", advisory.link()).put("publishedAt", advisory.publishedAt().toString());
         advisory.releasever().ifPresent(r -> detail.put("releasever", r));
         return detail;
+    }
+
+    /**
+     * How patch waits for each of {@code followers} re-bakes: as long as a bake of the parent and then of the
+     * follower may take, every builder.pollSeconds or less often, so that all of them together ask at most
+     * {@link PatchPlan#MAX_FOLLOW_CHECKS} times.
+     */
+    public static Poll followPoll(KilnConfig.BuilderSettings builder, int followers) {
+        int waitMinutes = builder.ssmTimeoutMinutes() + 2 * builder.commandTimeoutMinutes() + builder.imageTimeoutMinutes() + 30;
+        return Poll.covering(waitMinutes * 60, builder.pollSeconds(), Math.max(1, PatchPlan.MAX_FOLLOW_CHECKS / Math.max(1, followers)));
     }
 }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.common.Json;
 import dev.kiln.common.config.KilnConfig;
 import dev.kiln.common.config.KilnConfigJson;
+import dev.kiln.common.workflow.Poll;
 import dev.kiln.patchplan.errors.InvalidAdvisoryException;
 import java.io.InputStream;
 import java.time.Instant;
@@ -156,7 +157,7 @@ class PatchPlanServiceTest {
         assertThat(plan.affected()).extracting(PatchPlan.Affected::role).containsExactly("base");
         assertThat(plan.bakes()).isEmpty();
         assertThat(plan.summary()).endsWith("base affected; medium advisories wait for the roles' next bakes");
-        assertThat(plan.waitingEntry()).isEqualTo("ALAS2023-2023-126|2023.0.20230308");
+        assertThat(plan.openEntry()).isEqualTo("ALAS2023-2023-126|2023.0.20230308");
     }
 
     @Test
@@ -219,5 +220,13 @@ class PatchPlanServiceTest {
                 .hasMessageContaining("feedId");
         assertThatThrownBy(() -> Advisory.fromEvent(extra)).isInstanceOf(InvalidAdvisoryException.class)
                 .hasMessageContaining("command");
+    }
+
+    @Test
+    void shouldShareOneBudgetOfAsksAmongTheFollowersAskingAboutEachLessOftenTheMoreThereAre() {
+        // a parent's bake and then the follower's: 10 + 2 x 60 + 240 + 30 = 400 minutes, asked about every 15 s at most
+        assertThat(PatchPlanService.followPoll(CONFIG.builder(), 1)).isEqualTo(new Poll(40, 600));
+        assertThat(PatchPlanService.followPoll(CONFIG.builder(), 10)).isEqualTo(new Poll(400, 60));
+        assertThat(PatchPlanService.followPoll(CONFIG.builder(), 1000).checks()).isEqualTo(1);
     }
 }

@@ -1,5 +1,7 @@
 package dev.kiln.rotateplan;
 
+import dev.kiln.common.workflow.Poll;
+
 /**
  * rotate-plan's answer: where the list of groups is, how many there are, and how the state machine
  * watches each refresh.
@@ -18,9 +20,9 @@ public record RotatePlan(String bucket, String key, int groups, int toRotate, Se
     }
 
     /**
-     * A refresh is asked about every {@code pollSeconds}, at most {@code maxPolls} times (its deadline);
-     * at most {@code maxConcurrency} groups are rotated at once (the state machine's map reads it).
+     * How each refresh is watched until its deadline, and how many groups are rotated at once (the state
+     * machine's map reads it).
      */
-    public record Settings(int pollSeconds, int maxPolls, int maxConcurrency) {
+    public record Settings(Poll poll, int maxConcurrency) {
     }
 }

@@ -5,11 +5,14 @@ import static software.amazon.lambda.powertools.logging.argument.StructuredArgum
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.common.Json;
+import dev.kiln.common.Wording;
 import dev.kiln.common.config.ConfigSource;
 import dev.kiln.common.config.KilnConfig;
 import dev.kiln.rotateplan.errors.MalformedTagPageException;
+import dev.kiln.rotateplan.errors.RotationTooLongException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -96,15 +99,31 @@ public final class RotatePlanService {
                     windowHolds ? window : Optional.empty()));
         }
 
+        int toRotate = (int) items.stream().filter(item -> item.skip() == null).count();
+        checkFits(rotation, toRotate);
         String key = prefix + "groups.json";
         plans.put(bucket, key, json(items));
-        int toRotate = (int) items.stream().filter(item -> item.skip() == null).count();
         LOG.info("Rotation planned", entry("rotation", request.rotation()), entry("reason", request.reason()),
                 entry("advisory", request.advisory().orElse(null)), entry("taggedGroups", tagged.size()),
                 entry("groups", items.size()), entry("toRotate", toRotate), entry("skipped", items.size() - toRotate),
                 entry("rolesLookedUp", images.size()));
-        return new RotatePlan(bucket, key, items.size(), toRotate, new RotatePlan.Settings(rotation.pollSeconds(),
-                Math.ceilDiv(rotation.deadlineMinutes() * 60, rotation.pollSeconds()), rotation.maxConcurrency()));
+        return new RotatePlan(bucket, key, items.size(), toRotate, new RotatePlan.Settings(rotation.watch(),
+                rotation.maxConcurrency()));
+    }
+
+    /** Refuses a rotation that could outlast the rotate execution, before anything is started. */
+    static void checkFits(KilnConfig.Rotation rotation, int groups) {
+        Duration worst = rotation.worstCase(groups);
+        if (worst.compareTo(KilnConfig.Rotation.MAX_DURATION) <= 0) {
+            return;
+        }
+        long waves = KilnConfig.Rotation.MAX_DURATION.minus(KilnConfig.Rotation.OVERHEAD).toSeconds()
+                / rotation.groupWorstCase().toSeconds();
+        throw new RotationTooLongException("rotating " + groups + " groups, " + rotation.maxConcurrency() + " at a time, may take "
+                + Wording.readable(worst) + " (each group up to its " + rotation.deadlineMinutes() + "-minute deadline and "
+                + KilnConfig.Rotation.GROUP_CALLS.toMinutes() + " minutes of calls and retried throttling), more than the "
+                + Wording.readable(KilnConfig.Rotation.MAX_DURATION) + " a rotation may run: raise rotation.maxConcurrency to at least "
+                + Math.ceilDiv(groups, waves) + ", shorten rotation.deadlineMinutes, or rotate fewer groups at a time (asgs or roles)");
     }
 
     private RotatePlan.Item decide(String asg, String role, String freezeTag, KilnConfig config,

@@ -49,7 +49,7 @@ class RotatePlanHandlerTest {
 
         // then
         assertThat(answer).isEqualTo("{\"bucket\":\"kiln-artifacts-000000000000\",\"key\":\"rotations/r-1/groups.json\","
-                + "\"groups\":2,\"toRotate\":1,\"settings\":{\"pollSeconds\":30,\"maxPolls\":180,\"maxConcurrency\":25}}");
+                + "\"groups\":2,\"toRotate\":1,\"settings\":{\"poll\":{\"seconds\":30,\"checks\":180},\"maxConcurrency\":25}}");
         assertThat(plans.puts).singleElement().satisfies(put -> assertThat(put.json()).isEqualTo(
                 "[{\"asg\":\"web-blue\",\"role\":\"web\",\"imageId\":\"ami-0a11d0a11d0a11d00\",\"skip\":null},"
                         + "{\"asg\":\"web-green\",\"role\":\"web\",\"imageId\":\"ami-0a11d0a11d0a11d00\",\"skip\":\"frozen by its kiln:freeze tag\"}]"));

@@ -9,7 +9,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.common.Json;
 import dev.kiln.common.config.KilnConfig;
 import dev.kiln.common.config.KilnConfigJson;
+import dev.kiln.common.workflow.Poll;
 import dev.kiln.rotateplan.errors.MalformedTagPageException;
+import dev.kiln.rotateplan.errors.RotationTooLongException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -96,7 +98,7 @@ class RotatePlanServiceTest {
                 {"asg":"web-blue","role":"web","imageId":"%s","skip":null}]""".formatted(API_AMI, WEB_AMI));
         assertThat(tagPages.read).containsExactly(BUCKET + "/" + TAGS);
         assertThat(plan).isEqualTo(new RotatePlan(BUCKET, "rotations/" + ROTATION + "/groups.json", 2, 2,
-                new RotatePlan.Settings(60, 240, 10)));
+                new RotatePlan.Settings(new Poll(60, 240), 10)));
     }
 
     @Test
@@ -278,7 +280,39 @@ class RotatePlanServiceTest {
                 {"rotation": "%s", "input": {}, "startedAt": "%s"}""".formatted(ROTATION, STARTED))));
 
         // 600 s / 45 s = 13.3: 13 polls would stop watching 15 s before the deadline
-        assertThat(plan.settings()).isEqualTo(new RotatePlan.Settings(45, 14, 10));
+        assertThat(plan.settings()).isEqualTo(new RotatePlan.Settings(new Poll(45, 14), 10));
+    }
+
+    @Test
+    void shouldRefuseARotationThatCouldOutlastItsExecutionAndWriteNothing() {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            rows.add(nightly("web-" + i));
+            rows.add(role("web-" + i, "web"));
+        }
+        tagPages.store(BUCKET, TAGS, page(rows));
+
+        // 2,000 groups, 10 at a time, each up to 4 h watched and 90 min of calls: 200 waves of 5 h 30 min
+        assertThatThrownBy(() -> plan("{}"))
+                .isInstanceOf(RotationTooLongException.class)
+                .hasMessage("rotating 2000 groups, 10 at a time, may take 45 days (each group up to its 240-minute deadline and"
+                        + " 90 minutes of calls and retried throttling), more than the 2 days a rotation may run: raise"
+                        + " rotation.maxConcurrency to at least 250, shorten rotation.deadlineMinutes, or rotate fewer groups"
+                        + " at a time (asgs or roles)");
+        assertThat(plans.puts).isEmpty();
+    }
+
+    @Test
+    void shouldPollLessOftenThanConfiguredRatherThanOutgrowAGroupsHistory() throws Exception {
+        KilnConfig config = KilnConfigJson.read(CONFIG.formatted(true).replace("\"pollSeconds\": 60, \"deadlineMinutes\": 240",
+                "\"pollSeconds\": 1, \"deadlineMinutes\": 2640"));
+        RotatePlanService service = new RotatePlanService(() -> config, tagPages, images, plans, BUCKET);
+
+        RotatePlan plan = service.plan(PlanRequest.from(Json.MAPPER.readTree("""
+                {"rotation": "%s", "input": {}, "startedAt": "%s"}""".formatted(ROTATION, STARTED))));
+
+        // 44 hours asked about every second would be 158,400 polls: 1,000 at most, 159 s apart
+        assertThat(plan.settings().poll()).isEqualTo(new Poll(159, 997));
     }
 
     @Test
@@ -325,7 +359,12 @@ class RotatePlanServiceTest {
             tagPages.store(BUCKET, TAGS, page(rows.subList(page * 100, page * 100 + 100)));
         }
 
-        RotatePlan plan = plan("{\"reason\": \"nightly\"}");
+        // 900 groups to rotate fit the time a rotation may run 200 at a time (5 waves), not 10 at a time
+        KilnConfig config = KilnConfigJson.read(CONFIG.formatted(true).replace("\"deadlineMinutes\": 240",
+                "\"deadlineMinutes\": 240, \"maxConcurrency\": 200"));
+        RotatePlan plan = new RotatePlanService(() -> config, tagPages, images, plans, BUCKET).plan(PlanRequest.from(
+                Json.MAPPER.readTree("""
+                        {"rotation": "%s", "input": {"reason": "nightly"}, "startedAt": "%s"}""".formatted(ROTATION, STARTED))));
 
         byte[] groupsJson = plans.puts.get(0).json().getBytes(StandardCharsets.UTF_8);
         byte[] answer = Json.MAPPER.writeValueAsBytes(plan);

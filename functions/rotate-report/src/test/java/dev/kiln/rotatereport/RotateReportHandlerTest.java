@@ -50,7 +50,7 @@ class RotateReportHandlerTest {
                  "input": {"advisory": "ALAS2023-2025-1196", "severity": "important", "packages": ["expat"],
                            "publishedAt": "2026-11-22T08:19:00Z", "roles": ["web"], "reason": "security advisory ALAS2023-2025-1196 (important: expat)"},
                  "plan": {"bucket": "%s", "key": "rotations/r-1/groups.json", "groups": 2, "toRotate": 1,
-                          "settings": {"pollSeconds": 60, "maxPolls": 240}},
+                          "settings": {"poll": {"seconds": 60, "checks": 240}, "maxConcurrency": 10}},
                  "startedAt": "2026-11-22T08:30:00Z"}""".formatted(BUCKET));
 
         // then

@@ -64,7 +64,7 @@ class RotateReportServiceTest {
         plans.plans.put(BUCKET + "/" + PLAN_KEY, Fakes.plan(planned.toArray(new ObjectNode[0])));
         return service.report(ReportRequest.from(Json.MAPPER.readTree("""
                 {"rotation": "%s", "executionArn": "%s", "input": %s,
-                 "plan": {"bucket": "%s", "key": "%s", "groups": %d, "toRotate": %d, "settings": {"pollSeconds": 60, "maxPolls": 240}},
+                 "plan": {"bucket": "%s", "key": "%s", "groups": %d, "toRotate": %d, "settings": {"poll": {"seconds": 60, "checks": 240}, "maxConcurrency": 10}},
                  "startedAt": "2026-11-22T08:45:00Z"}""".formatted(ROTATION, EXECUTION, input, BUCKET, PLAN_KEY,
                 planned.size(), planned.size()))), NOW);
     }

@@ -155,7 +155,7 @@ public final class AdvisoryWatch extends Construct {
                 .resources(List.of(stack.formatArn(ArnComponents.builder().service("events").resource("rule")
                         .resourceName("StepFunctionsGetEventsForStepFunctionsExecutionRule").build()))).build());
         patch.addToRolePolicy(readItems(props.tables()));
-        // queues advisories that are not patched at once for the roles' next bakes: waiting#<role>
+        // keeps each advisory open for the roles it affects, so every later bake applies it: advisories#<role>
         props.tables().bakes().grant(patch, "dynamodb:UpdateItem");
         ledger.grant(patch, "dynamodb:PutItem");
         props.bus().grantPutEventsTo(patch);

@@ -3,6 +3,7 @@ package dev.kiln.infra.constructs;
 import static dev.kiln.infra.constructs.Statements.allow;
 import static dev.kiln.infra.constructs.Statements.onKilnBuild;
 
+import dev.kiln.common.config.KilnConfig;
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
 import java.util.List;
@@ -16,6 +17,9 @@ import software.amazon.awscdk.services.events.IEventBus;
 import software.amazon.awscdk.services.events.Rule;
 import software.amazon.awscdk.services.events.Schedule;
 import software.amazon.awscdk.services.events.targets.LambdaFunction;
+import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.scheduler.CfnSchedule;
 import software.amazon.awscdk.services.sns.ITopic;
 import software.amazon.awscdk.services.ssm.IStringParameter;
 import software.amazon.awscdk.services.stepfunctions.IStateMachine;
@@ -23,7 +27,8 @@ import software.constructs.Construct;
 
 /**
  * What happens around bakes without anyone asking: child roles are re-baked when their parent's new
- * image is published (two-phase images); the reaper removes builders kept for debugging once their
+ * image is published (two-phase images); every role is baked again from scratch on a schedule (weekly
+ * by default: the schedule puts "Rebuild Requested" on the bus, which anyone may put too); the reaper removes builders kept for debugging once their
  * time is up and whatever an aborted bake left behind (every 15 minutes); retention removes old,
  * unused images (daily).
  */
@@ -33,6 +38,8 @@ public final class BakeFollowUps extends Construct {
     static final String RETENTION_SCHEDULE = "rate(1 day)";
 
     public record Props(
+            String name,
+            KilnConfig.Rebuild rebuild,
             KilnFunction.Code childrenCode,
             KilnFunction.Code reaperCode,
             KilnFunction.Code retentionCode,
@@ -49,6 +56,8 @@ public final class BakeFollowUps extends Construct {
     private final KilnFunction reaper;
     private final KilnFunction retention;
     private final Rule childBakes;
+    private final Rule rebuilds;
+    private final CfnSchedule rebuildSchedule;
 
     public BakeFollowUps(Construct scope, String id, Props props) {
         super(scope, id);
@@ -57,7 +66,7 @@ public final class BakeFollowUps extends Construct {
                 .resourceName(props.bakeMachineName() + ":*").arnFormat(ArnFormat.COLON_RESOURCE_NAME).build());
 
         children = new KilnFunction(this, "Children", new KilnFunction.Props("kiln-bake-children", props.childrenCode(),
-                "Re-bakes the roles built on a role whose new image was published", Map.of(
+                "Re-bakes the roles built on a role whose new image was published, and every role from scratch when asked", Map.of(
                         "CONFIG_PARAMETER", props.config().getParameterName(),
                         "BAKES_TABLE", props.tables().bakes().getTableName(),
                         "BAKE_STATE_MACHINE_ARN", props.bake().getStateMachineArn()),
@@ -75,6 +84,41 @@ public final class BakeFollowUps extends Construct {
                         .build())
                 .targets(List.of(LambdaFunction.Builder.create(children.function())
                         .retryAttempts(8).maxEventAge(Duration.hours(6)).deadLetterQueue(children.deadLetterQueue()).build()))
+                .build();
+        rebuilds = Rule.Builder.create(this, "RebuildRequested")
+                .description("Bake every role again from scratch (the weekly schedule, or a person, asked)")
+                .eventBus(props.bus())
+                .eventPattern(EventPattern.builder()
+                        .source(List.of("kiln.rebuild"))
+                        .detailType(List.of("Rebuild Requested"))
+                        .build())
+                .targets(List.of(LambdaFunction.Builder.create(children.function())
+                        .retryAttempts(8).maxEventAge(Duration.hours(6)).deadLetterQueue(children.deadLetterQueue()).build()))
+                .build();
+        Role scheduler = Role.Builder.create(this, "RebuildSchedulerRole")
+                .assumedBy(new ServicePrincipal("scheduler.amazonaws.com"))
+                .description("EventBridge Scheduler asks for the weekly bake from scratch")
+                .build();
+        props.bus().grantPutEventsTo(scheduler);
+        children.deadLetterQueue().grantSendMessages(scheduler);
+        rebuildSchedule = CfnSchedule.Builder.create(this, "Rebuild")
+                .name(props.name() + "-rebuild-weekly")
+                .description("Bakes every role again from scratch: proves the configuration still applies from nothing")
+                .scheduleExpression(props.rebuild().schedule())
+                .scheduleExpressionTimezone(props.rebuild().timeZone())
+                .state(props.rebuild().enabled() ? "ENABLED" : "DISABLED")
+                .flexibleTimeWindow(CfnSchedule.FlexibleTimeWindowProperty.builder().mode("OFF").build())
+                .target(CfnSchedule.TargetProperty.builder()
+                        .arn(props.bus().getEventBusArn())
+                        .roleArn(scheduler.getRoleArn())
+                        .eventBridgeParameters(CfnSchedule.EventBridgeParametersProperty.builder()
+                                .source("kiln.rebuild").detailType("Rebuild Requested").build())
+                        .input("{\"reason\":\"scheduled\"}")
+                        .retryPolicy(CfnSchedule.RetryPolicyProperty.builder()
+                                .maximumRetryAttempts(8).maximumEventAgeInSeconds(3600).build())
+                        .deadLetterConfig(CfnSchedule.DeadLetterConfigProperty.builder()
+                                .arn(children.deadLetterQueue().getQueueArn()).build())
+                        .build())
                 .build();
 
         reaper = new KilnFunction(this, "Reaper", new KilnFunction.Props("kiln-builder-reaper", props.reaperCode(),
@@ -137,5 +181,13 @@ public final class BakeFollowUps extends Construct {
 
     public Rule childBakes() {
         return childBakes;
+    }
+
+    public Rule rebuilds() {
+        return rebuilds;
+    }
+
+    public CfnSchedule rebuildSchedule() {
+        return rebuildSchedule;
     }
 }

@@ -39,9 +39,47 @@ class BakeFollowUpsTest {
             "kiln.bake/image-baked.json, true",
             "kiln.bake/image-baked-not-published.json, false",
             "kiln.bake/bake-failed.json, false",
+            "kiln.rebuild/rebuild-requested.json, false",
             "aws.states/execution-failed.json, false"})
     void shouldReBakeChildrenOnlyWhenAParentImageWasPublished(String sample, boolean matches) throws Exception {
         assertThat(Ruler.matchesRule(Samples.event(sample), childBakesPattern)).as(sample).isEqualTo(matches);
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({
+            "kiln.rebuild/rebuild-requested.json, true",
+            "kiln.bake/image-baked.json, false",
+            "aws.events/scheduled-event.json, false"})
+    void shouldRebuildEveryRoleWhenARebuildIsRequested(String sample, boolean matches) throws Exception {
+        Capture pattern = new Capture();
+        template.hasResourceProperties("AWS::Events::Rule", Map.of(
+                "Description", "Bake every role again from scratch (the weekly schedule, or a person, asked)",
+                "EventBusName", Map.of("Ref", Match.stringLikeRegexp("Bus.*")),
+                "EventPattern", pattern,
+                "State", "ENABLED",
+                "Targets", List.of(Match.objectLike(Map.of("Arn", Map.of("Fn::GetAtt",
+                        List.of(Match.stringLikeRegexp("BakeFollowUpsChildrenFunction.*"), "Arn")))))));
+        String rendered = CloudFormationValues.render(pattern.asObject()).toString();
+
+        assertThat(Ruler.matchesRule(Samples.event(sample), rendered)).as(sample).isEqualTo(matches);
+    }
+
+    @Test
+    void shouldAskForTheRebuildWeeklyByPuttingTheEventOnTheBus() {
+        Capture target = new Capture();
+        template.hasResourceProperties("AWS::Scheduler::Schedule", Map.of(
+                "Name", "kiln-rebuild-weekly",
+                "ScheduleExpression", "cron(0 2 ? * SUN *)",
+                "ScheduleExpressionTimezone", "Asia/Tokyo",
+                "State", "ENABLED",
+                "FlexibleTimeWindow", Map.of("Mode", "OFF"),
+                "Target", target));
+        String rendered = CloudFormationValues.render(target.asObject()).toString();
+
+        assertThat(rendered).contains("\"Input\":\"{\\\"reason\\\":\\\"scheduled\\\"}\"",
+                "\"EventBridgeParameters\":{\"DetailType\":\"Rebuild Requested\",\"Source\":\"kiln.rebuild\"}",
+                "BakeFollowUpsRebuildSchedulerRole", "\"MaximumRetryAttempts\":8");
+        assertThat(CloudFormationValues.policyOf(template, "BakeFollowUpsRebuildSchedulerRole.*")).contains("events:PutEvents");
     }
 
     @Test

@@ -17,6 +17,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.Image;
@@ -40,6 +42,7 @@ class BakeFollowUpsIT {
     private static final LambdaClient LAMBDA = LocalCloud.client(LambdaClient.builder());
     private static final SfnClient SFN = LocalCloud.client(SfnClient.builder());
     private static final EventBridgeClient EVENTS = LocalCloud.client(EventBridgeClient.builder());
+    private static final DynamoDbClient DYNAMO = LocalCloud.client(DynamoDbClient.builder());
 
     private static Mailbox mailbox;
     private static LocalGitHub github;
@@ -81,6 +84,41 @@ class BakeFollowUpsIT {
         // (GitHub here has not the sample's commit, so the bake ends at its first step; let it end cleanly)
         LocalCloud.await("the child bake to end", Duration.ofMinutes(1), () -> Optional.of(
                 SFN.describeExecution(r -> r.executionArn(child.executionArn()))).filter(e -> !e.statusAsString().equals("RUNNING")));
+    }
+
+    @Test
+    void shouldBakeEveryRoleOnAmazonLinuxFromScratchWhenARebuildIsRequested() throws Exception {
+        // given base's published image is of a commit pushed a while ago
+        String bakes = LocalCloud.stackOutput("BakesTableName");
+        Map<String, AttributeValue> key = Map.of("bakeKey", AttributeValue.fromS("current#base"));
+        Map<String, AttributeValue> before = DYNAMO.getItem(r -> r.tableName(bakes).key(key).consistentRead(true)).item();
+        String sha = UUID.randomUUID().toString().replace("-", "") + "01234567";
+        DYNAMO.putItem(r -> r.tableName(bakes).item(Map.of("bakeKey", key.get("bakeKey"), "sha", AttributeValue.fromS(sha),
+                "pushedAt", AttributeValue.fromS("2026-11-01T00:00:00Z"), "imageId", AttributeValue.fromS("ami-0ba5eba5eba5eba50"))));
+        try {
+            // when the weekly schedule asks (as a person may)
+            JsonNode event = JSON.readTree(Samples.event("kiln.rebuild/rebuild-requested.json"));
+            EVENTS.putEvents(r -> r.entries(e -> e.eventBusName(LocalCloud.stackOutput("EventBusName"))
+                    .source("kiln.rebuild").detailType("Rebuild Requested").detail(event.get("detail").toString())));
+
+            // then base is baked again at that commit, forced; web follows only when base's new image is published
+            ExecutionListItem rebuild = LocalCloud.await("a rebuild of base", Duration.ofSeconds(60), () ->
+                    SFN.listExecutions(r -> r.stateMachineArn(LocalCloud.stackOutput("BakeStateMachineArn")).maxResults(100))
+                            .executions().stream().filter(e -> e.name().startsWith("base-rebuild-") && e.name().endsWith(sha.substring(0, 12)))
+                            .findFirst());
+            assertThat(JSON.readTree(SFN.describeExecution(r -> r.executionArn(rebuild.executionArn())).input())).isEqualTo(JSON.readTree("""
+                    {"role": "base", "reason": "rebuild", "source": {"sha": "%s", "pushedAt": "2026-11-01T00:00:00Z"}, "force": true}"""
+                    .formatted(sha)));
+            // (GitHub here has not that commit: the bake ends at its first step, reported like any bake's failure)
+            LocalCloud.await("the rebuild to end", Duration.ofMinutes(1), () -> Optional.of(
+                    SFN.describeExecution(r -> r.executionArn(rebuild.executionArn()))).filter(e -> !e.statusAsString().equals("RUNNING")));
+        } finally {
+            if (before == null || before.isEmpty()) {
+                DYNAMO.deleteItem(r -> r.tableName(bakes).key(key));
+            } else {
+                DYNAMO.putItem(r -> r.tableName(bakes).item(before));
+            }
+        }
     }
 
     @Test

@@ -57,8 +57,11 @@ class PatchIT {
         github = new LocalGitHub();
         rotations = new KilnEvents("{\"source\": [\"kiln.patch\"], \"detail-type\": [\"Rotation Requested\"]}");
         finished = new KilnEvents("{\"source\": [\"kiln.rotation\"], \"detail-type\": [\"Rotation Finished\"]}");
+        // the roles' published images and open advisories as they were, put back when the tests end
         for (String role : List.of("base", "web")) {
-            before.put(role, DYNAMO.getItem(r -> r.tableName(bakes()).key(current(role))).item());
+            for (Map<String, AttributeValue> key : List.of(current(role), open(role))) {
+                before.put(key.get("bakeKey").s(), DYNAMO.getItem(r -> r.tableName(bakes()).key(key)).item());
+            }
         }
         current("base", BASE_IMAGE, BASE_SHA);
         current("web", WEB_IMAGE, WEB_SHA);
@@ -73,9 +76,9 @@ class PatchIT {
 
     @AfterAll
     static void restore() {
-        before.forEach((role, item) -> {
+        before.forEach((key, item) -> {
             if (item == null || item.isEmpty()) {
-                DYNAMO.deleteItem(r -> r.tableName(bakes()).key(current(role)));
+                DYNAMO.deleteItem(r -> r.tableName(bakes()).key(Map.of("bakeKey", AttributeValue.fromS(key))));
             } else {
                 DYNAMO.putItem(r -> r.tableName(bakes()).item(item));
             }
@@ -101,6 +104,9 @@ class PatchIT {
 
         List<ExecutionListItem> bakes = bakesFor(id);
         assertThat(bakes).extracting(ExecutionListItem::name).containsExactly("web-" + id);
+        // open for web from now on: every later bake of web applies it too
+        assertThat(DYNAMO.getItem(r -> r.tableName(bakes()).key(open("web")).consistentRead(true)).item().get("advisories").ss())
+                .contains(id + "|2023.9.20251105");
         assertThat(JSON.readTree(SFN.describeExecution(r -> r.executionArn(bakes.get(0).executionArn())).input())).isEqualTo(JSON.readTree("""
                 {"role": "web", "reason": "advisory", "source": {"sha": "%s", "pushedAt": "2020-01-01T00:00:00Z"},
                  "advisories": [{"id": "%s", "releasever": "2023.9.20251105"}]}""".formatted(WEB_SHA, id)));
@@ -211,7 +217,7 @@ class PatchIT {
         ObjectNode event = (ObjectNode) advisory("nginx");
         ((ObjectNode) event.get("detail")).put("severity", "medium");
         String id = event.at("/detail/id").asText();
-        Map<String, AttributeValue> waiting = Map.of("bakeKey", AttributeValue.fromS("waiting#web"));
+        Map<String, AttributeValue> waiting = open("web");
         try {
             DescribeExecutionResponse ended = ended(start(null, event));
 
@@ -305,6 +311,10 @@ class PatchIT {
 
     private static Map<String, AttributeValue> current(String role) {
         return Map.of("bakeKey", AttributeValue.fromS("current#" + role));
+    }
+
+    private static Map<String, AttributeValue> open(String role) {
+        return Map.of("bakeKey", AttributeValue.fromS("advisories#" + role));
     }
 
     private static void current(String role, String imageId, String sha) {

@@ -1,5 +1,7 @@
 package dev.kiln.common.config;
 
+import dev.kiln.common.workflow.Poll;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -20,7 +22,14 @@ public record KilnConfig(
         Notifications notifications,
         Advisories advisories,
         Rotation rotation,
+        Rebuild rebuild,
         Concurrency concurrency) {
+
+    /**
+     * The most roles one configuration may have: push, patch and the advisory queue handle every role
+     * in one execution, whose history (25,000 events) must hold them.
+     */
+    public static final int MAX_ROLES = 100;
 
     public KilnConfig {
         roles = List.copyOf(roles);
@@ -165,15 +174,57 @@ public record KilnConfig(
                            boolean autoRollback, List<String> alarms, int pollSeconds, int deadlineMinutes,
                            List<FreezeWindow> freezeWindows, boolean securityHonoursFreeze) {
 
+        /** How long a rotation may run: the rotate state machine's TimeoutSeconds (48 hours). */
+        public static final Duration MAX_DURATION = Duration.ofHours(48);
+        /** What a rotation spends besides its groups: discovering them, planning, reporting. */
+        public static final Duration OVERHEAD = Duration.ofHours(1);
+        /**
+         * The most one group's execution spends in its calls, besides waiting for its refresh: each call to
+         * its last retry (throttling is retried with jittered backoff over minutes), each attempt as long as
+         * it may take (StateMachineLimitsTest adds them up from rotate.asl.json).
+         */
+        public static final Duration GROUP_CALLS = Duration.ofMinutes(90);
+        /** The longest deadline a group may have: with its retries and the overhead it fits {@link #MAX_DURATION}. */
+        public static final int MAX_DEADLINE_MINUTES = 44 * 60;
+        /** Asks about one refresh at most: each group's execution history must hold them. */
+        public static final int WATCH_MAX_CHECKS = 1000;
+
         public Rotation {
             alarms = List.copyOf(alarms);
             freezeWindows = List.copyOf(freezeWindows);
+        }
+
+        /** How a refresh is watched to its deadline: every pollSeconds, or less often when the deadline is long. */
+        public Poll watch() {
+            return Poll.covering(deadlineMinutes * 60, pollSeconds, WATCH_MAX_CHECKS);
+        }
+
+        /** The longest one group may take: its refresh watched to the deadline, and its calls. */
+        public Duration groupWorstCase() {
+            Poll watch = watch();
+            return Duration.ofSeconds((long) watch.seconds() * watch.checks()).plus(GROUP_CALLS);
+        }
+
+        /** The longest rotating {@code groups} groups may take, {@code maxConcurrency} at a time. */
+        public Duration worstCase(int groups) {
+            return groupWorstCase().multipliedBy(Math.ceilDiv(Math.max(groups, 1), maxConcurrency)).plus(OVERHEAD);
         }
 
         /** The freeze window {@code at} falls in, if any. */
         public Optional<FreezeWindow> frozenAt(Instant at) {
             return freezeWindows.stream().filter(window -> window.covers(at)).findFirst();
         }
+    }
+
+    /**
+     * The scheduled bake from nothing: every role built on Amazon Linux is baked again, at the commit of its
+     * published image, on the newest upstream Amazon Linux image, and the roles built on them follow. It
+     * proves that the configuration still applies from scratch; a failure is reported like any bake's.
+     *
+     * @param schedule an EventBridge Scheduler expression, read in {@code timeZone}
+     * @param enabled  false keeps the schedule but stops it firing
+     */
+    public record Rebuild(String schedule, String timeZone, boolean enabled) {
     }
 
     /** From {@code start} (inclusive) to {@code end} (exclusive), nothing is rotated, for {@code reason}. */

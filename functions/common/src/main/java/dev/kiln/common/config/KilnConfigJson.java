@@ -14,6 +14,7 @@ import dev.kiln.common.config.KilnConfig.Advisories;
 import dev.kiln.common.config.KilnConfig.Notifications;
 import dev.kiln.common.config.KilnConfig.Parent;
 import dev.kiln.common.config.KilnConfig.ParentRole;
+import dev.kiln.common.config.KilnConfig.Rebuild;
 import dev.kiln.common.config.KilnConfig.Repository;
 import dev.kiln.common.config.KilnConfig.Retention;
 import dev.kiln.common.config.KilnConfig.Concurrency;
@@ -58,8 +59,6 @@ public final class KilnConfigJson {
     private static final Pattern SCHEDULE = Pattern.compile("cron\\(\\S+( \\S+){5}\\)|rate\\([1-9][0-9]* (minute|minutes|hour|hours|day|days)\\)");
     private static final Pattern ALARM_NAME = Pattern.compile("[^\\x00-\\x1F]{1,255}");
     private static final Pattern REASON = Pattern.compile("[^\\x00-\\x1F]{1,200}");
-    /** Polls of one group's refresh that fit in its child execution's history (25,000 events, 13 a poll). */
-    private static final int MAX_POLLS = 1500;
     private static final Pattern COMMAND = Pattern.compile("[^\\x00]{1,4096}");
     private static final int DEPLOY_TIMEOUT_DEFAULT = 10;
     private static final int DRAIN_TIMEOUT_DEFAULT = 300;
@@ -146,6 +145,8 @@ public final class KilnConfigJson {
         rotation.freezeWindows().forEach(w -> windows.addObject().put("start", w.start().toString())
                 .put("end", w.end().toString()).put("reason", w.reason()));
         rotationNode.put("securityHonoursFreeze", rotation.securityHonoursFreeze());
+        root.putObject("rebuild").put("schedule", config.rebuild().schedule()).put("timeZone", config.rebuild().timeZone())
+                .put("enabled", config.rebuild().enabled());
         root.putObject("concurrency").put("webhook", config.concurrency().webhook())
                 .put("lifecycle", config.concurrency().lifecycle());
         ObjectNode notifications = root.putObject("notifications");
@@ -181,7 +182,7 @@ public final class KilnConfigJson {
                 return null;
             }
             allowOnly(root, "", "repository", "builder", "roles", "retention", "notifications", "advisories", "rotation",
-                    "concurrency");
+                    "rebuild", "concurrency");
             Repository repository = repository(object(root, "repository", true));
             BuilderSettings builder = builder(object(root, "builder", true), "builder", BUILDER_DEFAULTS, true);
             List<Role> roles = roles(root.get("roles"), builder);
@@ -189,8 +190,31 @@ public final class KilnConfigJson {
             Notifications notifications = notifications(object(root, "notifications", false));
             Advisories advisories = advisories(object(root, "advisories", false));
             Rotation rotation = rotation(object(root, "rotation", false));
+            Rebuild rebuild = rebuild(object(root, "rebuild", false));
             Concurrency concurrency = concurrency(object(root, "concurrency", false));
-            return new KilnConfig(repository, builder, roles, retention, notifications, advisories, rotation, concurrency);
+            return new KilnConfig(repository, builder, roles, retention, notifications, advisories, rotation, rebuild, concurrency);
+        }
+
+        private Rebuild rebuild(JsonNode node) {
+            allowOnly(node, "rebuild", "schedule", "timeZone", "enabled");
+            return new Rebuild(
+                    optionalText(node, "rebuild.schedule", "schedule", SCHEDULE,
+                            "an EventBridge Scheduler expression such as cron(0 2 ? * SUN *) or rate(7 days)", "cron(0 2 ? * SUN *)"),
+                    timeZone(node, "rebuild"),
+                    bool(node, "rebuild.enabled", "enabled", true));
+        }
+
+        /** An IANA time zone, default UTC. */
+        private String timeZone(JsonNode node, String path) {
+            String timeZone = optionalText(node, path + ".timeZone", "timeZone", Pattern.compile("[A-Za-z_+-]+(/[A-Za-z0-9_+-]+)*"),
+                    "an IANA time zone such as Asia/Tokyo", "UTC");
+            try {
+                ZoneId.of(timeZone);
+                return timeZone;
+            } catch (DateTimeException e) {
+                problems.add(path + ".timeZone: '" + timeZone + "' is not an IANA time zone such as Asia/Tokyo");
+                return "UTC";
+            }
         }
 
         private Concurrency concurrency(JsonNode node) {
@@ -237,6 +261,10 @@ public final class KilnConfigJson {
             if (node == null || !node.isArray() || node.isEmpty()) {
                 problems.add("roles: must be a non-empty list of roles");
                 return List.of();
+            }
+            if (node.size() > KilnConfig.MAX_ROLES) {
+                problems.add("roles: at most " + KilnConfig.MAX_ROLES + " roles, got " + node.size()
+                        + " (a push or an advisory handles every role in one execution, whose history must hold them)");
             }
             List<Role> roles = new ArrayList<>();
             Set<String> names = new HashSet<>();
@@ -355,14 +383,7 @@ public final class KilnConfigJson {
             allowOnly(node, "rotation", "schedule", "timeZone", "enabled", "maxConcurrency", "maxAgeHours",
                     "minHealthyPercentage", "maxHealthyPercentage", "instanceWarmupSeconds", "autoRollback", "alarms",
                     "pollSeconds", "deadlineMinutes", "freezeWindows", "securityHonoursFreeze");
-            String timeZone = optionalText(node, "rotation.timeZone", "timeZone", Pattern.compile("[A-Za-z_+-]+(/[A-Za-z0-9_+-]+)*"),
-                    "an IANA time zone such as Asia/Tokyo", "UTC");
-            try {
-                ZoneId.of(timeZone);
-            } catch (DateTimeException e) {
-                problems.add("rotation.timeZone: '" + timeZone + "' is not an IANA time zone such as Asia/Tokyo");
-                timeZone = "UTC";
-            }
+            String timeZone = timeZone(node, "rotation");
             int minHealthy = number(node, "rotation", "minHealthyPercentage", 90, 0, 100);
             Integer maxHealthy = null;
             if (node.has("maxHealthyPercentage")) {
@@ -378,14 +399,10 @@ public final class KilnConfigJson {
                 problems.add("rotation.alarms: an instance refresh watches at most 10 alarms, got " + alarms.size());
             }
             int pollSeconds = number(node, "rotation", "pollSeconds", 60, 1, 3600);
-            int deadlineMinutes = number(node, "rotation", "deadlineMinutes", 240, 1, 2880);
+            int deadlineMinutes = number(node, "rotation", "deadlineMinutes", 240, 1, Rotation.MAX_DEADLINE_MINUTES);
             if (pollSeconds > deadlineMinutes * 60) {
                 problems.add("rotation.pollSeconds: " + pollSeconds + " seconds is longer than the deadline ("
                         + deadlineMinutes + " minutes)");
-            } else if (deadlineMinutes * 60 / pollSeconds > MAX_POLLS) {
-                problems.add("rotation.pollSeconds: polling every " + pollSeconds + " seconds for " + deadlineMinutes
-                        + " minutes is " + deadlineMinutes * 60 / pollSeconds + " polls; one group's execution history"
-                        + " (25,000 events, 13 per poll) holds at most " + MAX_POLLS + ": poll less often or shorten the deadline");
             }
             return new Rotation(
                     optionalText(node, "rotation.schedule", "schedule", SCHEDULE,

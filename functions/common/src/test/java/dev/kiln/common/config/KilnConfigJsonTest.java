@@ -7,6 +7,7 @@ import dev.kiln.common.config.KilnConfig.AmazonLinux;
 import dev.kiln.common.config.KilnConfig.ParentRole;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -227,9 +228,44 @@ class KilnConfigJsonTest {
                 .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems()).containsExactly(
                         "rotation.maxHealthyPercentage: may be at most 100 above minHealthyPercentage (0), got 200"));
         assertThatThrownBy(() -> KilnConfigJson.read(MINIMAL.replace("}]}", """
-                }], "rotation": {"pollSeconds": 1, "deadlineMinutes": 60}}""")))
+                }], "rotation": {"deadlineMinutes": 2641}}""")))
+                .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems()).containsExactly(
+                        "rotation.deadlineMinutes: must be a whole number from 1 to 2640, got 2641"));
+    }
+
+    @Test
+    void shouldFitOneGroupWithTheLongestDeadlineAndItsRetriesInTheTimeARotationMayRun() {
+        for (int pollSeconds : new int[] {1, 7, 60, 3599, 3600}) {
+            KilnConfig config = KilnConfigJson.read(MINIMAL.replace("}]}", """
+                    }], "rotation": {"pollSeconds": %d, "deadlineMinutes": 2640}}""".formatted(pollSeconds)));
+
+            assertThat(config.rotation().worstCase(1)).as("every %d s", pollSeconds).isLessThanOrEqualTo(KilnConfig.Rotation.MAX_DURATION);
+            assertThat(config.rotation().watch().checks()).isLessThanOrEqualTo(KilnConfig.Rotation.WATCH_MAX_CHECKS);
+        }
+    }
+
+    @Test
+    void shouldSayHowLongRotatingManyGroupsAFewAtATimeMayTake() {
+        KilnConfig config = KilnConfigJson.read(MINIMAL.replace("}]}", """
+                }], "rotation": {"pollSeconds": 60, "deadlineMinutes": 240, "maxConcurrency": 10}}"""));
+
+        // 4 h watched + 90 min of calls a group, 200 groups in 20 waves, and an hour for the rest
+        assertThat(config.rotation().worstCase(200)).isEqualTo(Duration.ofMinutes(20 * 330 + 60));
+    }
+
+    @Test
+    void shouldRefuseMoreRolesThanOneExecutionCanHandle() {
+        StringBuilder roles = new StringBuilder();
+        for (int i = 0; i <= KilnConfig.MAX_ROLES; i++) {
+            roles.append(i == 0 ? "" : ",").append("""
+                    {"name": "r%d", "parent": {"amazonLinux": "2", "architecture": "x86_64"}, "playbook": "p.yml", "tests": "t.sh", "watch": ["p.yml"]}"""
+                    .formatted(i));
+        }
+        String config = MINIMAL.substring(0, MINIMAL.indexOf("\"roles\"")) + "\"roles\": [" + roles + "]}";
+
+        assertThatThrownBy(() -> KilnConfigJson.read(config))
                 .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems()).singleElement().asString()
-                        .startsWith("rotation.pollSeconds: polling every 1 seconds for 60 minutes is 3600 polls"));
+                        .startsWith("roles: at most 100 roles, got 101"));
     }
 
     @Test
