@@ -78,12 +78,8 @@ public final class BakeChildrenService {
             }
             String sha = current.get().sha();
             String name = role.name() + "-rebuild-" + DAY.format(request.time()) + "-" + sha.substring(0, 12);
-            ObjectNode input = Json.MAPPER.createObjectNode().put("role", role.name()).put("reason", "rebuild");
-            ObjectNode source = input.putObject("source").put("sha", sha);
-            if (current.get().pushedAt() != null) {
-                source.put("pushedAt", current.get().pushedAt());
-            }
-            input.put("force", true);
+            ObjectNode input = withSource(Json.MAPPER.createObjectNode().put("role", role.name()).put("reason", "rebuild"),
+                    current.get()).put("force", true);
             boolean started = bakes.start(name, input.toString());
             LOG.info(started ? "Rebuild from scratch started" : "Rebuild from scratch was already started",
                     entry("role", role.name()), entry("execution", name), entry("sha", sha), entry("reason", request.reason()));
@@ -104,12 +100,8 @@ public final class BakeChildrenService {
             Ports.Current current = commitFor(published.current(child.name()), baked);
             // one name per child and parent image: a repeated event cannot start a second bake
             String name = child.name() + "-" + current.sha().substring(0, 12) + "-on-" + baked.imageId();
-            ObjectNode input = Json.MAPPER.createObjectNode().put("role", child.name()).put("reason", "parent-image")
-                    .put("parentImageId", baked.imageId());
-            ObjectNode source = input.putObject("source").put("sha", current.sha());
-            if (current.pushedAt() != null) {
-                source.put("pushedAt", current.pushedAt());
-            }
+            ObjectNode input = withSource(Json.MAPPER.createObjectNode().put("role", child.name()).put("reason", "parent-image")
+                    .put("parentImageId", baked.imageId()), current);
             boolean started = bakes.start(name, input.toString());
             LOG.info(started ? "Child role re-bake started" : "Child role re-bake was already started",
                     entry("parent", baked.role()), entry("child", child.name()), entry("execution", name),
@@ -117,5 +109,14 @@ public final class BakeChildrenService {
             children.add(new Child(child.name(), name, current.sha(), started));
         }
         return children;
+    }
+
+    /** The bake input's source: the commit, and when it was pushed when known. */
+    private static ObjectNode withSource(ObjectNode input, Ports.Current current) {
+        ObjectNode source = input.putObject("source").put("sha", current.sha());
+        if (current.pushedAt() != null) {
+            source.put("pushedAt", current.pushedAt());
+        }
+        return input;
     }
 }

@@ -61,6 +61,13 @@ class RotatePlanServiceTest {
         return plan(input, STARTED, true);
     }
 
+    /** A plan with CONFIG's rotation settings {@code from} replaced by {@code to}. */
+    private RotatePlan planWith(String from, String to, String input) throws Exception {
+        KilnConfig config = KilnConfigJson.read(CONFIG.formatted(true).replace(from, to));
+        return new RotatePlanService(() -> config, tagPages, images, plans, BUCKET).plan(PlanRequest.from(Json.MAPPER.readTree("""
+                {"rotation": "%s", "input": %s, "startedAt": "%s"}""".formatted(ROTATION, input, STARTED))));
+    }
+
     private RotatePlan plan(String input, String startedAt, boolean securityHonoursFreeze) throws Exception {
         return service(securityHonoursFreeze).plan(PlanRequest.from(Json.MAPPER.readTree("""
                 {"rotation": "%s", "input": %s, "startedAt": "%s"}""".formatted(ROTATION, input, startedAt))));
@@ -272,12 +279,7 @@ class RotatePlanServiceTest {
 
     @Test
     void shouldPollOftenEnoughToCoverTheWholeDeadlineRoundingUp() throws Exception {
-        KilnConfig config = KilnConfigJson.read(CONFIG.formatted(true).replace("\"pollSeconds\": 60, \"deadlineMinutes\": 240",
-                "\"pollSeconds\": 45, \"deadlineMinutes\": 10"));
-        RotatePlanService service = new RotatePlanService(() -> config, tagPages, images, plans, BUCKET);
-
-        RotatePlan plan = service.plan(PlanRequest.from(Json.MAPPER.readTree("""
-                {"rotation": "%s", "input": {}, "startedAt": "%s"}""".formatted(ROTATION, STARTED))));
+        RotatePlan plan = planWith("\"pollSeconds\": 60, \"deadlineMinutes\": 240", "\"pollSeconds\": 45, \"deadlineMinutes\": 10", "{}");
 
         // 600 s / 45 s = 13.3: 13 polls would stop watching 15 s before the deadline
         assertThat(plan.settings()).isEqualTo(new RotatePlan.Settings(new Poll(45, 14), 10));
@@ -304,12 +306,7 @@ class RotatePlanServiceTest {
 
     @Test
     void shouldPollLessOftenThanConfiguredRatherThanOutgrowAGroupsHistory() throws Exception {
-        KilnConfig config = KilnConfigJson.read(CONFIG.formatted(true).replace("\"pollSeconds\": 60, \"deadlineMinutes\": 240",
-                "\"pollSeconds\": 1, \"deadlineMinutes\": 2640"));
-        RotatePlanService service = new RotatePlanService(() -> config, tagPages, images, plans, BUCKET);
-
-        RotatePlan plan = service.plan(PlanRequest.from(Json.MAPPER.readTree("""
-                {"rotation": "%s", "input": {}, "startedAt": "%s"}""".formatted(ROTATION, STARTED))));
+        RotatePlan plan = planWith("\"pollSeconds\": 60, \"deadlineMinutes\": 240", "\"pollSeconds\": 1, \"deadlineMinutes\": 2640", "{}");
 
         // 44 hours asked about every second would be 158,400 polls: 1,000 at most, 159 s apart
         assertThat(plan.settings().poll()).isEqualTo(new Poll(159, 997));
@@ -360,11 +357,8 @@ class RotatePlanServiceTest {
         }
 
         // 900 groups to rotate fit the time a rotation may run 200 at a time (5 waves), not 10 at a time
-        KilnConfig config = KilnConfigJson.read(CONFIG.formatted(true).replace("\"deadlineMinutes\": 240",
-                "\"deadlineMinutes\": 240, \"maxConcurrency\": 200"));
-        RotatePlan plan = new RotatePlanService(() -> config, tagPages, images, plans, BUCKET).plan(PlanRequest.from(
-                Json.MAPPER.readTree("""
-                        {"rotation": "%s", "input": {"reason": "nightly"}, "startedAt": "%s"}""".formatted(ROTATION, STARTED))));
+        RotatePlan plan = planWith("\"deadlineMinutes\": 240", "\"deadlineMinutes\": 240, \"maxConcurrency\": 200",
+                "{\"reason\": \"nightly\"}");
 
         byte[] groupsJson = plans.puts.get(0).json().getBytes(StandardCharsets.UTF_8);
         byte[] answer = Json.MAPPER.writeValueAsBytes(plan);
