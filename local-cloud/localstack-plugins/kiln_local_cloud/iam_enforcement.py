@@ -242,6 +242,14 @@ class _Lookups:
                 return template.id
         return None
 
+    def auto_scaling_group(self, name: str) -> tuple[str, dict[str, str]] | None:
+        from moto.autoscaling.models import autoscaling_backends
+
+        group = autoscaling_backends[self.account][self.region].autoscaling_groups.get(name)
+        if group is None:
+            return None
+        return group.arn, {tag["Key"]: tag.get("Value", "") for tag in group.tags}
+
     def instance_profile_role_arn(self, profile: dict) -> str | None:
         from localstack.services.iam.models import iam_stores
 

@@ -57,6 +57,8 @@ class Lookups(Protocol):
 
     def launch_template_id(self, name: str) -> str | None: ...
 
+    def auto_scaling_group(self, name: str) -> tuple[str, dict[str, str]] | None: ...
+
 
 def action_prefix(service: str) -> str:
     return _PREFIXES.get(service, service)
@@ -358,6 +360,30 @@ def _cloudwatch(operation: str, params: dict, where: _Where, lookups: Lookups) -
     return None
 
 
+# Auto Scaling actions on one group (autoscaling:ResourceTag/* are the group's tags); the Describe*
+# actions support no resource and are checked on "*"
+_ON_GROUP = {"CompleteLifecycleAction", "RecordLifecycleActionHeartbeat", "StartInstanceRefresh",
+             "CancelInstanceRefresh", "RollbackInstanceRefresh", "SetDesiredCapacity", "UpdateAutoScalingGroup",
+             "DeleteAutoScalingGroup", "PutLifecycleHook", "DeleteLifecycleHook", "SuspendProcesses",
+             "ResumeProcesses", "PutWarmPool", "DeleteWarmPool", "SetInstanceProtection", "AttachInstances",
+             "DetachInstances", "AttachLoadBalancerTargetGroups", "DetachLoadBalancerTargetGroups",
+             "AttachTrafficSources", "DetachTrafficSources"}
+
+
+def _autoscaling(operation: str, params: dict, where: _Where, lookups: Lookups) -> list[AuthRequest] | None:
+    action = f"autoscaling:{operation}"
+    if operation.startswith("Describe"):
+        return [AuthRequest(action, "*")]
+    if operation in _ON_GROUP:
+        name = params.get("AutoScalingGroupName", "")
+        found = lookups.auto_scaling_group(name)
+        if found is None:  # AWS answers for a group that does not exist; IAM sees the name alone
+            return [AuthRequest(action, where.arn("autoscaling", f"autoScalingGroup:*:autoScalingGroupName/{name}"))]
+        arn, tags = found
+        return [AuthRequest(action, arn, _resource_tags(tags, "autoscaling"))]
+    return None
+
+
 _MAPPERS = {
     "ec2": _ec2,
     "ssm": _ssm,
@@ -371,4 +397,5 @@ _MAPPERS = {
     "lambda": _lambda,
     "sts": _sts,
     "cloudwatch": _cloudwatch,
+    "autoscaling": _autoscaling,
 }

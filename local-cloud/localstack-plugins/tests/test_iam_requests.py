@@ -23,6 +23,10 @@ class FakeLookups:
     def launch_template_id(self, name):
         return "lt-0123" if name == "web" else None
 
+    def auto_scaling_group(self, name):
+        arn = f"arn:aws:autoscaling:us-east-1:000000000000:autoScalingGroup:uuid-1:autoScalingGroupName/{name}"
+        return (arn, {"kiln:role": "web"}) if name == "web" else None
+
 
 def checks(service, operation, params, lookups=None):
     found, known = authorizations(service, operation, params, ACCOUNT, REGION, lookups or FakeLookups())
@@ -139,6 +143,15 @@ class OtherServicesTest(unittest.TestCase):
         found, _ = checks("dynamodb", "BatchGetItem", {"RequestItems": {"a": {}, "b": {}}})
         self.assertEqual(["arn:aws:dynamodb:us-east-1:000000000000:table/a", "arn:aws:dynamodb:us-east-1:000000000000:table/b"],
                          [r for _, r, _ in found])
+
+    def test_a_lifecycle_action_is_checked_on_its_group_with_the_groups_tags(self):
+        found, known = checks("autoscaling", "CompleteLifecycleAction", {"AutoScalingGroupName": "web"})
+        self.assertTrue(known)
+        self.assertEqual(found, [("autoscaling:CompleteLifecycleAction",
+                                  "arn:aws:autoscaling:us-east-1:000000000000:autoScalingGroup:uuid-1:autoScalingGroupName/web",
+                                  {"aws:resourcetag/kiln:role": "web", "autoscaling:resourcetag/kiln:role": "web"})])
+        self.assertEqual(checks("autoscaling", "DescribeInstanceRefreshes", {"AutoScalingGroupName": "web"})[0],
+                         [("autoscaling:DescribeInstanceRefreshes", "*", {})])
 
     def test_an_unknown_call_is_checked_on_star_and_said_to_be_unknown(self):
         self.assertEqual(([("kms:Decrypt", "*", {})], False), checks("kms", "Decrypt", {"KeyId": "k"}))

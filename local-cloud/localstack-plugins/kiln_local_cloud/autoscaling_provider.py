@@ -1,0 +1,183 @@
+"""Serves the `autoscaling` API in LocalStack: moto's backend, with autoscaling.py's lifecycle.
+
+Registered as the provider `autoscaling:default` (entry point group localstack.aws.provider); add
+`autoscaling` to SERVICES. The operations below are ours; every other one goes to moto as it is.
+moto's group model is patched so that launching, scale-in and TerminateInstanceInAutoScalingGroup go
+through the lifecycle (Pending:Wait, Terminating:Wait) instead of finishing at once.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from localstack.aws.api import CommonServiceException, RequestContext, handler
+from localstack.services.plugins import Service, aws_provider
+
+from kiln_local_cloud.autoscaling import AutoScalingError, Emitter, Lifecycle, put_on_default_bus, tick, validation
+
+LOG = logging.getLogger(__name__)
+
+_lifecycle: Lifecycle | None = None
+
+
+def lifecycle() -> Lifecycle:
+    global _lifecycle
+    if _lifecycle is None:
+        from moto.autoscaling.models import autoscaling_backends
+
+        _lifecycle = Lifecycle(lambda account, region: autoscaling_backends[account][region],
+                               Emitter(put_on_default_bus))
+        patch_moto(_lifecycle)
+        tick(_lifecycle)
+    return _lifecycle
+
+
+def patch_moto(cycle: Lifecycle) -> None:
+    """Makes moto's groups launch and let go of instances through the lifecycle."""
+    from moto.autoscaling.exceptions import ValidationError
+    from moto.autoscaling.models import AutoScalingBackend, FakeAutoScalingGroup, TerminateInstanceActivity
+
+    replace = FakeAutoScalingGroup.replace_autoscaling_group_instances
+
+    def replace_through_hooks(group, count_needed, propagated_tags):
+        before = set(map(id, group.instance_states))
+        replace(group, count_needed, propagated_tags)
+        cycle.launched(group, [s for s in group.instance_states if id(s) not in before])
+
+    def set_desired_capacity(group, new_capacity):
+        cycle.set_capacity(group, new_capacity)
+        if group.name in group.autoscaling_backend.autoscaling_groups:
+            group.autoscaling_backend.update_attached_elbs(group.name)
+            group.autoscaling_backend.update_attached_target_groups(group.name)
+
+    def terminate_instance(backend, instance_id, should_decrement):
+        for group in backend.autoscaling_groups.values():
+            state = next((s for s in group.instance_states if s.instance.id == instance_id), None)
+            if state is not None:
+                break
+        else:
+            raise ValidationError(f"Instance Id not found - No managed instance found for instance ID: {instance_id}")
+        with cycle.lock:
+            original = group.desired_capacity
+            if should_decrement:
+                if group.desired_capacity - 1 < group.min_size:
+                    raise ValidationError(f"Currently, desiredCapacity is {group.desired_capacity} and minSize is "
+                                     f"{group.min_size}. Terminating instance without replacement will violate "
+                                     f"group's min size constraint. Either set shouldDecrementDesiredCapacity "
+                                     f"flag to false or lower group's min size.")
+                group.desired_capacity -= 1
+            cycle.leave(group, state)
+            cycle.set_capacity(group, group.desired_capacity)
+        return TerminateInstanceActivity(state.instance, original)
+
+    FakeAutoScalingGroup.replace_autoscaling_group_instances = replace_through_hooks
+    FakeAutoScalingGroup.set_desired_capacity = set_desired_capacity
+    AutoScalingBackend.terminate_instance = terminate_instance
+
+
+def _error(error: AutoScalingError) -> CommonServiceException:
+    return CommonServiceException(error.code, error.message, status_code=400, sender_fault=True)
+
+
+class AutoScalingProvider:
+    service = "autoscaling"
+
+    def __init__(self):
+        self.cycle = lifecycle()
+
+    @handler("PutLifecycleHook", expand=False)
+    def put_lifecycle_hook(self, context: RequestContext, request: dict):
+        try:
+            self.cycle.put_hook(context.account_id, context.region, request.get("AutoScalingGroupName"),
+                                request.get("LifecycleHookName"), request.get("LifecycleTransition"),
+                                request.get("HeartbeatTimeout"), request.get("DefaultResult"),
+                                request.get("NotificationMetadata"), request.get("NotificationTargetARN"),
+                                request.get("RoleARN"))
+        except AutoScalingError as e:
+            raise _error(e) from None
+        return {}
+
+    @handler("CreateAutoScalingGroup", expand=False)
+    def create_auto_scaling_group(self, context: RequestContext, request: dict):
+        """Hooks named in LifecycleHookSpecificationList apply to the group's first instances."""
+        from localstack.services.moto import call_moto_with_request
+
+        hooks = request.pop("LifecycleHookSpecificationList", None) or []
+        if not hooks:
+            return call_moto_with_request(context, request)
+        empty = {**request, "MinSize": 0, "DesiredCapacity": 0}
+        call_moto_with_request(context, empty)
+        group = self.cycle.backend_of(context.account_id, context.region).autoscaling_groups[request["AutoScalingGroupName"]]
+        try:
+            for hook in hooks:
+                self.cycle.put_hook(context.account_id, context.region, group.name, hook.get("LifecycleHookName"),
+                                    hook.get("LifecycleTransition"), hook.get("HeartbeatTimeout"),
+                                    hook.get("DefaultResult"), hook.get("NotificationMetadata"),
+                                    hook.get("NotificationTargetARN"), hook.get("RoleARN"))
+        except AutoScalingError as e:
+            self.cycle.backend_of(context.account_id, context.region).autoscaling_groups.pop(group.name, None)
+            raise _error(e) from None
+        group.min_size = request["MinSize"]
+        group.set_desired_capacity(request.get("DesiredCapacity"))
+        return {}
+
+    @handler("DeleteAutoScalingGroup", expand=False)
+    def delete_auto_scaling_group(self, context: RequestContext, request: dict):
+        """Refused while the group has instances, unless ForceDelete: then they go without their hooks."""
+        name = request.get("AutoScalingGroupName")
+        backend = self.cycle.backend_of(context.account_id, context.region)
+        group = backend.autoscaling_groups.get(name)
+        if group is None:
+            raise _error(validation(f"AutoScalingGroup name not found - {name}"))
+        with self.cycle.lock:
+            if group.instance_states and not request.get("ForceDelete"):
+                raise CommonServiceException(
+                    "ResourceInUse", "You cannot delete an AutoScalingGroup while there are instances or pending "
+                                     "Spot instance request(s) still in the group.", status_code=400, sender_fault=True)
+            ids = [s.instance.id for s in group.instance_states]
+            if ids:
+                backend.ec2_backend.terminate_instances(ids)
+            for action in self.cycle.actions.values():
+                if action.group == name and action.result is None:
+                    action.result = "ABANDON"
+            for key in [k for k, hook in backend.lifecycle_hooks.items() if hook.auto_scaling_group_name == name]:
+                backend.lifecycle_hooks.pop(key)
+            backend.autoscaling_groups.pop(name, None)
+        return {}
+
+    @handler("CompleteLifecycleAction", expand=False)
+    def complete_lifecycle_action(self, context: RequestContext, request: dict):
+        try:
+            self.cycle.complete(context.account_id, context.region, request.get("AutoScalingGroupName"),
+                                request.get("LifecycleHookName"), request.get("LifecycleActionResult"),
+                                request.get("LifecycleActionToken"), request.get("InstanceId"))
+        except AutoScalingError as e:
+            raise _error(e) from None
+        return {}
+
+    @handler("RecordLifecycleActionHeartbeat", expand=False)
+    def record_lifecycle_action_heartbeat(self, context: RequestContext, request: dict):
+        try:
+            self.cycle.heartbeat(context.account_id, context.region, request.get("AutoScalingGroupName"),
+                                 request.get("LifecycleHookName"), request.get("LifecycleActionToken"),
+                                 request.get("InstanceId"))
+        except AutoScalingError as e:
+            raise _error(e) from None
+        return {}
+
+
+def _dispatch_table(provider: AutoScalingProvider):
+    """Our operations, and moto for every other operation of the API."""
+    from localstack.aws.skeleton import create_dispatch_table
+    from localstack.aws.spec import load_service
+    from localstack.services.moto import _proxy_moto
+
+    table = create_dispatch_table(provider)
+    for operation in load_service("autoscaling").operation_names:
+        table.setdefault(operation, _proxy_moto)
+    return table
+
+
+@aws_provider(api="autoscaling")
+def autoscaling():
+    return Service.for_provider(AutoScalingProvider(), dispatch_table_factory=_dispatch_table)
