@@ -1,4 +1,4 @@
-"""Lets EC2 find instance profiles that were created through IAM.
+"""Lets EC2 find instance profiles that were created through IAM, and give them to every instance.
 
 LocalStack keeps IAM instance profiles in its own store, but EC2 (moto) checks a RunInstances
 IamInstanceProfile against moto's IAM backend, so every launch with an instance profile fails with
@@ -51,3 +51,33 @@ def bridge_instance_profiles():
     IAMBackend.get_instance_profile = get_instance_profile
     IAMBackend.get_instance_profile_by_arn = get_instance_profile_by_arn
     LOG.info("kiln: EC2 finds instance profiles created through IAM")
+
+
+@hooks.on_infra_start()
+def give_every_instance_its_profile():
+    from moto.ec2.models.instances import InstanceBackend
+
+    profiles_for_every_instance(InstanceBackend)
+    LOG.info("kiln: every instance gets its instance profile, from the call or its launch template")
+
+
+def profiles_for_every_instance(InstanceBackend) -> None:
+    run_instances = InstanceBackend.run_instances
+
+    def run_instances_with_profiles(self, *args, **kwargs):
+        reservation = run_instances(self, *args, **kwargs)
+        explicit = {"iam_instance_profile_arn": kwargs.get("iam_instance_profile_arn"),
+                    "iam_instance_profile_name": kwargs.get("iam_instance_profile_name")}
+        if any(explicit.values()):
+            profile, instances = explicit, reservation.instances[1:]  # moto's response gives the first one
+        elif kwargs.get("launch_template"):
+            named = self._get_template_from_args(kwargs["launch_template"]).data.get("IamInstanceProfile") or {}
+            profile = {"iam_instance_profile_arn": named.get("Arn"), "iam_instance_profile_name": named.get("Name")}
+            instances = reservation.instances if any(profile.values()) else []
+        else:
+            instances = []
+        for instance in instances:
+            self.associate_iam_instance_profile(instance.id, **profile)
+        return reservation
+
+    InstanceBackend.run_instances = run_instances_with_profiles

@@ -9,8 +9,9 @@ Here each instance has a directory, $KILN_INSTANCES_DIR/<instance-id>/root (defa
 writable /etc (a copy of the host's, made to say Amazon Linux 2023 and UTC), /opt, /var, /tmp,
 /home, /root, /srv and /run. A script runs chrooted into it, in new mount and PID namespaces
 (unshare, with --map-root-user when the local cloud does not run as root; sandbox/launch.sh): the
-host's /usr, /bin, /sbin, /lib and /lib64 are bound read-only (so /usr/local cannot be written
-either), /proc is fresh and /dev has only null, zero, full, random, urandom and tty. Whatever a
+host's /bin, /sbin, /lib and /lib64 are bound read-only, its /usr is the lower layer of the
+instance's own /usr (overlayfs: an install may write /usr/share, the host's /usr never changes),
+/proc is fresh and /dev has only null, zero, full, random, urandom and tty. Whatever a
 script writes stays in its sandbox. Ending a namespace's first process ends every process in it, so
 a command's processes (background ones too) end with the command, on its execution timeout, and
 when its instance stops or is terminated; a terminated instance's sandbox is deleted, as its root
@@ -37,7 +38,8 @@ off, moto's instant "Success" that runs nothing, until the ITs and the demo move
 issue 15). run_command.py follows the same switch.
 
 Faults, for tests: the instance tag local-cloud:fault is a comma-separated list of agent-offline
-(the SSM agent never comes online), command-fails (every command fails with exit code 1) and
+(the SSM agent never comes online), command-fails (every command fails with exit code 1),
+command-hangs (every command runs until its execution timeout: a stuck drain or provisioning) and
 health-fails (curl to the instance's own web server on 127.0.0.1 is refused).
 """
 

@@ -22,7 +22,8 @@ DescribeInstanceInformation. This hook:
   since its launch;
 - makes SendCommand refuse an instance that is not online (InvalidInstanceId) and run an
   AWS-RunShellScript command, in the background, in the sandbox (instances.py) of each instance asked
-  for (or each online one among its Targets), with the command-fails fault failing it at once.
+  for (or each online one among its Targets), with the command-fails fault failing it at once
+  and the command-hangs fault running it until its execution timeout.
   GetCommandInvocation and ListCommands report the real status, and their InvalidCommandId and
   InvocationDoesNotExist errors come as JSON (moto's are XML, which SSM's clients cannot read).
   Other documents keep moto's answer and run nothing. The execution timeout is not scaled by the
@@ -50,6 +51,9 @@ STDOUT_LIMIT, STDERR_LIMIT = 24_000, 8_000
 MAX_EXECUTION_TIMEOUT = 172_800
 STOPPED_EARLY = 137  # the agent's exit code for a script it killed
 COMMAND_FAILS = "local cloud: fault command-fails: every command on this instance fails (tag local-cloud:fault)\n"
+# what runs in place of every command on an instance with the command-hangs fault: nothing, until its timeout
+COMMAND_HANGS = ("echo 'local cloud: fault command-hangs: every command on this instance runs until its timeout"
+                 " (tag local-cloud:fault)' >&2\nwhile :; do sleep 60; done")
 TERMINAL = {"Success", "Failed", "TimedOut"}
 
 
@@ -210,6 +214,8 @@ def run(invocation: dict, sandbox: Sandbox, machine: Machine, image_id: str, she
             outcome = Outcome(1, "", COMMAND_FAILS, "exited")
         else:
             script, timeout, working_directory = shell
+            if "command-hangs" in machine.faults:
+                script = COMMAND_HANGS
             outcome = sandbox.create(image_id).run(machine, script, script_env(machine.region, keys),
                                                    working_directory, timeout, invocation["CommandId"])
     except Exception as error:

@@ -34,10 +34,11 @@ class SandboxTest(SandboxTestCase):
     def test_a_script_runs_as_root_in_the_working_directory_and_its_writes_stay_in_its_sandbox(self):
         outside = Path(self.tmp.name) / "outside" / "file"
         outcome = self.sandbox.run(MACHINE, f"id -u\npwd\ntouch /etc/kiln\nmkdir -p {outside.parent}\necho x > {outside}\n"
-                                            "touch /usr/kiln 2>/dev/null || echo usr is read-only",
+                                            "mkdir -p /usr/share/kiln && echo usr is its own",
                                    script_env("us-east-1", None), working_directory="/tmp")
 
-        self.assertEqual((0, "0\n/tmp\nusr is read-only\n"), (outcome.exit_code, outcome.stdout), outcome.stderr)
+        self.assertEqual((0, "0\n/tmp\nusr is its own\n"), (outcome.exit_code, outcome.stdout), outcome.stderr)
+        self.assertFalse(Path("/usr/share/kiln").exists())
         self.assertFalse(Path("/etc/kiln").exists())
         self.assertFalse(outside.exists())
         self.assertTrue((self.sandbox.root / "etc/kiln").exists())

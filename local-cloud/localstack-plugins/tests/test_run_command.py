@@ -158,6 +158,15 @@ class InvocationTest(unittest.TestCase):
         self.assertIn("local cloud: fault command-fails", invocation["StandardErrorContent"])
         self.assertFalse((self.sandbox.root / "etc/ran").exists())
 
+    def test_the_command_hangs_fault_runs_every_command_until_its_execution_timeout(self):
+        faulty = Machine(**{**self.machine.__dict__, "faults": frozenset({"command-hangs"})})
+
+        invocation = self.invoke("touch /etc/ran", timeout=1, machine=faulty)
+
+        self.assertEqual(("TimedOut", "ExecutionTimedOut"), (invocation["Status"], invocation["StatusDetails"]))
+        self.assertIn("local cloud: fault command-hangs", invocation["StandardErrorContent"])
+        self.assertFalse((self.sandbox.root / "etc/ran").exists())
+
     def test_a_command_whose_instance_is_terminated_fails_and_its_processes_end(self):
         threading.Timer(1, end_commands, args=(self.machine.instance_id, "terminated")).start()
         invocation = self.invoke("sleep 60")

@@ -2,9 +2,9 @@
 # Runs a script in an instance's sandbox: instances.py starts this as the first process of new mount
 # and PID namespaces (unshare), so every mount below and every process the script starts ends with it.
 #   usage: launch.sh ROOT WORKDIR SCRIPT [SOURCE TARGET]...
-# The host's /usr, /bin, /sbin, /lib and /lib64 are bound read-only (symbolic links are copied as
-# links), each SOURCE is bound read-only at TARGET, /proc is the namespace's own and /dev holds only
-# null, zero, full, random, urandom and tty. Then SCRIPT runs by bash in WORKDIR, chrooted into ROOT.
+# The host's /bin, /sbin, /lib and /lib64 are bound read-only (symbolic links are copied as links),
+# its /usr is the lower layer of the instance's own /usr, each SOURCE is bound read-only at TARGET,
+# /proc is the namespace's own and /dev holds only null, zero, full, random, urandom and tty. Then SCRIPT runs by bash in WORKDIR, chrooted into ROOT.
 set -eu
 root=$1 workdir=$2 script=$3
 shift 3
@@ -16,7 +16,12 @@ read_only() {
 }
 
 mount --make-rprivate /
-for dir in usr bin sbin lib lib64; do
+# /usr is the host's under the instance's own layer (overlayfs; the layer lives beside ROOT), so that
+# an install can write to /usr/share or /usr/local as on a machine and the host's /usr never changes
+layer=$(dirname "$root")
+mkdir -p "$layer/usr-changes" "$layer/usr-work" "$root/usr"
+mount -t overlay overlay -o "lowerdir=/usr,upperdir=$layer/usr-changes,workdir=$layer/usr-work" "$root/usr"
+for dir in bin sbin lib lib64; do
   if [ -L "/$dir" ]; then
     ln -sfn "$(readlink "/$dir")" "$root/$dir"
   elif [ -d "/$dir" ]; then
