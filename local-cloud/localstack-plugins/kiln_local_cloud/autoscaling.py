@@ -95,7 +95,6 @@ class Lifecycle:
     backend_of: Callable[[str, str], object]
     emit: Callable[[Event], None]
     actions: dict[str, Action] = field(default_factory=dict)
-    hook_metadata: dict[tuple, str] = field(default_factory=dict)
     lock: threading.RLock = field(default_factory=threading.RLock)
 
     # --- hooks --------------------------------------------------------------------------------
@@ -118,7 +117,6 @@ class Lifecycle:
             hook.global_timeout = min(MAX_GLOBAL_TIMEOUT, 100 * hook.heartbeat_timeout)
             hook.notification_metadata = metadata
             hook.notification_target_arn, hook.role_arn = target_arn, role_arn
-            self.hook_metadata[(account, region, group_name, hook_name)] = metadata
 
     def _hooks(self, group, transition):
         backend = group.autoscaling_backend
@@ -166,7 +164,7 @@ class Lifecycle:
             "EC2InstanceId": instance_id,
             "LifecycleTransition": transition,
         }
-        metadata = self.hook_metadata.get((account, region, group.name, hook.name))
+        metadata = getattr(hook, "notification_metadata", None)
         if metadata is not None:
             detail["NotificationMetadata"] = metadata
         kind = "launch" if transition == LAUNCHING else "terminate"
