@@ -370,8 +370,12 @@ class BakeIT {
                 .filter(e -> e.status() != ExecutionStatus.RUNNING));
     }
 
+    /**
+     * The base builders of a commit still alive (a published base image starts web's re-bake of the
+     * same commit by itself, whose builder may run meanwhile: it is not the bake under test).
+     */
     private static List<String> liveBuilders(String sha) {
-        return instances(tagFilter("kiln:commit", sha),
+        return instances(tagFilter("kiln:commit", sha), tagFilter("kiln:role", "base"),
                 Filter.builder().name("instance-state-name").values("pending", "running", "stopping", "stopped").build());
     }
 
