@@ -173,6 +173,8 @@ class Lifecycle:
     # --- completing ---------------------------------------------------------------------------
 
     def _active(self, account, region, group_name, hook_name, token=None, instance_id=None) -> Action:
+        if not token and not instance_id:
+            raise validation("Either LifecycleActionToken or InstanceId must be specified")
         backend = self.backend_of(account, region)
         if group_name not in backend.autoscaling_groups:
             raise validation(f"AutoScalingGroup name not found - {group_name}")
@@ -190,14 +192,10 @@ class Lifecycle:
     def complete(self, account, region, group_name, hook_name, result, token=None, instance_id=None) -> None:
         if result not in RESULTS:
             raise validation(f"Invalid value for LifecycleActionResult: {result}")
-        if not token and not instance_id:
-            raise validation("Either LifecycleActionToken or InstanceId must be specified")
         with self.lock:
             self._finish(self._active(account, region, group_name, hook_name, token, instance_id), result)
 
     def heartbeat(self, account, region, group_name, hook_name, token=None, instance_id=None) -> None:
-        if not token and not instance_id:
-            raise validation("Either LifecycleActionToken or InstanceId must be specified")
         with self.lock:
             action = self._active(account, region, group_name, hook_name, token, instance_id)
             action.deadline = min(clock.deadline(action.heartbeat_timeout), action.global_deadline)

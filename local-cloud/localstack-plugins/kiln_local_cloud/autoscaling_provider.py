@@ -9,6 +9,7 @@ through the lifecycle (Pending:Wait, Terminating:Wait) instead of finishing at o
 from __future__ import annotations
 
 import logging
+from contextlib import contextmanager
 
 from localstack.aws.api import CommonServiceException, RequestContext, handler
 from localstack.services.plugins import Service, aws_provider
@@ -75,8 +76,13 @@ def patch_moto(cycle: Lifecycle) -> None:
     AutoScalingBackend.terminate_instance = terminate_instance
 
 
-def _error(error: AutoScalingError) -> CommonServiceException:
-    return CommonServiceException(error.code, error.message, status_code=400, sender_fault=True)
+@contextmanager
+def _answered_as_aws():
+    """An AutoScalingError becomes the error AWS answers with."""
+    try:
+        yield
+    except AutoScalingError as error:
+        raise CommonServiceException(error.code, error.message, status_code=400, sender_fault=True) from None
 
 
 class AutoScalingProvider:
@@ -87,14 +93,12 @@ class AutoScalingProvider:
 
     @handler("PutLifecycleHook", expand=False)
     def put_lifecycle_hook(self, context: RequestContext, request: dict):
-        try:
+        with _answered_as_aws():
             self.cycle.put_hook(context.account_id, context.region, request.get("AutoScalingGroupName"),
                                 request.get("LifecycleHookName"), request.get("LifecycleTransition"),
                                 request.get("HeartbeatTimeout"), request.get("DefaultResult"),
                                 request.get("NotificationMetadata"), request.get("NotificationTargetARN"),
                                 request.get("RoleARN"))
-        except AutoScalingError as e:
-            raise _error(e) from None
         return {}
 
     @handler("CreateAutoScalingGroup", expand=False)
@@ -109,14 +113,15 @@ class AutoScalingProvider:
         call_moto_with_request(context, empty)
         group = self.cycle.backend_of(context.account_id, context.region).autoscaling_groups[request["AutoScalingGroupName"]]
         try:
-            for hook in hooks:
-                self.cycle.put_hook(context.account_id, context.region, group.name, hook.get("LifecycleHookName"),
-                                    hook.get("LifecycleTransition"), hook.get("HeartbeatTimeout"),
-                                    hook.get("DefaultResult"), hook.get("NotificationMetadata"),
-                                    hook.get("NotificationTargetARN"), hook.get("RoleARN"))
-        except AutoScalingError as e:
+            with _answered_as_aws():
+                for hook in hooks:
+                    self.cycle.put_hook(context.account_id, context.region, group.name, hook.get("LifecycleHookName"),
+                                        hook.get("LifecycleTransition"), hook.get("HeartbeatTimeout"),
+                                        hook.get("DefaultResult"), hook.get("NotificationMetadata"),
+                                        hook.get("NotificationTargetARN"), hook.get("RoleARN"))
+        except CommonServiceException:
             self.cycle.backend_of(context.account_id, context.region).autoscaling_groups.pop(group.name, None)
-            raise _error(e) from None
+            raise
         group.min_size = request["MinSize"]
         group.set_desired_capacity(request.get("DesiredCapacity"))
         return {}
@@ -128,7 +133,8 @@ class AutoScalingProvider:
         backend = self.cycle.backend_of(context.account_id, context.region)
         group = backend.autoscaling_groups.get(name)
         if group is None:
-            raise _error(validation(f"AutoScalingGroup name not found - {name}"))
+            with _answered_as_aws():
+                raise validation(f"AutoScalingGroup name not found - {name}")
         with self.cycle.lock:
             if group.instance_states and not request.get("ForceDelete"):
                 raise CommonServiceException(
@@ -147,22 +153,18 @@ class AutoScalingProvider:
 
     @handler("CompleteLifecycleAction", expand=False)
     def complete_lifecycle_action(self, context: RequestContext, request: dict):
-        try:
+        with _answered_as_aws():
             self.cycle.complete(context.account_id, context.region, request.get("AutoScalingGroupName"),
                                 request.get("LifecycleHookName"), request.get("LifecycleActionResult"),
                                 request.get("LifecycleActionToken"), request.get("InstanceId"))
-        except AutoScalingError as e:
-            raise _error(e) from None
         return {}
 
     @handler("RecordLifecycleActionHeartbeat", expand=False)
     def record_lifecycle_action_heartbeat(self, context: RequestContext, request: dict):
-        try:
+        with _answered_as_aws():
             self.cycle.heartbeat(context.account_id, context.region, request.get("AutoScalingGroupName"),
                                  request.get("LifecycleHookName"), request.get("LifecycleActionToken"),
                                  request.get("InstanceId"))
-        except AutoScalingError as e:
-            raise _error(e) from None
         return {}
 
 

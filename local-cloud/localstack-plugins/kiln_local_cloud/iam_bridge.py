@@ -61,8 +61,8 @@ def give_every_instance_its_profile():
     LOG.info("kiln: every instance gets its instance profile, from the call or its launch template")
 
 
-def profiles_for_every_instance(InstanceBackend) -> None:
-    run_instances = InstanceBackend.run_instances
+def profiles_for_every_instance(backend_class) -> None:
+    run_instances = backend_class.run_instances
 
     def run_instances_with_profiles(self, *args, **kwargs):
         reservation = run_instances(self, *args, **kwargs)
@@ -80,4 +80,4 @@ def profiles_for_every_instance(InstanceBackend) -> None:
             self.associate_iam_instance_profile(instance.id, **profile)
         return reservation
 
-    InstanceBackend.run_instances = run_instances_with_profiles
+    backend_class.run_instances = run_instances_with_profiles
