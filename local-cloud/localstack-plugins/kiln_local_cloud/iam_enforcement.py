@@ -271,6 +271,6 @@ class _Lookups:
         secret = secretsmanager_backends[self.account][self.region].secrets.get(secret_id)
         if secret is not None:
             return secret.arn
-        if secret_id.startswith("arn:"):
-            return secret_id
-        return f"arn:aws:secretsmanager:{self.region}:{self.account}:secret:{secret_id}"
+        # a secret that does not exist is checked as the id the caller gave, as AWS does ("not authorized
+        # to perform: secretsmanager:GetSecretValue on resource: <name>"): no ARN in a policy matches a name
+        return secret_id

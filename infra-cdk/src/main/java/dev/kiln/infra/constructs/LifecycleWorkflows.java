@@ -10,9 +10,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.ArnComponents;
-import software.amazon.awscdk.ArnFormat;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.SecretValue;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.dynamodb.Table;
 import software.amazon.awscdk.services.events.EventPattern;
@@ -21,6 +21,7 @@ import software.amazon.awscdk.services.events.targets.SfnStateMachine;
 import software.amazon.awscdk.services.iam.ManagedPolicy;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.s3.IBucket;
+import software.amazon.awscdk.services.secretsmanager.Secret;
 import software.amazon.awscdk.services.sqs.Queue;
 import software.amazon.awscdk.services.ssm.IStringParameter;
 import software.amazon.awscdk.services.stepfunctions.StateMachine;
@@ -134,6 +135,7 @@ public final class LifecycleWorkflows extends Construct {
      */
     private ManagedPolicy fleetInstancePolicy(Stack stack, Props props, String role) {
         String env = props.name() + "/env/" + role;
+        Secret envSecret = envSecret(props, role, env);
         return ManagedPolicy.Builder.create(this, "FleetInstancePolicy" + pascal(role))
                 .description("Attach to the instance role of role " + role + "'s fleets (with AmazonSSMManagedInstanceCore):"
                         + " read its releases, env secret and parameters; write its launch and drain output")
@@ -142,14 +144,33 @@ public final class LifecycleWorkflows extends Construct {
                         PolicyStatement.Builder.create().actions(List.of("s3:PutObject"))
                                 .resources(List.of(props.artifacts().arnForObjects("logs/launch/" + role + "/*"),
                                         props.artifacts().arnForObjects("logs/drain/" + role + "/*"))).build(),
-                        // Secrets Manager appends six characters to a secret's name in its ARN
-                        allow(List.of("secretsmanager:GetSecretValue"), stack.formatArn(ArnComponents.builder()
-                                .service("secretsmanager").resource("secret").resourceName(env + "-??????")
-                                .arnFormat(ArnFormat.COLON_RESOURCE_NAME).build())),
+                        allow(List.of("secretsmanager:GetSecretValue"), envSecret.getSecretArn()),
                         PolicyStatement.Builder.create()
                                 .actions(List.of("ssm:GetParametersByPath", "ssm:GetParameters", "ssm:GetParameter"))
                                 .resources(List.of(parameterArn(stack, env), parameterArn(stack, env + "/*"))).build()))
                 .build();
+    }
+
+    /**
+     * The role's env secret, created empty so that it always exists: AWS checks a request for a secret that
+     * does not exist against the name it was given, which no ARN in a policy matches, and so refuses it
+     * (AccessDenied, not ResourceNotFound) to any policy narrower than {@code *}. Kept when the stack goes,
+     * with the values people put in it.
+     */
+    private Secret envSecret(Props props, String role, String env) {
+        Secret secret = Secret.Builder.create(this, "EnvSecret" + pascal(role))
+                .secretName(env)
+                .description("Role " + role + "'s environment: a JSON object of NAME: value that launch writes to"
+                        + " /etc/kiln/" + role + ".env (parameters under /" + env + "/ too; the secret wins)")
+                .secretStringValue(SecretValue.unsafePlainText("{}"))
+                .removalPolicy(RemovalPolicy.RETAIN)
+                .build();
+        NagSuppressions.addResourceSuppressions(secret, List.of(NagPackSuppression.builder()
+                .id("AwsSolutions-SMG4")
+                .reason("It holds the application's settings, put here by its owners; what rotates them (if"
+                        + " anything) is theirs, and a new value reaches instances as they launch.")
+                .build()));
+        return secret;
     }
 
     /** {@code web-api} → {@code WebApi}: a role's name in construct ids and output names. */

@@ -72,11 +72,21 @@ class LifecycleWorkflowsTest {
 
         assertThat(web).contains("\"Action\":\"s3:GetObject\"", "/releases/web/*", "\"Action\":\"s3:PutObject\"",
                 "/logs/launch/web/*", "/logs/drain/web/*", "\"Action\":\"secretsmanager:GetSecretValue\"",
-                ":secret:kiln/env/web-??????\"", "\"ssm:GetParametersByPath\"", ":parameter/kiln/env/web\"",
+                "\"Resource\":{\"Ref\":\"LifecycleEnvSecretWeb", "\"ssm:GetParametersByPath\"", ":parameter/kiln/env/web\"",
                 ":parameter/kiln/env/web/*\"");
         assertThat(web).doesNotContain("bundles/", "manifests/", "s3:DeleteObject", "ssm:PutParameter", "/base",
                 "kiln/env/*", "releases/*");
-        assertThat(fleetInstancePolicy("base")).contains(":secret:kiln/env/base-??????\"").doesNotContain("/web");
+        assertThat(fleetInstancePolicy("base")).contains("{\"Ref\":\"LifecycleEnvSecretBase").doesNotContain("/web", "SecretWeb");
+    }
+
+    @Test
+    void shouldCreateEachRolesEnvSecretEmptySoThatItsFleetCanReadItAndKeepItWhenTheStackGoes() {
+        // a secret that does not exist is refused (AccessDenied) to any policy naming its ARN: so it always exists
+        for (String role : List.of("web", "base")) {
+            template.hasResource("AWS::SecretsManager::Secret", Match.objectLike(Map.of(
+                    "Properties", Match.objectLike(Map.of("Name", "kiln/env/" + role, "SecretString", "{}")),
+                    "DeletionPolicy", "Retain", "UpdateReplacePolicy", "Retain")));
+        }
     }
 
     private static String fleetInstancePolicy(String role) {

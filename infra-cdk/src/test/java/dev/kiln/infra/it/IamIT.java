@@ -29,7 +29,6 @@ import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.NoSuchEntityException;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
-import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.model.Credentials;
@@ -144,8 +143,8 @@ class IamIT {
 
     @Test
     void shouldLetAWebInstanceReadWebsEnvButNotBases() {
-        ensureSecret("kiln/env/web", "{\"GREETING\":\"hello\"}");
-        ensureSecret("kiln/env/base", "{\"TOKEN\":\"base only\"}");
+        putEnv("kiln/env/web", "{\"GREETING\":\"hello\"}");
+        putEnv("kiln/env/base", "{\"TOKEN\":\"base only\"}");
         String role = PROBE + "-web-instance";
         IAM.createRole(r -> r.roleName(role).assumeRolePolicyDocument(trust("ec2.amazonaws.com")));
         IAM.attachRolePolicy(r -> r.roleName(role).policyArn(LocalCloud.stackOutput("FleetInstancePolicyArnWeb")));
@@ -160,21 +159,26 @@ class IamIT {
                     () -> secrets.getSecretValue(r -> r.secretId("kiln/env/base")));
             AwsServiceException parameters = catchThrowableOfType(AwsServiceException.class,
                     () -> ssm.getParametersByPath(r -> r.path("/kiln/env/base/")));
+            // as AWS: a secret that does not exist is checked as the name given, which no policy's ARN matches
+            AwsServiceException missing = catchThrowableOfType(AwsServiceException.class,
+                    () -> secrets.getSecretValue(r -> r.secretId("kiln/env/web-nobody")));
 
             assertThat(secret.awsErrorDetails().errorCode()).isEqualTo("AccessDeniedException");
             assertThat(secret.awsErrorDetails().errorMessage()).contains("secretsmanager:GetSecretValue on resource: "
                     + "arn:aws:secretsmanager:us-east-1:000000000000:secret:kiln/env/base-");
             assertThat(parameters.awsErrorDetails().errorCode()).isEqualTo("AccessDeniedException");
+            assertThat(missing.awsErrorDetails().errorCode()).isEqualTo("AccessDeniedException");
+            assertThat(missing.awsErrorDetails().errorMessage()).contains("on resource: kiln/env/web-nobody");
+        } finally {
+            putEnv("kiln/env/web", "{}");
+            putEnv("kiln/env/base", "{}");
         }
     }
 
-    private static void ensureSecret(String name, String value) {
+    /** The stack creates each role's env secret empty; the test puts values in, as a user would. */
+    private static void putEnv(String name, String value) {
         try (SecretsManagerClient secrets = LocalCloud.client(SecretsManagerClient.builder())) {
-            try {
-                secrets.describeSecret(r -> r.secretId(name));
-            } catch (ResourceNotFoundException absent) {
-                secrets.createSecret(r -> r.name(name).secretString(value));
-            }
+            secrets.putSecretValue(r -> r.secretId(name).secretString(value));
         }
     }
 
