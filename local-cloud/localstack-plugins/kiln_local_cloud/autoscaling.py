@@ -18,6 +18,15 @@ lifecycle hooks"):
   timeout (48 hours or 100 heartbeat timeouts, whichever is smaller). A token or instance with no
   active action is refused with AWS's ValidationError.
 
+- Warm pools (User Guide, "Warm pools for Amazon EC2 Auto Scaling"): PutWarmPool keeps
+  max(MinSize, MaxGroupPreparedCapacity (or MaxSize) - DesiredCapacity) instances prepared outside
+  the group. A new pool instance goes through the launch hooks (Warmed:Pending:Wait, the event's
+  Origin EC2, Destination WarmPool), then is stopped (Warmed:Stopped; Warmed:Running or
+  Warmed:Hibernated as PoolState says). A scale-out takes pool instances first: started, through the
+  launch hooks again (Pending:Wait, Origin WarmPool, Destination AutoScalingGroup), then InService;
+  the pool is then refilled. Every lifecycle action of a group with a warm pool carries Origin and
+  Destination, as AWS's do. Instances leave the group by termination (no InstanceReusePolicy).
+
 The clock that times hooks out is clock.py's (KILN_LOCAL_CLOCK_SPEED). Events go to the account's
 default bus through LocalStack's own EventBridge, one at a time in the order they happen.
 """
@@ -41,6 +50,7 @@ LOG = logging.getLogger(__name__)
 LAUNCHING = "autoscaling:EC2_INSTANCE_LAUNCHING"
 TERMINATING = "autoscaling:EC2_INSTANCE_TERMINATING"
 RESULTS = ("CONTINUE", "ABANDON")
+POOL_STATES = ("Stopped", "Running", "Hibernated")
 MAX_GLOBAL_TIMEOUT = 172800
 
 
@@ -73,6 +83,7 @@ class Action:
     deadline: float
     global_deadline: float
     result: str | None = None
+    destination: str = "AutoScalingGroup"
 
 
 @dataclass
@@ -125,15 +136,16 @@ class Lifecycle:
 
     # --- instances entering and leaving --------------------------------------------------------
 
-    def launched(self, group, states) -> None:
-        """New instances of a group: each waits for the launch hooks, or goes into service."""
+    def launched(self, group, states, origin="EC2") -> None:
+        """Instances entering a group (new, or from its warm pool): each waits for the launch hooks, or
+        goes into service."""
         with self.lock:
             hooks = self._hooks(group, LAUNCHING)
             for state in states:
                 if hooks:
                     state.lifecycle_state = "Pending:Wait"
                     for hook in hooks:
-                        self._start(group, hook, state.instance.id, LAUNCHING)
+                        self._start(group, hook, state.instance.id, LAUNCHING, origin)
                 else:
                     state.lifecycle_state = "InService"
                     self._activity(group, state.instance, "EC2 Instance Launch Successful")
@@ -147,15 +159,16 @@ class Lifecycle:
             if hooks:
                 state.lifecycle_state = "Terminating:Wait"
                 for hook in hooks:
-                    self._start(group, hook, state.instance.id, TERMINATING)
+                    self._start(group, hook, state.instance.id, TERMINATING, "AutoScalingGroup", "EC2")
             else:
                 self._terminate(group, state, "EC2 Instance Terminate Successful")
 
-    def _start(self, group, hook, instance_id, transition) -> None:
+    def _start(self, group, hook, instance_id, transition, origin, destination="AutoScalingGroup") -> None:
         account, region = group.account_id, group.region
         action = Action(account, region, group.name, hook.name, instance_id, transition, str(uuid.uuid4()),
                         hook.heartbeat_timeout, hook.default_result, clock.deadline(hook.heartbeat_timeout),
-                        clock.deadline(getattr(hook, "global_timeout", min(MAX_GLOBAL_TIMEOUT, 100 * hook.heartbeat_timeout))))
+                        clock.deadline(getattr(hook, "global_timeout", min(MAX_GLOBAL_TIMEOUT, 100 * hook.heartbeat_timeout))),
+                        destination=destination)
         self.actions[action.token] = action
         detail = {
             "LifecycleActionToken": action.token,
@@ -167,6 +180,8 @@ class Lifecycle:
         metadata = getattr(hook, "notification_metadata", None)
         if metadata is not None:
             detail["NotificationMetadata"] = metadata
+        if warm_pool(group) is not None:
+            detail["Origin"], detail["Destination"] = origin, destination
         kind = "launch" if transition == LAUNCHING else "terminate"
         self.emit(Event(account, region, f"EC2 Instance-{kind} Lifecycle Action", [group.arn], detail))
 
@@ -213,10 +228,25 @@ class Lifecycle:
     def _finish(self, action: Action, result: str) -> None:
         action.result = result
         group = self.backend_of(action.account, action.region).autoscaling_groups.get(action.group)
-        state = next((s for s in group.instance_states if s.instance.id == action.instance_id), None) if group else None
-        if state is None:
+        if group is None:
             return
         pending = [a for a in self.actions.values() if a.result is None and a.instance_id == action.instance_id]
+        if action.destination == "WarmPool":
+            state = next((s for s in pooled(group) if s.instance.id == action.instance_id), None)
+            if state is None:
+                return
+            if result == "ABANDON":
+                for other in pending:
+                    other.result = "ABANDON"
+                pooled(group).remove(state)
+                group.autoscaling_backend.ec2_backend.terminate_instances([state.instance.id])
+                self.fill_pool(group)
+            elif not pending:
+                self._warm(group, state)
+            return
+        state = next((s for s in group.instance_states if s.instance.id == action.instance_id), None)
+        if state is None:
+            return
         if action.transition == TERMINATING:
             if not pending:
                 self._terminate(group, state, "EC2 Instance Terminate Successful")
@@ -245,7 +275,7 @@ class Lifecycle:
             "Description": f"{'Launching a new' if launching else 'Terminating'} EC2 instance: {instance.id}",
             "AutoScalingGroupName": group.name,
             "ActivityId": str(uuid.uuid4()),
-            "Details": {"Availability Zone": instance.placement, "Subnet ID": instance.subnet_id or ""},
+            "Details": {"Availability Zone": instance.availability_zone, "Subnet ID": instance.subnet_id or ""},
             "RequestId": str(uuid.uuid4()),
             "StatusMessage": message,
             "EndTime": start,
@@ -270,14 +300,88 @@ class Lifecycle:
             group.desired_capacity = group.min_size if desired is None else desired
             counted = [s for s in group.instance_states if s.lifecycle_state in ("Pending", "Pending:Wait", "InService")]
             missing = (group.desired_capacity or 0) - len(counted)
+            leaving = []
             if missing > 0:
-                group.replace_autoscaling_group_instances(missing, group.get_propagated_tags())
-                return []
-            leaving = sorted((s for s in counted if not s.protected_from_scale_in),
-                             key=lambda s: (self._on_template(group, s), s.instance.launch_time))[:-missing]
-            for state in leaving:
-                self.leave(group, state)
+                missing -= self._from_pool(group, missing)
+                if missing > 0:
+                    group.replace_autoscaling_group_instances(missing, group.get_propagated_tags())
+            elif missing < 0:
+                leaving = sorted((s for s in counted if not s.protected_from_scale_in),
+                                 key=lambda s: (self._on_template(group, s), s.instance.launch_time))[:-missing]
+                for state in leaving:
+                    self.leave(group, state)
+            self.fill_pool(group)
             return leaving
+
+    # --- warm pools ---------------------------------------------------------------------------
+
+    def put_warm_pool(self, group, max_prepared=None, min_size=None, pool_state=None, reuse_policy=None) -> None:
+        if pool_state is not None and pool_state not in POOL_STATES:
+            raise validation(f"Invalid value for PoolState: {pool_state}")
+        if min_size is not None and int(min_size) < 0 or max_prepared is not None and int(max_prepared) < -1:
+            raise validation("MinSize and MaxGroupPreparedCapacity must not be negative")
+        with self.lock:
+            group.put_warm_pool(max_group_prepared_capacity=None if max_prepared is None else int(max_prepared),
+                                min_size=None if min_size is None else int(min_size), pool_state=pool_state,
+                                instance_reuse_policy=reuse_policy)
+            self.fill_pool(group)
+
+    def delete_warm_pool(self, group) -> None:
+        """The pool and its instances go (their lifecycle actions too)."""
+        with self.lock:
+            if warm_pool(group) is None:
+                raise validation(f"No warm pool found for Auto Scaling group {group.name}")
+            ids = [s.instance.id for s in pooled(group)]
+            for action in self.actions.values():
+                if action.result is None and action.instance_id in ids:
+                    action.result = "ABANDON"
+            if ids:
+                group.autoscaling_backend.ec2_backend.terminate_instances(ids)
+            group.warm_pool, group.kiln_pooled = None, []
+
+    def fill_pool(self, group) -> None:
+        """Launches instances into the group's warm pool until it holds what AWS sizes it to."""
+        pool = warm_pool(group)
+        if pool is None:
+            return
+        prepared = pool.max_group_prepared_capacity
+        prepared = group.max_size if prepared is None or prepared == -1 else prepared
+        missing = max(pool.min_size, prepared - (group.desired_capacity or 0)) - len(pooled(group))
+        if missing <= 0:
+            return
+        before = set(map(id, group.instance_states))
+        group.launch_without_hooks(missing, group.get_propagated_tags())
+        new = [s for s in group.instance_states if id(s) not in before]
+        group.instance_states = [s for s in group.instance_states if id(s) in before]
+        hooks = self._hooks(group, LAUNCHING)
+        for state in new:
+            pooled(group).append(state)
+            if hooks:
+                state.lifecycle_state = "Warmed:Pending:Wait"
+                for hook in hooks:
+                    self._start(group, hook, state.instance.id, LAUNCHING, "EC2", "WarmPool")
+            else:
+                self._warm(group, state)
+
+    def _warm(self, group, state) -> None:
+        pool_state = warm_pool(group).pool_state
+        state.lifecycle_state = f"Warmed:{pool_state}"
+        if pool_state != "Running":
+            group.autoscaling_backend.ec2_backend.stop_instances([state.instance.id])
+
+    def _from_pool(self, group, wanted: int) -> int:
+        """Moves up to `wanted` prepared pool instances into the group, started; how many it moved."""
+        ready = [s for s in pooled(group) if s.lifecycle_state in ("Warmed:Stopped", "Warmed:Running",
+                                                                  "Warmed:Hibernated")][:wanted]
+        for state in ready:
+            pooled(group).remove(state)
+            if state.instance.state != "running":
+                group.autoscaling_backend.ec2_backend.start_instances([state.instance.id])
+            state.lifecycle_state = "Pending"
+            group.instance_states.append(state)
+        if ready:
+            self.launched(group, ready, origin="WarmPool")
+        return len(ready)
 
     @staticmethod
     def _on_template(group, state) -> bool:
@@ -286,6 +390,18 @@ class Lifecycle:
             return state.instance.image_id == group.image_id
         except Exception:
             return True
+
+
+def warm_pool(group):
+    """The group's warm pool configuration (moto's FakeWarmPool, as PutWarmPool set it), or None."""
+    return getattr(group, "warm_pool", None)
+
+
+def pooled(group) -> list:
+    """The instances in the group's warm pool (moto's InstanceState, not in the group's instances)."""
+    if not hasattr(group, "kiln_pooled"):
+        group.kiln_pooled = []
+    return group.kiln_pooled
 
 
 class Emitter:

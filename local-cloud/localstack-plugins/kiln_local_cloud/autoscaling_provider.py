@@ -14,7 +14,8 @@ from contextlib import contextmanager
 from localstack.aws.api import CommonServiceException, RequestContext, handler
 from localstack.services.plugins import Service, aws_provider
 
-from kiln_local_cloud.autoscaling import AutoScalingError, Emitter, Lifecycle, put_on_default_bus, tick, validation
+from kiln_local_cloud.autoscaling import (AutoScalingError, Emitter, Lifecycle, pooled, put_on_default_bus, tick,
+                                          validation, warm_pool)
 
 LOG = logging.getLogger(__name__)
 
@@ -71,6 +72,7 @@ def patch_moto(cycle: Lifecycle) -> None:
             cycle.set_capacity(group, group.desired_capacity)
         return TerminateInstanceActivity(state.instance, original)
 
+    FakeAutoScalingGroup.launch_without_hooks = replace
     FakeAutoScalingGroup.replace_autoscaling_group_instances = replace_through_hooks
     FakeAutoScalingGroup.set_desired_capacity = set_desired_capacity
     AutoScalingBackend.terminate_instance = terminate_instance
@@ -136,11 +138,11 @@ class AutoScalingProvider:
             with _answered_as_aws():
                 raise validation(f"AutoScalingGroup name not found - {name}")
         with self.cycle.lock:
-            if group.instance_states and not request.get("ForceDelete"):
+            if (group.instance_states or pooled(group)) and not request.get("ForceDelete"):
                 raise CommonServiceException(
                     "ResourceInUse", "You cannot delete an AutoScalingGroup while there are instances or pending "
                                      "Spot instance request(s) still in the group.", status_code=400, sender_fault=True)
-            ids = [s.instance.id for s in group.instance_states]
+            ids = [s.instance.id for s in group.instance_states + pooled(group)]
             if ids:
                 backend.ec2_backend.terminate_instances(ids)
             for action in self.cycle.actions.values():
@@ -149,6 +151,45 @@ class AutoScalingProvider:
             for key in [k for k, hook in backend.lifecycle_hooks.items() if hook.auto_scaling_group_name == name]:
                 backend.lifecycle_hooks.pop(key)
             backend.autoscaling_groups.pop(name, None)
+        return {}
+
+    def _group(self, context: RequestContext, name: str | None):
+        group = self.cycle.backend_of(context.account_id, context.region).autoscaling_groups.get(name)
+        if group is None:
+            with _answered_as_aws():
+                raise validation(f"AutoScalingGroup name not found - {name}")
+        return group
+
+    @handler("PutWarmPool", expand=False)
+    def put_warm_pool(self, context: RequestContext, request: dict):
+        group = self._group(context, request.get("AutoScalingGroupName"))
+        with _answered_as_aws():
+            self.cycle.put_warm_pool(group, request.get("MaxGroupPreparedCapacity"), request.get("MinSize"),
+                                     request.get("PoolState"), request.get("InstanceReusePolicy"))
+        return {}
+
+    @handler("DescribeWarmPool", expand=False)
+    def describe_warm_pool(self, context: RequestContext, request: dict):
+        group = self._group(context, request.get("AutoScalingGroupName"))
+        pool = warm_pool(group)
+        if pool is None:
+            return {"Instances": []}
+        configuration = {"MinSize": pool.min_size, "PoolState": pool.pool_state}
+        if pool.max_group_prepared_capacity is not None:
+            configuration["MaxGroupPreparedCapacity"] = pool.max_group_prepared_capacity
+        if pool.instance_reuse_policy:
+            configuration["InstanceReusePolicy"] = pool.instance_reuse_policy
+        instances = [{"InstanceId": s.instance.id, "InstanceType": s.instance.instance_type,
+                      "AvailabilityZone": s.instance.availability_zone, "LifecycleState": s.lifecycle_state,
+                      "HealthStatus": "Healthy", **({"LaunchTemplate": group.launch_template} if group.launch_template else {})}
+                     for s in pooled(group)]
+        return {"WarmPoolConfiguration": configuration, "Instances": instances}
+
+    @handler("DeleteWarmPool", expand=False)
+    def delete_warm_pool(self, context: RequestContext, request: dict):
+        group = self._group(context, request.get("AutoScalingGroupName"))
+        with _answered_as_aws():
+            self.cycle.delete_warm_pool(group)
         return {}
 
     @handler("CompleteLifecycleAction", expand=False)

@@ -26,18 +26,21 @@ same path, with the Python it was made from) and calls the local cloud as the in
 (AssumeRole of its instance profile's role, session name the instance id; no profile, no
 credentials). The other commands are the host's (bash, python3, tar, sha256sum, the real curl, ...).
 
-Packages: a new instance's package database (/var/lib/local-cloud/packages.tsv) is its image's when
-CreateImage made that image here ($KILN_INSTANCES_DIR/images/<ami-id>/packages.tsv), else
-sandbox/image-packages.tsv, a short Amazon Linux 2023 list. Only the packages carry forward into an
-image; the instance's other files do not. Which packages an advisory upgrades is in
-sandbox/advisories.tsv, plus the lines of the file KILN_LOCAL_ADVISORIES names (tests add their own).
-Only the SSM agent's unit starts enabled and active.
+Images: CreateImage keeps the instance's disk as the image's ($KILN_INSTANCES_DIR/images/<ami-id>/:
+root/ and usr-changes/, less /tmp and /run, which Amazon Linux 2023 keeps in memory), and an instance
+launched from such an image starts from a copy of it, booted: its enabled units active, the others
+not. A base AMI (not made here) boots for the first time: the host's /etc made Amazon Linux, the
+package database (/var/lib/local-cloud/packages.tsv) from sandbox/image-packages.tsv, a short Amazon
+Linux 2023 list, and only the SSM agent's unit enabled and active. Which packages an advisory
+upgrades is in sandbox/advisories.tsv, plus the lines of the file KILN_LOCAL_ADVISORIES names (tests
+add their own).
 
-Switched on by KILN_LOCAL_INSTANCES=sandbox (scripts/local-cloud passes it through; the default is
-off, moto's instant "Success" that runs nothing, until the ITs and the demo move onto the sandboxes,
-issue 15). run_command.py follows the same switch.
+Switched on by KILN_LOCAL_INSTANCES=sandbox (scripts/local-cloud passes it through). The default is
+off, moto's records whose Run Command reports an instant "Success" having run nothing, until BakeIT
+moves off its Systems Manager test cases (issue 15). run_command.py follows the same switch.
 
-Faults, for tests: the instance tag local-cloud:fault is a comma-separated list of agent-offline
+Faults, for tests: the instance tag local-cloud:fault (or a line "<tag>=<value><TAB><faults>" of the file
+KILN_LOCAL_FAULTS names, for instances with that tag) is a comma-separated list of agent-offline
 (the SSM agent never comes online), command-fails (every command fails with exit code 1),
 command-hangs (every command runs until its execution timeout: a stuck drain or provisioning) and
 health-fails (curl to the instance's own web server on 127.0.0.1 is refused).
@@ -87,7 +90,24 @@ def image_packages(image_id: str, base: Path | None = None) -> Path:
 
 
 def faults(tags: dict[str, str]) -> frozenset[str]:
-    return frozenset(f.strip() for f in tags.get(FAULT_TAG, "").split(",") if f.strip())
+    """The instance's faults: its local-cloud:fault tag's, and those of every rule its tags match."""
+    named = tags.get(FAULT_TAG, "")
+    for tag, rule_faults in fault_rules():
+        key, _, value = tag.partition("=")
+        if tags.get(key) == value:
+            named += "," + rule_faults
+    return frozenset(f.strip() for f in named.split(",") if f.strip())
+
+
+def fault_rules() -> list[tuple[str, str]]:
+    """The lines "<tag key>=<tag value><TAB><fault>[,<fault>]" of the file KILN_LOCAL_FAULTS names: faults
+    for instances that something else launches (a bake's builder, tagged kiln:commit=<sha>)."""
+    path = os.environ.get("KILN_LOCAL_FAULTS", "").strip()
+    try:
+        lines = Path(path).read_text().splitlines() if path else []
+    except FileNotFoundError:
+        return []
+    return [tuple(line.split("\t", 1)) for line in lines if "\t" in line and not line.startswith("#")]
 
 
 def instance_tags(instance) -> dict[str, str]:
@@ -182,27 +202,20 @@ class Sandbox:
         return self.root / "var/lib/local-cloud/packages.tsv"
 
     def create(self, image_id: str) -> "Sandbox":
-        """Makes the instance's root filesystem, unless it has one."""
+        """Makes the instance's root filesystem from its image's disk, unless it has one."""
         if self.root.is_dir():
             return self
         self.dir.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".root-", dir=self.dir))
         try:
-            try:
-                shutil.copytree("/etc", staging / "etc", symlinks=True, ignore_dangling_symlinks=True)
-            except shutil.Error as error:
-                LOG.debug("kiln: %s: some of the host's /etc was not copied: %s", self.instance_id, error)
-            for name in ("os-release", "localtime"):
-                (staging / "etc" / name).unlink(missing_ok=True)
-            (staging / "etc/os-release").write_text(OS_RELEASE)
-            (staging / "etc/localtime").symlink_to("../usr/share/zoneinfo/UTC")
-            for name, mode in OWN_DIRS.items():
-                (staging / name).mkdir()
-                (staging / name).chmod(mode)
-            state = staging / "var/lib/local-cloud"
-            (state / "systemd").mkdir(parents=True)
-            shutil.copyfile(image_packages(image_id, self.base), state / "packages.tsv")
-            (state / "systemd/amazon-ssm-agent").write_text("enabled active\n")
+            image = self.base / "images" / image_id
+            if (image / "root").is_dir():
+                _copy(image / "root", staging)
+                if (image / "usr-changes").is_dir():
+                    _copy(image / "usr-changes", self.dir / "usr-changes")
+                _boot(staging / "var/lib/local-cloud/systemd")
+            else:
+                self._first_boot(staging, image_id)
             (staging / ".local-cloud").mkdir()
             staging.rename(self.root)
         except OSError:
@@ -211,11 +224,42 @@ class Sandbox:
                 raise
         return self
 
+    def _first_boot(self, staging: Path, image_id: str) -> None:
+        """An image not made here (a base AMI): the host's /etc made Amazon Linux, the fixture's packages."""
+        try:
+            shutil.copytree("/etc", staging / "etc", symlinks=True, ignore_dangling_symlinks=True)
+        except shutil.Error as error:
+            LOG.debug("kiln: %s: some of the host's /etc was not copied: %s", self.instance_id, error)
+        for name in ("os-release", "localtime"):
+            (staging / "etc" / name).unlink(missing_ok=True)
+        (staging / "etc/os-release").write_text(OS_RELEASE)
+        (staging / "etc/localtime").symlink_to("../usr/share/zoneinfo/UTC")
+        for name, mode in OWN_DIRS.items():
+            (staging / name).mkdir()
+            (staging / name).chmod(mode)
+        state = staging / "var/lib/local-cloud"
+        (state / "systemd").mkdir(parents=True)
+        shutil.copyfile(image_packages(image_id, self.base), state / "packages.tsv")
+        (state / "systemd/amazon-ssm-agent").write_text("enabled active\n")
+
     def save_image(self, image_id: str, parent_image_id: str) -> None:
-        """Keeps the instance's packages (its image's, if it never ran a command) as the new image's."""
-        target = self.base / "images" / image_id / "packages.tsv"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(self.packages if self.packages.is_file() else image_packages(parent_image_id, self.base), target)
+        """Keeps the instance's disk as the new image's: its root filesystem and /usr layer, less what
+        Amazon Linux 2023 keeps in memory (/tmp, /run). An instance that never ran a command has its
+        image's disk; a base AMI's is made at first boot, so its image keeps the packages only."""
+        target = self.base / "images" / image_id
+        source = self.dir if self.root.is_dir() else self.base / "images" / parent_image_id
+        target.mkdir(parents=True, exist_ok=True)
+        if (source / "root").is_dir():
+            _copy(source / "root", target / "root")
+            shutil.rmtree(target / "root/.local-cloud", ignore_errors=True)
+            for memory in ("tmp", "run"):
+                for entry in (target / "root" / memory).iterdir():
+                    shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
+            if (source / "usr-changes").is_dir():
+                _copy(source / "usr-changes", target / "usr-changes")
+            shutil.copyfile(target / "root/var/lib/local-cloud/packages.tsv", target / "packages.tsv")
+        else:
+            shutil.copyfile(image_packages(parent_image_id, self.base), target / "packages.tsv")
 
     def run(self, machine: Machine, script: str, env: dict[str, str], working_directory: str = "/",
             timeout: float = 3600, name: str = "command") -> Outcome:
@@ -261,6 +305,22 @@ class Sandbox:
         user = [] if os.geteuid() == 0 else ["--map-root-user"]
         return [shutil.which("unshare") or "unshare", *user, "--mount", "--pid", "--fork", "--kill-child=SIGKILL",
                 "/bin/bash", str(SANDBOX / "launch.sh"), str(self.root), working_directory, script_path, *binds]
+
+
+def _copy(source: Path, target: Path) -> None:
+    """Copies a directory's contents as they are (owners, modes, links, and the overlay's whiteouts,
+    which are devices) into target, made if need be."""
+    target.mkdir(parents=True, exist_ok=True)
+    copied = subprocess.run(["cp", "-a", "--", f"{source}/.", str(target)], capture_output=True, text=True)
+    if copied.returncode != 0:
+        raise OSError(f"cp -a {source} {target}: {copied.stderr.strip()}")
+
+
+def _boot(units: Path) -> None:
+    """A machine starting: its enabled units are active, the others not."""
+    for unit in units.iterdir() if units.is_dir() else ():
+        enabled = "enabled" in unit.read_text().split()
+        unit.write_text("enabled active\n" if enabled else "disabled inactive\n")
 
 
 def gateway_endpoint() -> str:
@@ -336,12 +396,12 @@ def run_instances_in_sandboxes():
         shutil.rmtree(stale, ignore_errors=True)
     create_image, stop, terminate = AmiBackend.create_image, Instance.stop, Instance.terminate
 
-    def create_image_with_packages(self, instance_id, *args, **kwargs):
+    def create_image_with_disk(self, instance_id, *args, **kwargs):
         image = create_image(self, instance_id, *args, **kwargs)
         try:
             Sandbox(instance_id).save_image(image.id, self.get_instance(instance_id).image_id)
         except Exception:
-            LOG.exception("kiln: the packages of %s were not kept for %s", instance_id, image.id)
+            LOG.exception("kiln: the disk of %s was not kept for %s", instance_id, image.id)
         return image
 
     def stop_ending_commands(self, *args, **kwargs):
@@ -353,7 +413,7 @@ def run_instances_in_sandboxes():
         shutil.rmtree(Sandbox(self.id).dir, ignore_errors=True)
         return terminate(self, *args, **kwargs)
 
-    AmiBackend.create_image = create_image_with_packages
+    AmiBackend.create_image = create_image_with_disk
     Instance.stop = stop_ending_commands
     Instance.terminate = terminate_deleting_sandbox
-    LOG.info("kiln: EC2 instances are sandboxes in %s; images keep their packages", base)
+    LOG.info("kiln: EC2 instances are sandboxes in %s; images keep their disks", base)

@@ -1,5 +1,6 @@
 """Auto Scaling's lifecycle hooks as AWS documents them, on moto's backends in this process."""
 
+import json
 import time
 import unittest
 
@@ -7,7 +8,7 @@ import boto3
 from moto import mock_aws
 from moto.autoscaling.models import autoscaling_backends
 
-from kiln_local_cloud.autoscaling import AutoScalingError, Lifecycle, TERMINATING, LAUNCHING
+from kiln_local_cloud.autoscaling import AutoScalingError, Lifecycle, TERMINATING, LAUNCHING, pooled
 from kiln_local_cloud.autoscaling_provider import patch_moto
 
 ACCOUNT, REGION = "123456789012", "us-east-1"
@@ -18,6 +19,7 @@ class Recorder:
         self.events = []
 
     def __call__(self, event):
+        json.dumps(event.detail)  # as put_on_default_bus sends it
         self.events.append(event)
 
     def of(self, detail_type):
@@ -192,6 +194,72 @@ class LifecycleTest(unittest.TestCase):
         states = self.states()
         self.assertEqual(states.pop(first), "Terminating:Wait")
         self.assertEqual(list(states.values()), ["InService"])
+
+    # --- warm pools -----------------------------------------------------------------------------
+
+    def group(self):
+        return autoscaling_backends[ACCOUNT][REGION].autoscaling_groups["web"]
+
+    def pool(self):
+        return {s.instance.id: s.lifecycle_state for s in pooled(self.group())}
+
+    def test_a_warm_pool_instance_goes_through_the_launch_hook_into_the_pool_and_again_into_the_group(self):
+        self.hook("kiln-launch", LAUNCHING)
+        self.cycle.put_warm_pool(self.group(), max_prepared=1)
+
+        [(instance, state)] = self.pool().items()
+        self.assertEqual((state, self.states()), ("Warmed:Pending:Wait", {}))
+        [into_pool] = _emitted.of("EC2 Instance-launch Lifecycle Action")
+        self.assertEqual((into_pool.detail["EC2InstanceId"], into_pool.detail["Origin"], into_pool.detail["Destination"]),
+                         (instance, "EC2", "WarmPool"))
+        self.cycle.complete(ACCOUNT, REGION, "web", "kiln-launch", "CONTINUE", instance_id=instance)
+        self.assertEqual((self.pool(), self.ec2_state(instance)), ({instance: "Warmed:Stopped"}, "stopped"))
+
+        self.scale(1)
+
+        self.assertEqual((self.states(), self.pool(), self.ec2_state(instance)), ({instance: "Pending:Wait"}, {}, "running"))
+        into_group = _emitted.of("EC2 Instance-launch Lifecycle Action")[-1]
+        self.assertEqual((into_group.detail["EC2InstanceId"], into_group.detail["Origin"], into_group.detail["Destination"]),
+                         (instance, "WarmPool", "AutoScalingGroup"))
+        self.cycle.complete(ACCOUNT, REGION, "web", "kiln-launch", "CONTINUE", instance_id=instance)
+        self.assertEqual(self.states(), {instance: "InService"})
+
+    def test_the_warm_pool_holds_the_prepared_capacity_less_the_desired_and_at_least_its_min_size(self):
+        self.scale(1)
+        self.cycle.put_warm_pool(self.group(), max_prepared=3)
+        self.assertEqual(sorted(self.pool().values()), ["Warmed:Stopped", "Warmed:Stopped"])
+
+        self.cycle.put_warm_pool(self.group(), max_prepared=1, min_size=3, pool_state="Running")
+        self.scale(2)
+
+        self.assertEqual(len(self.states()), 2)
+        self.assertEqual(len(self.pool()), 3)
+
+    def test_a_new_instance_of_a_group_with_a_warm_pool_says_it_comes_from_ec2(self):
+        self.hook("kiln-launch", LAUNCHING)
+        self.cycle.put_warm_pool(self.group(), max_prepared=0)
+
+        self.scale(1)
+
+        [event] = _emitted.of("EC2 Instance-launch Lifecycle Action")
+        self.assertEqual((event.detail["Origin"], event.detail["Destination"]), ("EC2", "AutoScalingGroup"))
+
+    def test_abandoning_an_instance_on_its_way_into_the_warm_pool_terminates_it_and_the_pool_launches_another(self):
+        self.hook("kiln-launch", LAUNCHING)
+        self.cycle.put_warm_pool(self.group(), max_prepared=1)
+        [first] = self.pool()
+
+        self.cycle.complete(ACCOUNT, REGION, "web", "kiln-launch", "ABANDON", instance_id=first)
+
+        [(second, state)] = self.pool().items()
+        self.assertNotEqual(second, first)
+        self.assertEqual((state, self.ec2_state(first)), ("Warmed:Pending:Wait", "terminated"))
+
+    def test_a_warm_pool_with_a_state_aws_does_not_have_is_refused(self):
+        with self.assertRaises(AutoScalingError) as refused:
+            self.cycle.put_warm_pool(self.group(), max_prepared=1, pool_state="Frozen")
+
+        self.assertEqual((refused.exception.code, self.pool()), ("ValidationError", {}))
 
     def ec2_state(self, instance_id):
         ec2 = boto3.client("ec2", region_name=REGION)

@@ -10,7 +10,7 @@ import uuid
 from pathlib import Path
 from types import SimpleNamespace
 
-from kiln_local_cloud.instances import (Machine, Sandbox, end_commands, instance_credentials, script_env)
+from kiln_local_cloud.instances import (Machine, Sandbox, end_commands, faults, instance_credentials, script_env)
 
 MACHINE = Machine("i-0123456789abcdef0", "ami-0base", "t3.micro", "us-east-1a", "10.0.1.17", "us-east-1")
 CREDENTIALS = {"AccessKeyId": "LSIAQAAAAAAEXAMPLEKEY", "SecretAccessKey": "secret", "SessionToken": "token"}
@@ -95,20 +95,48 @@ class SandboxTest(SandboxTestCase):
 
         self.assertEqual("terminated", result[0].ended)
 
-    def test_an_image_carries_its_instances_packages_forward_and_nothing_else(self):
-        self.run_script("dnf install -y nginx >/dev/null\ntouch /etc/kiln-baked")
+    def test_an_image_carries_its_instances_disk_forward_and_its_instances_boot_its_enabled_units(self):
+        self.run_script("set -e\ndnf install -y nginx >/dev/null\nsystemctl enable nginx 2>/dev/null\n"
+                        "mkdir -p /opt/kiln /usr/share/kiln\necho 1.0 > /opt/kiln/release\necho doc > /usr/share/kiln/doc\n"
+                        "touch /tmp/scratch\nrm /etc/os-release")
         self.sandbox.save_image("ami-0baked", "ami-0base")
         launched = Sandbox("i-0launched", self.base, endpoint="http://127.0.0.1:9").create("ami-0baked")
 
-        outcome = self.run_script("rpm -q nginx\nls /etc/kiln-baked 2>/dev/null || echo no file", sandbox=launched)
+        outcome = self.run_script("rpm -q nginx\ncat /opt/kiln/release /usr/share/kiln/doc\nls /tmp\n"
+                                  "ls /etc/os-release 2>/dev/null || echo no os-release\nsystemctl is-active nginx",
+                                  sandbox=launched)
 
-        self.assertEqual("nginx-1.24.0-1.amzn2023.0.4.x86_64\nno file\n", outcome.stdout)
+        self.assertEqual("nginx-1.24.0-1.amzn2023.0.4.x86_64\n1.0\ndoc\nno os-release\nactive\n", outcome.stdout,
+                         outcome.stderr)
 
-    def test_an_image_of_an_instance_that_ran_no_command_has_its_parent_images_packages(self):
+    def test_an_image_of_an_image_carries_the_disk_of_the_first(self):
+        self.run_script("echo baked > /etc/kiln-baked")
+        self.sandbox.save_image("ami-0baked", "ami-0base")
+        Sandbox("i-0idle", self.base).save_image("ami-0copy", "ami-0baked")
+        launched = Sandbox("i-0launched", self.base, endpoint="http://127.0.0.1:9").create("ami-0copy")
+
+        self.assertEqual("baked\n", self.run_script("cat /etc/kiln-baked", sandbox=launched).stdout)
+
+    def test_an_image_of_a_base_images_instance_that_ran_no_command_has_the_base_images_packages(self):
         Sandbox("i-0idle", self.base).save_image("ami-0copy", "ami-0base")
         packages = (self.base / "images/ami-0copy/packages.tsv").read_text()
 
         self.assertIn("amazon-ssm-agent\t0:3.3.1142.0-1.amzn2023", packages)
+        self.assertFalse((self.base / "images/ami-0copy/root").exists())
+
+
+class FaultsTest(unittest.TestCase):
+    def test_an_instance_has_its_tags_faults_and_those_of_the_rules_its_tags_match(self):
+        with tempfile.NamedTemporaryFile("w", suffix=".tsv") as rules:
+            rules.write("# tag\tfaults\nkiln:commit=abc\tagent-offline\nkiln:commit=def\tcommand-fails\n")
+            rules.flush()
+            os.environ["KILN_LOCAL_FAULTS"] = rules.name
+            try:
+                found = faults({"kiln:commit": "abc", "local-cloud:fault": "health-fails"})
+            finally:
+                del os.environ["KILN_LOCAL_FAULTS"]
+
+        self.assertEqual(frozenset({"agent-offline", "health-fails"}), found)
 
 
 class CredentialsTest(SandboxTestCase):
