@@ -51,6 +51,7 @@ LAUNCHING = "autoscaling:EC2_INSTANCE_LAUNCHING"
 TERMINATING = "autoscaling:EC2_INSTANCE_TERMINATING"
 RESULTS = ("CONTINUE", "ABANDON")
 POOL_STATES = ("Stopped", "Running", "Hibernated")
+WARMED = tuple(f"Warmed:{state}" for state in POOL_STATES)  # a pool instance ready to join the group
 MAX_GLOBAL_TIMEOUT = 172800
 
 
@@ -371,8 +372,7 @@ class Lifecycle:
 
     def _from_pool(self, group, wanted: int) -> int:
         """Moves up to `wanted` prepared pool instances into the group, started; how many it moved."""
-        ready = [s for s in pooled(group) if s.lifecycle_state in ("Warmed:Stopped", "Warmed:Running",
-                                                                  "Warmed:Hibernated")][:wanted]
+        ready = [s for s in pooled(group) if s.lifecycle_state in WARMED][:wanted]
         for state in ready:
             pooled(group).remove(state)
             if state.instance.state != "running":

@@ -133,10 +133,7 @@ class AutoScalingProvider:
         """Refused while the group has instances, unless ForceDelete: then they go without their hooks."""
         name = request.get("AutoScalingGroupName")
         backend = self.cycle.backend_of(context.account_id, context.region)
-        group = backend.autoscaling_groups.get(name)
-        if group is None:
-            with _answered_as_aws():
-                raise validation(f"AutoScalingGroup name not found - {name}")
+        group = self._group(context, name)
         with self.cycle.lock:
             if (group.instance_states or pooled(group)) and not request.get("ForceDelete"):
                 raise CommonServiceException(
