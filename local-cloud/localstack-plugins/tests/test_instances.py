@@ -102,11 +102,13 @@ class SandboxTest(SandboxTestCase):
         self.sandbox.save_image("ami-0baked", "ami-0base")
         launched = Sandbox("i-0launched", self.base, endpoint="http://127.0.0.1:9").create("ami-0baked")
 
-        outcome = self.run_script("rpm -q nginx\ncat /opt/kiln/release /usr/share/kiln/doc\nls /tmp\n"
+        # (not `ls /tmp`: the local cloud's venv is bound at its own path, which may be under /tmp)
+        outcome = self.run_script("rpm -q nginx\ncat /opt/kiln/release /usr/share/kiln/doc\n"
+                                  "ls /tmp/scratch 2>/dev/null || echo no scratch\n"
                                   "ls /etc/os-release 2>/dev/null || echo no os-release\nsystemctl is-active nginx",
                                   sandbox=launched)
 
-        self.assertEqual("nginx-1.24.0-1.amzn2023.0.4.x86_64\n1.0\ndoc\nno os-release\nactive\n", outcome.stdout,
+        self.assertEqual("nginx-1.24.0-1.amzn2023.0.4.x86_64\n1.0\ndoc\nno scratch\nno os-release\nactive\n", outcome.stdout,
                          outcome.stderr)
 
     def test_an_image_of_an_image_carries_the_disk_of_the_first(self):
