@@ -3,23 +3,25 @@
 The demo plays GitHub: it serves the example fleet repository (examples/fleet) through a small local
 GitHub API (the local deployment's repository.apiUrl) and sends webhook deliveries as GitHub does.
 
+Everything runs for real in the local cloud: builders and fleet instances are the local cloud's
+instance sandboxes (their Systems Manager agent comes online, Run Command runs the playbooks, tests
+and release scripts in them, and an image carries its instance's disk), and its Auto Scaling starts
+launch and drain through their lifecycle hooks. Only the instance refresh of step 6 is answered by a
+Step Functions test case: the local cloud has no instance refresh yet.
+
 1. A commit of the example fleet is baked into the base role's image. The bake's first step fetches
-   the commit's tarball from the (local) GitHub API. The local cloud has no real instances, so the
-   demo's Step Functions test case answers the two things only a real instance can: "the builder's
-   Systems Manager agent is online" and the builder's package inventory. Everything else runs for
-   real in the local cloud.
-2. Kiln re-bakes the web role on the new base image by itself (two-phase images). That bake has no
-   test case, so it stops where a real instance is needed, cleans up after itself, and the team's
-   mailbox gets the failure notification: the failure path, for real.
+   the commit's tarball from the (local) GitHub API; a builder instance runs the role's playbook and
+   server tests, and its image is published.
+2. Kiln re-bakes the web role on the new base image by itself (two-phase images): nginx and the site's
+   configuration, tested on the builder.
 3. A developer pushes a change to the web role: GitHub's signed push delivery reaches Kiln's webhook,
    which answers which roles it bakes and starts that bake; a redelivery changes nothing, and a
    delivery signed with the wrong secret is refused.
 4. The team releases a new version of the web site (examples/releases/web) through Kiln's release
-   function, and an instance of their web group launches: Auto Scaling's lifecycle event starts
-   launch, which deploys the release, checks the site and lets the instance serve; later the group
-   scales in and drain empties the instance. The local cloud has no Auto Scaling and no real
-   instance: the launch and drain test cases answer Systems Manager, the installed release and
-   CompleteLifecycleAction; the demo prints the exact request launch and drain made.
+   function, and their web group (step 2's image, Kiln's two lifecycle hooks) scales out: Auto
+   Scaling's lifecycle event starts launch, which deploys the release on the instance, checks the site
+   and lets the instance serve; a repeated event does nothing. The group scales in and drain empties
+   the instance before it goes. The demo prints the exact CompleteLifecycleAction requests.
 5. Amazon Linux publishes a security advisory for expat, which the base image carries: the demo
    plays the ALAS site (a local one, the local deployment's advisories.siteUrl). advisory-feed's
    first read records what the feed lists; its next read announces the new advisory once; patch
@@ -27,8 +29,8 @@ GitHub API (the local deployment's repository.apiUrl) and sends webhook deliveri
 6. The nightly rotation (its schedule is stored in the local cloud, which never fires it) is started
    as the schedule would: rotate finds the groups tagged kiln:rotate=nightly, skips the frozen one,
    pins base's current image (step 1's) in the group's launch template and refreshes the group. The
-   local cloud has no Auto Scaling: the Demo test case answers the tags, the group, its instance
-   refresh and how it ends; the instances, the template, the outcomes and the summary are real.
+   local cloud has no instance refresh yet: the Demo test case answers the tags, the group, its
+   instance refresh and how it ends; the instances, the template, the outcomes and the summary are real.
 """
 
 import hashlib
@@ -77,7 +79,7 @@ def main(root: str) -> int:
     print(f"1. Commit {sha[:7]} of example-org/fleet is on GitHub (a local GitHub API on port {GITHUB_API_PORT})")
     started = time.time()
     execution = sfn.start_execution(
-        stateMachineArn=f"{bake_arn}#HappyPath", name=f"demo-base-{sha[:12]}",
+        stateMachineArn=bake_arn, name=f"demo-base-{sha[:12]}",
         input=json.dumps({"role": "base", "source": {"sha": sha, "ref": "refs/heads/main"}, "reason": "manual"}))["executionArn"]
     print(f"   baking role base: execution {execution.split(':')[-1]}")
     result = wait(sfn, execution)
@@ -93,6 +95,8 @@ def main(root: str) -> int:
     image = ec2.describe_images(ImageIds=[image_id])["Images"][0]
     tags = {t["Key"]: t["Value"] for t in image.get("Tags", [])}
     print(f"   image {image_id} ({image['State']}), {output['packages']} packages recorded, manifest {output['manifest']}")
+    print(f"   a builder instance ran roles/base/playbook.yml, then roles/base/tests/run.sh; their output:"
+          f" s3://{outputs['ArtifactBucketName']}/logs/base/{tags.get('kiln:build-id')}/")
     for key in ("kiln:role", "kiln:commit", "kiln:parent-image", "kiln:builder-market", "kiln:duration:provision"):
         print(f"     {key} = {tags.get(key)}")
     print(f"   /kiln/images/base -> {ssm.get_parameter(Name='/kiln/images/base')['Parameter']['Value']}")
@@ -110,18 +114,20 @@ def main(root: str) -> int:
         return 1
     print(f"   Kiln started {child.split(':')[-1]}")
     child_result = wait(sfn, child)
-    print(f"   {child_result['status']}: {child_result.get('error')} (in the local cloud no instance runs a Systems"
-          " Manager agent, so this bake stops there, as it would on AWS if the builder never came online)")
-    notification = wait_for_notification(sqs, queue_url, lambda n: n.get("Subject", "").endswith(child.split(":")[-1]))
-    if notification is None:
-        print("   no notification arrived", file=sys.stderr)
+    print(f"   {child_result['status']}")
+    if child_result["status"] != "SUCCEEDED":
+        print(f"   error: {child_result.get('error')}: {child_result.get('cause')}", file=sys.stderr)
         return 1
-    show_notification(notification)
+    web_image = json.loads(child_result["output"])["imageId"]
+    web_tags = {t["Key"]: t["Value"] for t in ec2.describe_images(ImageIds=[web_image])["Images"][0].get("Tags", [])}
+    print(f"   image {web_image}: kiln:parent-image = {web_tags.get('kiln:parent-image')} (step 1's),"
+          f" {web_tags.get('kiln:packages')} packages (nginx among them), server tests passed on the builder")
+    print(f"   /kiln/images/web -> {ssm.get_parameter(Name='/kiln/images/web')['Parameter']['Value']}")
     print(f"\nBuilders left running by either bake: {len(live_builders(ec2, sha)) + len(live_builders(ec2, child_sha(sfn, child)))}")
 
     if not push_to_github(root, outputs, sfn, s3, github):
         return 1
-    if not release_and_launch(root, outputs, sfn, s3, ec2, image_id):
+    if not release_and_launch(root, outputs, sfn, s3, ec2, web_image):
         return 1
     if not security_advisory(root, outputs, sfn):
         return 1
@@ -177,8 +183,7 @@ def push_to_github(root: str, outputs: dict, sfn, s3, github) -> bool:
     print(f"   the push state machine started bake {name}")
     print(f"   with input {sfn.describe_execution(executionArn=bake)['input']}")
     fetched = wait_for_object(s3, outputs["ArtifactBucketName"], f"bundles/{sha}.tar.gz")
-    print(f"   its first step fetched the commit from the GitHub API ({github.requests(sha)} request, {fetched} bytes);"
-          " like the re-bake above, it then stops where a real instance is needed")
+    print(f"   its first step fetched the commit from the GitHub API ({github.requests(sha)} request, {fetched} bytes)")
     again_status, again = deliver(outputs["WebhookUrl"], "push", delivery, body, sign(webhook_secret, body))
     print(f"   GitHub redelivers the same delivery: Kiln answers {again_status} as before"
           f" ({'the same answer' if again == answer else 'a different answer!'}), and starts nothing new")
@@ -188,7 +193,10 @@ def push_to_github(root: str, outputs: dict, sfn, s3, github) -> bool:
     bakes = [e for e in sfn.list_executions(stateMachineArn=outputs["BakeStateMachineArn"], maxResults=100)["executions"]
              if e["name"] == name]
     print(f"   bakes of web at {sha[:7]}: {len(bakes)}")
-    return len(bakes) == 1 and again == answer and forged_status == 401
+    baked = wait(sfn, bake)
+    print(f"   the bake of the push: {baked['status']}" + (f" ({json.loads(baked['output'])['imageId']})"
+                                                            if baked["status"] == "SUCCEEDED" else f": {baked.get('error')}"))
+    return len(bakes) == 1 and again == answer and forged_status == 401 and baked["status"] == "SUCCEEDED"
 
 
 def release_and_launch(root: str, outputs: dict, sfn, s3, ec2, image_id: str) -> bool:
@@ -214,30 +222,98 @@ def release_and_launch(root: str, outputs: dict, sfn, s3, ec2, image_id: str) ->
         return False
     print(f"   with the right one: {done['parameter']} = version {done['release']['version']}, sha256 {sha256[:12]}...")
 
-    instance = ec2.run_instances(ImageId=image_id, InstanceType="t4g.small", MinCount=1, MaxCount=1, TagSpecifications=[
-        {"ResourceType": "instance", "Tags": [{"Key": "kiln:role", "Value": "web"}]}])["Instances"][0]["InstanceId"]
-    launch = lifecycle_event(root, "launch-lifecycle-action.json", instance)
-    print(f"   the web group launches {instance} (tagged kiln:role=web); Auto Scaling holds it in Pending:Wait"
-          f" and sends 'EC2 Instance-launch Lifecycle Action' for hook {launch['detail']['LifecycleHookName']}")
-    run = run_lifecycle(sfn, outputs["LaunchStateMachineArn"], "DeployPath", launch)
+    autoscaling = boto3.client("autoscaling")
+    group = web_group(autoscaling, ec2, fleet_instance_profile(outputs["FleetInstancePolicyArnWeb"]), image_id)
+    print(f"   the team's web group {group}: launch template of image {image_id} (step 2's), tagged kiln:role=web,"
+          " with Kiln's hooks kiln-launch and kiln-drain")
+    autoscaling.set_desired_capacity(AutoScalingGroupName=group, DesiredCapacity=1)
+    instance = wait_until("an instance in " + group, lambda: next(iter(
+        autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=[group])["AutoScalingGroups"][0]["Instances"]), None))["InstanceId"]
+    launch = wait_until(f"launch of {instance}", lambda: execution_about(sfn, outputs["LaunchStateMachineArn"], instance))
+    print(f"   the group scales out: Auto Scaling launches {instance}, holds it in Pending:Wait and sends"
+          f" 'EC2 Instance-launch Lifecycle Action'; its rule started launch {launch.split(':')[-1]}")
+    run = follow(sfn, launch)
     if run["status"] != "SUCCEEDED":
         print(f"   launch {run['status']}: {run.get('error')}: {run.get('cause')}", file=sys.stderr)
         return False
     print(f"   launch took the {json.loads(run['output'])['path']} path: " + " -> ".join(run["steps"]))
     print(f"   Run Command output: s3://{bucket}/logs/launch/web/{instance}/{run['name']}/")
     print(f"   and told Auto Scaling: CompleteLifecycleAction {json.dumps(run['completions'])}")
-    again = run_lifecycle(sfn, outputs["LaunchStateMachineArn"], "DeployPath", launch)
+    print(f"   {instance} is {lifecycle_state(autoscaling, instance)}")
+    again = follow(sfn, sfn.start_execution(stateMachineArn=outputs["LaunchStateMachineArn"],
+                                            name=f"demo-again-{uuid.uuid4().hex[:8]}", input=run["input"])["executionArn"])
     held_by = json.loads(again["output"]).get("heldBy", "?").split(":")[-1]
     print(f"   EventBridge delivers the same event again (same token): launch sees that {held_by} handled it"
           f" and makes {len(again['completions'])} CompleteLifecycleAction requests")
 
-    drain = lifecycle_event(root, "terminate-lifecycle-action.json", instance)
-    print(f"   later the group scales in: 'EC2 Instance-terminate Lifecycle Action' for hook {drain['detail']['LifecycleHookName']}")
-    run = run_lifecycle(sfn, outputs["DrainStateMachineArn"], "DrainSucceeds", drain)
+    autoscaling.set_desired_capacity(AutoScalingGroupName=group, DesiredCapacity=0)
+    drain = wait_until(f"drain of {instance}", lambda: execution_about(sfn, outputs["DrainStateMachineArn"], instance))
+    print(f"   later the group scales in: Auto Scaling holds {instance} in Terminating:Wait and sends"
+          f" 'EC2 Instance-terminate Lifecycle Action'; its rule started drain {drain.split(':')[-1]}")
+    run = follow(sfn, drain)
     print(f"   drain {run['status']}: " + " -> ".join(run["steps"]))
     print(f"   and told Auto Scaling: CompleteLifecycleAction {json.dumps(run['completions'])}")
-    ec2.terminate_instances(InstanceIds=[instance])
+    state = wait_until(f"{instance} terminated", lambda: next(
+        (i["State"]["Name"] for r in ec2.describe_instances(InstanceIds=[instance])["Reservations"] for i in r["Instances"]
+         if i["State"]["Name"] == "terminated"), None))
+    print(f"   {instance} is {state}")
+    autoscaling.delete_auto_scaling_group(AutoScalingGroupName=group)
     return run["status"] == "SUCCEEDED" and len(again["completions"]) == 0
+
+
+def fleet_instance_profile(policy_arn: str) -> str:
+    """The web fleet's instance profile: Kiln's fleet instance policy for web (a stack output) and nothing else."""
+    iam = boto3.client("iam")
+    name = "kiln-demo-web-fleet"
+    try:
+        return iam.get_instance_profile(InstanceProfileName=name)["InstanceProfile"]["Arn"]
+    except iam.exceptions.NoSuchEntityException:
+        pass
+    iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}))
+    iam.attach_role_policy(RoleName=name, PolicyArn=policy_arn)
+    iam.create_instance_profile(InstanceProfileName=name)
+    iam.add_role_to_instance_profile(InstanceProfileName=name, RoleName=name)
+    return iam.get_instance_profile(InstanceProfileName=name)["InstanceProfile"]["Arn"]
+
+
+def web_group(autoscaling, ec2, profile_arn: str, image_id: str) -> str:
+    """An empty web group of the image, with the two hooks as KilnLifecycleHooks makes them."""
+    group = f"kiln-demo-web-{uuid.uuid4().hex[:8]}"
+    ec2.create_launch_template(LaunchTemplateName=group, LaunchTemplateData={
+        "ImageId": image_id, "InstanceType": "t4g.small", "IamInstanceProfile": {"Arn": profile_arn}})
+    autoscaling.create_auto_scaling_group(
+        AutoScalingGroupName=group, MinSize=0, MaxSize=2, DesiredCapacity=0, AvailabilityZones=["us-east-1a"],
+        LaunchTemplate={"LaunchTemplateName": group}, Tags=[{"ResourceId": group, "ResourceType": "auto-scaling-group",
+                                                             "Key": "kiln:role", "Value": "web", "PropagateAtLaunch": True}])
+    autoscaling.put_lifecycle_hook(AutoScalingGroupName=group, LifecycleHookName="kiln-launch", HeartbeatTimeout=600,
+                                   LifecycleTransition="autoscaling:EC2_INSTANCE_LAUNCHING", DefaultResult="ABANDON")
+    autoscaling.put_lifecycle_hook(AutoScalingGroupName=group, LifecycleHookName="kiln-drain", HeartbeatTimeout=600,
+                                   LifecycleTransition="autoscaling:EC2_INSTANCE_TERMINATING", DefaultResult="CONTINUE")
+    return group
+
+
+def lifecycle_state(autoscaling, instance: str) -> str:
+    found = autoscaling.describe_auto_scaling_instances(InstanceIds=[instance])["AutoScalingInstances"]
+    return found[0]["LifecycleState"] if found else "not in a group"
+
+
+def execution_about(sfn, machine_arn: str, instance: str):
+    """The execution of the machine whose input (a lifecycle event) is about the instance, if one started."""
+    for e in sfn.list_executions(stateMachineArn=machine_arn, maxResults=100)["executions"]:
+        if instance in sfn.describe_execution(executionArn=e["executionArn"])["input"]:
+            return e["executionArn"]
+    return None
+
+
+def wait_until(what: str, probe, seconds: int = 60):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        found = probe()
+        if found:
+            return found
+        time.sleep(1)
+    raise TimeoutError(f"no {what} after {seconds} s")
 
 
 def security_advisory(root: str, outputs: dict, sfn) -> bool:
@@ -273,9 +349,8 @@ def security_advisory(root: str, outputs: dict, sfn) -> bool:
             print(f"     untouched {role['role']}: {role['why']}")
         for bake in plan["bakes"]:
             print(f"   it started bake {bake['name']} with input {json.dumps(bake['input'])}")
-        print("   (that bake goes on like any other; in the local cloud it stops where a real instance is needed,"
-              " and patch then reports base as not patched. With an image baked, patch asks rotate to replace"
-              " base's fleets now and tells the team.)")
+        print("   (that bake goes on like any other, the advisory's upgrade applied on the builder; once its image is"
+              " published, patch asks rotate to replace base's fleets now and tells the team)")
         return bool(plan["bakes"])
     finally:
         site.close()
@@ -407,26 +482,15 @@ def release_tarball(folder: str) -> bytes:
     return data.getvalue()
 
 
-def lifecycle_event(root: str, sample: str, instance: str) -> dict:
-    """The sample event of events/aws.autoscaling/ about this instance, with a token of its own."""
-    with open(f"{root}/events/aws.autoscaling/{sample}") as f:
-        event = json.load(f)
-    event["id"] = str(uuid.uuid4())
-    event["detail"].update({"EC2InstanceId": instance, "LifecycleActionToken": str(uuid.uuid4())})
-    return event
-
-
-def run_lifecycle(sfn, machine_arn: str, test_case: str, event: dict) -> dict:
-    """Runs launch or drain with the event as the rule would; returns how it ended, the steps and the completions."""
-    name = f"demo-{test_case}-{uuid.uuid4().hex[:8]}"
-    execution = sfn.start_execution(stateMachineArn=f"{machine_arn}#{test_case}", name=name, input=json.dumps(event))["executionArn"]
+def follow(sfn, execution: str) -> dict:
+    """Waits for a launch or drain execution; returns how it ended, its input, steps and CompleteLifecycleAction requests."""
     result = wait(sfn, execution)
     history = sfn.get_execution_history(executionArn=execution, maxResults=1000)["events"]
     entered = [e["stateEnteredEventDetails"]["name"] for e in history if "stateEnteredEventDetails" in e]
     steps = [n for n in entered if n.endswith("Send") or n in ("Plan", "Duplicate", "Continue", "Abandon")]
     completions = [json.loads(e["taskScheduledEventDetails"]["parameters"]) for e in history
                    if e.get("taskScheduledEventDetails", {}).get("resource") == "completeLifecycleAction"]
-    return {**result, "name": name, "steps": steps, "completions": completions}
+    return {**result, "name": execution.split(":")[-1], "steps": steps, "completions": completions}
 
 
 def push_payload(root: str, sha: str, paths: list) -> bytes:

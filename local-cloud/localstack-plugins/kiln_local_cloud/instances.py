@@ -35,9 +35,9 @@ Linux 2023 list, and only the SSM agent's unit enabled and active. Which package
 upgrades is in sandbox/advisories.tsv, plus the lines of the file KILN_LOCAL_ADVISORIES names (tests
 add their own).
 
-Switched on by KILN_LOCAL_INSTANCES=sandbox (scripts/local-cloud passes it through). The default is
-off, moto's records whose Run Command reports an instant "Success" having run nothing, until BakeIT
-moves off its Systems Manager test cases (issue 15). run_command.py follows the same switch.
+On by default; KILN_LOCAL_INSTANCES=off (scripts/local-cloud passes it through) leaves instances as
+moto's records, whose Run Command reports an instant "Success" having run nothing. run_command.py
+follows the same switch.
 
 Faults, for tests: the instance tag local-cloud:fault (or a line "<tag>=<value><TAB><faults>" of the file
 KILN_LOCAL_FAULTS names, for instances with that tag) is a comma-separated list of agent-offline
@@ -378,7 +378,7 @@ def script_env(region: str, credentials: dict | None) -> dict[str, str]:
 
 
 def enabled() -> bool:
-    mode = os.environ.get("KILN_LOCAL_INSTANCES", "off").strip().lower()
+    mode = os.environ.get("KILN_LOCAL_INSTANCES", "sandbox").strip().lower()
     if mode not in ("sandbox", "off"):
         raise ValueError(f"KILN_LOCAL_INSTANCES must be sandbox or off, not {mode!r}")
     return mode == "sandbox"

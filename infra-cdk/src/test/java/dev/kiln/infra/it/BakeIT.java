@@ -33,10 +33,11 @@ import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
- * The bake state machine in the local cloud, started by hand as a person would. Only what the local
- * cloud cannot do is mocked (statemachines/test/mock-config.json): Systems Manager registration, the
- * output of commands, and each failure. Everything else (launching, stopping and terminating the
- * builder, making the image, the pointer, launch templates, events, the ledger) is real.
+ * The bake state machine in the local cloud, started by hand as a person would, with nothing mocked.
+ * The builder is a local instance: its agent comes online, Run Command runs the playbook and the
+ * server tests in it, and its image carries its disk. A bake fails as on AWS: the commit's tests fail,
+ * or the local cloud is told to fail one execution's builder (LocalCloud.fault): no capacity, an agent
+ * that never comes online, commands that fail, CreateImage refused, an image that never becomes available.
  */
 class BakeIT {
 
@@ -93,7 +94,7 @@ class BakeIT {
         github.serve(FLEET, sha);
 
         // when
-        Run run = start("HappyPath", "base", sha, false, "");
+        Run run = start("base", sha, false, "");
 
         // then the execution says what it made and how long each step took
         assertThat(run.execution().status()).isEqualTo(ExecutionStatus.SUCCEEDED);
@@ -106,14 +107,14 @@ class BakeIT {
                 .key(SourceBundles.bundleKey(sha))).contentLength()).isPositive();
         String imageId = output.get("imageId").asText();
         assertThat(output.get("published").asBoolean()).isTrue();
-        assertThat(output.get("packages").asInt()).isEqualTo(4);
+        int packages = output.get("packages").asInt();
         assertThat(output.get("durations").has("provision")).isTrue();
 
         // the image exists, is available and carries the build's tags
         Image image = EC2.describeImages(r -> r.imageIds(imageId)).images().get(0);
         assertThat(image.stateAsString()).isEqualTo("available");
         assertThat(image.tags()).contains(tag("kiln:role", "base"), tag("kiln:commit", run.sha()),
-                tag("kiln:reason", "manual"), tag("kiln:builder-market", "spot"), tag("kiln:packages", "4"));
+                tag("kiln:reason", "manual"), tag("kiln:builder-market", "spot"), tag("kiln:packages", String.valueOf(packages)));
         assertThat(image.tags()).extracting(Tag::key).contains("kiln:parent-image", "kiln:duration:provision");
 
         // the pointer names it, and the role's launch template has a new version pinned to it
@@ -132,8 +133,10 @@ class BakeIT {
         assertThat(baked.at("/detail/published").asBoolean()).isTrue();
         Map<String, AttributeValue> record = DYNAMO.getItem(r -> r.tableName(LocalCloud.stackOutput("ImagesTableName"))
                 .key(Map.of("imageId", AttributeValue.fromS(imageId)))).item();
-        assertThat(record.get("packages").m()).containsKeys("bash", "chrony", "expat", "nginx");
-        assertThat(record.get("sources").ss()).contains("bash", "chrony", "expat", "nginx");
+        // (the builder's own inventory: the base image's packages and the chrony that the playbook installed)
+        assertThat(record.get("packages").m()).hasSize(packages).containsKeys("bash", "chrony", "expat")
+                .doesNotContainKey("nginx");
+        assertThat(record.get("sources").ss()).contains("bash", "chrony", "expat");
         assertThat(record.get("sha").s()).isEqualTo(run.sha());
 
         EC2.deleteLaunchTemplate(r -> r.launchTemplateId(template));
@@ -147,7 +150,7 @@ class BakeIT {
         DYNAMO.updateItem(r -> r.tableName(LocalCloud.stackOutput("BakesTableName")).key(open)
                 .updateExpression("ADD advisories :entry").expressionAttributeValues(Map.of(":entry", AttributeValue.fromSs(List.of(entry)))));
         try {
-            Run run = bake("HappyPath", "base", false);
+            Run run = bake("base", false);
 
             assertThat(run.execution().status()).isEqualTo(ExecutionStatus.SUCCEEDED);
             String imageId = run.output().get("imageId").asText();
@@ -170,7 +173,7 @@ class BakeIT {
         SourceBundles.upload(FLEET, sample.at("/source/sha").asText());
 
         // when
-        String execution = SFN.startExecution(r -> r.stateMachineArn(LocalCloud.stackOutput("BakeStateMachineArn") + "#HappyPath")
+        String execution = SFN.startExecution(r -> r.stateMachineArn(LocalCloud.stackOutput("BakeStateMachineArn"))
                 .name("it-sample-" + UUID.randomUUID()).input(sample.toString())).executionArn();
         DescribeExecutionResponse ended = awaitEnd(execution);
 
@@ -186,11 +189,11 @@ class BakeIT {
     @Test
     void shouldDoNothingWhenTheSameBakeIsStartedAgain() throws Exception {
         // given a bake that succeeded
-        Run first = bake("HappyPath", "base", false);
+        Run first = bake("base", false);
         assertThat(first.execution().status()).isEqualTo(ExecutionStatus.SUCCEEDED);
 
         // when the same role and commit are baked again (a repeated event, a second manual start)
-        Run second = bake("HappyPath", "base", first.sha(), false, "again");
+        Run second = bake("base", first.sha(), false, "again");
 
         // then nothing is launched or made a second time
         assertThat(second.execution().status()).isEqualTo(ExecutionStatus.SUCCEEDED);
@@ -219,17 +222,18 @@ class BakeIT {
         assertThat(failed.at("/detail/builderAction").asText()).isEqualTo("none");
     }
 
+    /** Each way a bake can fail: tests that fail in the commit (failing-tests), or a fault of the builder. */
     @ParameterizedTest(name = "{0}")
     @CsvSource({
-            "LaunchFails,         EC2.EC2Exception,         LaunchBuilderOnDemand",
-            "SsmNeverOnline,      Kiln.SsmTimedOut,         SsmTimedOut",
-            "ProvisioningFails,   Kiln.ProvisioningFailed,  ProvisionFailed",
-            "ServerTestsFail,     Kiln.ServerTestsFailed,   TestsFailed",
-            "CreateImageFails,    EC2.EC2Exception,         ImageCreate",
-            "ImageNeverAvailable, Kiln.ImageTimedOut,       ImageTimedOut"})
-    void shouldCleanUpEverythingAndSaySoWhenAStepFails(String testCase, String error, String failedStep) throws Exception {
+            "no-capacity,           EC2.EC2Exception,         LaunchBuilderOnDemand",
+            "agent-offline,         Kiln.SsmTimedOut,         SsmTimedOut",
+            "command-fails,         Kiln.ProvisioningFailed,  ProvisionFailed",
+            "failing-tests,         Kiln.ServerTestsFailed,   TestsFailed",
+            "create-image-fails,    EC2.EC2Exception,         ImageCreate",
+            "image-never-available, Kiln.ImageTimedOut,       ImageTimedOut"})
+    void shouldCleanUpEverythingAndSaySoWhenAStepFails(String failure, String error, String failedStep) throws Exception {
         // when
-        Run run = bake(testCase, "base", false);
+        Run run = failingBake(failure, false);
 
         // then the execution fails with the step's error
         assertThat(run.execution().status()).isEqualTo(ExecutionStatus.FAILED);
@@ -264,9 +268,10 @@ class BakeIT {
         // started in the same second: the one that fails at CreateImage cleans up after itself only
         String sha = SourceBundles.newSha();
         SourceBundles.upload(FLEET, sha);
-        String failing = startOnly("CreateImageFails", input("base", sha, false)
-                .set("advisories", JSON.readTree("[{\"id\": \"ALAS2023-2025-1196\", \"releasever\": \"2023.9.20251105\"}]")), "-b");
-        String happy = startOnly("HappyPath", input("base", sha, false), "-a");
+        String failing = startOnly(input("base", sha, false)
+                .set("advisories", JSON.readTree("[{\"id\": \"ALAS2023-2025-1196\", \"releasever\": \"2023.9.20251105\"}]")),
+                "-b", "create-image-fails");
+        String happy = startOnly(input("base", sha, false), "-a", null);
 
         // when both end
         DescribeExecutionResponse failed = awaitEnd(failing);
@@ -300,7 +305,7 @@ class BakeIT {
     @Test
     void shouldFailAtTheFirstStepAndLaunchNothingWhenGitHubHasNoSuchCommit() {
         // when a commit GitHub does not have is baked
-        Run run = start("HappyPath", "base", SourceBundles.newSha(), false, "");
+        Run run = start("base", SourceBundles.newSha(), false, "");
 
         // then
         assertThat(run.execution().status()).isEqualTo(ExecutionStatus.FAILED);
@@ -315,9 +320,9 @@ class BakeIT {
     }
 
     @Test
-    void shouldKeepAFailedBuilderForItsTimeToLiveWhenAsked() {
+    void shouldKeepAFailedBuilderForItsTimeToLiveWhenAsked() throws Exception {
         // when
-        Run run = bake("ServerTestsFail", "base", true);
+        Run run = failingBake("failing-tests", true);
 
         // then the builder still runs, marked with when the reaper may terminate it
         assertThat(run.execution().status()).isEqualTo(ExecutionStatus.FAILED);
@@ -332,22 +337,44 @@ class BakeIT {
 
     // --- helpers ------------------------------------------------------------------------------------
 
-    private static Run bake(String testCase, String role, boolean keepOnFailure) {
-        return bake(testCase, role, SourceBundles.newSha(), keepOnFailure, "");
+    /** A bake of base that fails as {@code failure} says: failing-tests, or a fault of its builder (see LocalCloud.fault). */
+    private static Run failingBake(String failure, boolean keepOnFailure) throws IOException, InterruptedException {
+        String sha = SourceBundles.newSha();
+        boolean failingTests = failure.equals("failing-tests");
+        SourceBundles.upload(failingTests ? fleetWithAFailingTest() : FLEET, sha);
+        String execution = startOnly(input("base", sha, keepOnFailure), "", failingTests ? null : failure);
+        return new Run(execution, sha, awaitEnd(execution));
+    }
+
+    /** A copy of examples/fleet whose base tests have one check more, which fails on every server. */
+    private static Path fleetWithAFailingTest() throws IOException, InterruptedException {
+        Path copy = java.nio.file.Files.createTempDirectory("fleet").resolve("fleet");
+        Process cp = new ProcessBuilder("cp", "-r", FLEET.toString(), copy.toString()).inheritIO().start();
+        assertThat(cp.waitFor()).as("copy of " + FLEET).isZero();
+        Path tests = copy.resolve("roles/base/tests/run.sh");
+        String script = java.nio.file.Files.readString(tests);
+        assertThat(script).contains("echo \"$failures failed\"");
+        java.nio.file.Files.writeString(tests, script.replace("echo \"$failures failed\"",
+                "check \"a check that no server passes\" \"false\"\necho \"$failures failed\""));
+        return copy;
+    }
+
+    private static Run bake(String role, boolean keepOnFailure) {
+        return bake(role, SourceBundles.newSha(), keepOnFailure, "");
     }
 
     /** Bakes with the commit's bundle already in the artifact bucket, as a commit baked before has it. */
-    private static Run bake(String testCase, String role, String sha, boolean keepOnFailure, String nameSuffix) {
+    private static Run bake(String role, String sha, boolean keepOnFailure, String nameSuffix) {
         try {
             SourceBundles.upload(FLEET, sha);
         } catch (Exception e) {
             throw new IllegalStateException("cannot upload the source bundle", e);
         }
-        return start(testCase, role, sha, keepOnFailure, nameSuffix);
+        return start(role, sha, keepOnFailure, nameSuffix);
     }
 
-    private static Run start(String testCase, String role, String sha, boolean keepOnFailure, String nameSuffix) {
-        String execution = startOnly(testCase, input(role, sha, keepOnFailure), nameSuffix);
+    private static Run start(String role, String sha, boolean keepOnFailure, String nameSuffix) {
+        String execution = startOnly(input(role, sha, keepOnFailure), nameSuffix, null);
         return new Run(execution, sha, awaitEnd(execution));
     }
 
@@ -357,11 +384,17 @@ class BakeIT {
         return input;
     }
 
-    /** Starts a bake and returns its execution's ARN without waiting for it. */
-    private static String startOnly(String testCase, ObjectNode input, String nameSuffix) {
-        String sha = input.at("/source/sha").asText();
-        return SFN.startExecution(r -> r.stateMachineArn(LocalCloud.stackOutput("BakeStateMachineArn") + "#" + testCase)
-                .name("it-" + testCase + "-" + sha.substring(0, 12) + nameSuffix).input(input.toString())).executionArn();
+    /**
+     * Starts a bake and returns its execution's ARN without waiting for it; with a fault (or null), the local
+     * cloud fails the execution's builder so (its instances are tagged kiln:execution).
+     */
+    private static String startOnly(ObjectNode input, String nameSuffix, String fault) {
+        String stateMachine = LocalCloud.stackOutput("BakeStateMachineArn");
+        String name = "it-" + (fault == null ? "bake" : fault) + "-" + input.at("/source/sha").asText().substring(0, 12) + nameSuffix;
+        if (fault != null) {
+            LocalCloud.fault("kiln:execution", stateMachine.replace(":stateMachine:", ":execution:") + ":" + name, fault);
+        }
+        return SFN.startExecution(r -> r.stateMachineArn(stateMachine).name(name).input(input.toString())).executionArn();
     }
 
     private static DescribeExecutionResponse awaitEnd(String execution) {

@@ -4,105 +4,153 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kiln.infra.Samples;
+import dev.kiln.common.release.InstanceCommands;
+import dev.kiln.common.release.Release;
+import dev.kiln.infra.Synthesized;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
+import software.amazon.awssdk.services.autoscaling.model.AutoScalingInstanceDetails;
 import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.InstanceStateName;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
-import software.amazon.awssdk.services.ec2.model.Tag;
-import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 import software.amazon.awssdk.services.sfn.model.HistoryEvent;
 import software.amazon.awssdk.services.sfn.model.HistoryEventType;
 import software.amazon.awssdk.services.ssm.SsmClient;
+import software.amazon.awssdk.services.ssm.model.CommandInvocationStatus;
 import software.amazon.awssdk.services.ssm.model.ParameterType;
 
 /**
- * launch and drain in the local cloud, started with the lifecycle samples (events/aws.autoscaling/)
- * made about a real local instance. The local cloud has no Auto Scaling: the test cases in
- * statemachines/test/mock-config.json answer CompleteLifecycleAction and heartbeats, and what only a
- * real instance can (Systems Manager online, the installed release, a failing health check, a stuck
- * drain). Everything else (the plan, the claims, Run Command, the log location, notifications) is real;
- * each test asserts the exact CompleteLifecycleAction request the workflow made.
+ * launch and drain started by Auto Scaling itself: groups of the web role carry Kiln's two hooks (as
+ * KilnLifecycleHooks makes them), scale out and in, and the local cloud's instances run the scripts
+ * for real (the release downloaded with the fleet instance policy, nginx restarted, the health check
+ * asked). Failures come from the emulator's faults (tag local-cloud:fault on the launch template's
+ * instances), never from answers written here. Each test asserts the CompleteLifecycleAction request
+ * the workflow made and what became of the instance.
  */
 class LifecycleIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration END = Duration.ofMinutes(3);
-    /** The installed release's SHA-256 in the mock test cases' inspect output (InstalledCurrent). */
-    private static final String MOCKED_SHA = "5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03";
+    private static final Duration END = Duration.ofMinutes(4);
+    private static final String BASE_IMAGE = "ami-0bb7267a511c0a8e8";
+    private static final String FAULT_TAG = "local-cloud:fault";
 
     private static final SfnClient SFN = LocalCloud.client(SfnClient.builder());
     private static final Ec2Client EC2 = LocalCloud.client(Ec2Client.builder());
     private static final SsmClient SSM = LocalCloud.client(SsmClient.builder());
-    private static final EventBridgeClient EVENTS = LocalCloud.client(EventBridgeClient.builder());
+    private static final S3Client S3 = LocalCloud.client(S3Client.builder());
+    private static final IamClient IAM = LocalCloud.client(IamClient.builder());
+    private static final AutoScalingClient ASG = LocalCloud.client(AutoScalingClient.builder());
 
     private static Mailbox mailbox;
-    private static String webInstance;
-    private static String untaggedInstance;
+    private static String profileArn;
+    private static String webImage;
+    private static String releasedImage;
+    private final List<String> groups = new ArrayList<>();
 
     @BeforeAll
-    static void instancesAndRelease() {
+    static void releaseProfileAndImages() throws Exception {
         mailbox = new Mailbox();
-        webInstance = instance(Tag.builder().key("kiln:role").value("web").build());
-        untaggedInstance = instance(Tag.builder().key("Name").value("no-role").build());
-        SSM.putParameter(r -> r.name("/kiln/releases/web").type(ParameterType.STRING).overwrite(true).value(
-                "{\"role\":\"web\",\"version\":\"1.0.0\",\"artifact\":\"s3://"
-                        + LocalCloud.stackOutput("ArtifactBucketName") + "/releases/web/web-1.0.0.tar.gz\","
-                        + "\"sha256\":\"" + MOCKED_SHA + "\"}"));
+        Release release = release();
+        profileArn = fleetInstanceProfile();
+        List<String> web = List.of("set -euo pipefail", "dnf install -y nginx", "systemctl enable nginx");
+        webImage = image("it-web", web);
+        List<String> released = new ArrayList<>(web);
+        released.addAll(new InstanceCommands(InstanceCommands.Paths.DEFAULT).install(release, InstanceCommands.Phase.BAKE));
+        releasedImage = image("it-web-released", released);
+    }
+
+    /**
+     * Stops what the group still runs (an abandoned instance's replacement has its own launch execution),
+     * then deletes it with its instances.
+     */
+    @AfterEach
+    void deleteGroups() {
+        for (String group : groups) {
+            for (String workflow : List.of("launch", "drain")) {
+                SFN.listExecutionsPaginator(r -> r.stateMachineArn(machine(workflow)).statusFilter(ExecutionStatus.RUNNING))
+                        .executions().stream()
+                        .filter(e -> SFN.describeExecution(r -> r.executionArn(e.executionArn())).input().contains(group))
+                        .forEach(e -> SFN.stopExecution(r -> r.executionArn(e.executionArn()).cause("the test is over")));
+            }
+            ASG.deleteAutoScalingGroup(r -> r.autoScalingGroupName(group).forceDelete(true));
+        }
     }
 
     @AfterAll
-    static void cleanUp() {
+    static void closeMailbox() {
         mailbox.close();
-        EC2.terminateInstances(r -> r.instanceIds(webInstance, untaggedInstance));
     }
 
-    private record Run(String name, String token, DescribeExecutionResponse execution, List<JsonNode> completions,
-                       List<String> states) {
+    private record Run(String name, String instanceId, DescribeExecutionResponse execution, List<JsonNode> completions,
+                       List<String> states, JsonNode input) {
 
         JsonNode output() throws Exception {
             return JSON.readTree(execution.output());
         }
+
+        String token() {
+            return input.at("/detail/LifecycleActionToken").asText();
+        }
     }
 
     @Test
-    void shouldVerifyOnlyAndContinueWhenTheInstanceAlreadyHasTheRelease() throws Exception {
-        Run run = start("launch", "FastPath", "launch-lifecycle-action.json", webInstance, token());
+    void shouldDeployTheReleaseOnAScaleOutAndPutTheInstanceInService() throws Exception {
+        String group = group("deploy", webImage, true, null);
 
-        assertThat(run.execution().status()).isEqualTo(ExecutionStatus.SUCCEEDED);
-        assertThat(run.output().get("path").asText()).isEqualTo("fast");
-        assertThat(run.states()).contains("StartSend", "HealthSend").doesNotContain("InstallSend");
-        assertThat(run.completions()).containsExactly(completion(run.token(), "kiln-launch", webInstance, "CONTINUE"));
-    }
-
-    @Test
-    void shouldDeployTheReleaseWhenTheInstanceHasAnotherThenContinue() throws Exception {
-        Run run = start("launch", "DeployPath", "launch-lifecycle-action.json", webInstance, token());
+        Run run = scaleOut(group);
 
         assertThat(run.execution().status()).isEqualTo(ExecutionStatus.SUCCEEDED);
         assertThat(run.output().get("path").asText()).isEqualTo("deploy");
         assertThat(run.states()).contains("InstallSend", "HealthSend").doesNotContain("StartSend");
-        assertThat(run.completions()).containsExactly(completion(run.token(), "kiln-launch", webInstance, "CONTINUE"));
+        assertThat(run.completions()).containsExactly(completion(run, group, "kiln-launch", "CONTINUE"));
+        assertThat(lifecycleState(run.instanceId())).contains("InService");
+        assertThat(outputObjects("logs/launch/web/" + run.instanceId() + "/" + run.name() + "/")).isNotEmpty();
+    }
+
+    @Test
+    void shouldVerifyOnlyAndContinueWhenTheImageAlreadyHasTheRelease() throws Exception {
+        String group = group("fast", releasedImage, true, null);
+
+        Run run = scaleOut(group);
+
+        assertThat(run.execution().status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(run.output().get("path").asText()).isEqualTo("fast");
+        assertThat(run.states()).contains("StartSend", "HealthSend").doesNotContain("InstallSend");
+        assertThat(run.completions()).containsExactly(completion(run, group, "kiln-launch", "CONTINUE"));
+        assertThat(lifecycleState(run.instanceId())).contains("InService");
     }
 
     @Test
     void shouldAbandonAndSaySoWhenTheHealthCheckFails() throws Exception {
-        Run run = start("launch", "HealthCheckFails", "launch-lifecycle-action.json", webInstance, token());
+        String group = group("unhealthy", releasedImage, true, "health-fails");
+
+        Run run = scaleOut(group);
 
         assertThat(run.execution().status()).isEqualTo(ExecutionStatus.FAILED);
         assertThat(run.execution().error()).isEqualTo("Kiln.HealthCheckFailed");
-        String logs = "s3://" + LocalCloud.stackOutput("ArtifactBucketName") + "/logs/launch/web/" + webInstance + "/" + run.name() + "/";
-        assertThat(run.execution().cause()).contains("the health check ended Failed with exit code 1 on " + webInstance, logs);
-        assertThat(run.completions()).containsExactly(completion(run.token(), "kiln-launch", webInstance, "ABANDON"));
+        String logs = "s3://" + LocalCloud.stackOutput("ArtifactBucketName") + "/logs/launch/web/" + run.instanceId() + "/" + run.name() + "/";
+        assertThat(run.execution().cause()).contains("the health check ended Failed with exit code 1 on " + run.instanceId(), logs);
+        assertThat(run.completions()).containsExactly(completion(run, group, "kiln-launch", "ABANDON"));
+        awaitTerminated(run.instanceId());
 
         JsonNode notification = mailbox.awaitAbout(run.name());
         assertThat(notification.get("Subject").asText()).isEqualTo("Kiln launch failed: " + run.name());
@@ -111,30 +159,38 @@ class LifecycleIT {
 
     @Test
     void shouldAbandonWhenTheInstanceNeverComesOnlineSendingHeartbeatsMeanwhile() throws Exception {
-        Run run = start("launch", "SsmNeverOnline", "launch-lifecycle-action.json", webInstance, token());
+        String group = group("offline", webImage, true, "agent-offline");
+
+        Run run = scaleOut(group);
 
         assertThat(run.execution().status()).isEqualTo(ExecutionStatus.FAILED);
         assertThat(run.execution().error()).isEqualTo("Kiln.SsmTimedOut");
         assertThat(run.states()).contains("SsmHeartbeat");
-        assertThat(run.completions()).containsExactly(completion(run.token(), "kiln-launch", webInstance, "ABANDON"));
+        assertThat(run.completions()).containsExactly(completion(run, group, "kiln-launch", "ABANDON"));
+        awaitTerminated(run.instanceId());
     }
 
     @Test
     void shouldAbandonAnInstanceKilnCannotPlaceInARole() throws Exception {
-        Run run = start("launch", "PlanFails", "launch-lifecycle-action.json", untaggedInstance, token());
+        String group = group("untagged", webImage, false, null);
+
+        Run run = scaleOut(group);
 
         assertThat(run.execution().status()).isEqualTo(ExecutionStatus.FAILED);
         assertThat(run.execution().error()).isEqualTo("dev.kiln.lifecycleplan.errors.UnknownInstanceRoleException");
         assertThat(run.execution().cause()).contains("has no kiln:role tag");
-        assertThat(run.completions()).containsExactly(completion(run.token(), "kiln-launch", untaggedInstance, "ABANDON"));
+        assertThat(run.completions()).containsExactly(completion(run, group, "kiln-launch", "ABANDON"));
+        awaitTerminated(run.instanceId());
     }
 
     @Test
     void shouldHandleARepeatedEventForTheSameActionOnce() throws Exception {
-        String token = token();
-        Run first = start("launch", "FastPath", "launch-lifecycle-action.json", webInstance, token);
+        String group = group("repeated", releasedImage, true, null);
+        Run first = scaleOut(group);
 
-        Run again = start("launch", "FastPath", "launch-lifecycle-action.json", webInstance, token);
+        String name = "it-repeated-" + UUID.randomUUID().toString().substring(0, 8);
+        Run again = follow(name, SFN.startExecution(r -> r.stateMachineArn(machine("launch")).name(name)
+                .input(first.input().toString())).executionArn(), first.instanceId());
 
         assertThat(first.completions()).hasSize(1);
         assertThat(again.execution().status()).isEqualTo(ExecutionStatus.SUCCEEDED);
@@ -145,89 +201,196 @@ class LifecycleIT {
     }
 
     @Test
-    void shouldPrepareAnInstanceGoingIntoTheWarmPoolWithoutStartingIt() throws Exception {
-        Run run = start("launch", "DeployPath", "warm-pool-launch-into-warm-pool.json", webInstance, token());
+    void shouldPrepareAnInstanceGoingIntoTheWarmPoolWithoutStartingItAndOnlyStartItWhenItJoinsTheGroup() throws Exception {
+        String group = group("warm", webImage, true, null);
+        ASG.putWarmPool(r -> r.autoScalingGroupName(group).maxGroupPreparedCapacity(1));
+        String instance = LocalCloud.await("an instance in the warm pool of " + group, Duration.ofSeconds(30), () ->
+                ASG.describeWarmPool(r -> r.autoScalingGroupName(group)).instances().stream().findFirst()).instanceId();
 
-        assertThat(run.execution().status()).isEqualTo(ExecutionStatus.SUCCEEDED);
-        assertThat(run.output().get("phase").asText()).isEqualTo("prepare");
-        assertThat(run.states()).contains("InstallSend").doesNotContain("StartSend", "HealthSend");
-        assertThat(run.completions()).containsExactly(completion(run.token(), "kiln-launch", webInstance, "CONTINUE"));
+        Run prepared = follow(awaitExecutionWith("launch", instance), instance);
+        assertThat(prepared.execution().status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(prepared.input().at("/detail/Destination").asText()).isEqualTo("WarmPool");
+        assertThat(prepared.output().get("phase").asText()).isEqualTo("prepare");
+        assertThat(prepared.states()).contains("InstallSend").doesNotContain("StartSend", "HealthSend");
+        assertThat(prepared.completions()).containsExactly(completion(prepared, group, "kiln-launch", "CONTINUE"));
+        LocalCloud.await(instance + " warmed", Duration.ofSeconds(30), () -> ASG.describeWarmPool(
+                r -> r.autoScalingGroupName(group)).instances().stream().filter(i -> i.lifecycleStateAsString().equals("Warmed:Stopped")).findFirst());
+
+        ASG.setDesiredCapacity(r -> r.autoScalingGroupName(group).desiredCapacity(1));
+        Run joined = follow(LocalCloud.await("a second launch execution for " + instance, Duration.ofSeconds(60),
+                () -> executionsWith("launch", instance).stream().filter(arn -> !arn.equals(prepared.execution().executionArn())).findFirst()),
+                instance);
+
+        assertThat(joined.execution().status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(joined.input().at("/detail/Origin").asText()).isEqualTo("WarmPool");
+        assertThat(joined.output().get("path").asText()).as("installed once, on the way into the pool").isEqualTo("fast");
+        assertThat(joined.states()).contains("StartSend", "HealthSend").doesNotContain("InstallSend");
+        assertThat(joined.completions()).containsExactly(completion(joined, group, "kiln-launch", "CONTINUE"));
+        assertThat(lifecycleState(instance)).contains("InService");
     }
 
     @Test
-    void shouldDrainAndContinue() throws Exception {
-        Run run = start("drain", "DrainSucceeds", "terminate-lifecycle-action.json", webInstance, token());
+    void shouldDrainOnScaleInAndLetTheInstanceGo() throws Exception {
+        String group = group("drain", releasedImage, true, null);
+        String instance = scaleOut(group).instanceId();
+
+        Run run = scaleIn(group, instance);
 
         assertThat(run.execution().status()).isEqualTo(ExecutionStatus.SUCCEEDED);
         assertThat(run.states()).contains("DrainSend");
-        assertThat(run.completions()).containsExactly(completion(run.token(), "kiln-drain", webInstance, "CONTINUE"));
+        assertThat(run.completions()).containsExactly(completion(run, group, "kiln-drain", "CONTINUE"));
+        awaitTerminated(instance);
     }
 
     @Test
-    void shouldStillContinueAfterTheBoundWhenTheFlushIsStuckAndReportIt() throws Exception {
-        Run run = start("drain", "DrainStuck", "terminate-lifecycle-action.json", webInstance, token());
+    void shouldStillContinueAfterTheBoundWhenTheDrainIsStuckAndReportIt() throws Exception {
+        String group = group("stuck", releasedImage, true, null);
+        String instance = scaleOut(group).instanceId();
+        EC2.createTags(r -> r.resources(instance).tags(tag -> tag.key(FAULT_TAG).value("command-hangs")));
+
+        Run run = scaleIn(group, instance);
 
         assertThat(run.execution().status()).isEqualTo(ExecutionStatus.FAILED);
         assertThat(run.execution().error()).isEqualTo("Kiln.DrainFailed");
-        assertThat(run.execution().cause()).contains("draining and flushing logs did not finish in time on " + webInstance);
-        assertThat(run.completions()).containsExactly(completion(run.token(), "kiln-drain", webInstance, "CONTINUE"));
+        assertThat(run.execution().cause()).contains("on " + instance);
+        assertThat(run.completions()).containsExactly(completion(run, group, "kiln-drain", "CONTINUE"));
+        awaitTerminated(instance);
         JsonNode notification = mailbox.awaitAbout(run.name());
         assertThat(notification.get("Subject").asText()).isEqualTo("Kiln drain failed: " + run.name());
         assertThat(notification.get("Message").asText()).contains("Failed in      DrainCheck");
     }
 
     @Test
-    void shouldStartTheWorkflowOfKilnsHooksWithTheEventAndNothingForOtherHooks() throws Exception {
-        String launchToken = token();
-        String drainToken = token();
-        String otherToken = token();
-        put(event("launch-lifecycle-action.json", webInstance, launchToken));
-        put(event("terminate-lifecycle-action.json", webInstance, drainToken));
-        put(event("launch-lifecycle-action-other-hook.json", webInstance, otherToken));
+    void shouldStartNothingForAnotherHookOfTheGroup() throws Exception {
+        String group = group("other-hook", releasedImage, true, null);
+        ASG.putLifecycleHook(r -> r.autoScalingGroupName(group).lifecycleHookName("audit")
+                .lifecycleTransition("autoscaling:EC2_INSTANCE_LAUNCHING").heartbeatTimeout(600).defaultResult("CONTINUE"));
 
-        String launch = awaitExecutionWith("launch", launchToken);
-        String drain = awaitExecutionWith("drain", drainToken);
-        JsonNode launchInput = JSON.readTree(SFN.describeExecution(r -> r.executionArn(launch)).input());
-        assertThat(launchInput.get("detail")).isEqualTo(event("launch-lifecycle-action.json", webInstance, launchToken).get("detail"));
-        assertThat(launchInput.get("detail-type").asText()).isEqualTo("EC2 Instance-launch Lifecycle Action");
-        assertThat(JSON.readTree(SFN.describeExecution(r -> r.executionArn(drain)).input()).at("/detail/LifecycleHookName").asText())
-                .isEqualTo("kiln-drain");
+        Run run = scaleOut(group);
+        ASG.completeLifecycleAction(r -> r.autoScalingGroupName(group).lifecycleHookName("audit")
+                .instanceId(run.instanceId()).lifecycleActionResult("CONTINUE"));
 
-        // (there is no Auto Scaling here to finish them: stop them)
-        SFN.stopExecution(r -> r.executionArn(launch));
-        SFN.stopExecution(r -> r.executionArn(drain));
-        Thread.sleep(3_000);
-        assertThat(executionsWith("launch", otherToken)).isEmpty();
-        assertThat(executionsWith("drain", otherToken)).isEmpty();
+        assertThat(run.execution().status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(run.input().at("/detail/LifecycleHookName").asText()).isEqualTo("kiln-launch");
+        assertThat(executionsWith("launch", run.instanceId())).hasSize(1);
+        assertThat(LocalCloud.await(run.instanceId() + " in service", Duration.ofSeconds(30),
+                () -> lifecycleState(run.instanceId()).filter("InService"::equals))).isEqualTo("InService");
     }
 
-    // --- helpers ------------------------------------------------------------------------------------
+    // --- the fleet ---------------------------------------------------------------------------------
 
-    private static String instance(Tag tag) {
-        return EC2.runInstances(r -> r.imageId("ami-0bb7267a511c0a8e8").instanceType("t4g.small").minCount(1).maxCount(1)
-                .tagSpecifications(t -> t.resourceType(ResourceType.INSTANCE).tags(tag))).instances().get(0).instanceId();
+    /** examples/releases/web, packed and uploaded; /kiln/releases/web names it. */
+    private static Release release() throws Exception {
+        Path tarball = Files.createTempDirectory("kiln-lifecycle-it").resolve("web.tar.gz");
+        Process tar = new ProcessBuilder("tar", "-czf", tarball.toString(), "-C",
+                Synthesized.layout().root().resolve("examples/releases/web").toString(), ".").inheritIO().start();
+        assertThat(tar.waitFor()).as("tar").isZero();
+        byte[] bytes = Files.readAllBytes(tarball);
+        String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        String bucket = LocalCloud.stackOutput("ArtifactBucketName");
+        String key = "releases/web/web-lifecycle-it-" + sha256.substring(0, 12) + ".tar.gz";
+        S3.putObject(r -> r.bucket(bucket).key(key), RequestBody.fromBytes(bytes));
+        Release release = new Release("web", "1.0.0-it", "s3://" + bucket + "/" + key, sha256, null);
+        SSM.putParameter(r -> r.name("/kiln/releases/web").type(ParameterType.STRING).overwrite(true).value(
+                JSON.createObjectNode().put("role", "web").put("version", release.version())
+                        .put("artifact", release.artifact()).put("sha256", sha256).toString()));
+        return release;
     }
 
-    private static String token() {
-        return UUID.randomUUID().toString();
+    /** The web fleet's instance profile, with Kiln's fleet instance policy for web and nothing else. */
+    private static String fleetInstanceProfile() {
+        String name = "kiln-it-web-fleet";
+        if (IAM.listInstanceProfiles().instanceProfiles().stream().noneMatch(p -> p.instanceProfileName().equals(name))) {
+            IAM.createRole(r -> r.roleName(name).assumeRolePolicyDocument("{\"Version\":\"2012-10-17\",\"Statement\":[{"
+                    + "\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"ec2.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}"));
+            IAM.attachRolePolicy(r -> r.roleName(name).policyArn(LocalCloud.stackOutput("FleetInstancePolicyArnWeb")));
+            IAM.createInstanceProfile(r -> r.instanceProfileName(name));
+            IAM.addRoleToInstanceProfile(r -> r.instanceProfileName(name).roleName(name));
+        }
+        return IAM.getInstanceProfile(r -> r.instanceProfileName(name)).instanceProfile().arn();
     }
 
-    private static ObjectNode event(String sample, String instanceId, String token) throws Exception {
-        ObjectNode event = (ObjectNode) JSON.readTree(Samples.event("aws.autoscaling/" + sample));
-        ((ObjectNode) event.get("detail")).put("EC2InstanceId", instanceId).put("LifecycleActionToken", token);
-        return event;
+    /** An image made the way a bake makes one: an instance runs the commands, then CreateImage. */
+    private static String image(String name, List<String> commands) {
+        String instance = EC2.runInstances(r -> r.imageId(BASE_IMAGE).instanceType("t4g.small").minCount(1).maxCount(1)
+                .iamInstanceProfile(p -> p.arn(profileArn))).instances().get(0).instanceId();
+        LocalCloud.await(instance + " online in Systems Manager", Duration.ofSeconds(60), () -> SSM.describeInstanceInformation(
+                r -> r.filters(f -> f.key("InstanceIds").values(instance))).instanceInformationList().stream().findFirst());
+        String command = SSM.sendCommand(r -> r.documentName("AWS-RunShellScript").instanceIds(instance)
+                .parameters(Map.of("commands", commands))).command().commandId();
+        var done = LocalCloud.await("the commands of " + name, Duration.ofSeconds(120), () -> Optional.of(
+                SSM.getCommandInvocation(r -> r.commandId(command).instanceId(instance)))
+                .filter(i -> i.status() != CommandInvocationStatus.IN_PROGRESS && i.status() != CommandInvocationStatus.PENDING));
+        assertThat(done.status()).as(done.standardErrorContent()).isEqualTo(CommandInvocationStatus.SUCCESS);
+        String image = EC2.createImage(r -> r.instanceId(instance).name(name + "-" + UUID.randomUUID())).imageId();
+        EC2.terminateInstances(r -> r.instanceIds(instance));
+        return image;
     }
 
-    private static JsonNode completion(String token, String hook, String instanceId, String result) {
-        return JSON.createObjectNode().put("AutoScalingGroupName", "my-asg").put("LifecycleHookName", hook)
-                .put("LifecycleActionToken", token).put("InstanceId", instanceId).put("LifecycleActionResult", result);
+    /** A web group with Kiln's hooks (as KilnLifecycleHooks makes them), empty. */
+    private String group(String name, String image, boolean propagateRole, String fault) {
+        String group = "it-" + name + "-" + UUID.randomUUID().toString().substring(0, 8);
+        EC2.createLaunchTemplate(r -> r.launchTemplateName(group).launchTemplateData(d -> {
+            d.imageId(image).instanceType("t4g.small").iamInstanceProfile(p -> p.arn(profileArn));
+            if (fault != null) {
+                d.tagSpecifications(t -> t.resourceType(ResourceType.INSTANCE).tags(tag -> tag.key(FAULT_TAG).value(fault)));
+            }
+        }));
+        ASG.createAutoScalingGroup(r -> r.autoScalingGroupName(group).minSize(0).maxSize(2).desiredCapacity(0)
+                .launchTemplate(t -> t.launchTemplateName(group)).availabilityZones("us-east-1a")
+                .tags(t -> t.resourceId(group).resourceType("auto-scaling-group").key("kiln:role").value("web")
+                        .propagateAtLaunch(propagateRole)));
+        groups.add(group);
+        ASG.putLifecycleHook(r -> r.autoScalingGroupName(group).lifecycleHookName("kiln-launch")
+                .lifecycleTransition("autoscaling:EC2_INSTANCE_LAUNCHING").heartbeatTimeout(600).defaultResult("ABANDON"));
+        ASG.putLifecycleHook(r -> r.autoScalingGroupName(group).lifecycleHookName("kiln-drain")
+                .lifecycleTransition("autoscaling:EC2_INSTANCE_TERMINATING").heartbeatTimeout(600).defaultResult("CONTINUE"));
+        return group;
     }
 
-    private static Run start(String workflow, String testCase, String sample, String instanceId, String token) throws Exception {
-        String name = "it-" + testCase + "-" + UUID.randomUUID().toString().substring(0, 8);
-        String input = event(sample, instanceId, token).toString();
-        String arn = SFN.startExecution(r -> r.stateMachineArn(machine(workflow) + "#" + testCase).name(name).input(input))
-                .executionArn();
+    /** Scales the group to one instance and follows the launch execution its hook starts. */
+    private static Run scaleOut(String group) {
+        ASG.setDesiredCapacity(r -> r.autoScalingGroupName(group).desiredCapacity(1));
+        String instance = LocalCloud.await("an instance in " + group, Duration.ofSeconds(30), () -> ASG.describeAutoScalingGroups(
+                r -> r.autoScalingGroupNames(group)).autoScalingGroups().get(0).instances().stream().findFirst()).instanceId();
+        return follow(awaitExecutionWith("launch", instance), instance);
+    }
+
+    /** Scales the group to none and follows the drain execution of its instance. */
+    private static Run scaleIn(String group, String instance) {
+        ASG.setDesiredCapacity(r -> r.autoScalingGroupName(group).desiredCapacity(0));
+        return follow(awaitExecutionWith("drain", instance), instance);
+    }
+
+    private static Optional<String> lifecycleState(String instance) {
+        return ASG.describeAutoScalingInstances(r -> r.instanceIds(instance)).autoScalingInstances().stream()
+                .map(AutoScalingInstanceDetails::lifecycleState).findFirst();
+    }
+
+    private static void awaitTerminated(String instance) {
+        LocalCloud.await(instance + " terminated", Duration.ofSeconds(30), () -> Optional.of(
+                EC2.describeInstances(r -> r.instanceIds(instance)).reservations().get(0).instances().get(0).state().name())
+                .filter(InstanceStateName.TERMINATED::equals));
+    }
+
+    private static List<String> outputObjects(String prefix) {
+        return S3.listObjectsV2(r -> r.bucket(LocalCloud.stackOutput("ArtifactBucketName")).prefix(prefix)).contents()
+                .stream().map(o -> o.key()).toList();
+    }
+
+    private static JsonNode completion(Run run, String group, String hook, String result) {
+        return JSON.createObjectNode().put("AutoScalingGroupName", group).put("LifecycleHookName", hook)
+                .put("LifecycleActionToken", run.token()).put("InstanceId", run.instanceId()).put("LifecycleActionResult", result);
+    }
+
+    // --- executions --------------------------------------------------------------------------------
+
+    private static Run follow(String arn, String instanceId) {
+        String name = arn.substring(arn.lastIndexOf(':') + 1);
+        return follow(name, arn, instanceId);
+    }
+
+    private static Run follow(String name, String arn, String instanceId) {
         DescribeExecutionResponse ended = LocalCloud.await(name + " to end", END, () -> Optional.of(
                 SFN.describeExecution(r -> r.executionArn(arn))).filter(e -> e.status() != ExecutionStatus.RUNNING));
         List<HistoryEvent> history = SFN.getExecutionHistoryPaginator(r -> r.executionArn(arn).maxResults(1000))
@@ -239,7 +402,7 @@ class LifecycleIT {
                 .toList();
         List<String> states = history.stream().filter(e -> e.stateEnteredEventDetails() != null)
                 .map(e -> e.stateEnteredEventDetails().name()).toList();
-        return new Run(name, token, ended, completions, states);
+        return new Run(name, instanceId, ended, completions, states, read(ended.input()));
     }
 
     private static JsonNode read(String json) {
@@ -254,20 +417,15 @@ class LifecycleIT {
         return LocalCloud.stackOutput(workflow.equals("launch") ? "LaunchStateMachineArn" : "DrainStateMachineArn");
     }
 
-    private static void put(JsonNode event) {
-        EVENTS.putEvents(r -> r.entries(e -> e.source(event.get("source").asText()).detailType(event.get("detail-type").asText())
-                .resources(event.get("resources").get(0).asText()).detail(event.get("detail").toString())));
-    }
-
-    private static List<String> executionsWith(String workflow, String token) {
+    private static List<String> executionsWith(String workflow, String text) {
         return SFN.listExecutionsPaginator(r -> r.stateMachineArn(machine(workflow))).executions().stream()
                 .map(e -> e.executionArn())
-                .filter(arn -> SFN.describeExecution(r -> r.executionArn(arn)).input().contains(token))
+                .filter(arn -> SFN.describeExecution(r -> r.executionArn(arn)).input().contains(text))
                 .toList();
     }
 
-    private static String awaitExecutionWith(String workflow, String token) {
-        return LocalCloud.await("a " + workflow + " execution for " + token, Duration.ofSeconds(60),
-                () -> executionsWith(workflow, token).stream().findFirst());
+    private static String awaitExecutionWith(String workflow, String text) {
+        return LocalCloud.await("a " + workflow + " execution for " + text, Duration.ofSeconds(60),
+                () -> executionsWith(workflow, text).stream().findFirst());
     }
 }

@@ -1,6 +1,12 @@
 package dev.kiln.infra.it;
 
+import dev.kiln.infra.Synthesized;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -56,6 +62,20 @@ public final class LocalCloud {
                     .map(Output::outputValue)
                     .findFirst()
                     .orElseThrow(() -> new IllegalStateException("stack " + STACK + " has no output " + key));
+        }
+    }
+
+    /**
+     * Gives every instance tagged {@code key=value} these faults (agent-offline, command-fails, command-hangs,
+     * health-fails; see the local cloud's instances.py): for instances Kiln launches, such as a bake's builder.
+     */
+    public static void fault(String key, String value, String faults) {
+        Path rules = Path.of(System.getenv().getOrDefault("KILN_CACHE",
+                Synthesized.layout().root().resolve(".cache").toString())).resolve("local-cloud/faults.tsv");
+        try {
+            Files.writeString(rules, key + "=" + value + "\t" + faults + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot add a fault to " + rules, e);
         }
     }
 

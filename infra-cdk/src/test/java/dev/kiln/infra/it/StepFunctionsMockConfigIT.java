@@ -13,9 +13,9 @@ import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 
 /**
- * Tests can mock what the local cloud cannot do (Auto Scaling, for one) with Step Functions mocked
- * responses: the local cloud reads statemachines/test/mock-config.json, and a test picks a test case
- * by starting the execution with "&lt;state machine ARN&gt;#&lt;test case&gt;".
+ * Tests can mock what the local cloud cannot do yet (instance refresh, for one) with Step Functions
+ * mocked responses: the local cloud reads statemachines/test/mock-config.json, and a test picks a test
+ * case by starting the execution with "&lt;state machine ARN&gt;#&lt;test case&gt;".
  */
 class StepFunctionsMockConfigIT {
 
@@ -62,8 +62,11 @@ class StepFunctionsMockConfigIT {
     }
 
     @Test
-    void shouldFailWithoutATestCaseBecauseTheLocalCloudHasNoAutoScaling() {
-        assertThat(run(null).status()).isEqualTo(ExecutionStatus.FAILED);
+    void shouldCallTheLocalCloudWithoutATestCase() {
+        DescribeExecutionResponse execution = run(null);
+
+        assertThat(execution.status()).isEqualTo(ExecutionStatus.FAILED);
+        assertThat(execution.cause()).contains("AutoScalingGroup name not found - web");
     }
 
     private static DescribeExecutionResponse run(String testCase) {

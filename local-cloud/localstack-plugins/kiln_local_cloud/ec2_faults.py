@@ -1,0 +1,71 @@
+"""Faults of EC2 itself, for tests: answers AWS may give a bake's builder that the local cloud never would.
+
+Named like the instance faults of instances.py (the tag local-cloud:fault, or a line
+"<tag>=<value><TAB><faults>" of the file KILN_LOCAL_FAULTS names), and matched against the tags an
+instance is launched with (RunInstances' TagSpecifications) or carries (CreateImage):
+
+- no-capacity: RunInstances is refused with InsufficientInstanceCapacity, as EC2 answers when a zone
+  has no capacity of the type asked for ("There is no Spot capacity available that matches your
+  request." for a Spot request).
+- create-image-fails: CreateImage of the instance is refused with InternalError.
+- image-never-available: the instance's image is made but stays pending, as an image whose snapshot
+  never completes.
+"""
+
+import logging
+
+from localstack.runtime import hooks
+
+from kiln_local_cloud.instances import faults, instance_tags
+
+LOG = logging.getLogger(__name__)
+
+
+def refused(code: str, message: str) -> Exception:
+    from moto.ec2.exceptions import EC2ClientError
+
+    return EC2ClientError(code, message)
+
+
+def capacity_refusal(kwargs: dict) -> Exception | None:
+    """RunInstances' answer for a launch with these arguments, when its tags ask for no-capacity."""
+    if "no-capacity" not in faults(kwargs.get("tags", {}).get("instance", {})):
+        return None
+    if kwargs.get("instance_market_options") == "spot":
+        return refused("InsufficientInstanceCapacity", "There is no Spot capacity available that matches your request.")
+    zone = kwargs.get("placement") or f"{kwargs.get('region_name', 'us-east-1')}a"
+    return refused("InsufficientInstanceCapacity", f"We currently do not have sufficient {kwargs.get('instance_type')}"
+                   f" capacity in the Availability Zone you requested ({zone}). Our system will be working on"
+                   " provisioning additional capacity. You can currently get capacity by not specifying an"
+                   " Availability Zone in your request or choosing a different Availability Zone.")
+
+
+@hooks.on_infra_start()
+def fail_ec2_on_demand():
+    patch_moto()
+    LOG.info("kiln: EC2 answers the faults no-capacity, create-image-fails and image-never-available")
+
+
+def patch_moto():
+    from moto.ec2.models.amis import AmiBackend
+    from moto.ec2.models.instances import InstanceBackend
+
+    run_instances, create_image = InstanceBackend.run_instances, AmiBackend.create_image
+
+    def run_instances_with_faults(self, image_id, count, user_data, security_group_names, **kwargs):
+        refusal = capacity_refusal(kwargs)
+        if refusal:
+            raise refusal
+        return run_instances(self, image_id, count, user_data, security_group_names, **kwargs)
+
+    def create_image_with_faults(self, instance_id, *args, **kwargs):
+        named = faults(instance_tags(self.get_instance(instance_id)))
+        if "create-image-fails" in named:
+            raise refused("InternalError", "An internal error has occurred (local cloud: fault create-image-fails)")
+        image = create_image(self, instance_id, *args, **kwargs)
+        if "image-never-available" in named:
+            image.state = "pending"
+        return image
+
+    InstanceBackend.run_instances = run_instances_with_faults
+    AmiBackend.create_image = create_image_with_faults
