@@ -6,8 +6,8 @@ GitHub API (the local deployment's repository.apiUrl) and sends webhook deliveri
 Everything runs for real in the local cloud: builders and fleet instances are the local cloud's
 instance sandboxes (their Systems Manager agent comes online, Run Command runs the playbooks, tests
 and release scripts in them, and an image carries its instance's disk), and its Auto Scaling starts
-launch and drain through their lifecycle hooks. Only the instance refresh of step 6 is answered by a
-Step Functions test case: the local cloud has no instance refresh yet.
+launch and drain through their lifecycle hooks. Only step 6's rotation is still answered by a Step
+Functions test case (the local cloud's instance refresh is new; the demo moves onto it next).
 
 1. A commit of the example fleet is baked into the base role's image. The bake's first step fetches
    the commit's tarball from the (local) GitHub API; a builder instance runs the role's playbook and
@@ -29,8 +29,8 @@ Step Functions test case: the local cloud has no instance refresh yet.
 6. The nightly rotation (its schedule is stored in the local cloud, which never fires it) is started
    as the schedule would: rotate finds the groups tagged kiln:rotate=nightly, skips the frozen one,
    pins base's current image (step 1's) in the group's launch template and refreshes the group. The
-   local cloud has no instance refresh yet: the Demo test case answers the tags, the group, its
-   instance refresh and how it ends; the instances, the template, the outcomes and the summary are real.
+   Demo test case answers the tags, the group, its instance refresh and how it ends; the instances,
+   the template, the outcomes and the summary are real.
 """
 
 import hashlib
@@ -369,6 +369,8 @@ def nightly_rotation(outputs: dict, sfn, ec2, sqs, queue_url: str, image_id: str
         {"ResourceType": "instance", "Tags": [{"Key": "aws:autoscaling:groupName", "Value": ROTATED_GROUP}]}])
     print(f"   the team's group {ROTATED_GROUP} (role base, launch template {TEMPLATE}) runs 2 instances of {older};"
           " demo-base-canary is tagged kiln:freeze")
+    print("   (here rotate's Demo test case of statemachines/test/mock-config.json answers Auto Scaling: the tags,"
+          " the group, its instance refresh and how it ends)")
     name = f"demo-nightly-{uuid.uuid4().hex[:8]}"
     execution = sfn.start_execution(stateMachineArn=f"{outputs['RotateStateMachineArn']}#Demo", name=name,
                                     input=json.dumps({"reason": "nightly"}))["executionArn"]

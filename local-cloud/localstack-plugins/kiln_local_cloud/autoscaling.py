@@ -432,15 +432,16 @@ def put_on_default_bus(event: Event) -> None:
                                 "Resources": event.resources, "Detail": json.dumps(event.detail)}])
 
 
-def tick(lifecycle: Lifecycle, every: float = 0.2) -> None:
-    """The clock: times hooks out."""
+def tick(*moves: Callable[[], None], every: float = 0.2) -> None:
+    """The clock: times hooks out and moves instance refreshes on (each a move, called every tick)."""
 
     def run():
         while True:
             time.sleep(every)
-            try:
-                lifecycle.expire()
-            except Exception:
-                LOG.exception("kiln: the Auto Scaling clock failed a tick")
+            for move in moves:
+                try:
+                    move()
+                except Exception:
+                    LOG.exception("kiln: the Auto Scaling clock failed a tick")
 
     threading.Thread(target=run, name="kiln-autoscaling-clock", daemon=True).start()

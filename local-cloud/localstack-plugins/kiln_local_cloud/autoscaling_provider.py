@@ -16,22 +16,34 @@ from localstack.services.plugins import Service, aws_provider
 
 from kiln_local_cloud.autoscaling import (AutoScalingError, Emitter, Lifecycle, pooled, put_on_default_bus, tick,
                                           validation, warm_pool)
+from kiln_local_cloud.instance_refresh import InstanceRefreshes
 
 LOG = logging.getLogger(__name__)
 
 _lifecycle: Lifecycle | None = None
+_refreshes: InstanceRefreshes | None = None
 
 
 def lifecycle() -> Lifecycle:
-    global _lifecycle
+    global _lifecycle, _refreshes
     if _lifecycle is None:
         from moto.autoscaling.models import autoscaling_backends
 
         _lifecycle = Lifecycle(lambda account, region: autoscaling_backends[account][region],
                                Emitter(put_on_default_bus))
+        _refreshes = InstanceRefreshes(_lifecycle, alarms_in_alarm)
         patch_moto(_lifecycle)
-        tick(_lifecycle)
+        tick(_lifecycle.expire, _refreshes.advance)
     return _lifecycle
+
+
+def alarms_in_alarm(account: str, region: str, names: list[str]) -> list[str]:
+    """Which of these CloudWatch alarms are in the ALARM state (an instance refresh's AlarmSpecification)."""
+    from localstack.aws.connect import connect_to
+
+    cloudwatch = connect_to(aws_access_key_id=account, region_name=region).cloudwatch
+    alarms = cloudwatch.describe_alarms(AlarmNames=names).get("MetricAlarms", [])
+    return [a["AlarmName"] for a in alarms if a.get("StateValue") == "ALARM"]
 
 
 def patch_moto(cycle: Lifecycle) -> None:
@@ -92,6 +104,7 @@ class AutoScalingProvider:
 
     def __init__(self):
         self.cycle = lifecycle()
+        self.refreshes = _refreshes
 
     @handler("PutLifecycleHook", expand=False)
     def put_lifecycle_hook(self, context: RequestContext, request: dict):
@@ -204,6 +217,33 @@ class AutoScalingProvider:
                                  request.get("LifecycleHookName"), request.get("LifecycleActionToken"),
                                  request.get("InstanceId"))
         return {}
+
+
+    @handler("StartInstanceRefresh", expand=False)
+    def start_instance_refresh(self, context: RequestContext, request: dict):
+        with _answered_as_aws():
+            return {"InstanceRefreshId": self.refreshes.start(
+                context.account_id, context.region, request.get("AutoScalingGroupName"), request.get("Strategy"),
+                request.get("DesiredConfiguration"), request.get("Preferences"))}
+
+    @handler("DescribeInstanceRefreshes", expand=False)
+    def describe_instance_refreshes(self, context: RequestContext, request: dict):
+        with _answered_as_aws():
+            return {"InstanceRefreshes": self.refreshes.describe(
+                context.account_id, context.region, request.get("AutoScalingGroupName"),
+                request.get("InstanceRefreshIds"), request.get("MaxRecords"))}
+
+    @handler("CancelInstanceRefresh", expand=False)
+    def cancel_instance_refresh(self, context: RequestContext, request: dict):
+        with _answered_as_aws():
+            return {"InstanceRefreshId": self.refreshes.cancel(context.account_id, context.region,
+                                                               request.get("AutoScalingGroupName"))}
+
+    @handler("RollbackInstanceRefresh", expand=False)
+    def rollback_instance_refresh(self, context: RequestContext, request: dict):
+        with _answered_as_aws():
+            return {"InstanceRefreshId": self.refreshes.rollback(context.account_id, context.region,
+                                                                 request.get("AutoScalingGroupName"))}
 
 
 def _dispatch_table(provider: AutoScalingProvider):
