@@ -218,7 +218,6 @@ class AutoScalingProvider:
                                  request.get("InstanceId"))
         return {}
 
-
     @handler("StartInstanceRefresh", expand=False)
     def start_instance_refresh(self, context: RequestContext, request: dict):
         with _answered_as_aws():
