@@ -10,6 +10,10 @@ lifecycle hooks"):
   "EC2 Instance-launch Lifecycle Action" event to EventBridge. When every hook is completed with
   CONTINUE the instance goes InService ("EC2 Instance Launch Successful"); one ABANDON terminates it
   ("EC2 Instance Launch Unsuccessful") and the group launches another to keep its desired capacity.
+- A launch that EC2 refuses (no capacity) is a failed launch activity, "EC2 Instance Launch
+  Unsuccessful" with StatusCode Failed and EC2's message; the request that asked for capacity still
+  succeeds, as on AWS. The local cloud does not retry it by itself: the group's next change of
+  capacity (or an instance refresh's next batch) does.
 - A leaving instance (scale-in, TerminateInstanceInAutoScalingGroup) with terminate hooks waits in
   Terminating:Wait; whatever the result, it is then terminated ("EC2 Instance Terminate Successful").
   It no longer counts toward the desired capacity while it waits, so a replacement starts meanwhile.
@@ -150,6 +154,26 @@ class Lifecycle:
                 else:
                     state.lifecycle_state = "InService"
                     self._activity(group, state.instance, "EC2 Instance Launch Successful")
+
+    def launch_failed(self, group, message: str) -> None:
+        """EC2 refused to launch the group's instance: a failed launch activity, kept on the group for its
+        instance refresh (launch_failure) until the next launch."""
+        group.kiln_launch_failure = message
+        start = _now()
+        detail = {
+            "StatusCode": "Failed",
+            "Description": f"Launching a new EC2 instance.  Status Reason: {message}",
+            "AutoScalingGroupName": group.name,
+            "ActivityId": str(uuid.uuid4()),
+            "Details": {"Availability Zone": "", "Subnet ID": ""},
+            "RequestId": str(uuid.uuid4()),
+            "StatusMessage": message,
+            "EndTime": start,
+            "EC2InstanceId": "",
+            "StartTime": start,
+            "Cause": f"At {start} an instance was started in response to a difference between desired and actual capacity.",
+        }
+        self.emit(Event(group.account_id, group.region, "EC2 Instance Launch Unsuccessful", [group.arn], detail))
 
     def leave(self, group, state) -> None:
         """An instance the group lets go: it waits for the terminate hooks, or is terminated."""
@@ -390,6 +414,11 @@ class Lifecycle:
             return state.instance.image_id == group.image_id
         except Exception:
             return True
+
+
+def launch_failure(group) -> str | None:
+    """EC2's refusal of the group's last launch, if it was refused."""
+    return getattr(group, "kiln_launch_failure", None)
 
 
 def warm_pool(group):

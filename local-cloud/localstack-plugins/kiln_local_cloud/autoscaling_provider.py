@@ -3,12 +3,26 @@
 Registered as the provider `autoscaling:default` (entry point group localstack.aws.provider); add
 `autoscaling` to SERVICES. The operations below are ours; every other one goes to moto as it is.
 moto's group model is patched so that launching, scale-in and TerminateInstanceInAutoScalingGroup go
-through the lifecycle (Pending:Wait, Terminating:Wait) instead of finishing at once.
+through the lifecycle (Pending:Wait, Terminating:Wait) instead of finishing at once, and so that a
+group launches the launch template version it names (moto's would launch and tag the template's
+default version); a launch EC2 refuses is the group's "EC2 Instance Launch Unsuccessful".
+
+Faults, for tests: a group's tag local-cloud:fault (or a line "<tag>=<value><TAB><faults>" of the file
+KILN_LOCAL_FAULTS names, for groups with that tag) may name API faults "<Operation>:<Code>[*<n>][+<k>]":
+a request of that operation naming the group (AutoScalingGroupName, or in AutoScalingGroupNames) is
+answered with AWS's error of that code, n times (or always) once the first k such requests were
+served. Throttling answers "Rate exceeded" as Auto Scaling does when a caller exceeds its request
+rate; InstanceRefreshInProgress is what StartInstanceRefresh answers when another refresh started
+meanwhile (a race a test cannot time).
 """
 
 from __future__ import annotations
 
+import base64
 import logging
+import re
+import threading
+from collections import Counter
 from contextlib import contextmanager
 
 from localstack.aws.api import CommonServiceException, RequestContext, handler
@@ -17,6 +31,7 @@ from localstack.services.plugins import Service, aws_provider
 from kiln_local_cloud.autoscaling import (AutoScalingError, Emitter, Lifecycle, pooled, put_on_default_bus, tick,
                                           validation, warm_pool)
 from kiln_local_cloud.instance_refresh import InstanceRefreshes
+from kiln_local_cloud.instances import faults
 
 LOG = logging.getLogger(__name__)
 
@@ -51,12 +66,33 @@ def patch_moto(cycle: Lifecycle) -> None:
     from moto.autoscaling.exceptions import ValidationError
     from moto.autoscaling.models import AutoScalingBackend, FakeAutoScalingGroup, TerminateInstanceActivity
 
+    from moto.ec2.models.instances import InstanceBackend
+
     replace = FakeAutoScalingGroup.replace_autoscaling_group_instances
+    template_from_args = InstanceBackend._get_template_from_args
+    launching = threading.local()
 
     def replace_through_hooks(group, count_needed, propagated_tags):
+        from moto.ec2.exceptions import EC2ClientError
+
         before = set(map(id, group.instance_states))
-        replace(group, count_needed, propagated_tags)
+        group.kiln_launch_failure = None
+        launching.version = group.ec2_launch_template.get_version(group.launch_template_version) if group.ec2_launch_template else None
+        try:
+            replace(group, count_needed, propagated_tags)
+        except EC2ClientError as refused:
+            cycle.launch_failed(group, f"{refused.error_type}: {refused.message}")
+        finally:
+            launching.version = None
         cycle.launched(group, [s for s in group.instance_states if id(s) not in before])
+
+    def group_template_version(backend, arg):
+        # moto's group names its template without a version, so EC2 would launch (and tag) the template's default
+        # version; the group's launches use the version the group names, as on AWS
+        version = getattr(launching, "version", None)
+        if version is not None and "Version" not in arg and arg.get("LaunchTemplateId", version.template.id) == version.template.id:
+            return version
+        return template_from_args(backend, arg)
 
     def set_desired_capacity(group, new_capacity):
         cycle.set_capacity(group, new_capacity)
@@ -84,10 +120,34 @@ def patch_moto(cycle: Lifecycle) -> None:
             cycle.set_capacity(group, group.desired_capacity)
         return TerminateInstanceActivity(state.instance, original)
 
+    InstanceBackend._get_template_from_args = group_template_version
     FakeAutoScalingGroup.launch_without_hooks = replace
     FakeAutoScalingGroup.replace_autoscaling_group_instances = replace_through_hooks
     FakeAutoScalingGroup.set_desired_capacity = set_desired_capacity
     AutoScalingBackend.terminate_instance = terminate_instance
+
+
+def tag_page(tags: list[dict], max_records: int | None, token: str | None) -> dict:
+    """DescribeTags' answer as AWS pages it (moto answers every tag at once): MaxRecords (50 unless asked, at
+    most 100) tags in the order of their group and key, and a NextToken while more remain."""
+    size = int(max_records or 50)
+    if not 1 <= size <= 100:
+        raise validation(f"1 validation error detected: Value '{size}' at 'maxRecords' failed to satisfy"
+                         " constraint: Member must have value less than or equal to 100")
+    start = 0
+    if token:
+        try:
+            kind, _, offset = base64.b64decode(token, validate=True).decode().partition(":")
+            start = int(offset) if kind == "tags" else -1
+        except (ValueError, UnicodeDecodeError):
+            start = -1
+        if start < 0:
+            raise AutoScalingError("InvalidNextToken", "The token is invalid.")
+    ordered = sorted(tags, key=lambda t: (t["ResourceId"], t["Key"]))
+    page = {"Tags": ordered[start:start + size]}
+    if start + size < len(ordered):
+        page["NextToken"] = base64.b64encode(f"tags:{start + size}".encode()).decode()
+    return page
 
 
 @contextmanager
@@ -170,6 +230,13 @@ class AutoScalingProvider:
                 raise validation(f"AutoScalingGroup name not found - {name}")
         return group
 
+    @handler("DescribeTags", expand=False)
+    def describe_tags(self, context: RequestContext, request: dict):
+        backend = self.cycle.backend_of(context.account_id, context.region)
+        with _answered_as_aws():
+            return tag_page(backend.describe_tags(filters=request.get("Filters") or []), request.get("MaxRecords"),
+                            request.get("NextToken"))
+
     @handler("PutWarmPool", expand=False)
     def put_warm_pool(self, context: RequestContext, request: dict):
         group = self._group(context, request.get("AutoScalingGroupName"))
@@ -245,15 +312,64 @@ class AutoScalingProvider:
                                                                  request.get("AutoScalingGroupName"))}
 
 
+API_FAULT = re.compile(r"(?P<operation>\w+):(?P<code>\w+)(?:\*(?P<times>\d+))?(?:\+(?P<after>\d+))?")
+FAULT_MESSAGES = {
+    "Throttling": "Rate exceeded",
+    "ResourceContention": "You already have a pending update to an Auto Scaling resource (for example, a group,"
+                          " instance, or load balancer).",
+    "InvalidNextToken": "The token is invalid.",
+    "InstanceRefreshInProgress": "An Instance Refresh is already in progress and blocks the execution of this"
+                                 " Instance Refresh.",
+}
+
+
+class ApiFaults:
+    """The API faults of groups' local-cloud:fault tags and rules, and how often each one's operation was asked."""
+
+    def __init__(self, cycle: Lifecycle):
+        self.cycle = cycle
+        self.calls: Counter = Counter()
+        self.lock = threading.Lock()
+
+    def check(self, context: RequestContext, operation: str, request: dict) -> None:
+        names = request.get("AutoScalingGroupNames") or [request.get("AutoScalingGroupName")]
+        groups = self.cycle.backend_of(context.account_id, context.region).autoscaling_groups
+        for name in filter(None, names):
+            group = groups.get(name)
+            if group is None:
+                continue
+            for fault in sorted(faults({t["Key"]: t.get("Value", "") for t in group.tags})):
+                asked = API_FAULT.fullmatch(fault)
+                if asked is None or asked["operation"] != operation:
+                    continue
+                code, times, after = asked["code"], asked["times"], int(asked["after"] or 0)
+                key = (context.account_id, context.region, name, fault)
+                with self.lock:
+                    self.calls[key] += 1
+                    call = self.calls[key]
+                if call <= after or (times and call > after + int(times)):
+                    continue
+                raise CommonServiceException(code, FAULT_MESSAGES.get(code, f"The local cloud answers {code} for"
+                                                                            f" {name}, as its fault asks."),
+                                             status_code=400, sender_fault=True)
+
+
 def _dispatch_table(provider: AutoScalingProvider):
-    """Our operations, and moto for every other operation of the API."""
+    """Our operations, and moto for every other operation of the API; each first answers the group's faults."""
     from localstack.aws.skeleton import create_dispatch_table
     from localstack.aws.spec import load_service
     from localstack.services.moto import _proxy_moto
 
+    api_faults = ApiFaults(provider.cycle)
     table = create_dispatch_table(provider)
     for operation in load_service("autoscaling").operation_names:
-        table.setdefault(operation, _proxy_moto)
+        serve = table.get(operation, _proxy_moto)
+
+        def with_faults(context, request, operation=operation, serve=serve):
+            api_faults.check(context, operation, request)
+            return serve(context, request)
+
+        table[operation] = with_faults
     return table
 
 

@@ -2,7 +2,8 @@
 
 Named like the instance faults of instances.py (the tag local-cloud:fault, or a line
 "<tag>=<value><TAB><faults>" of the file KILN_LOCAL_FAULTS names), and matched against the tags an
-instance is launched with (RunInstances' TagSpecifications) or carries (CreateImage):
+instance is launched with (RunInstances' TagSpecifications, and its launch template's id and version
+as EC2 tags them) or carries (CreateImage):
 
 - no-capacity: RunInstances is refused with InsufficientInstanceCapacity, as EC2 answers when a zone
   has no capacity of the type asked for ("There is no Spot capacity available that matches your
@@ -27,9 +28,19 @@ def refused(code: str, message: str) -> Exception:
     return EC2ClientError(code, message)
 
 
-def capacity_refusal(kwargs: dict) -> Exception | None:
-    """RunInstances' answer for a launch with these arguments, when its tags ask for no-capacity."""
-    if "no-capacity" not in faults(kwargs.get("tags", {}).get("instance", {})):
+def launch_tags(backend, kwargs: dict) -> dict[str, str]:
+    """The tags RunInstances gives the instance: those asked for, and the launch template's version, as EC2
+    tags an instance launched from a template (aws:ec2launchtemplate:id and :version)."""
+    tags = dict(kwargs.get("tags", {}).get("instance", {}))
+    if kwargs.get("launch_template"):
+        version = backend._get_template_from_args(kwargs["launch_template"])
+        tags.update({"aws:ec2launchtemplate:id": version.template.id, "aws:ec2launchtemplate:version": str(version.number)})
+    return tags
+
+
+def capacity_refusal(tags: dict[str, str], kwargs: dict) -> Exception | None:
+    """RunInstances' answer for a launch with these tags and arguments, when the tags ask for no-capacity."""
+    if "no-capacity" not in faults(tags):
         return None
     if kwargs.get("instance_market_options") == "spot":
         return refused("InsufficientInstanceCapacity", "There is no Spot capacity available that matches your request.")
@@ -50,10 +61,12 @@ def patch_moto():
     from moto.ec2.models.amis import AmiBackend
     from moto.ec2.models.instances import InstanceBackend
 
+    if getattr(InstanceBackend.run_instances, "kiln_faults", False):
+        return  # patched once per process
     run_instances, create_image = InstanceBackend.run_instances, AmiBackend.create_image
 
     def run_instances_with_faults(self, image_id, count, user_data, security_group_names, **kwargs):
-        refusal = capacity_refusal(kwargs)
+        refusal = capacity_refusal(launch_tags(self, kwargs), kwargs)
         if refusal:
             raise refusal
         return run_instances(self, image_id, count, user_data, security_group_names, **kwargs)
@@ -67,5 +80,6 @@ def patch_moto():
             image.state = "pending"
         return image
 
+    run_instances_with_faults.kiln_faults = True
     InstanceBackend.run_instances = run_instances_with_faults
     AmiBackend.create_image = create_image_with_faults

@@ -17,10 +17,11 @@ RollbackInstanceRefresh:
 - CheckpointPercentages pause the refresh for CheckpointDelay (default 3600 s) when that share of the
   instances is new, with an "EC2 Auto Scaling Instance Refresh Checkpoint Reached" event (none for
   100); a last checkpoint below 100 ends the refresh there.
-- A replacement that fails to launch (its launch hook abandons it) or an alarm of
+- A replacement that fails to launch (EC2 refuses it, or its launch hook abandons it) or an alarm of
   AlarmSpecification in ALARM fails the refresh; with AutoRollback it rolls back instead: the new
-  instances are replaced from the group's own configuration (RollbackInProgress, then
-  RollbackSuccessful). RollbackInstanceRefresh does the same on request; CancelInstanceRefresh lets
+  instances are replaced from the group's own configuration, and the group is brought back to its
+  desired capacity from it (RollbackInProgress, then RollbackSuccessful; RollbackFailed when that
+  fails too). RollbackInstanceRefresh does the same on request; CancelInstanceRefresh lets
   the batch under way finish and stops (Cancelling, Cancelled).
 - One refresh at a time per group (InstanceRefreshInProgress otherwise); the events Started,
   Succeeded, Failed and Cancelled go to the default bus as the fixtures show them.
@@ -42,7 +43,7 @@ from datetime import datetime, timezone
 from typing import Callable
 
 from kiln_local_cloud import clock
-from kiln_local_cloud.autoscaling import AutoScalingError, Event, Lifecycle, validation
+from kiln_local_cloud.autoscaling import AutoScalingError, Event, Lifecycle, launch_failure, validation
 
 LOG = logging.getLogger(__name__)
 
@@ -55,6 +56,10 @@ ALARM_CHECK_SECONDS = 5.0
 
 def _now() -> datetime:
     return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+class LaunchRefused(Exception):
+    """EC2 refused to launch a replacement: the refresh fails (or rolls back)."""
 
 
 @dataclass
@@ -184,6 +189,8 @@ class InstanceRefreshes:
                     continue
                 try:
                     self._advance(refresh, group, now)
+                except LaunchRefused as refused:
+                    self._failed(refresh, group, str(refused))
                 except Exception as error:  # the emulator never brings the local cloud down
                     LOG.exception("kiln: instance refresh %s failed", refresh.id)
                     self._end(refresh, group, "Failed", f"The local cloud failed the instance refresh: {error}")
@@ -226,7 +233,12 @@ class InstanceRefreshes:
             return
         if not remaining:
             if rolling_back:
-                self._end(refresh, group, "RollbackSuccessful", "The instance refresh was rolled back.")
+                short = (group.desired_capacity or 0) - len([s for s in states.values() if s.lifecycle_state in SERVING])
+                if short > 0:  # what the refresh let go of and could not replace comes back from the group's own configuration
+                    refresh.arriving = {i: None for i in self._launch(group, short, None)}
+                    return
+                self._end(refresh, group, "RollbackSuccessful",
+                          f"The instance refresh was rolled back: {refresh.rollback['RollbackReason']}")
             else:
                 if refresh.desired is not None:
                     self._apply(group, refresh.desired)
@@ -278,6 +290,8 @@ class InstanceRefreshes:
             group.replace_autoscaling_group_instances(count, group.get_propagated_tags())
         finally:
             group.ec2_launch_template, group.launch_template_version, group.provided_launch_template_version = saved
+        if launch_failure(group):
+            raise LaunchRefused(f"Launching a new EC2 instance failed: {launch_failure(group)}")
         return [s.instance.id for s in group.instance_states if s.instance.id not in before]
 
     # --- checkpoints, alarms, failures, the end ------------------------------------------------

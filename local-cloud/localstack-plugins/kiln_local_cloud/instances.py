@@ -39,8 +39,8 @@ On by default; KILN_LOCAL_INSTANCES=off (scripts/local-cloud passes it through) 
 moto's records, whose Run Command reports an instant "Success" having run nothing. run_command.py
 follows the same switch.
 
-Faults, for tests: the instance tag local-cloud:fault (or a line "<tag>=<value><TAB><faults>" of the file
-KILN_LOCAL_FAULTS names, for instances with that tag) is a comma-separated list of agent-offline
+Faults, for tests: the instance tag local-cloud:fault (or a line "<tag>=<value>[&<tag>=<value>...]<TAB><faults>"
+of the file KILN_LOCAL_FAULTS names, for instances with all those tags) is a comma-separated list of agent-offline
 (the SSM agent never comes online), command-fails (every command fails with exit code 1),
 command-hangs (every command runs until its execution timeout: a stuck drain or provisioning) and
 health-fails (curl to the instance's own web server on 127.0.0.1 is refused).
@@ -92,16 +92,17 @@ def image_packages(image_id: str, base: Path | None = None) -> Path:
 def faults(tags: dict[str, str]) -> frozenset[str]:
     """The instance's faults: its local-cloud:fault tag's, and those of every rule its tags match."""
     named = tags.get(FAULT_TAG, "")
-    for tag, rule_faults in fault_rules():
-        key, _, value = tag.partition("=")
-        if tags.get(key) == value:
+    for rule, rule_faults in fault_rules():
+        if all(tags.get(key) == value for key, _, value in (tag.partition("=") for tag in rule.split("&"))):
             named += "," + rule_faults
     return frozenset(f.strip() for f in named.split(",") if f.strip())
 
 
 def fault_rules() -> list[tuple[str, str]]:
-    """The lines "<tag key>=<tag value><TAB><fault>[,<fault>]" of the file KILN_LOCAL_FAULTS names: faults
-    for instances that something else launches (a bake's builder, tagged kiln:commit=<sha>)."""
+    """The lines "<tag key>=<tag value>[&<tag key>=<tag value>...]<TAB><fault>[,<fault>]" of the file
+    KILN_LOCAL_FAULTS names: faults for instances that something else launches (a bake's builder, tagged
+    kiln:commit=<sha>), or that a group launches from one launch template version (tagged
+    aws:ec2launchtemplate:id=<id>&aws:ec2launchtemplate:version=<n>)."""
     path = os.environ.get("KILN_LOCAL_FAULTS", "").strip()
     try:
         lines = Path(path).read_text().splitlines() if path else []

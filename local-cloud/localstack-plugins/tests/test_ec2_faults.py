@@ -11,15 +11,11 @@ from moto import mock_aws
 from kiln_local_cloud.ec2_faults import patch_moto
 
 REGION = "us-east-1"
-_patched = False
 
 
 class Ec2FaultsTest(unittest.TestCase):
     def setUp(self):
-        global _patched
-        if not _patched:
-            patch_moto()
-            _patched = True
+        patch_moto()
         self.mock = mock_aws()
         self.mock.start()
         self.ec2 = boto3.client("ec2", region_name=REGION)
@@ -53,6 +49,21 @@ class Ec2FaultsTest(unittest.TestCase):
 
     def test_other_launches_go_on(self):
         self.assertTrue(self.launch("0123"))
+
+    def test_a_rule_on_a_launch_template_version_refuses_launches_from_that_version_only(self):
+        data = {"ImageId": self.image, "InstanceType": "t4g.large"}
+        template = self.ec2.create_launch_template(LaunchTemplateName="web", LaunchTemplateData=data)["LaunchTemplate"]["LaunchTemplateId"]
+        self.ec2.create_launch_template_version(LaunchTemplateId=template, LaunchTemplateData=data)
+        self.rules.write(f"aws:ec2launchtemplate:id={template}&aws:ec2launchtemplate:version=2\tno-capacity\n")
+        self.rules.flush()
+
+        def launch(version):
+            return self.ec2.run_instances(MinCount=1, MaxCount=1, LaunchTemplate={"LaunchTemplateId": template, "Version": version})
+
+        self.assertTrue(launch("1")["Instances"])
+        with self.assertRaises(botocore.exceptions.ClientError) as refused:
+            launch("2")
+        self.assertEqual("InsufficientInstanceCapacity", refused.exception.response["Error"]["Code"])
 
     def test_create_image_of_an_instance_with_the_create_image_fails_fault_is_refused_and_makes_no_image(self):
         instance = self.launch("def")

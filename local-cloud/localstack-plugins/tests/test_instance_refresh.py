@@ -7,6 +7,7 @@ import unittest
 import boto3
 from moto import mock_aws
 
+from kiln_local_cloud import ec2_faults
 from kiln_local_cloud.autoscaling import LAUNCHING, TERMINATING, AutoScalingError
 from kiln_local_cloud.instance_refresh import InstanceRefreshes
 from tests.test_autoscaling import ACCOUNT, REGION, _emitted, cycle
@@ -89,6 +90,16 @@ class InstanceRefreshTest(unittest.TestCase):
                                                     if e.detail_type.startswith("EC2 Auto Scaling Instance Refresh")])
         self.assertEqual(["EC2 Auto Scaling Instance Refresh Started", "EC2 Auto Scaling Instance Refresh Succeeded"],
                          [e.detail_type for e in _emitted.events if "Refresh" in e.detail_type])
+
+    def test_each_instance_carries_the_launch_template_version_it_was_launched_from(self):
+        self.start(MinHealthyPercentage=50)
+
+        self.run_to_end()
+
+        reservations = self.ec2.describe_instances(InstanceIds=list(self.states()))["Reservations"]
+        versions = [{t["Key"]: t["Value"] for t in i["Tags"]}.get("aws:ec2launchtemplate:version")
+                    for r in reservations for i in r["Instances"]]
+        self.assertEqual(["2"] * 4, versions)
 
     def widest_batch(self, healthy):
         """Runs a refresh of the group's 4 instances with a launch hook; the most instances waiting at once."""
@@ -185,6 +196,44 @@ class InstanceRefreshTest(unittest.TestCase):
 
         self.assertEqual("Failed", ended["Status"])
         self.assertEqual(1, len(_emitted.of("EC2 Auto Scaling Instance Refresh Failed")))
+
+    def refuse_launches(self):
+        """From now on EC2 refuses the group's launches: no capacity (the fault propagates to its instances)."""
+        ec2_faults.patch_moto()
+        self.asg.create_or_update_tags(Tags=[{"ResourceId": "web", "ResourceType": "auto-scaling-group",
+                                              "Key": "local-cloud:fault", "Value": "no-capacity", "PropagateAtLaunch": True}])
+
+    def test_a_replacement_that_ec2_refuses_is_a_failed_launch_and_fails_the_refresh(self):
+        self.refuse_launches()
+        self.start(MinHealthyPercentage=75)
+
+        ended = self.run_to_end()
+
+        self.assertEqual("Failed", ended["Status"])
+        self.assertIn("InsufficientInstanceCapacity", ended["StatusReason"])
+        [failed] = _emitted.of("EC2 Instance Launch Unsuccessful")
+        self.assertEqual("Failed", failed.detail["StatusCode"])
+        self.assertIn("sufficient t3.micro capacity", failed.detail["StatusMessage"])
+
+    def test_a_rollback_that_cannot_bring_the_group_back_to_its_capacity_fails(self):
+        self.refuse_launches()
+        self.start(MinHealthyPercentage=75, AutoRollback=True)
+
+        ended = self.run_to_end()
+
+        self.assertEqual("RollbackFailed", ended["Status"])
+        self.assertEqual(3, len(self.states()), "the instance let go could not be replaced")
+
+    def test_a_rollback_brings_the_group_back_to_its_capacity_from_its_own_configuration(self):
+        self.start(MinHealthyPercentage=75, AutoRollback=True, InstanceWarmup=60,
+                   AlarmSpecification={"Alarms": ["web-5xx-high"]})
+        self.tick()
+        self.alarming.append("web-5xx-high")
+
+        ended = self.run_to_end(ticks=200)  # the rollback's replacements warm up too
+
+        self.assertEqual("RollbackSuccessful", ended["Status"])
+        self.assertEqual([self.old] * 4, self.images())
 
     def test_an_alarm_in_alarm_rolls_the_refresh_back(self):
         self.start(MinHealthyPercentage=75, AutoRollback=True, InstanceWarmup=60,
