@@ -5,9 +5,10 @@ local cloud (made here once, found by their Name tag afterwards); the waits (bui
 deploys' and drains') are short, because nothing in the local cloud takes time and the failure tests
 wait for timeouts on purpose (a long timeout would also stretch the polls: each wait asks a bounded
 number of times); and the GitHub API and the ALAS site are local ones (LOCAL_GITHUB_API, LOCAL_ALAS_SITE),
-which the demo and the tests serve while they run. Rotation rotates one group at a time (the mocked
-Auto Scaling answers come in a known order), polls every second, and has no freeze window (the
-tests must not depend on the date).
+which the demo and the tests serve while they run. Rotation rotates one group at a time (the local
+cloud runs on two cores), warms a new instance up for 5 s (the local Auto Scaling waits that long
+before its refresh's next batch), polls every second, gives up watching after a minute, and has no
+freeze window (the tests must not depend on the date).
 """
 
 import json
@@ -52,7 +53,7 @@ def main(example_path, out_path):
     # read by hand in the tests; a scheduled read in the middle of one would take its advisories
     config.setdefault("advisories", {}).update({"siteUrl": LOCAL_ALAS_SITE, "everyMinutes": 1440})
     rotation = config.setdefault("rotation", {})
-    rotation.update({"maxConcurrency": 1, "pollSeconds": 1, "deadlineMinutes": 1})
+    rotation.update({"maxConcurrency": 1, "instanceWarmupSeconds": 5, "pollSeconds": 1, "deadlineMinutes": 1})
     rotation.pop("freezeWindows", None)
     with open(out_path, "w") as out:
         json.dump(config, out, indent=2)

@@ -9,8 +9,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -67,13 +69,24 @@ public final class LocalCloud {
 
     /**
      * Gives every instance tagged {@code key=value} these faults (agent-offline, command-fails, command-hangs,
-     * health-fails; see the local cloud's instances.py): for instances Kiln launches, such as a bake's builder.
+     * health-fails, no-capacity, create-image-fails, image-never-available; see the local cloud's instances.py and
+     * ec2_faults.py): for instances Kiln launches, such as a bake's builder.
      */
     public static void fault(String key, String value, String faults) {
+        fault(Map.of(key, value), faults);
+    }
+
+    /**
+     * Gives these faults to every instance that carries all these tags, such as the EC2 tags of one launch template
+     * version ({@code aws:ec2launchtemplate:id} and {@code aws:ec2launchtemplate:version}).
+     */
+    public static void fault(Map<String, String> tags, String faults) {
         Path rules = Path.of(System.getenv().getOrDefault("KILN_CACHE",
                 Synthesized.layout().root().resolve(".cache").toString())).resolve("local-cloud/faults.tsv");
+        String rule = tags.entrySet().stream().sorted(Map.Entry.comparingByKey()).map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining("&"));
         try {
-            Files.writeString(rules, key + "=" + value + "\t" + faults + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Files.writeString(rules, rule + "\t" + faults + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot add a fault to " + rules, e);
         }

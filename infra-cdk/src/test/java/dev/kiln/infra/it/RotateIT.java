@@ -10,14 +10,18 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.ec2.Ec2Client;
@@ -28,35 +32,37 @@ import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 import software.amazon.awssdk.services.sfn.model.HistoryEvent;
 
 /**
- * rotate in the local cloud. Auto Scaling is not there, so its answers are the test cases' mocked
- * responses (statemachines/test/mock-config.json: the opt-in tags over two pages, each group's
- * description, its refreshes, the started refresh and how it ends). Everything else is real: the
- * tag pages stored in S3, rotate-plan reading them and the role's current image, the distributed Map
- * reading the groups from S3, rotate-group resolving and pinning launch templates and looking at the
- * groups' instances in EC2, the outcomes in the Rotations table, rotate-report, the event and the
- * notification. The mocked groups name their launch templates, which this test makes in EC2.
+ * rotate in the local cloud, against its Auto Scaling: real groups (tagged kiln:rotate, kiln:role, kiln:freeze),
+ * real instance refreshes that replace their instances in batches, and the faults of the local cloud where AWS would
+ * refuse or fail (EC2 without capacity for a launch template version, Auto Scaling throttling its callers, a refresh
+ * started by someone else meanwhile). Nothing is mocked: the tag pages stored in S3, rotate-plan, the distributed Map,
+ * rotate-group pinning launch templates, the refreshes, the outcomes in the Rotations table, rotate-report, the event
+ * and the notification.
  */
 class RotateIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration END = Duration.ofMinutes(4);
+    private static final Duration END = Duration.ofMinutes(6);
     private static final SfnClient SFN = LocalCloud.client(SfnClient.builder());
     private static final DynamoDbClient DYNAMO = LocalCloud.client(DynamoDbClient.builder());
     private static final Ec2Client EC2 = LocalCloud.client(Ec2Client.builder());
+    private static final AutoScalingClient ASG = LocalCloud.client(AutoScalingClient.builder());
 
     /**
-     * The synthetic fleet, as large as the issue asks. The groups carry no tags, so each child of the distributed Map
+     * The synthetic fleet, as large as the issue asks. The groups do not exist, so each child of the distributed Map
      * records "skipped": what this measures is the Map, the payloads between states, the outcomes and the report.
      */
     private static final int GROUPS = 2000;
 
-    private static final List<String> TEMPLATES = List.of("rotate-it-a", "rotate-it-m", "rotate-it-s", "rotate-it-t", "rotate-it-current");
+    /** Frozen groups of no instances whose 120 tags make the opt-in tags two pages (DescribeTags answers 100 at most). */
+    private static final int PAGE_GROUPS = 60;
 
     private static Map<String, AttributeValue> before;
     private static String oldImage;
     private static String currentImage;
     private static Mailbox mailbox;
     private static KilnEvents finished;
+    private final List<String> groups = new ArrayList<>();
 
     @BeforeAll
     static void fleet() throws Exception {
@@ -69,20 +75,22 @@ class RotateIT {
         DYNAMO.putItem(r -> r.tableName(bakes()).item(Map.of("bakeKey", AttributeValue.fromS("current#web"),
                 "imageId", AttributeValue.fromS(currentImage), "sha", AttributeValue.fromS("0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c"),
                 "pushedAt", AttributeValue.fromS("2026-11-22T08:56:40Z"))));
-        for (String name : TEMPLATES) {
-            LocalFleet.template(name, "web", name.equals("rotate-it-current") ? currentImage : oldImage);
+        LocalFleet.template("rotate-it-page", "web", oldImage);
+        for (int i = 0; i < PAGE_GROUPS; i++) {
+            LocalFleet.group(pageGroup(i), "rotate-it-page", 0, Map.of("kiln:role", "web", "kiln:freeze", "rotate-it"));
         }
-        // rotate-it-s-current's only instance runs the current image and is young; rotate-it-a-*'s run the old one
-        LocalFleet.instances("rotate-it-s-current", currentImage, 1);
-        LocalFleet.instances("rotate-it-a-1", oldImage, 2);
-        LocalFleet.instances("rotate-it-a-2", oldImage, 1);
-        for (String group : List.of("rotate-it-t-2", "rotate-it-t-3", "rotate-it-t-4")) {
-            LocalFleet.instances(group, oldImage, 1);
-        }
+    }
+
+    @AfterEach
+    void deleteGroups() {
+        groups.forEach(LocalFleet::deleteGroup);
     }
 
     @AfterAll
     static void restore() {
+        for (int i = 0; i < PAGE_GROUPS; i++) {
+            LocalFleet.deleteGroup(pageGroup(i));
+        }
         if (before == null || before.isEmpty()) {
             DYNAMO.deleteItem(r -> r.tableName(bakes()).key(currentKey()));
         } else {
@@ -94,7 +102,13 @@ class RotateIT {
 
     @Test
     void shouldPinTheCurrentImageFirstAndRefreshEachGroupToThatNumberedVersion() throws Exception {
-        Run run = rotate("AllSucceed", "{\"asgs\": [\"rotate-it-a-2\", \"rotate-it-a-1\"], \"reason\": \"it\"}");
+        LocalFleet.template("rotate-it-a", "web", oldImage);
+        optedIn("rotate-it-a-1", "rotate-it-a", 2);
+        optedIn("rotate-it-a-2", "rotate-it-a", 1);
+        Set<String> oldInstances = new HashSet<>(LocalFleet.groupImages("rotate-it-a-1").keySet());
+        oldInstances.addAll(LocalFleet.groupImages("rotate-it-a-2").keySet());
+
+        Run run = rotate("all-succeed", "{\"asgs\": [\"rotate-it-a-2\", \"rotate-it-a-1\"], \"reason\": \"it\"}");
 
         assertThat(run.described().status()).isEqualTo(ExecutionStatus.SUCCEEDED);
         List<LaunchTemplateVersion> versions = EC2.describeLaunchTemplateVersions(r -> r.launchTemplateName("rotate-it-a"))
@@ -106,6 +120,14 @@ class RotateIT {
         String templateId = pinned.launchTemplateId();
         assertThat(run.starts()).containsExactly(request("rotate-it-a-1", templateId), request("rotate-it-a-2", templateId));
         assertThat(run.outcomes()).containsOnly(Map.entry("rotate-it-a-1", "succeeded"), Map.entry("rotate-it-a-2", "succeeded"));
+        for (String group : List.of("rotate-it-a-1", "rotate-it-a-2")) {
+            Map<String, String> now = LocalFleet.groupImages(group);
+            assertThat(now.values()).as(group + "'s instances").isNotEmpty().containsOnly(currentImage);
+            assertThat(now.keySet()).as("every instance of " + group + " was replaced").doesNotContainAnyElementsOf(oldInstances);
+            assertThat(launchTemplateVersion(group)).as("the refresh made the pinned version " + group + "'s own").isEqualTo("2");
+            assertThat(run.recorded().get(group).at("/refresh/Status").asText()).isEqualTo("Successful");
+        }
+        assertThat(LocalFleet.groupImages("rotate-it-a-1")).hasSize(2);
 
         JsonNode event = finished.await("the end of " + run.name(), e -> e.at("/detail/rotation").asText().equals(run.name()));
         assertThat(event.at("/detail/counts/succeeded").asInt()).isEqualTo(2);
@@ -118,7 +140,20 @@ class RotateIT {
 
     @Test
     void shouldRecordEachGroupsOwnEndAndLetNoGroupStopTheOthers() throws Exception {
-        Run run = rotate("MixedOutcomes", "{\"roles\": [\"web\"], \"asgs\": [\"rotate-it-m-1\", \"rotate-it-m-2\","
+        LocalFleet.template("rotate-it-m", "web", oldImage);
+        String rollsBack = LocalFleet.template("rotate-it-m-rollback", "web", oldImage);
+        String failing = LocalFleet.template("rotate-it-m-failing", "web", oldImage);
+        optedIn("rotate-it-m-1", "rotate-it-m", 1);
+        optedIn("rotate-it-m-2", "rotate-it-m-rollback", 1);
+        optedIn("rotate-it-m-3", "rotate-it-m-failing", 1);
+        optedIn("rotate-it-m-4", "rotate-it-m", 1);
+        Map<String, String> m2 = LocalFleet.groupImages("rotate-it-m-2");
+        // EC2 has no capacity for m-2's new version (its refresh fails and rolls back to version 1), and none for
+        // m-3 at all from now on (its refresh fails, and so does the rollback that would relaunch what it let go)
+        LocalCloud.fault(Map.of("aws:ec2launchtemplate:id", rollsBack, "aws:ec2launchtemplate:version", "2"), "no-capacity");
+        LocalCloud.fault("aws:ec2launchtemplate:id", failing, "no-capacity");
+
+        Run run = rotate("mixed-outcomes", "{\"roles\": [\"web\"], \"asgs\": [\"rotate-it-m-1\", \"rotate-it-m-2\","
                 + " \"rotate-it-m-3\", \"rotate-it-m-4\"]}");
 
         assertThat(run.described().status()).isEqualTo(ExecutionStatus.SUCCEEDED);
@@ -127,6 +162,12 @@ class RotateIT {
         assertThat(run.starts()).extracting(s -> s.at("/DesiredConfiguration/LaunchTemplate/Version").asText()).containsOnly("2");
         assertThat(run.outcomes()).containsOnly(Map.entry("rotate-it-m-1", "succeeded"), Map.entry("rotate-it-m-2", "rolledBack"),
                 Map.entry("rotate-it-m-3", "failed"), Map.entry("rotate-it-m-4", "succeeded"));
+        assertThat(run.recorded().get("rotate-it-m-2").at("/refresh/Status").asText()).isEqualTo("RollbackSuccessful");
+        assertThat(run.recorded().get("rotate-it-m-3").at("/refresh/Status").asText()).isEqualTo("RollbackFailed");
+        assertThat(LocalFleet.groupImages("rotate-it-m-2").values()).as("m-2 is back on the old image").containsExactly(oldImage);
+        assertThat(LocalFleet.groupImages("rotate-it-m-2").keySet()).as("in a new instance").doesNotContainAnyElementsOf(m2.keySet());
+        assertThat(launchTemplateVersion("rotate-it-m-2")).as("m-2 keeps its version").isEqualTo("1");
+        assertThat(LocalFleet.groupImages("rotate-it-m-3")).as("m-3 could not relaunch the instance it let go").isEmpty();
         assertThat(EC2.describeLaunchTemplateVersions(r -> r.launchTemplateName("rotate-it-m")).launchTemplateVersions())
                 .as("one new version, reused by every group of the template").hasSize(2);
 
@@ -135,12 +176,20 @@ class RotateIT {
         assertThat(event.at("/detail/outcomes/0/asg").asText()).as("the failure first").isEqualTo("rotate-it-m-3");
         JsonNode told = mailbox.await("the summary of " + run.name(), END, n -> n.get("Message").asText().contains(run.name()));
         assertThat(told.get("Subject").asText()).isEqualTo("Kiln rotation: 2 succeeded, 1 rolled back, 1 failed");
-        assertThat(told.get("Message").asText()).contains("rotate-it-m-2", "web-5xx-high", "rotate-it-m-3", "no free addresses");
+        assertThat(told.get("Message").asText()).contains("rotate-it-m-2", "rotate-it-m-3", "InsufficientInstanceCapacity");
     }
 
     @Test
     void shouldSkipFrozenRefreshingAndCurrentGroupsWithTheirReasonsAndStartNothing() throws Exception {
-        Run run = rotate("Skips", "{\"asgs\": [\"rotate-it-s-busy\", \"rotate-it-s-current\", \"rotate-it-s-frozen\","
+        LocalFleet.template("rotate-it-s", "web", oldImage);
+        LocalFleet.template("rotate-it-current", "web", currentImage);
+        optedIn("rotate-it-s-busy", "rotate-it-s", 1);
+        LocalFleet.holdLaunches("rotate-it-s-busy");
+        String busy = ASG.startInstanceRefresh(r -> r.autoScalingGroupName("rotate-it-s-busy")).instanceRefreshId();
+        optedIn("rotate-it-s-current", "rotate-it-current", 1);
+        optedIn("rotate-it-s-frozen", "rotate-it-s", 1, "kiln:freeze", "true");
+
+        Run run = rotate("skips", "{\"asgs\": [\"rotate-it-s-busy\", \"rotate-it-s-current\", \"rotate-it-s-frozen\","
                 + " \"rotate-it-untagged-role\"]}");
 
         assertThat(run.described().status()).isEqualTo(ExecutionStatus.SUCCEEDED);
@@ -148,33 +197,46 @@ class RotateIT {
         assertThat(run.outcomes()).containsOnly(Map.entry("rotate-it-s-busy", "skipped"), Map.entry("rotate-it-s-current", "skipped"),
                 Map.entry("rotate-it-s-frozen", "skipped"), Map.entry("rotate-it-untagged-role", "skipped"));
         Map<String, String> reasons = run.reasons();
-        assertThat(reasons.get("rotate-it-s-busy")).isEqualTo("instance refresh 4f1e8e4a-63f3-4b9c-9d0e-2a7b5c1d0e9f is already InProgress");
+        assertThat(reasons.get("rotate-it-s-busy")).isEqualTo("instance refresh " + busy + " is already InProgress");
         assertThat(reasons.get("rotate-it-s-current")).startsWith("already current: every instance runs " + currentImage);
         assertThat(reasons.get("rotate-it-s-frozen")).isEqualTo("frozen by its kiln:freeze tag");
-        assertThat(reasons.get("rotate-it-untagged-role")).isEqualTo("not tagged kiln:rotate=nightly");
+        assertThat(reasons.get("rotate-it-untagged-role")).isEqualTo("no such group is tagged for rotation (kiln:rotate=nightly)");
         assertThat(EC2.describeLaunchTemplateVersions(r -> r.launchTemplateName("rotate-it-current")).launchTemplateVersions())
                 .as("a current group gets no new version").hasSize(1);
+        assertThat(ASG.describeInstanceRefreshes(r -> r.autoScalingGroupName("rotate-it-s-busy")).instanceRefreshes())
+                .as("only the refresh that was already running").extracting(r -> r.instanceRefreshId()).containsExactly(busy);
         assertThat(run.states()).as("the second page of tags was read").contains("DiscoverMore");
     }
 
     @Test
     void shouldOutlastThrottlingAndRecordEachGroupThatAutoScalingFailsOrThatOutlastsTheDeadline() throws Exception {
         // t-1: Auto Scaling refuses to describe it with an error that is not throttling (not retried); t-2: described
-        // after two throttled tries, then a refresh started meanwhile; t-3: its first three polls are throttled (missed
-        // asks, not a failure), the fourth sees it succeed; t-4: its refresh is still in progress at the local config's
-        // one-minute deadline
-        Run run = rotate("Troubles", "{\"asgs\": [\"rotate-it-t-1\", \"rotate-it-t-2\", \"rotate-it-t-3\", \"rotate-it-t-4\"]}");
+        // after two throttled tries, then a refresh started meanwhile; t-3: three of its polls are throttled (missed
+        // asks, not a failure), a later one sees it succeed; t-4: its new instance waits on a launch hook that nobody
+        // completes, so its refresh is still in progress at the local config's one-minute deadline
+        LocalFleet.template("rotate-it-t", "web", oldImage);
+        optedIn("rotate-it-t-1", "rotate-it-t", 1, "local-cloud:fault", "DescribeAutoScalingGroups:InvalidNextToken");
+        optedIn("rotate-it-t-2", "rotate-it-t", 1, "local-cloud:fault",
+                "DescribeAutoScalingGroups:Throttling*2,StartInstanceRefresh:InstanceRefreshInProgress");
+        optedIn("rotate-it-t-3", "rotate-it-t", 1, "local-cloud:fault", "DescribeInstanceRefreshes:Throttling*3+1");
+        optedIn("rotate-it-t-4", "rotate-it-t", 1);
+        LocalFleet.holdLaunches("rotate-it-t-4");
+
+        Run run = rotate("troubles", "{\"asgs\": [\"rotate-it-t-1\", \"rotate-it-t-2\", \"rotate-it-t-3\", \"rotate-it-t-4\"]}");
 
         assertThat(run.described().status()).isEqualTo(ExecutionStatus.SUCCEEDED);
         assertThat(run.outcomes()).containsOnly(Map.entry("rotate-it-t-1", "failed"), Map.entry("rotate-it-t-2", "skipped"),
                 Map.entry("rotate-it-t-3", "succeeded"), Map.entry("rotate-it-t-4", "timedOut"));
         Map<String, String> reasons = run.reasons();
-        assertThat(reasons.get("rotate-it-t-1")).isEqualTo("AutoScaling.InvalidNextTokenException: The token is invalid. (Service: AutoScaling, Status Code: 400)");
+        assertThat(reasons.get("rotate-it-t-1")).startsWith("AutoScaling.InvalidNextTokenException: The token is invalid."
+                + " (Service: AutoScaling, Status Code: 400");
         assertThat(reasons.get("rotate-it-t-2")).isEqualTo("another instance refresh started meanwhile (Auto Scaling refused a second one)");
         assertThat(reasons.get("rotate-it-t-3")).isEqualTo("every instance replaced");
         assertThat(reasons.get("rotate-it-t-4")).isEqualTo("still refreshing at the deadline; the refresh was left running");
-        assertThat(run.recorded().get("rotate-it-t-3").get("refreshId").asText()).isEqualTo("c2a8e5f1-7b3d-4a9c-8e61-0d4f9b2a7c35");
+        assertThat(run.recorded().get("rotate-it-t-3").get("refreshId").asText()).isEqualTo(newestRefresh("rotate-it-t-3"));
         assertThat(run.recorded().get("rotate-it-t-4").at("/refresh/Status").asText()).isEqualTo("InProgress");
+        assertThat(ASG.describeInstanceRefreshes(r -> r.autoScalingGroupName("rotate-it-t-4")).instanceRefreshes().get(0)
+                .statusAsString()).as("left running").isEqualTo("InProgress");
         assertThat(run.starts()).extracting(s -> s.get("AutoScalingGroupName").asText()).containsExactly("rotate-it-t-3", "rotate-it-t-4");
 
         JsonNode event = finished.await("the end of " + run.name(), e -> e.at("/detail/rotation").asText().equals(run.name()));
@@ -195,7 +257,7 @@ class RotateIT {
         ObjectNode input = JSON.createObjectNode().put("reason", "a large synthetic fleet");
         input.set("asgs", asgs);
 
-        Run run = rotate("LargeFleet", input.toString(), Duration.ofMinutes(20));
+        Run run = rotate("large-fleet", input.toString(), Duration.ofMinutes(20));
 
         assertThat(run.described().status()).isEqualTo(ExecutionStatus.SUCCEEDED);
         assertThat(run.outcomes()).hasSize(GROUPS);
@@ -211,6 +273,28 @@ class RotateIT {
         assertThat(detailBytes).isLessThan(256 * 1024);
         assertThat(event.at("/detail/truncated").asBoolean()).isTrue();
         assertThat(event.at("/detail/counts/skipped").asInt()).isEqualTo(GROUPS);
+    }
+
+    /** A group of the template's version 1 tagged kiln:role=web and kiln:rotate=nightly (and these tags), removed after the test. */
+    private void optedIn(String name, String template, int size, String... tags) {
+        Map<String, String> all = new HashMap<>(Map.of("kiln:role", "web", "kiln:rotate", "nightly"));
+        for (int i = 0; i < tags.length; i += 2) {
+            all.put(tags[i], tags[i + 1]);
+        }
+        groups.add(name);
+        LocalFleet.group(name, template, size, all);
+    }
+
+    private static String pageGroup(int i) {
+        return String.format("rotate-it-page-%02d", i);
+    }
+
+    private static String launchTemplateVersion(String group) {
+        return ASG.describeAutoScalingGroups(r -> r.autoScalingGroupNames(group)).autoScalingGroups().get(0).launchTemplate().version();
+    }
+
+    private static String newestRefresh(String group) {
+        return ASG.describeInstanceRefreshes(r -> r.autoScalingGroupName(group)).instanceRefreshes().get(0).instanceRefreshId();
     }
 
     private record Run(String name, DescribeExecutionResponse described, List<HistoryEvent> history,
@@ -234,13 +318,13 @@ class RotateIT {
         }
     }
 
-    private static Run rotate(String testCase, String input) throws Exception {
-        return rotate(testCase, input, END);
+    private static Run rotate(String label, String input) throws Exception {
+        return rotate(label, input, END);
     }
 
-    private static Run rotate(String testCase, String input, Duration deadline) throws Exception {
-        String name = "it-" + testCase + "-" + UUID.randomUUID().toString().substring(0, 8);
-        String arn = SFN.startExecution(r -> r.stateMachineArn(LocalCloud.stackOutput("RotateStateMachineArn") + "#" + testCase)
+    private static Run rotate(String label, String input, Duration deadline) throws Exception {
+        String name = "it-" + label + "-" + UUID.randomUUID().toString().substring(0, 8);
+        String arn = SFN.startExecution(r -> r.stateMachineArn(LocalCloud.stackOutput("RotateStateMachineArn"))
                 .name(name).input(input)).executionArn();
         DescribeExecutionResponse ended = LocalCloud.await(name + " to end", deadline, () -> Optional.of(
                 SFN.describeExecution(r -> r.executionArn(arn))).filter(e -> e.status() != ExecutionStatus.RUNNING));
@@ -255,12 +339,12 @@ class RotateIT {
         return new Run(name, ended, history, recorded, states);
     }
 
-    /** The StartInstanceRefresh request rotate-group builds from examples/kiln.json's rotation settings. */
+    /** The StartInstanceRefresh request rotate-group builds from the local config's rotation settings. */
     private static JsonNode request(String asg, String templateId) throws Exception {
         return JSON.readTree("""
                 {"AutoScalingGroupName": "%s", "Strategy": "Rolling",
                  "DesiredConfiguration": {"LaunchTemplate": {"LaunchTemplateId": "%s", "Version": "2"}},
-                 "Preferences": {"MinHealthyPercentage": 90, "InstanceWarmup": 300, "SkipMatching": false,
+                 "Preferences": {"MinHealthyPercentage": 90, "InstanceWarmup": 5, "SkipMatching": false,
                                  "AutoRollback": true, "AlarmSpecification": {"Alarms": ["web-5xx-high"]}}}
                 """.formatted(asg, templateId));
     }
