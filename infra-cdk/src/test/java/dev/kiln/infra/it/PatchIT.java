@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.infra.Samples;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,9 +30,9 @@ import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
  * publish guard's current image and the image's inventory): base carries bash, web (built on base)
  * carries bash and nginx. Everything else is real: the rule that starts patch for an announced
  * advisory, patch-plan, the bakes it starts (which stop at once: the local GitHub API does not have
- * the commit), the follower check, the record, the notification, and the rule that starts rotate for
- * the Rotation Requested it emits. Test cases mock only what a real bake's success would have left
- * (its output, the new images) and, in rotate, Auto Scaling's answers.
+ * the commit), the follower check, the record, the notification, the rule that starts rotate for the
+ * Rotation Requested it emits, and that rotation, which refreshes a real group of the local Auto Scaling.
+ * Test cases mock only what a real bake's success would have left (its output, the new images).
  */
 class PatchIT {
 
@@ -68,10 +70,7 @@ class PatchIT {
         image(BASE_IMAGE, "base", "ami-0aaaaaaaaaaaaaaa1", Map.of("bash", "0:5.2.15-1.amzn2023.0.2.aarch64"), List.of("bash"));
         image(WEB_IMAGE, "web", BASE_IMAGE, Map.of("bash", "0:5.2.15-1.amzn2023.0.2.aarch64",
                 "nginx", "1:1.24.0-1.amzn2023.0.2.aarch64"), List.of("bash", "nginx"));
-        // the group PatchedWeb's mocked Auto Scaling describes: two instances on an image older than the patch
-        String older = LocalFleet.images(1).get(0);
-        LocalFleet.template("patch-it-web", "web", older);
-        LocalFleet.instances("patch-it-web-1", older, 2);
+        LocalFleet.template("patch-it-web", "web", LocalFleet.images(1).get(0));
     }
 
     @AfterAll
@@ -149,41 +148,49 @@ class PatchIT {
 
     @Test
     void shouldRotateThePatchedRolesGroupsAndRecordTheRotationOnTheAdvisory() throws Exception {
+        // web's group: two instances of an image older than the patch; base's group is not the patched role's
+        LocalFleet.group("patch-it-web-1", "patch-it-web", 2, Map.of("kiln:role", "web", "kiln:rotate", "nightly"));
+        LocalFleet.group("patch-it-base-1", "patch-it-web", 1, Map.of("kiln:role", "base", "kiln:rotate", "nightly"));
+        Map<String, String> before = LocalFleet.groupImages("patch-it-web-1");
         ObjectNode event = (ObjectNode) advisory("nginx");
-        // published 41 minutes before the mocked refresh of patch-it-web-1 ends (03:21:40)
-        ((ObjectNode) event.get("detail")).put("publishedAt", "2026-11-22T02:40:40Z");
+        Instant published = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofMinutes(41));
+        ((ObjectNode) event.get("detail")).put("publishedAt", published.toString());
         String id = event.at("/detail/id").asText();
 
-        assertThat(ended(start("WebBaked", event)).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
-        JsonNode requested = rotations.await("the rotation of " + id, e -> e.at("/detail/advisory").asText().equals(id));
-        String byRule = LocalCloud.await("the rotate the rule starts for " + id, Duration.ofSeconds(60),
-                () -> executionWith("RotateStateMachineArn", id));
-        String input = SFN.describeExecution(r -> r.executionArn(byRule)).input();
-        assertThat(JSON.readTree(input)).isEqualTo(requested.get("detail"));
+        try {
+            assertThat(ended(start("WebBaked", event)).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+            JsonNode requested = rotations.await("the rotation of " + id, e -> e.at("/detail/advisory").asText().equals(id));
+            String byRule = LocalCloud.await("the rotate the rule starts for " + id, Duration.ofSeconds(60),
+                    () -> executionWith("RotateStateMachineArn", id));
+            assertThat(JSON.readTree(SFN.describeExecution(r -> r.executionArn(byRule)).input())).isEqualTo(requested.get("detail"));
+            String rotation = byRule.substring(byRule.lastIndexOf(':') + 1);
 
-        // the local cloud has no Auto Scaling, so the rule's rotation stops at discovery: the same input again, with
-        // Auto Scaling's answers mocked (web's group patch-it-web-1 and base's patch-it-base-1)
-        String rotation = "it-patched-" + UUID.randomUUID().toString().substring(0, 8);
-        String arn = SFN.startExecution(r -> r.stateMachineArn(LocalCloud.stackOutput("RotateStateMachineArn") + "#PatchedWeb")
-                .name(rotation).input(input)).executionArn();
-
-        assertThat(ended(arn).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
-        JsonNode report = finished.await("the end of " + rotation, e -> e.at("/detail/rotation").asText().equals(rotation));
-        assertThat(report.at("/detail/advisory").asText()).isEqualTo(id);
-        assertThat(report.at("/detail/outcomes")).extracting(o -> o.get("asg").asText() + " " + o.get("outcome").asText())
-                .as("only the patched role's group").containsExactly("patch-it-web-1 succeeded");
-        JsonNode told = mailbox.await("the rotation summary of " + id, END, n -> n.get("Message").asText().contains(rotation));
-        assertThat(told.get("Subject").asText())
-                .isEqualTo(id + " (important): web patched, 2 instances replaced, 41 minutes after publication");
-        assertThat(told.get("Message").asText())
-                .startsWith(id + " (important, nginx): web patched, 2 instances replaced, 41 minutes after publication.");
-        Map<String, AttributeValue> closed = DYNAMO.getItem(r -> r.tableName(LocalCloud.stackOutput("AdvisoriesTableName"))
-                .key(Map.of("key", AttributeValue.fromS("patch#" + id))).consistentRead(true)).item();
-        assertThat(closed.get("state").s()).isEqualTo("PATCHED");
-        assertThat(closed.get("rotation").s()).isEqualTo(rotation);
-        assertThat(closed.get("rotatedAt").s()).isEqualTo("2026-11-22T03:21:40Z");
-        assertThat(closed.get("instancesReplaced").n()).isEqualTo("2");
-        assertThat(closed.get("fleets").s()).contains("patch-it-web-1");
+            assertThat(ended(byRule).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+            JsonNode report = finished.await("the end of " + rotation, e -> e.at("/detail/rotation").asText().equals(rotation));
+            assertThat(report.at("/detail/advisory").asText()).isEqualTo(id);
+            assertThat(report.at("/detail/outcomes")).extracting(o -> o.get("asg").asText() + " " + o.get("outcome").asText())
+                    .as("only the patched role's group").containsExactly("patch-it-web-1 succeeded");
+            Map<String, String> after = LocalFleet.groupImages("patch-it-web-1");
+            // rotate pins the role's published image (WebBaked mocks the bake, so it is still the one written above)
+            assertThat(after.values()).as("web's instances").hasSize(2).containsOnly(WEB_IMAGE);
+            assertThat(after.keySet()).as("every instance replaced").doesNotContainAnyElementsOf(before.keySet());
+            Map<String, AttributeValue> closed = DYNAMO.getItem(r -> r.tableName(LocalCloud.stackOutput("AdvisoriesTableName"))
+                    .key(Map.of("key", AttributeValue.fromS("patch#" + id))).consistentRead(true)).item();
+            assertThat(closed.get("state").s()).isEqualTo("PATCHED");
+            assertThat(closed.get("rotation").s()).isEqualTo(rotation);
+            assertThat(closed.get("instancesReplaced").n()).isEqualTo("2");
+            assertThat(closed.get("fleets").s()).contains("patch-it-web-1");
+            long minutes = Duration.between(published, Instant.parse(closed.get("rotatedAt").s())).toMinutes();
+            assertThat(minutes).as("the refresh's end, 41 minutes after publication and a refresh later").isBetween(41L, 42L);
+            JsonNode told = mailbox.await("the rotation summary of " + id, END, n -> n.get("Message").asText().contains(rotation));
+            assertThat(told.get("Subject").asText())
+                    .isEqualTo(id + " (important): web patched, 2 instances replaced, " + minutes + " minutes after publication");
+            assertThat(told.get("Message").asText())
+                    .startsWith(id + " (important, nginx): web patched, 2 instances replaced, " + minutes + " minutes after publication.");
+        } finally {
+            LocalFleet.deleteGroup("patch-it-web-1");
+            LocalFleet.deleteGroup("patch-it-base-1");
+        }
     }
 
     @Test
