@@ -6,8 +6,7 @@ GitHub API (the local deployment's repository.apiUrl) and sends webhook deliveri
 Everything runs for real in the local cloud: builders and fleet instances are the local cloud's
 instance sandboxes (their Systems Manager agent comes online, Run Command runs the playbooks, tests
 and release scripts in them, and an image carries its instance's disk), and its Auto Scaling starts
-launch and drain through their lifecycle hooks. Only step 6's rotation is still answered by a Step
-Functions test case (the local cloud's instance refresh is new; the demo moves onto it next).
+launch and drain through their lifecycle hooks, and replaces a group's instances in an instance refresh.
 
 1. A commit of the example fleet is baked into the base role's image. The bake's first step fetches
    the commit's tarball from the (local) GitHub API; a builder instance runs the role's playbook and
@@ -27,10 +26,10 @@ Functions test case (the local cloud's instance refresh is new; the demo moves o
    first read records what the feed lists; its next read announces the new advisory once; patch
    starts by itself, finds base affected and starts its bake with the advisory.
 6. The nightly rotation (its schedule is stored in the local cloud, which never fires it) is started
-   as the schedule would: rotate finds the groups tagged kiln:rotate=nightly, skips the frozen one,
-   pins base's current image (step 1's) in the group's launch template and refreshes the group. The
-   Demo test case answers the tags, the group, its instance refresh and how it ends; the instances,
-   the template, the outcomes and the summary are real.
+   as the schedule would: the team's base group runs an older image and its canary is frozen; rotate
+   finds the groups tagged kiln:rotate=nightly, skips the frozen one, pins base's current image in the
+   group's launch template and starts an instance refresh, which replaces the group's instances one
+   at a time; rotate follows it to its end, records each group's outcome and tells the team.
 """
 
 import hashlib
@@ -53,7 +52,8 @@ import botocore.exceptions
 STACK = "kiln"
 MAILBOX = "kiln-demo-mailbox"
 TEMPLATE = "kiln-demo-base"
-ROTATED_GROUP = "demo-base"  # the group the Demo test case of rotate describes (statemachines/test/mock-config.json)
+ROTATED_GROUP = "demo-base"  # step 6's group, opted into the nightly rotation
+CANARY_GROUP = "demo-base-canary"  # and its frozen canary
 DEADLINE_SECONDS = 240
 GITHUB_API_PORT = 9797  # scripts/lib/local_config.py gives the local deployment this repository.apiUrl
 ALAS_PORT = 9798  # and this advisories.siteUrl
@@ -131,7 +131,7 @@ def main(root: str) -> int:
         return 1
     if not security_advisory(root, outputs, sfn):
         return 1
-    if not nightly_rotation(outputs, sfn, ec2, sqs, queue_url, image_id):
+    if not nightly_rotation(outputs, sfn, ec2, sqs, queue_url, template_id):
         return 1
     if not refusals.none_since_start():
         return 1
@@ -356,23 +356,20 @@ def security_advisory(root: str, outputs: dict, sfn) -> bool:
         site.close()
 
 
-def nightly_rotation(outputs: dict, sfn, ec2, sqs, queue_url: str, image_id: str) -> bool:
+def nightly_rotation(outputs: dict, sfn, ec2, sqs, queue_url: str, template_id: str) -> bool:
     schedule = boto3.client("scheduler").get_schedule(Name=f"{STACK}-rotate-nightly")
     print(f"\n6. Every night ({schedule['ScheduleExpression']} in {schedule['ScheduleExpressionTimezone']}, schedule"
           f" {schedule['Name']}) rotate replaces the instances of groups tagged kiln:rotate=nightly with their"
           " role's current image")
-    older = next(i["ImageId"] for i in ec2.describe_images(Owners=["amazon"])["Images"] if i["ImageId"] != image_id)
-    running = ec2.describe_instances(Filters=[{"Name": "tag:aws:autoscaling:groupName", "Values": [ROTATED_GROUP]}])
-    for old in [i["InstanceId"] for r in running["Reservations"] for i in r["Instances"]]:
-        ec2.terminate_instances(InstanceIds=[old])
-    ec2.run_instances(ImageId=older, InstanceType="t4g.small", MinCount=2, MaxCount=2, TagSpecifications=[
-        {"ResourceType": "instance", "Tags": [{"Key": "aws:autoscaling:groupName", "Value": ROTATED_GROUP}]}])
-    print(f"   the team's group {ROTATED_GROUP} (role base, launch template {TEMPLATE}) runs 2 instances of {older};"
-          " demo-base-canary is tagged kiln:freeze")
-    print("   (here rotate's Demo test case of statemachines/test/mock-config.json answers Auto Scaling: the tags,"
-          " the group, its instance refresh and how it ends)")
+    autoscaling = boto3.client("autoscaling")
+    current = boto3.client("ssm").get_parameter(Name="/kiln/images/base")["Parameter"]["Value"]
+    older = next(i["ImageId"] for i in ec2.describe_images(Owners=["amazon"])["Images"] if i["ImageId"] != current)
+    version = rotation_groups(autoscaling, ec2, template_id, older)
+    before = group_images(autoscaling, ec2, ROTATED_GROUP)
+    print(f"   the team's group {ROTATED_GROUP} (role base, {TEMPLATE} version {version}) runs {len(before)} instances of"
+          f" {older}: {', '.join(sorted(before))}; {CANARY_GROUP} is tagged kiln:freeze=true")
     name = f"demo-nightly-{uuid.uuid4().hex[:8]}"
-    execution = sfn.start_execution(stateMachineArn=f"{outputs['RotateStateMachineArn']}#Demo", name=name,
+    execution = sfn.start_execution(stateMachineArn=outputs["RotateStateMachineArn"], name=name,
                                     input=json.dumps({"reason": "nightly"}))["executionArn"]
     result = wait(sfn, execution)
     print(f"   rotate {name}: {result['status']}")
@@ -381,20 +378,60 @@ def nightly_rotation(outputs: dict, sfn, ec2, sqs, queue_url: str, image_id: str
         return False
     items = boto3.client("dynamodb").query(TableName=outputs["RotationsTableName"], KeyConditionExpression="rotation = :r",
                                            ExpressionAttributeValues={":r": {"S": name}})["Items"]
-    for item in sorted(items, key=lambda i: i["asg"]["S"]):
-        outcome = json.loads(item["outcome"]["S"])
-        print(f"     {item['asg']['S']}: {outcome['outcome']}: {outcome.get('reason')}")
+    outcomes = {item["asg"]["S"]: json.loads(item["outcome"]["S"]) for item in items}
+    for group, outcome in sorted(outcomes.items()):
+        print(f"     {group}: {outcome['outcome']}: {outcome.get('reason')}")
         if "request" in outcome:
             print(f"       StartInstanceRefresh {json.dumps(outcome['request'])}")
-    pinned = [v for v in ec2.describe_launch_template_versions(LaunchTemplateName=TEMPLATE)["LaunchTemplateVersions"]
-              if v["LaunchTemplateData"].get("ImageId") == image_id]
-    print(f"   {TEMPLATE} version {pinned[0]['VersionNumber'] if pinned else '?'} pins base's current image {image_id}")
+        if "refresh" in outcome:
+            refresh = outcome["refresh"]
+            print(f"       instance refresh {refresh.get('InstanceRefreshId')}: {refresh.get('Status')},"
+                  f" {refresh.get('StartTime')} to {refresh.get('EndTime')}")
+    after = group_images(autoscaling, ec2, ROTATED_GROUP)
+    print(f"   {ROTATED_GROUP} now runs {', '.join(f'{i} ({image})' for i, image in sorted(after.items()))}")
+    group = autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=[ROTATED_GROUP])["AutoScalingGroups"][0]
+    pinned = ec2.describe_launch_template_versions(LaunchTemplateId=template_id,
+                                                   Versions=[group["LaunchTemplate"]["Version"]])["LaunchTemplateVersions"][0]
+    print(f"   its launch template is now {TEMPLATE} version {pinned['VersionNumber']}, which pins"
+          f" {pinned['LaunchTemplateData'].get('ImageId')} (base's current image)")
+    if outcomes.get(ROTATED_GROUP, {}).get("outcome") != "succeeded" or set(after) & set(before):
+        print(f"   {ROTATED_GROUP} was not rotated", file=sys.stderr)
+        return False
     summary = wait_for_notification(sqs, queue_url, lambda n: name in n.get("Message", ""), seconds=60)
     if summary is None:
         print("   no rotation summary arrived", file=sys.stderr)
         return False
     show_notification(summary)
     return True
+
+
+def rotation_groups(autoscaling, ec2, template_id: str, image_id: str) -> int:
+    """The team's base groups opted into rotation, on a version of the template that runs an older image; the
+    canary is frozen. Groups left by an earlier demo are deleted first. Returns the version."""
+    version = ec2.create_launch_template_version(
+        LaunchTemplateId=template_id, SourceVersion="1", VersionDescription="the team's, before the nightly rotation",
+        LaunchTemplateData={"ImageId": image_id})["LaunchTemplateVersion"]["VersionNumber"]
+    for group, size, frozen in ((ROTATED_GROUP, 2, []), (CANARY_GROUP, 0, [("kiln:freeze", "true")])):
+        try:
+            autoscaling.delete_auto_scaling_group(AutoScalingGroupName=group, ForceDelete=True)
+        except botocore.exceptions.ClientError as error:
+            if "not found" not in str(error):
+                raise
+        tags = [("kiln:role", "base"), ("kiln:rotate", "nightly")] + frozen
+        autoscaling.create_auto_scaling_group(
+            AutoScalingGroupName=group, MinSize=0, MaxSize=4, DesiredCapacity=size, AvailabilityZones=["us-east-1a"],
+            LaunchTemplate={"LaunchTemplateId": template_id, "Version": str(version)},
+            Tags=[{"ResourceId": group, "ResourceType": "auto-scaling-group", "Key": k, "Value": v, "PropagateAtLaunch": False}
+                  for k, v in tags])
+    return version
+
+
+def group_images(autoscaling, ec2, group: str) -> dict:
+    """The images the group's instances run, by instance id."""
+    ids = [i["InstanceId"] for i in autoscaling.describe_auto_scaling_groups(
+        AutoScalingGroupNames=[group])["AutoScalingGroups"][0]["Instances"]]
+    reservations = ec2.describe_instances(InstanceIds=ids)["Reservations"] if ids else []
+    return {i["InstanceId"]: i["ImageId"] for r in reservations for i in r["Instances"]}
 
 
 def wait_for_patch(sfn, machine_arn: str, advisory: str):
