@@ -371,7 +371,8 @@ def nightly_rotation(outputs: dict, sfn, ec2, sqs, queue_url: str, template_id: 
     name = f"demo-nightly-{uuid.uuid4().hex[:8]}"
     execution = sfn.start_execution(stateMachineArn=outputs["RotateStateMachineArn"], name=name,
                                     input=json.dumps({"reason": "nightly"}))["executionArn"]
-    result = wait(sfn, execution)
+    print(f"   rotate {name} started; {ROTATED_GROUP}'s instances as Auto Scaling lists them meanwhile:")
+    result = watch_group(sfn, execution, autoscaling, ROTATED_GROUP)
     print(f"   rotate {name}: {result['status']}")
     if result["status"] != "SUCCEEDED":
         print(f"   error: {result.get('error')}: {result.get('cause')}", file=sys.stderr)
@@ -424,6 +425,25 @@ def rotation_groups(autoscaling, ec2, template_id: str, image_id: str) -> int:
             Tags=[{"ResourceId": group, "ResourceType": "auto-scaling-group", "Key": k, "Value": v, "PropagateAtLaunch": False}
                   for k, v in tags])
     return version
+
+
+def watch_group(sfn, execution: str, autoscaling, group: str) -> dict:
+    """Waits for the execution to end, printing each change of the group's instances' lifecycle states."""
+    deadline = time.time() + DEADLINE_SECONDS
+    seen = {}
+    while True:
+        instances = autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=[group])["AutoScalingGroups"][0]["Instances"]
+        now = {i["InstanceId"]: i["LifecycleState"] for i in instances}
+        for instance in sorted(set(seen) | set(now)):
+            if seen.get(instance) != now.get(instance):
+                print(f"     {time.strftime('%H:%M:%S')}  {instance}  {seen.get(instance, '(new)')} -> {now.get(instance, '(gone)')}")
+        seen = now
+        described = sfn.describe_execution(executionArn=execution)
+        if described["status"] != "RUNNING":
+            return described
+        if time.time() > deadline:
+            return {"status": "STILL RUNNING", "error": "timeout", "cause": f"not done after {DEADLINE_SECONDS} s"}
+        time.sleep(0.5)
 
 
 def group_images(autoscaling, ec2, group: str) -> dict:
