@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.BlockDeviceMapping;
 import software.amazon.awssdk.services.ec2.model.Filter;
@@ -14,16 +15,18 @@ import software.amazon.awssdk.services.ec2.model.LaunchTemplate;
 import software.amazon.awssdk.services.ec2.model.Reservation;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
-/** {@link Images} through EC2 and SSM. */
+/** {@link Images} through EC2, Auto Scaling and SSM. */
 final class AwsImages implements Images {
 
     private final Ec2Client ec2;
+    private final AutoScalingClient autoScaling;
     private final SsmClient ssm;
     private final String pointerPrefix;
 
     /** @param pointerPrefix e.g. {@code /kiln/images/} */
-    AwsImages(Ec2Client ec2, SsmClient ssm, String pointerPrefix) {
+    AwsImages(Ec2Client ec2, AutoScalingClient autoScaling, SsmClient ssm, String pointerPrefix) {
         this.ec2 = ec2;
+        this.autoScaling = autoScaling;
         this.ssm = ssm;
         this.pointerPrefix = pointerPrefix;
     }
@@ -54,6 +57,9 @@ final class AwsImages implements Images {
                     .forEach(v -> inUse.putIfAbsent(v.launchTemplateData().imageId(), "launch template "
                             + template.launchTemplateName() + " version " + v.versionNumber()));
         }
+        // groups still launched from a launch configuration (no longer creatable, but still running) launch its image
+        autoScaling.describeLaunchConfigurationsPaginator(r -> r.maxRecords(100)).launchConfigurations()
+                .forEach(c -> inUse.putIfAbsent(c.imageId(), "launch configuration " + c.launchConfigurationName()));
         ec2.describeInstancesPaginator(r -> r.filters(Filter.builder().name("instance-state-name")
                         .values("pending", "running", "stopping", "stopped", "shutting-down").build()))
                 .reservations().stream().map(Reservation::instances).flatMap(List::stream)

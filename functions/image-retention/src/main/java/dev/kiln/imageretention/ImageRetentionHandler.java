@@ -13,6 +13,7 @@ import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
@@ -33,7 +34,8 @@ public final class ImageRetentionHandler implements RequestStreamHandler {
     private ImageRetentionHandler(Environment env, SsmClient ssm, SnsClient sns) {
         this(new ImageRetentionService(
                 new SsmConfigSource(ssm, env.require("CONFIG_PARAMETER"), Duration.ofMinutes(1), Clock.systemUTC()),
-                new AwsImages(AwsClients.build(Ec2Client.builder()), ssm, env.require("IMAGE_POINTER_PREFIX")),
+                new AwsImages(AwsClients.build(Ec2Client.builder()), AwsClients.build(AutoScalingClient.builder()), ssm,
+                        env.require("IMAGE_POINTER_PREFIX")),
                 (subject, message) -> sns.publish(r -> r.topicArn(env.require("TOPIC_ARN")).subject(subject).message(message))));
     }
 

@@ -135,7 +135,7 @@ public final class BakeFollowUps extends Construct {
         schedule("ReaperSchedule", REAPER_SCHEDULE, "Every 15 minutes: remove what bakes left behind", reaper);
 
         retention = new KilnFunction(this, "Retention", new KilnFunction.Props("kiln-image-retention",
-                props.retentionCode(), "Removes old images no launch template, pointer or instance uses", Map.of(
+                props.retentionCode(), "Removes old images no launch template or configuration, pointer or instance uses", Map.of(
                         "CONFIG_PARAMETER", props.config().getParameterName(),
                         "IMAGE_POINTER_PREFIX", props.imagePointerPrefix(),
                         "TOPIC_ARN", props.topic().getTopicArn()),
@@ -146,13 +146,14 @@ public final class BakeFollowUps extends Construct {
                 .service("ssm").resource("parameter").resourceName(props.imagePointerPrefix().substring(1, props.imagePointerPrefix().length() - 1))
                 .build())));
         retention.function().addToRolePolicy(allow(List.of("ec2:DescribeImages", "ec2:DescribeInstances",
-                "ec2:DescribeLaunchTemplates", "ec2:DescribeLaunchTemplateVersions", "ec2:DescribeImageAttribute"), "*"));
+                "ec2:DescribeLaunchTemplates", "ec2:DescribeLaunchTemplateVersions", "ec2:DescribeImageAttribute",
+                "autoscaling:DescribeLaunchConfigurations"), "*"));
         retention.function().addToRolePolicy(onKilnBuild(List.of("ec2:DeregisterImage", "ec2:DeleteSnapshot")));
         schedule("RetentionSchedule", RETENTION_SCHEDULE, "Daily: remove old images nothing uses", retention);
 
         NagSuppressions.addResourceSuppressions(this, List.of(NagPackSuppression.builder()
                 .id("AwsSolutions-IAM5")
-                .reason("Reading EC2 (instances, images, launch templates) has no resource-level permissions;"
+                .reason("Reading EC2 (instances, images, launch templates) and launch configurations has no resource-level permissions;"
                         + " terminating, deregistering and deleting snapshots are limited to resources tagged"
                         + " kiln:build-id; executions are Kiln's bakes only.")
                 .build()), true);

@@ -95,6 +95,13 @@ class BakeFollowUpsTest {
     }
 
     @Test
+    void shouldLetRetentionReadEveryPlaceAnImageIsStillUsedFrom() {
+        assertThat(CloudFormationValues.policyOf(template, "BakeFollowUpsRetentionFunctionServiceRole.*")).contains(
+                "ec2:DescribeLaunchTemplateVersions", "ec2:DescribeInstances", "ec2:DescribeImageAttribute",
+                "autoscaling:DescribeLaunchConfigurations", "ssm:GetParametersByPath");
+    }
+
+    @Test
     void shouldLetChildrenStartBakesOnly() {
         assertThat(CloudFormationValues.policyOf(template, "BakeFollowUpsChildrenFunctionServiceRole.*"))
                 .contains("{\"Action\":\"states:StartExecution\",\"Effect\":\"Allow\",\"Resource\":{\"Ref\":\"BakeStateMachine");

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.ec2.Ec2Client;
@@ -43,6 +44,7 @@ class BakeFollowUpsIT {
     private static final SfnClient SFN = LocalCloud.client(SfnClient.builder());
     private static final EventBridgeClient EVENTS = LocalCloud.client(EventBridgeClient.builder());
     private static final DynamoDbClient DYNAMO = LocalCloud.client(DynamoDbClient.builder());
+    private static final AutoScalingClient ASG = LocalCloud.client(AutoScalingClient.builder());
 
     private static Mailbox mailbox;
     private static LocalGitHub github;
@@ -148,10 +150,10 @@ class BakeFollowUpsIT {
 
     @Test
     void shouldRemoveOldUnusedImagesOfARoleButNeverOneStillInUse() throws Exception {
-        // given eight images of web, the oldest first; the oldest is still used by a launch template
-        // version and the second oldest by an instance
+        // given nine images of web, the oldest first; the oldest is still used by a launch template
+        // version, the second oldest by an instance and the third by a launch configuration
         List<String> images = new java.util.ArrayList<>();
-        for (int i = 0; i < 8; i++) {
+        for (int i = 0; i < 9; i++) {
             // image creation times have one-second resolution: each image gets a second of its own
             long previous = Instant.now().getEpochSecond();
             LocalCloud.await("the next second", Duration.ofSeconds(5),
@@ -162,28 +164,33 @@ class BakeFollowUpsIT {
                 .launchTemplateData(d -> d.imageId(images.get(0)))).launchTemplate().launchTemplateId();
         String instance = EC2.runInstances(r -> r.imageId(images.get(1)).instanceType("t4g.small").minCount(1).maxCount(1))
                 .instances().get(0).instanceId();
+        String configuration = "retention-it-" + UUID.randomUUID();
+        ASG.createLaunchConfiguration(r -> r.launchConfigurationName(configuration).imageId(images.get(2)).instanceType("t4g.small"));
 
         // when retention runs as a dry run first
         JsonNode dryRun = invoke("RetentionFunctionName", "{\"dryRun\": true}");
 
-        // then it removes nothing but says it would remove the third oldest
+        // then it removes nothing but says it would remove the fourth oldest
         assertThat(dryRun.get("dryRun").asBoolean()).isTrue();
-        assertThat(available(images)).hasSize(8);
-        assertThat(decision(dryRun, images.get(2))).isEqualTo("REMOVE");
+        assertThat(available(images)).hasSize(9);
+        assertThat(decision(dryRun, images.get(3))).isEqualTo("REMOVE");
 
         // when it runs for real
         JsonNode run = invoke("RetentionFunctionName", "{}");
 
-        // then the five newest and the two in use stay, the third oldest is gone with its snapshot
+        // then the five newest and the three in use stay, the fourth oldest is gone with its snapshot
         assertThat(decision(run, images.get(0))).isEqualTo("KEEP_IN_USE");
         assertThat(decision(run, images.get(1))).isEqualTo("KEEP_IN_USE");
+        assertThat(decision(run, images.get(2))).isEqualTo("KEEP_IN_USE");
+        assertThat(reason(run, images.get(2))).contains("launch configuration " + configuration);
         assertThat(available(images)).containsExactlyInAnyOrderElementsOf(
-                images.stream().filter(id -> !id.equals(images.get(2))).toList());
+                images.stream().filter(id -> !id.equals(images.get(3))).toList());
         mailbox.await("retention's report", Duration.ofSeconds(60),
-                n -> n.get("Subject").asText().startsWith("Kiln retention removed") && n.get("Message").asText().contains(images.get(2)));
+                n -> n.get("Subject").asText().startsWith("Kiln retention removed") && n.get("Message").asText().contains(images.get(3)));
 
         EC2.deleteLaunchTemplate(r -> r.launchTemplateId(template));
         EC2.terminateInstances(r -> r.instanceIds(instance));
+        ASG.deleteLaunchConfiguration(r -> r.launchConfigurationName(configuration));
     }
 
     // --- helpers ------------------------------------------------------------------------------------
@@ -228,11 +235,19 @@ class BakeFollowUpsIT {
     }
 
     private static String decision(JsonNode report, String imageId) {
+        return decided(report, imageId).path("action").asText("none");
+    }
+
+    private static String reason(JsonNode report, String imageId) {
+        return decided(report, imageId).path("reason").asText("no decision");
+    }
+
+    private static JsonNode decided(JsonNode report, String imageId) {
         for (JsonNode decision : report.get("decisions")) {
             if (decision.get("imageId").asText().equals(imageId)) {
-                return decision.get("action").asText();
+                return decision;
             }
         }
-        return "none";
+        return JSON.missingNode();
     }
 }
