@@ -77,7 +77,8 @@ def patch_moto(cycle: Lifecycle) -> None:
 
         before = set(map(id, group.instance_states))
         group.kiln_launch_failure = None
-        launching.version = group.ec2_launch_template.get_version(group.launch_template_version) if group.ec2_launch_template else None
+        template = group.ec2_launch_template
+        launching.version = template.get_version(group.launch_template_version) if template else None
         try:
             replace(group, count_needed, propagated_tags)
         except EC2ClientError as refused:
@@ -90,7 +91,8 @@ def patch_moto(cycle: Lifecycle) -> None:
         # moto's group names its template without a version, so EC2 would launch (and tag) the template's default
         # version; the group's launches use the version the group names, as on AWS
         version = getattr(launching, "version", None)
-        if version is not None and "Version" not in arg and arg.get("LaunchTemplateId", version.template.id) == version.template.id:
+        named = arg.get("LaunchTemplateId", version.template.id) if version is not None else None
+        if version is not None and "Version" not in arg and named == version.template.id:
             return version
         return template_from_args(backend, arg)
 
