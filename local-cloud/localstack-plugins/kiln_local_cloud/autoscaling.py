@@ -14,6 +14,10 @@ lifecycle hooks"):
   Unsuccessful" with StatusCode Failed and EC2's message; the request that asked for capacity still
   succeeds, as on AWS. The local cloud does not retry it by itself: the group's next change of
   capacity (or an instance refresh's next batch) does.
+- SuspendProcesses Launch stops the group launching (scale-out, replacing an abandoned or refused
+  launch, filling its warm pool); Terminate stops scale-in. Desired capacity may still be set; when
+  ResumeProcesses resumes them the group launches or lets go of instances to reach it, as AWS does.
+  TerminateInstanceInAutoScalingGroup still terminates the instance it names.
 - A leaving instance (scale-in, TerminateInstanceInAutoScalingGroup) with terminate hooks waits in
   Terminating:Wait; whatever the result, it is then terminated ("EC2 Instance Terminate Successful").
   It no longer counts toward the desired capacity while it waits, so a replacement starts meanwhile.
@@ -326,11 +330,11 @@ class Lifecycle:
             counted = [s for s in group.instance_states if s.lifecycle_state in ("Pending", "Pending:Wait", "InService")]
             missing = (group.desired_capacity or 0) - len(counted)
             leaving = []
-            if missing > 0:
+            if missing > 0 and not suspended(group, "Launch"):
                 missing -= self._from_pool(group, missing)
                 if missing > 0:
                     group.replace_autoscaling_group_instances(missing, group.get_propagated_tags())
-            elif missing < 0:
+            elif missing < 0 and not suspended(group, "Terminate"):
                 leaving = sorted((s for s in counted if not s.protected_from_scale_in),
                                  key=lambda s: (self._on_template(group, s), s.instance.launch_time))[:-missing]
                 for state in leaving:
@@ -367,7 +371,7 @@ class Lifecycle:
     def fill_pool(self, group) -> None:
         """Launches instances into the group's warm pool until it holds what AWS sizes it to."""
         pool = warm_pool(group)
-        if pool is None:
+        if pool is None or suspended(group, "Launch"):
             return
         prepared = pool.max_group_prepared_capacity
         prepared = group.max_size if prepared is None or prepared == -1 else prepared
@@ -414,6 +418,11 @@ class Lifecycle:
             return state.instance.image_id == group.image_id
         except Exception:
             return True
+
+
+def suspended(group, process: str) -> bool:
+    """Whether SuspendProcesses suspended this process of the group (Launch, Terminate, ...)."""
+    return process in {p["ProcessName"] for p in group.suspended_processes}
 
 
 def launch_failure(group) -> str | None:

@@ -3,7 +3,8 @@
 Registered as the provider `autoscaling:default` (entry point group localstack.aws.provider); add
 `autoscaling` to SERVICES. The operations below are ours; every other one goes to moto as it is.
 moto's group model is patched so that launching, scale-in and TerminateInstanceInAutoScalingGroup go
-through the lifecycle (Pending:Wait, Terminating:Wait) instead of finishing at once, and so that a
+through the lifecycle (Pending:Wait, Terminating:Wait) instead of finishing at once (and wait while
+SuspendProcesses holds Launch or Terminate, catching up on ResumeProcesses), and so that a
 group launches the launch template version it names (moto's would launch and tag the template's
 default version); a launch EC2 refuses is the group's "EC2 Instance Launch Unsuccessful".
 
@@ -122,7 +123,17 @@ def patch_moto(cycle: Lifecycle) -> None:
             cycle.set_capacity(group, group.desired_capacity)
         return TerminateInstanceActivity(state.instance, original)
 
+    resume = AutoScalingBackend.resume_processes
+
+    def resume_processes(backend, group_name, scaling_processes):
+        group = backend.autoscaling_groups.get(group_name)
+        if group is None:
+            raise ValidationError(f"AutoScalingGroup name not found - {group_name}")
+        resume(backend, group_name, scaling_processes)
+        cycle.set_capacity(group, group.desired_capacity)
+
     InstanceBackend._get_template_from_args = group_template_version
+    AutoScalingBackend.resume_processes = resume_processes
     FakeAutoScalingGroup.launch_without_hooks = replace
     FakeAutoScalingGroup.replace_autoscaling_group_instances = replace_through_hooks
     FakeAutoScalingGroup.set_desired_capacity = set_desired_capacity

@@ -116,6 +116,29 @@ class LifecycleTest(unittest.TestCase):
         [failed] = _emitted.of("EC2 Instance Launch Unsuccessful")
         self.assertEqual((failed.detail["EC2InstanceId"], failed.detail["StatusCode"]), (first, "Cancelled"))
 
+    def test_a_group_whose_launch_process_is_suspended_launches_nothing_until_it_is_resumed(self):
+        self.hook("kiln-launch", LAUNCHING)
+        self.scale(1)
+        first = next(iter(self.states()))
+        self.asg.suspend_processes(AutoScalingGroupName="web", ScalingProcesses=["Launch"])
+
+        self.cycle.complete(ACCOUNT, REGION, "web", "kiln-launch", "ABANDON", instance_id=first)
+        self.scale(2)
+
+        self.assertEqual({}, self.states(), "no replacement and no scale-out while Launch is suspended")
+        self.asg.resume_processes(AutoScalingGroupName="web", ScalingProcesses=["Launch"])
+        self.assertEqual(["Pending:Wait", "Pending:Wait"], list(self.states().values()))
+
+    def test_a_group_whose_terminate_process_is_suspended_does_not_scale_in_until_it_is_resumed(self):
+        self.scale(2)
+        self.asg.suspend_processes(AutoScalingGroupName="web", ScalingProcesses=["Terminate"])
+
+        self.scale(1)
+
+        self.assertEqual(["InService", "InService"], list(self.states().values()))
+        self.asg.resume_processes(AutoScalingGroupName="web")
+        self.assertEqual(["InService"], list(self.states().values()))
+
     def test_a_hook_that_times_out_applies_its_default_result(self):
         self.hook("kiln-launch", LAUNCHING, timeout=30, default="ABANDON")
         self.scale(1)
