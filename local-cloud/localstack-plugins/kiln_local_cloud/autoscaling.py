@@ -163,21 +163,7 @@ class Lifecycle:
         """EC2 refused to launch the group's instance: a failed launch activity, kept on the group for its
         instance refresh (launch_failure) until the next launch."""
         group.kiln_launch_failure = message
-        start = _now()
-        detail = {
-            "StatusCode": "Failed",
-            "Description": f"Launching a new EC2 instance.  Status Reason: {message}",
-            "AutoScalingGroupName": group.name,
-            "ActivityId": str(uuid.uuid4()),
-            "Details": {"Availability Zone": "", "Subnet ID": ""},
-            "RequestId": str(uuid.uuid4()),
-            "StatusMessage": message,
-            "EndTime": start,
-            "EC2InstanceId": "",
-            "StartTime": start,
-            "Cause": f"At {start} an instance was started in response to a difference between desired and actual capacity.",
-        }
-        self.emit(Event(group.account_id, group.region, "EC2 Instance Launch Unsuccessful", [group.arn], detail))
+        self._activity(group, None, "EC2 Instance Launch Unsuccessful", "Failed", message)
 
     def leave(self, group, state) -> None:
         """An instance the group lets go: it waits for the terminate hooks, or is terminated."""
@@ -297,24 +283,31 @@ class Lifecycle:
         self._activity(group, instance, detail_type, status, message)
 
     def _activity(self, group, instance, detail_type, status="InProgress", message="") -> None:
+        """The activity's event; without an instance, a launch EC2 refused (its message says why)."""
         launching = "Launch" in detail_type
         start = _now()
+        if instance is None:
+            instance_id, zone, subnet, resources = "", "", "", [group.arn]
+            description = f"Launching a new EC2 instance.  Status Reason: {message}"
+        else:
+            instance_id, zone, subnet = instance.id, instance.availability_zone, instance.subnet_id or ""
+            resources = [group.arn, f"arn:aws:ec2:{group.region}:{group.account_id}:instance/{instance.id}"]
+            description = f"{'Launching a new' if launching else 'Terminating'} EC2 instance: {instance.id}"
         detail = {
             "StatusCode": status,
-            "Description": f"{'Launching a new' if launching else 'Terminating'} EC2 instance: {instance.id}",
+            "Description": description,
             "AutoScalingGroupName": group.name,
             "ActivityId": str(uuid.uuid4()),
-            "Details": {"Availability Zone": instance.availability_zone, "Subnet ID": instance.subnet_id or ""},
+            "Details": {"Availability Zone": zone, "Subnet ID": subnet},
             "RequestId": str(uuid.uuid4()),
             "StatusMessage": message,
             "EndTime": start,
-            "EC2InstanceId": instance.id,
+            "EC2InstanceId": instance_id,
             "StartTime": start,
             "Cause": f"At {start} an instance was {'started' if launching else 'taken out of service'} "
                      f"in response to a difference between desired and actual capacity.",
         }
-        instance_arn = f"arn:aws:ec2:{group.region}:{group.account_id}:instance/{instance.id}"
-        self.emit(Event(group.account_id, group.region, detail_type, [group.arn, instance_arn], detail))
+        self.emit(Event(group.account_id, group.region, detail_type, resources, detail))
 
     # --- capacity -----------------------------------------------------------------------------
 

@@ -290,8 +290,9 @@ class InstanceRefreshes:
             group.replace_autoscaling_group_instances(count, group.get_propagated_tags())
         finally:
             group.ec2_launch_template, group.launch_template_version, group.provided_launch_template_version = saved
-        if launch_failure(group):
-            raise LaunchRefused(f"Launching a new EC2 instance failed: {launch_failure(group)}")
+        refused = launch_failure(group)
+        if refused:
+            raise LaunchRefused(f"Launching a new EC2 instance failed: {refused}")
         return [s.instance.id for s in group.instance_states if s.instance.id not in before]
 
     # --- checkpoints, alarms, failures, the end ------------------------------------------------
