@@ -372,7 +372,7 @@ def nightly_rotation(outputs: dict, sfn, ec2, sqs, queue_url: str, template_id: 
     execution = sfn.start_execution(stateMachineArn=outputs["RotateStateMachineArn"], name=name,
                                     input=json.dumps({"reason": "nightly"}))["executionArn"]
     print(f"   rotate {name} started; {ROTATED_GROUP}'s instances as Auto Scaling lists them meanwhile:")
-    result = watch_group(sfn, execution, autoscaling, ROTATED_GROUP)
+    result = wait(sfn, execution, meanwhile=instance_changes(autoscaling, ROTATED_GROUP))
     print(f"   rotate {name}: {result['status']}")
     if result["status"] != "SUCCEEDED":
         print(f"   error: {result.get('error')}: {result.get('cause')}", file=sys.stderr)
@@ -427,23 +427,20 @@ def rotation_groups(autoscaling, ec2, template_id: str, image_id: str) -> int:
     return version
 
 
-def watch_group(sfn, execution: str, autoscaling, group: str) -> dict:
-    """Waits for the execution to end, printing each change of the group's instances' lifecycle states."""
-    deadline = time.time() + DEADLINE_SECONDS
+def instance_changes(autoscaling, group: str):
+    """A call that prints each change of the group's instances' lifecycle states since the call before."""
     seen = {}
-    while True:
+
+    def show():
+        nonlocal seen
         instances = autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=[group])["AutoScalingGroups"][0]["Instances"]
         now = {i["InstanceId"]: i["LifecycleState"] for i in instances}
         for instance in sorted(set(seen) | set(now)):
             if seen.get(instance) != now.get(instance):
                 print(f"     {time.strftime('%H:%M:%S')}  {instance}  {seen.get(instance, '(new)')} -> {now.get(instance, '(gone)')}")
         seen = now
-        described = sfn.describe_execution(executionArn=execution)
-        if described["status"] != "RUNNING":
-            return described
-        if time.time() > deadline:
-            return {"status": "STILL RUNNING", "error": "timeout", "cause": f"not done after {DEADLINE_SECONDS} s"}
-        time.sleep(0.5)
+
+    return show
 
 
 def group_images(autoscaling, ec2, group: str) -> dict:
@@ -663,9 +660,11 @@ def ensure_launch_template(ec2) -> str:
     )["LaunchTemplate"]["LaunchTemplateId"]
 
 
-def wait(sfn, execution: str) -> dict:
+def wait(sfn, execution: str, meanwhile=lambda: None) -> dict:
+    """The execution once it ended (meanwhile is called before each look), or a timeout after DEADLINE_SECONDS."""
     deadline = time.time() + DEADLINE_SECONDS
     while time.time() < deadline:
+        meanwhile()
         described = sfn.describe_execution(executionArn=execution)
         if described["status"] != "RUNNING":
             return described
