@@ -188,6 +188,8 @@ class RotateIT {
         String busy = ASG.startInstanceRefresh(r -> r.autoScalingGroupName("rotate-it-s-busy")).instanceRefreshId();
         optedIn("rotate-it-s-current", "rotate-it-current", 1);
         optedIn("rotate-it-s-frozen", "rotate-it-s", 1, "kiln:freeze", "true");
+        groups.add("rotate-it-untagged-role");
+        LocalFleet.group("rotate-it-untagged-role", "rotate-it-s", 0, Map.of("kiln:rotate", "off"));
 
         Run run = rotate("skips", "{\"asgs\": [\"rotate-it-s-busy\", \"rotate-it-s-current\", \"rotate-it-s-frozen\","
                 + " \"rotate-it-untagged-role\"]}");
@@ -200,7 +202,7 @@ class RotateIT {
         assertThat(reasons.get("rotate-it-s-busy")).isEqualTo("instance refresh " + busy + " is already InProgress");
         assertThat(reasons.get("rotate-it-s-current")).startsWith("already current: every instance runs " + currentImage);
         assertThat(reasons.get("rotate-it-s-frozen")).isEqualTo("frozen by its kiln:freeze tag");
-        assertThat(reasons.get("rotate-it-untagged-role")).isEqualTo("no such group is tagged for rotation (kiln:rotate=nightly)");
+        assertThat(reasons.get("rotate-it-untagged-role")).isEqualTo("not tagged kiln:rotate=nightly");
         assertThat(EC2.describeLaunchTemplateVersions(r -> r.launchTemplateName("rotate-it-current")).launchTemplateVersions())
                 .as("a current group gets no new version").hasSize(1);
         assertThat(ASG.describeInstanceRefreshes(r -> r.autoScalingGroupName("rotate-it-s-busy")).instanceRefreshes())
