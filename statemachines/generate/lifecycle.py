@@ -6,7 +6,7 @@ Edit this file, not the JSON, then: python3 statemachines/generate/lifecycle.py 
 """
 from collections import OrderedDict as O
 
-from asl import ASG_RETRY, LAMBDA_RETRY, SSM_MISSED, SSM_RETRY, failure_states, main, missed, sdk
+from asl import ASG_RETRY, DDB_RETRY, LAMBDA_RETRY, SSM_MISSED, SSM_RETRY, failure_states, main, missed, sdk
 
 ACTION = O([("AutoScalingGroupName.$", "$.plan.action.AutoScalingGroupName"),
             ("LifecycleHookName.$", "$.plan.action.LifecycleHookName"),
@@ -17,6 +17,8 @@ def build(workflow):
     launch = workflow == "launch"
     on_failure = "Abandon" if launch else "ContinueAfterFailure"
     to_failure = [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": on_failure}]
+    # an abandoned launch is counted: a group whose every launch fails is suspended (launch-guard)
+    after_failure = "CountFailedLaunch" if launch else "FailureName"
     states = O()
 
     def task(name, resource, parameters, nxt, selector=None, result_path=None, retry=None, catch=to_failure, comment=None):
@@ -75,8 +77,8 @@ def build(workflow):
             ("LifecycleActionToken.$", detail + "LifecycleActionToken"),
             ("InstanceId.$", detail + "EC2InstanceId"),
             ("LifecycleActionResult", "ABANDON" if launch else "CONTINUE")]),
-        "FailureName", None, None, [ASG_RETRY],
-        [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.completeError", "Next": "FailureName"}],
+        after_failure, None, None, [ASG_RETRY],
+        [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.completeError", "Next": after_failure}],
         comment=("The plan failed: the instance was not verified, so it never goes in service" if launch
                  else "The plan failed: the instance goes anyway, scale-in is never blocked"))
     states["IsDuplicate"] = O([("Type", "Choice"),
@@ -188,13 +190,21 @@ def build(workflow):
     # --- completing the lifecycle action ------------------------------------------------------------------
     task("Continue", sdk("autoscaling", "completeLifecycleAction"),
          O(list(ACTION.items()) + [("LifecycleActionResult", "CONTINUE")]),
-         "Done", None, None, [ASG_RETRY],
+         "ForgetFailedLaunches" if launch else "Done", None, None, [ASG_RETRY],
          [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "CompleteFailed"}],
          comment="The instance goes on: into service (or the warm pool)" if launch else "The instance goes on: terminated (or back to the warm pool)")
     output = {"instanceId.$": "$.plan.instanceId", "role.$": "$.plan.role", "phase.$": "$.plan.phase",
               "result": "CONTINUE"}
     if launch:
         output["path.$"] = "$.path"
+    if launch:
+        task("ForgetFailedLaunches", "arn:aws:states:::dynamodb:deleteItem", O([
+                ("TableName", "${FailedLaunchesTable}"),
+                ("Key", {"group": {"S.$": "$.plan.action.AutoScalingGroupName"}}),
+                ("ConditionExpression", "attribute_not_exists(suspendedAt)")]),
+             "Done", None, None, [DDB_RETRY],
+             [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.forgetError", "Next": "Done"}],
+             comment="A launch went in service: the group's failed launches are no longer in a row (a suspended group's stay, for release to resume)")
     states["Done"] = O([("Type", "Pass"), ("Parameters", output), ("End", True)])
     states["CompleteFailed"] = O([("Comment", "Auto Scaling took no answer (the hook may have timed out already)"),
         ("Type", "Pass"),
@@ -204,9 +214,19 @@ def build(workflow):
     if launch:
         task("Abandon", sdk("autoscaling", "completeLifecycleAction"),
              O(list(ACTION.items()) + [("LifecycleActionResult", "ABANDON")]),
-             "FailureName", None, None, [ASG_RETRY],
-             [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.abandonError", "Next": "FailureName"}],
+             "CountFailedLaunch", None, None, [ASG_RETRY],
+             [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.abandonError", "Next": "CountFailedLaunch"}],
              comment="Any failure or timeout: the instance was not verified, so Auto Scaling replaces it")
+        states["CountFailedLaunch"] = O([
+            ("Comment", "Counts the group's failed launches in a row; at the configured limit its Launch process is suspended and the team told once"),
+            ("Type", "Task"), ("Resource", "arn:aws:states:::lambda:invoke"),
+            ("Parameters", {"FunctionName": "${LaunchGuardFunctionArn}",
+                            "Payload": {"event.$": "$$.Execution.Input", "executionArn.$": "$$.Execution.Id", "state.$": "$"}}),
+            ("ResultSelector", {"outcome.$": "$.Payload.outcome", "count.$": "$.Payload.count"}),
+            ("ResultPath", "$.failedLaunches"),
+            ("Retry", [LAMBDA_RETRY]),
+            ("Catch", [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.countError", "Next": "FailureName"}]),
+            ("Next", "FailureName")])
     else:
         task("ContinueAfterFailure", sdk("autoscaling", "completeLifecycleAction"),
              O(list(ACTION.items()) + [("LifecycleActionResult", "CONTINUE")]),

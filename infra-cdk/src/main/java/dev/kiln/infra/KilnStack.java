@@ -118,8 +118,9 @@ public final class KilnStack extends Stack {
                 layout.stateMachine("launch"), layout.stateMachine("drain"), settings.name(),
                 new KilnFunction.Code(layout.functionArchive("lifecycle-plan"), "dev.kiln.lifecycleplan.LifecyclePlanHandler"),
                 new KilnFunction.Code(layout.functionArchive("release"), "dev.kiln.release.ReleaseHandler"),
+                new KilnFunction.Code(layout.functionArchive("launch-guard"), "dev.kiln.launchguard.LaunchGuardHandler"),
                 config, artifacts.bucket(), settings.config().roles().stream().map(KilnConfig.Role::name).toList(),
-                settings.config().concurrency().lifecycle()));
+                settings.config().concurrency().lifecycle(), notifications.topic()));
 
         advisories = new AdvisoryWatch(this, "Advisories", new AdvisoryWatch.Props(
                 new KilnFunction.Code(layout.functionArchive("advisory-feed"), "dev.kiln.advisoryfeed.AdvisoryFeedHandler"),
@@ -163,6 +164,8 @@ public final class KilnStack extends Stack {
                 "Set a role's release: aws lambda invoke with {\"role\", \"version\", \"artifact\", \"sha256\"}");
         output("LaunchStateMachineArn", lifecycle.launch().getStateMachineArn(), "Deploys on launch (hook " + settings.name() + "-launch)");
         output("DrainStateMachineArn", lifecycle.drain().getStateMachineArn(), "Drains on terminate (hook " + settings.name() + "-drain)");
+        output("FailedLaunchesTableName", lifecycle.failedLaunches().getTableName(),
+                "Each group's failed launches in a row, and the groups whose launches Kiln suspended");
         lifecycle.fleetInstancePolicies().forEach((role, policy) -> output(
                 "FleetInstancePolicyArn" + LifecycleWorkflows.pascal(role), policy.getManagedPolicyArn(),
                 "Attach to the instance role of role " + role + "'s fleets, with AmazonSSMManagedInstanceCore"));

@@ -25,4 +25,16 @@ final class Ports {
         /** Stores the release as the role's current one; returns the parameter's new version. */
         long put(Release release);
     }
+
+    /** Auto Scaling groups. */
+    interface Groups {
+
+        /**
+         * Resumes the group's Launch process (ResumeProcesses; harmless when it runs).
+         *
+         * @return false when there is no such group any more, or it is no longer tagged {@code kiln:role} (Kiln
+         *         may resume only the groups that are)
+         */
+        boolean resumeLaunches(String group);
+    }
 }

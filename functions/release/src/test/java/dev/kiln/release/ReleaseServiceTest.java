@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kiln.common.config.KilnConfig;
 import dev.kiln.common.config.KilnConfigJson;
+import dev.kiln.common.launch.FailedLaunches;
+import dev.kiln.common.testing.InMemoryFailedLaunchLedger;
 import dev.kiln.common.release.InvalidReleaseException;
 import dev.kiln.common.release.Release;
 import java.io.ByteArrayInputStream;
@@ -20,8 +22,10 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.exception.SdkClientException;
 
 class ReleaseServiceTest {
 
@@ -35,6 +39,10 @@ class ReleaseServiceTest {
     private final Map<String, byte[]> objects = new HashMap<>();
     private final Map<String, Release> stored = new HashMap<>();
     private final List<Release> puts = new ArrayList<>();
+    private final InMemoryFailedLaunchLedger failedLaunches = new InMemoryFailedLaunchLedger();
+    private final List<String> resumedGroups = new ArrayList<>();
+    private final Map<String, RuntimeException> resumeFails = new HashMap<>();
+    private final List<String> goneGroups = new ArrayList<>();
 
     private final ReleaseService service = new ReleaseService(ReleaseServiceTest::config,
             (bucket, key) -> Optional.ofNullable(objects.get(bucket + "/" + key)).map(ByteArrayInputStream::new),
@@ -50,6 +58,14 @@ class ReleaseServiceTest {
                     stored.put(release.role(), release);
                     return puts.size();
                 }
+            },
+            failedLaunches,
+            group -> {
+                if (resumeFails.containsKey(group)) {
+                    throw resumeFails.get(group);
+                }
+                resumedGroups.add(group);
+                return !goneGroups.contains(group);
             },
             BUCKET, "/kiln/releases/");
 
@@ -93,7 +109,8 @@ class ReleaseServiceTest {
         ReleaseService.Outcome outcome = service.set(request("1.4.2", KEY, sha256(artifact).toUpperCase()), NOW);
 
         Release expected = new Release("web", "1.4.2", "s3://kiln-artifacts/" + KEY, sha256(artifact), "2026-11-22T10:00:00Z");
-        assertThat(outcome).isEqualTo(new ReleaseService.Outcome(expected, null, true, "/kiln/releases/web", 1L));
+        assertThat(outcome).isEqualTo(new ReleaseService.Outcome(expected, null, true, "/kiln/releases/web", 1L, List.of(),
+                Map.of()));
         assertThat(puts).containsExactly(expected);
     }
 
@@ -112,6 +129,71 @@ class ReleaseServiceTest {
         assertThat(again.changed()).isFalse();
         assertThat(again.release()).isEqualTo(two.release());
         assertThat(puts).hasSize(2);
+    }
+
+    @Test
+    void shouldResumeTheLaunchesOfTheRolesSuspendedGroupsWhenAnotherReleaseIsSet() throws Exception {
+        byte[] artifact = tarball("install");
+        objects.put(BUCKET + "/" + KEY, artifact);
+        suspended("web-blue", "web");
+        suspended("web-green", "web");
+        suspended("base-1", "base");
+        failedLaunches.items.put("web-counting", new FailedLaunches("web-counting", "web", 2, NOW, null, Set.of("a", "b"),
+                "1.4.1", "Kiln.InstallFailed", "b", null, null, 2));
+
+        ReleaseService.Outcome outcome = service.set(request("1.4.2", KEY, sha256(artifact)), NOW);
+
+        assertThat(outcome.resumed()).containsExactly("web-blue", "web-green");
+        assertThat(outcome.notResumed()).isEmpty();
+        assertThat(resumedGroups).containsExactlyInAnyOrder("web-blue", "web-green");
+        FailedLaunches blue = failedLaunches.items.get("web-blue");
+        assertThat(blue.suspended()).isFalse();
+        assertThat(blue.count()).isZero();
+        assertThat(blue.countFrom()).as("failures of instances launched before now are not counted").isEqualTo(NOW);
+        assertThat(failedLaunches.items.get("base-1").suspended()).isTrue();
+        assertThat(failedLaunches.items.get("web-counting").count()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldResumeNothingWhenTheSameReleaseIsSetAgain() throws Exception {
+        byte[] artifact = tarball("install");
+        objects.put(BUCKET + "/" + KEY, artifact);
+        service.set(request("1.4.2", KEY, sha256(artifact)), NOW);
+        suspended("web-blue", "web");
+
+        ReleaseService.Outcome again = service.set(request("1.4.2", KEY, sha256(artifact)), NOW.plusSeconds(60));
+
+        assertThat(again.changed()).isFalse();
+        assertThat(again.resumed()).isEmpty();
+        assertThat(resumedGroups).isEmpty();
+        assertThat(failedLaunches.items.get("web-blue").suspended()).isTrue();
+    }
+
+    @Test
+    void shouldKeepTheReleaseAndSayWhichGroupsCouldNotBeResumed() throws Exception {
+        byte[] artifact = tarball("install");
+        objects.put(BUCKET + "/" + KEY, artifact);
+        suspended("web-blue", "web");
+        suspended("web-gone", "web");
+        suspended("web-throttled", "web");
+        goneGroups.add("web-gone");
+        resumeFails.put("web-throttled", SdkClientException.create("Rate exceeded"));
+
+        ReleaseService.Outcome outcome = service.set(request("1.4.2", KEY, sha256(artifact)), NOW);
+
+        assertThat(outcome.changed()).isTrue();
+        assertThat(puts).hasSize(1);
+        assertThat(outcome.resumed()).containsExactly("web-blue");
+        assertThat(outcome.notResumed()).containsOnly(
+                Map.entry("web-gone", "the group is gone, or no longer tagged kiln:role (Kiln resumes only groups that are)"),
+                Map.entry("web-throttled", "Rate exceeded"));
+        assertThat(failedLaunches.items).doesNotContainKey("web-gone");
+        assertThat(failedLaunches.items.get("web-throttled").suspended()).as("tried again at the next release").isTrue();
+    }
+
+    private void suspended(String group, String role) {
+        failedLaunches.items.put(group, new FailedLaunches(group, role, 5, NOW.minusSeconds(600), null, Set.of("e"),
+                "1.4.1", "Kiln.InstallFailed", "e", NOW.minusSeconds(300), "1.4.1", 5));
     }
 
     @Test

@@ -21,6 +21,7 @@ import software.amazon.awscdk.services.events.targets.SfnStateMachine;
 import software.amazon.awscdk.services.iam.ManagedPolicy;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.s3.IBucket;
+import software.amazon.awscdk.services.sns.ITopic;
 import software.amazon.awscdk.services.secretsmanager.Secret;
 import software.amazon.awscdk.services.sqs.Queue;
 import software.amazon.awscdk.services.ssm.IStringParameter;
@@ -30,8 +31,9 @@ import software.constructs.Construct;
 /**
  * Deploy on launch, drain on terminate. Rules on the default bus hand Auto Scaling's lifecycle
  * actions of Kiln's hooks ({@code <name>-launch}, {@code <name>-drain}) to the launch and drain state
- * machines; lifecycle-plan is their first state. Also here: the release function that sets a role's
- * release, and for each role the managed policy its fleets' instance role needs for what launch and drain
+ * machines; lifecycle-plan is their first state, and launch-guard counts launch's failures (a group
+ * whose launches keep failing has its Launch process suspended until release sets another release). Also
+ * here: the release function that sets a role's release, and for each role the managed policy its fleets' instance role needs for what launch and drain
  * run on it (one role's instances cannot read another role's secrets).
  * Kiln adds the hooks to no group itself; {@link KilnLifecycleHooks} does, in the user's stack.
  */
@@ -43,6 +45,7 @@ public final class LifecycleWorkflows extends Construct {
      *                      {@code <name>/env/<role>} and parameters {@code /<name>/env/<role>/}
      * @param roles         the configured roles: each gets a fleet instance policy of its own
      * @param reservedConcurrency lifecycle-plan's reserved concurrency (the configuration's concurrency.lifecycle)
+     * @param topic         where launch-guard says that it suspended a group's launches
      */
     public record Props(
             Path launchDefinition,
@@ -50,10 +53,12 @@ public final class LifecycleWorkflows extends Construct {
             String name,
             KilnFunction.Code planCode,
             KilnFunction.Code releaseCode,
+            KilnFunction.Code guardCode,
             IStringParameter config,
             IBucket artifacts,
             List<String> roles,
-            int reservedConcurrency) {
+            int reservedConcurrency,
+            ITopic topic) {
 
         public Props {
             roles = List.copyOf(roles);
@@ -61,7 +66,9 @@ public final class LifecycleWorkflows extends Construct {
     }
 
     private final Table actions;
+    private final Table failedLaunches;
     private final KilnFunction plan;
+    private final KilnFunction guard;
     private final KilnFunction release;
     private final StateMachine launch;
     private final StateMachine drain;
@@ -79,6 +86,8 @@ public final class LifecycleWorkflows extends Construct {
                 .timeToLiveAttribute("expiresAt")
                 .build();
 
+        failedLaunches = KilnTables.keyedBy(this, "FailedLaunches", "group", RemovalPolicy.DESTROY).build();
+
         plan = new KilnFunction(this, "Plan", new KilnFunction.Props("kiln-lifecycle-plan", props.planCode(),
                 "Plans a lifecycle action: the instance's role and release, and the commands to run on it", Map.of(
                         "CONFIG_PARAMETER", props.config().getParameterName(),
@@ -95,15 +104,29 @@ public final class LifecycleWorkflows extends Construct {
         plan.function().addToRolePolicy(allow(List.of("ssm:GetParameter"), releaseParameters));
         plan.function().addToRolePolicy(allow(List.of("ec2:DescribeInstances"), "*"));
 
+        guard = new KilnFunction(this, "Guard", new KilnFunction.Props("kiln-launch-guard", props.guardCode(),
+                "Counts a group's failed launches in a row; suspends its launches at the configured limit", Map.of(
+                        "CONFIG_PARAMETER", props.config().getParameterName(),
+                        "FAILED_LAUNCHES_TABLE", failedLaunches.getTableName(),
+                        "TOPIC_ARN", props.topic().getTopicArn()),
+                1024, Duration.seconds(60)));
+        props.config().grantRead(guard.function());
+        failedLaunches.grant(guard.function(), "dynamodb:GetItem", "dynamodb:PutItem");
+        guard.function().addToRolePolicy(kilnGroups("autoscaling:SuspendProcesses"));
+        props.topic().grantPublish(guard.function());
+
         release = new KilnFunction(this, "Release", new KilnFunction.Props("kiln-release", props.releaseCode(),
-                "Sets a role's release after checking its artifact", Map.of(
+                "Sets a role's release after checking its artifact; resumes the groups suspended on the one before", Map.of(
                         "CONFIG_PARAMETER", props.config().getParameterName(),
                         "ARTIFACT_BUCKET", props.artifacts().getBucketName(),
-                        "RELEASE_PARAMETER_PREFIX", releases),
+                        "RELEASE_PARAMETER_PREFIX", releases,
+                        "FAILED_LAUNCHES_TABLE", failedLaunches.getTableName()),
                 1024, Duration.minutes(5)));
         props.config().grantRead(release.function());
         props.artifacts().grantRead(release.function(), "releases/*");
         release.function().addToRolePolicy(allow(List.of("ssm:GetParameter", "ssm:PutParameter"), releaseParameters));
+        failedLaunches.grant(release.function(), "dynamodb:Scan", "dynamodb:PutItem", "dynamodb:DeleteItem");
+        release.function().addToRolePolicy(kilnGroups("autoscaling:ResumeProcesses"));
 
         launch = stateMachine("Launch", props, props.launchDefinition(), "launch",
                 "Deploys the role's release on a launching instance and checks it before it serves", Duration.hours(2));
@@ -123,8 +146,9 @@ public final class LifecycleWorkflows extends Construct {
         NagSuppressions.addResourceSuppressions(this, List.of(NagPackSuppression.builder()
                 .id("AwsSolutions-IAM5")
                 .reason("Instances come and go, so their ids are not known in advance: describing them has no resource"
-                        + " level, Run Command is limited to instances tagged kiln:role and lifecycle actions to groups"
-                        + " tagged kiln:role; releases, env secrets and parameters, and log objects are limited to Kiln's"
+                        + " level, Run Command is limited to instances tagged kiln:role, and lifecycle actions and"
+                        + " suspending and resuming launches to groups tagged kiln:role (whose names Kiln does not"
+                        + " know); releases, env secrets and parameters, and log objects are limited to Kiln's"
                         + " prefixes, whose last part names a role or a release.")
                 .build()), true);
     }
@@ -186,10 +210,19 @@ public final class LifecycleWorkflows extends Construct {
 
     private StateMachine stateMachine(String id, Props props, Path definition, String workflow, String comment,
                                       Duration timeout) {
+        boolean launch = workflow.equals("launch");
+        Map<String, String> substitutions = launch
+                ? Map.of("LifecyclePlanFunctionArn", plan.function().getFunctionArn(),
+                        "LaunchGuardFunctionArn", guard.function().getFunctionArn(),
+                        "FailedLaunchesTable", failedLaunches.getTableName())
+                : Map.of("LifecyclePlanFunctionArn", plan.function().getFunctionArn());
         StateMachine machine = KilnStateMachines.create(this, id, id + "Logs", new KilnStateMachines.Definition(
-                props.name() + "-" + workflow, comment, definition,
-                Map.of("LifecyclePlanFunctionArn", plan.function().getFunctionArn()), timeout));
+                props.name() + "-" + workflow, comment, definition, substitutions, timeout));
         plan.function().grantInvoke(machine);
+        if (launch) {
+            guard.function().grantInvoke(machine);
+            failedLaunches.grant(machine, "dynamodb:DeleteItem");
+        }
         Stack stack = Stack.of(this);
         machine.addToRolePolicy(allow(List.of("ssm:DescribeInstanceInformation", "ssm:GetCommandInvocation"), "*"));
         machine.addToRolePolicy(PolicyStatement.Builder.create()
@@ -204,12 +237,17 @@ public final class LifecycleWorkflows extends Construct {
                 .conditions(Map.of("Null", Map.of("ssm:resourceTag/kiln:role", "false")))
                 .build());
         props.artifacts().grantPut(machine, "logs/" + workflow + "/*");
-        machine.addToRolePolicy(PolicyStatement.Builder.create()
-                .actions(List.of("autoscaling:CompleteLifecycleAction", "autoscaling:RecordLifecycleActionHeartbeat"))
+        machine.addToRolePolicy(kilnGroups("autoscaling:CompleteLifecycleAction", "autoscaling:RecordLifecycleActionHeartbeat"));
+        return machine;
+    }
+
+    /** Auto Scaling actions on the groups that opted in to Kiln (tagged {@code kiln:role}), and no others. */
+    private static PolicyStatement kilnGroups(String... actions) {
+        return PolicyStatement.Builder.create()
+                .actions(List.of(actions))
                 .resources(List.of("*"))
                 .conditions(Map.of("Null", Map.of("autoscaling:ResourceTag/kiln:role", "false")))
-                .build());
-        return machine;
+                .build();
     }
 
     private Rule rule(String id, String detailType, String hook, StateMachine target, Queue undelivered, String description) {
@@ -235,6 +273,14 @@ public final class LifecycleWorkflows extends Construct {
 
     public KilnFunction plan() {
         return plan;
+    }
+
+    public KilnFunction guard() {
+        return guard;
+    }
+
+    public Table failedLaunches() {
+        return failedLaunches;
     }
 
     public KilnFunction release() {

@@ -2,6 +2,9 @@ package dev.kiln.infra.constructs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiln.common.launch.FailedLaunchLedger;
 import dev.kiln.infra.CloudFormationValues;
 import dev.kiln.infra.Samples;
 import dev.kiln.infra.Synthesized;
@@ -105,10 +108,36 @@ class LifecycleWorkflowsTest {
     }
 
     @Test
-    void shouldLetTheReleaseFunctionWriteReleasesOnly() {
+    void shouldLetTheReleaseFunctionWriteReleasesAndResumeTheLaunchesOfKilnsGroupsOnly() {
         String policy = CloudFormationValues.policyOf(template, "LifecycleReleaseFunctionServiceRole.*");
 
         assertThat(policy).contains("\"ssm:GetParameter\",\"ssm:PutParameter\"]", ":parameter/kiln/releases/*");
-        assertThat(policy).doesNotContain("s3:PutObject", "/kiln/config\"", "/kiln/images/");
+        assertThat(policy).contains("{\"Action\":\"autoscaling:ResumeProcesses\",\"Condition\":{\"Null\":"
+                + "{\"autoscaling:ResourceTag/kiln:role\":\"false\"}},\"Effect\":\"Allow\",\"Resource\":\"*\"}");
+        assertThat(policy).contains("\"dynamodb:Scan\",\"dynamodb:PutItem\",\"dynamodb:DeleteItem\"]", "LifecycleFailedLaunches");
+        assertThat(policy).doesNotContain("s3:PutObject", "/kiln/config\"", "/kiln/images/", "autoscaling:SuspendProcesses");
+    }
+
+    @Test
+    void shouldForgetAGroupsFailedLaunchesOnASuccessUnderTheLedgersOwnKeyAndKeepASuspendedOne() throws Exception {
+        JsonNode forget = new ObjectMapper().readTree(Synthesized.layout().stateMachine("launch").toFile())
+                .at("/States/ForgetFailedLaunches/Parameters");
+
+        assertThat(forget.at("/Key").fieldNames()).toIterable().containsExactly(FailedLaunchLedger.GROUP);
+        assertThat(forget.at("/ConditionExpression").asText()).isEqualTo("attribute_not_exists(" + FailedLaunchLedger.SUSPENDED_AT + ")");
+    }
+
+    @Test
+    void shouldLetLaunchGuardSuspendTheLaunchesOfKilnsGroupsOnlyAndTellTheTeam() {
+        String policy = CloudFormationValues.policyOf(template, "LifecycleGuardFunctionServiceRole.*");
+
+        assertThat(policy).contains("{\"Action\":\"autoscaling:SuspendProcesses\",\"Condition\":{\"Null\":"
+                + "{\"autoscaling:ResourceTag/kiln:role\":\"false\"}},\"Effect\":\"Allow\",\"Resource\":\"*\"}");
+        assertThat(policy).contains("\"dynamodb:GetItem\",\"dynamodb:PutItem\"]", "LifecycleFailedLaunches", "sns:Publish");
+        assertThat(policy).doesNotContain("autoscaling:ResumeProcesses", "autoscaling:SetDesiredCapacity", "dynamodb:DeleteItem");
+        String launch = CloudFormationValues.policyOf(template, "LifecycleLaunchRole.*");
+        assertThat(launch).contains("\"Action\":\"dynamodb:DeleteItem\"", "LifecycleFailedLaunches", "LifecycleGuardFunction");
+        assertThat(CloudFormationValues.policyOf(template, "LifecycleDrainRole.*")).doesNotContain("LifecycleFailedLaunches",
+                "LifecycleGuardFunction");
     }
 }

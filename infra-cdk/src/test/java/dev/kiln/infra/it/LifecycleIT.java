@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.autoscaling.model.AutoScalingInstanceDetails;
@@ -28,6 +30,8 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.InstanceStateName;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.model.InvokeResponse;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
@@ -60,7 +64,10 @@ class LifecycleIT {
     private static final IamClient IAM = LocalCloud.client(IamClient.builder());
     private static final AutoScalingClient ASG = LocalCloud.client(AutoScalingClient.builder());
 
+    private static final LambdaClient LAMBDA = LocalCloud.client(LambdaClient.builder());
+
     private static Mailbox mailbox;
+    private static Release release;
     private static String profileArn;
     private static String webImage;
     private static String releasedImage;
@@ -69,7 +76,7 @@ class LifecycleIT {
     @BeforeAll
     static void releaseProfileAndImages() throws Exception {
         mailbox = new Mailbox();
-        Release release = release();
+        release = release();
         profileArn = fleetInstanceProfile();
         List<String> web = List.of("set -euo pipefail", "dnf install -y nginx", "systemctl enable nginx");
         webImage = image("it-web", web);
@@ -80,11 +87,24 @@ class LifecycleIT {
 
     /**
      * Stops what the group still runs (an abandoned instance's replacement has its own launch execution),
-     * then deletes it with its instances.
+     * then deletes it with its instances. Its launches are suspended first and the executions let settle:
+     * one started by a lifecycle event still on its way would complete an action of a group that is gone,
+     * which IAM refuses (the group has no kiln:role tag any more), as on AWS.
      */
     @AfterEach
     void deleteGroups() {
         for (String group : groups) {
+            ASG.suspendProcesses(r -> r.autoScalingGroupName(group).scalingProcesses("Launch"));
+            Instant end = Instant.now().plusSeconds(30);
+            for (List<String> seen = List.of(); Instant.now().isBefore(end); ) {
+                sleep(Duration.ofSeconds(2));
+                List<String> now = new ArrayList<>(executionsWith("launch", group));
+                now.addAll(executionsWith("drain", group));
+                if (now.equals(seen)) {
+                    break;
+                }
+                seen = now;
+            }
             for (String workflow : List.of("launch", "drain")) {
                 SFN.listExecutionsPaginator(r -> r.stateMachineArn(machine(workflow)).statusFilter(ExecutionStatus.RUNNING))
                         .executions().stream()
@@ -277,6 +297,48 @@ class LifecycleIT {
                 () -> lifecycleState(run.instanceId()).filter("InService"::equals))).isEqualTo("InService");
     }
 
+    @Test
+    void shouldSuspendTheLaunchesOfAGroupWhoseEveryLaunchFailsSayItOnceAndResumeThemWhenAnotherReleaseIsSet() throws Exception {
+        // a bad release: its artifact is not the one its checksum names, so every install fails
+        putRelease(new Release("web", "1.0.0-bad", release.artifact(), "0".repeat(64), null));
+        try {
+            String group = group("failing", webImage, true, null);
+            ASG.setDesiredCapacity(r -> r.autoScalingGroupName(group).desiredCapacity(1));
+
+            LocalCloud.await(group + "'s Launch process suspended", Duration.ofMinutes(5), () -> Optional.of(group)
+                    .filter(g -> suspendedProcesses(g).contains("Launch")));
+            JsonNode notice = mailbox.await("the notice that " + group + " was suspended", Duration.ofSeconds(60),
+                    n -> n.get("Subject").asText().equals("Kiln suspended the launches of " + group));
+            assertThat(notice.get("Message").asText()).contains("3 launches in a row failed", "Release        1.0.0-bad",
+                    "Kiln.InstallFailed", "Set a release of web other than 1.0.0-bad");
+            awaitNoRunningLaunch(group);
+            List<String> launched = executionsWith("launch", group);
+            assertThat(launched).hasSizeGreaterThanOrEqualTo(3);
+            assertThat(mailbox.drainFor(Duration.ofSeconds(10)).stream()
+                    .filter(n -> n.get("Subject").asText().equals("Kiln suspended the launches of " + group)))
+                    .as("said once").hasSize(1);
+            assertThat(executionsWith("launch", group)).as("nothing launched while suspended").hasSameSizeAs(launched);
+            List<String> before = groupInstances(group);
+
+            InvokeResponse set = LAMBDA.invoke(r -> r.functionName(LocalCloud.stackOutput("ReleaseFunctionName"))
+                    .payload(SdkBytes.fromUtf8String(JSON.createObjectNode().put("role", "web").put("version", "1.0.1-it")
+                            .put("artifact", release.artifact()).put("sha256", release.sha256()).toString())));
+
+            assertThat(set.functionError()).as(set.payload().asUtf8String()).isNull();
+            assertThat(JSON.readTree(set.payload().asUtf8String()).get("resumed")).extracting(JsonNode::asText)
+                    .containsExactly(group);
+            assertThat(suspendedProcesses(group)).doesNotContain("Launch");
+            String instance = LocalCloud.await("an instance launched in " + group + " after the resume", Duration.ofSeconds(60),
+                    () -> groupInstances(group).stream().filter(id -> !before.contains(id)).findFirst());
+            Run good = follow(awaitExecutionWith("launch", instance), instance);
+            assertThat(good.execution().status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+            assertThat(good.states()).contains("ForgetFailedLaunches");
+            assertThat(lifecycleState(instance)).contains("InService");
+        } finally {
+            putRelease(release);
+        }
+    }
+
     // --- the fleet ---------------------------------------------------------------------------------
 
     /** examples/releases/web, packed and uploaded; /kiln/releases/web names it. */
@@ -291,10 +353,41 @@ class LifecycleIT {
         String key = "releases/web/web-lifecycle-it-" + sha256.substring(0, 12) + ".tar.gz";
         S3.putObject(r -> r.bucket(bucket).key(key), RequestBody.fromBytes(bytes));
         Release release = new Release("web", "1.0.0-it", "s3://" + bucket + "/" + key, sha256, null);
+        putRelease(release);
+        return release;
+    }
+
+    /** Writes /kiln/releases/web by hand, as a person could: without the release function's checks. */
+    private static void putRelease(Release release) {
         SSM.putParameter(r -> r.name("/kiln/releases/web").type(ParameterType.STRING).overwrite(true).value(
                 JSON.createObjectNode().put("role", "web").put("version", release.version())
-                        .put("artifact", release.artifact()).put("sha256", sha256).toString()));
-        return release;
+                        .put("artifact", release.artifact()).put("sha256", release.sha256()).toString()));
+    }
+
+    private static List<String> suspendedProcesses(String group) {
+        return ASG.describeAutoScalingGroups(r -> r.autoScalingGroupNames(group)).autoScalingGroups().get(0)
+                .suspendedProcesses().stream().map(p -> p.processName()).toList();
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static List<String> groupInstances(String group) {
+        return ASG.describeAutoScalingGroups(r -> r.autoScalingGroupNames(group)).autoScalingGroups().get(0).instances()
+                .stream().map(i -> i.instanceId()).toList();
+    }
+
+    private static void awaitNoRunningLaunch(String group) {
+        LocalCloud.await("no launch of " + group + " running", Duration.ofMinutes(2), () -> Optional.of(group).filter(g ->
+                SFN.listExecutionsPaginator(r -> r.stateMachineArn(machine("launch")).statusFilter(ExecutionStatus.RUNNING))
+                        .executions().stream().noneMatch(e -> SFN.describeExecution(r -> r.executionArn(e.executionArn()))
+                                .input().contains(g))));
     }
 
     /** The web fleet's instance profile, with Kiln's fleet instance policy for web and nothing else. */

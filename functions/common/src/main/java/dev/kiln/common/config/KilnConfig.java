@@ -23,7 +23,8 @@ public record KilnConfig(
         Advisories advisories,
         Rotation rotation,
         Rebuild rebuild,
-        Concurrency concurrency) {
+        Concurrency concurrency,
+        LaunchFailures launchFailures) {
 
     /**
      * The most roles one configuration may have: push, patch and the advisory queue handle every role
@@ -244,6 +245,21 @@ public record KilnConfig(
      *                  out by other functions (and ABANDONed for it)
      */
     public record Concurrency(int webhook, int lifecycle) {
+    }
+
+    /**
+     * When a group's launches keep failing (a bad release ABANDONs every instance, and Auto Scaling launches
+     * another at once), launch-guard suspends the group's Launch process and says so once; setting another
+     * release of the role resumes it.
+     *
+     * @param suspendAfter  this many launches of a group failed in a row, none succeeding between them; 0 never suspends
+     * @param windowMinutes ...within this long of the first of them (an older failure starts the count again)
+     */
+    public record LaunchFailures(int suspendAfter, int windowMinutes) {
+
+        public boolean suspends() {
+            return suspendAfter > 0;
+        }
     }
 
     public record Notifications(List<String> emails) {

@@ -18,6 +18,7 @@ import dev.kiln.common.config.KilnConfig.Rebuild;
 import dev.kiln.common.config.KilnConfig.Repository;
 import dev.kiln.common.config.KilnConfig.Retention;
 import dev.kiln.common.config.KilnConfig.Concurrency;
+import dev.kiln.common.config.KilnConfig.LaunchFailures;
 import dev.kiln.common.config.KilnConfig.Role;
 import dev.kiln.common.config.KilnConfig.FreezeWindow;
 import dev.kiln.common.config.KilnConfig.Rotation;
@@ -149,6 +150,8 @@ public final class KilnConfigJson {
                 .put("enabled", config.rebuild().enabled());
         root.putObject("concurrency").put("webhook", config.concurrency().webhook())
                 .put("lifecycle", config.concurrency().lifecycle());
+        root.putObject("launchFailures").put("suspendAfter", config.launchFailures().suspendAfter())
+                .put("windowMinutes", config.launchFailures().windowMinutes());
         ObjectNode notifications = root.putObject("notifications");
         if (!config.notifications().emails().isEmpty()) {
             config.notifications().emails().forEach(notifications.putArray("emails")::add);
@@ -182,7 +185,7 @@ public final class KilnConfigJson {
                 return null;
             }
             allowOnly(root, "", "repository", "builder", "roles", "retention", "notifications", "advisories", "rotation",
-                    "rebuild", "concurrency");
+                    "rebuild", "concurrency", "launchFailures");
             Repository repository = repository(object(root, "repository", true));
             BuilderSettings builder = builder(object(root, "builder", true), "builder", BUILDER_DEFAULTS, true);
             List<Role> roles = roles(root.get("roles"), builder);
@@ -192,7 +195,9 @@ public final class KilnConfigJson {
             Rotation rotation = rotation(object(root, "rotation", false));
             Rebuild rebuild = rebuild(object(root, "rebuild", false));
             Concurrency concurrency = concurrency(object(root, "concurrency", false));
-            return new KilnConfig(repository, builder, roles, retention, notifications, advisories, rotation, rebuild, concurrency);
+            LaunchFailures launchFailures = launchFailures(object(root, "launchFailures", false));
+            return new KilnConfig(repository, builder, roles, retention, notifications, advisories, rotation, rebuild, concurrency,
+                    launchFailures);
         }
 
         private Rebuild rebuild(JsonNode node) {
@@ -221,6 +226,12 @@ public final class KilnConfigJson {
             allowOnly(node, "concurrency", "webhook", "lifecycle");
             return new Concurrency(number(node, "concurrency", "webhook", 5, 1, 100),
                     number(node, "concurrency", "lifecycle", 20, 1, 1000));
+        }
+
+        private LaunchFailures launchFailures(JsonNode node) {
+            allowOnly(node, "launchFailures", "suspendAfter", "windowMinutes");
+            return new LaunchFailures(number(node, "launchFailures", "suspendAfter", 5, 0, 100),
+                    number(node, "launchFailures", "windowMinutes", 60, 1, 1440));
         }
 
         private Repository repository(JsonNode node) {

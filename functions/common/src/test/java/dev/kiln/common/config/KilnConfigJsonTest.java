@@ -71,6 +71,25 @@ class KilnConfigJsonTest {
     }
 
     @Test
+    void shouldSuspendAGroupAfterFiveFailedLaunchesInAnHourByDefaultAndNeverWhenToldZero() {
+        assertThat(KilnConfigJson.read(MINIMAL).launchFailures()).isEqualTo(new KilnConfig.LaunchFailures(5, 60));
+        KilnConfig.LaunchFailures never = KilnConfigJson.read(MINIMAL.replace("\"roles\"",
+                "\"launchFailures\": {\"suspendAfter\": 0, \"windowMinutes\": 30}, \"roles\"")).launchFailures();
+        assertThat(never).isEqualTo(new KilnConfig.LaunchFailures(0, 30));
+        assertThat(never.suspends()).isFalse();
+    }
+
+    @Test
+    void shouldRefuseLaunchFailureLimitsOutOfRange() {
+        assertThatThrownBy(() -> KilnConfigJson.read(MINIMAL.replace("\"roles\"",
+                "\"launchFailures\": {\"suspendAfter\": -1, \"windowMinutes\": 0, \"after\": 1}, \"roles\"")))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("launchFailures.suspendAfter: must be a whole number from 0 to 100, got -1")
+                .hasMessageContaining("launchFailures.windowMinutes: must be a whole number from 1 to 1440, got 0")
+                .hasMessageContaining("after");
+    }
+
+    @Test
     void shouldLetARoleOverrideSomeBuilderSettings() {
         KilnConfig config = KilnConfigJson.read(MINIMAL.replace("\"watch\": [\"base.yml\", \"tests/**\"]",
                 "\"watch\": [\"base.yml\"], \"builder\": {\"instanceTypes\": [\"c7g.xlarge\"], \"volumeSizeGiB\": 40}"));
