@@ -136,6 +136,9 @@ def _refusal(service: str, principal: str, request: AuthRequest, decision):
     message = f"User: {principal} is not authorized to perform: {request.action} on resource: {request.resource} {why}"
     if service == "ec2":
         message = f"You are not authorized to perform this operation. {message}"
+    elif service == "autoscaling" and not request.action.startswith("autoscaling:"):
+        # a group's launch template is checked as the caller's own RunInstances
+        message = f"You are not authorized to use launch template. {message}"
     return CommonServiceException(code, message, status_code=status, sender_fault=True)
 
 
@@ -249,6 +252,26 @@ class _Lookups:
         if group is None:
             return None
         return group.arn, {tag["Key"]: tag.get("Value", "") for tag in group.tags}
+
+    def auto_scaling_group_subnets(self, name: str) -> list[str]:
+        from moto.autoscaling.models import autoscaling_backends
+
+        group = autoscaling_backends[self.account][self.region].autoscaling_groups.get(name)
+        return [s for s in (getattr(group, "vpc_zone_identifier", None) or "").split(",") if s] if group else []
+
+    def launch_template_data(self, template_id: str, version: str | None) -> dict | None:
+        templates = getattr(self._ec2(), "launch_templates", {})
+        template = templates.get(template_id)
+        if template is None:
+            return None
+        try:
+            if version in (None, "", "$Default"):
+                return template.default_version().data
+            if version == "$Latest":
+                return template.latest_version().data
+            return template.get_version(version).data
+        except Exception:  # a version that does not exist: Auto Scaling refuses the call on its own
+            return None
 
     def instance_profile_role_arn(self, profile: dict) -> str | None:
         from localstack.services.iam.models import iam_stores

@@ -7,8 +7,13 @@ are several checks, all of which must pass:
 - EC2 RunInstances is checked on every resource it uses or makes (instance, volume, network
   interface, image, subnet, security groups, key pair, launch template, spot request), CreateTags on
   each resource it tags at creation (with ec2:CreateAction = RunInstances), and iam:PassRole on the
-  instance profile's role (iam:PassedToService = ec2.amazonaws.com). CreateImage likewise: the
-  instance, the image and its snapshots, and CreateTags for the ones it tags.
+  instance profile's role (iam:PassedToService = ec2.amazonaws.com); launched from a launch template,
+  each RunInstances check carries ec2:LaunchTemplate. CreateImage likewise: the instance, the image and
+  its snapshots, and CreateTags for the ones it tags.
+- Auto Scaling's StartInstanceRefresh with a desired launch template, and CreateAutoScalingGroup and
+  UpdateAutoScalingGroup with one, are also checked as the RunInstances that the template's version
+  would make in the group's subnets ("You are not authorized to use launch template" otherwise), as
+  AWS documents for launch templates in Auto Scaling groups.
 - SSM SendCommand is checked on the document and on each instance (ssm:resourceTag/* from the
   instance's tags).
 - EventBridge PutEvents is checked once per entry (events:source, events:detail-type).
@@ -58,6 +63,10 @@ class Lookups(Protocol):
     def launch_template_id(self, name: str) -> str | None: ...
 
     def auto_scaling_group(self, name: str) -> tuple[str, dict[str, str]] | None: ...
+
+    def auto_scaling_group_subnets(self, name: str) -> list[str]: ...
+
+    def launch_template_data(self, template_id: str, version: str | None) -> dict | None: ...
 
 
 def action_prefix(service: str) -> str:
@@ -151,6 +160,9 @@ def _ec2(operation: str, params: dict, where: _Where, lookups: Lookups) -> list[
         template_id = template.get("LaunchTemplateId") or lookups.launch_template_id(template.get("LaunchTemplateName", ""))
         if template_id:
             checks += _on_existing(action, where, lookups, [template_id])
+            for check in checks:
+                if check.action == action:
+                    check.context["ec2:launchtemplate"] = _ec2_arn(where, "launch-template", template_id)
         if (params.get("InstanceMarketOptions") or {}).get("MarketType") == "spot":
             checks.append(AuthRequest(action, _ec2_arn(where, "spot-instances-request", "*"),
                                       _request_tags(specs.get("spot-instances-request"))))
@@ -370,18 +382,63 @@ _ON_GROUP = {"CompleteLifecycleAction", "RecordLifecycleActionHeartbeat", "Start
              "AttachTrafficSources", "DetachTrafficSources"}
 
 
+# the resource types a launch template's TagSpecifications may tag at launch (moto also keeps the template's own)
+_LAUNCHED_KINDS = ("instance", "volume", "network-interface", "spot-instances-request")
+
+
 def _autoscaling(operation: str, params: dict, where: _Where, lookups: Lookups) -> list[AuthRequest] | None:
     action = f"autoscaling:{operation}"
     if operation.startswith("Describe"):
         return [AuthRequest(action, "*")]
+    name = params.get("AutoScalingGroupName", "")
     if operation in _ON_GROUP:
-        name = params.get("AutoScalingGroupName", "")
         found = lookups.auto_scaling_group(name)
         if found is None:  # AWS answers for a group that does not exist; IAM sees the name alone
-            return [AuthRequest(action, where.arn("autoscaling", f"autoScalingGroup:*:autoScalingGroupName/{name}"))]
-        arn, tags = found
-        return [AuthRequest(action, arn, _resource_tags(tags, "autoscaling"))]
+            checks = [AuthRequest(action, where.arn("autoscaling", f"autoScalingGroup:*:autoScalingGroupName/{name}"))]
+        else:
+            arn, tags = found
+            checks = [AuthRequest(action, arn, _resource_tags(tags, "autoscaling"))]
+        if operation == "StartInstanceRefresh":
+            desired = params.get("DesiredConfiguration") or {}
+            checks += _launch_template_use(_template_of(desired), name, params, where, lookups)
+        elif operation == "UpdateAutoScalingGroup":
+            checks += _launch_template_use(_template_of(params), name, params, where, lookups)
+        return checks
+    if operation == "CreateAutoScalingGroup":
+        checks = [AuthRequest(action, where.arn("autoscaling", f"autoScalingGroup:*:autoScalingGroupName/{name}"),
+                              _request_tags(params.get("Tags")))]
+        return checks + _launch_template_use(_template_of(params), name, params, where, lookups)
     return None
+
+
+def _template_of(config: dict) -> dict | None:
+    """The launch template a group (or a refresh's desired configuration) names, directly or in its mixed
+    instances policy."""
+    mixed = ((config.get("MixedInstancesPolicy") or {}).get("LaunchTemplate") or {}).get("LaunchTemplateSpecification")
+    return config.get("LaunchTemplate") or mixed
+
+
+def _launch_template_use(template: dict | None, group: str, params: dict, where: _Where,
+                         lookups: Lookups) -> list[AuthRequest]:
+    """Using a launch template in a group is checked as the RunInstances it would make: on the template and
+    everything its version names, in the group's subnets, with CreateTags for what it tags and PassRole for
+    its instance profile."""
+    if not template:
+        return []
+    template_id = template.get("LaunchTemplateId") or lookups.launch_template_id(template.get("LaunchTemplateName", ""))
+    if not template_id:
+        return []
+    data = lookups.launch_template_data(template_id, template.get("Version")) or {}
+    subnets = [s for s in (params.get("VPCZoneIdentifier") or "").split(",") if s] \
+        or lookups.auto_scaling_group_subnets(group)
+    launch = {"LaunchTemplate": {"LaunchTemplateId": template_id},
+              "TagSpecifications": [spec for spec in data.get("TagSpecifications") or []
+                                    if spec.get("ResourceType") in _LAUNCHED_KINDS],
+              "NetworkInterfaces": [{"SubnetId": subnet} for subnet in subnets]}
+    for key in ("ImageId", "SecurityGroupIds", "KeyName", "IamInstanceProfile", "InstanceMarketOptions"):
+        if data.get(key):
+            launch[key] = data[key]
+    return _ec2("RunInstances", launch, where, lookups)
 
 
 _MAPPERS = {

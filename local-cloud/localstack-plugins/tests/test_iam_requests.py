@@ -27,6 +27,17 @@ class FakeLookups:
         arn = f"arn:aws:autoscaling:us-east-1:000000000000:autoScalingGroup:uuid-1:autoScalingGroupName/{name}"
         return (arn, {"kiln:role": "web"}) if name == "web" else None
 
+    def auto_scaling_group_subnets(self, name):
+        return ["subnet-1", "subnet-2"] if name == "web" else []
+
+    def launch_template_data(self, template_id, version):
+        if template_id != "lt-0123":
+            return None
+        return {"ImageId": "ami-2" if version == "2" else "ami-1", "SecurityGroupIds": ["sg-1"],
+                "IamInstanceProfile": {"Arn": "arn:aws:iam::000000000000:instance-profile/builder"},
+                "TagSpecifications": [{"ResourceType": "instance", "Tags": [{"Key": "team", "Value": "web"}]},
+                                      {"ResourceType": "launch-template", "Tags": [{"Key": "kiln:role", "Value": "web"}]}]}
+
 
 def checks(service, operation, params, lookups=None):
     found, known = authorizations(service, operation, params, ACCOUNT, REGION, lookups or FakeLookups())
@@ -63,6 +74,14 @@ class Ec2Test(unittest.TestCase):
         self.assertEqual("base", by_resource[("ec2:RunInstances", "arn:aws:ec2:us-east-1::image/ami-1")]["ec2:resourcetag/kiln:role"])
         self.assertEqual("RunInstances", by_resource[("ec2:CreateTags", "arn:aws:ec2:us-east-1:000000000000:instance/*")]["ec2:createaction"])
         self.assertEqual("ec2.amazonaws.com", by_resource[("iam:PassRole", "arn:aws:iam::000000000000:role/builder")]["iam:passedtoservice"])
+
+    def test_run_instances_from_a_launch_template_names_it_in_every_check(self):
+        found, _ = checks("ec2", "RunInstances", {"LaunchTemplate": {"LaunchTemplateName": "web"}},
+                          FakeLookups({"lt-0123": {"kiln:role": "web"}}))
+        template = "arn:aws:ec2:us-east-1:000000000000:launch-template/lt-0123"
+        self.assertIn(("ec2:RunInstances", template), [(a, r) for a, r, _ in found])
+        self.assertEqual({template}, {c["ec2:launchtemplate"] for a, _, c in found if a == "ec2:RunInstances"})
+        self.assertEqual("web", [c for _, r, c in found if r == template][0]["aws:resourcetag/kiln:role"])
 
     def test_create_image_is_checked_on_the_instance_the_image_and_its_snapshots(self):
         params = {"InstanceId": "i-1", "TagSpecifications": [
@@ -152,6 +171,32 @@ class OtherServicesTest(unittest.TestCase):
                                   {"aws:resourcetag/kiln:role": "web", "autoscaling:resourcetag/kiln:role": "web"})])
         self.assertEqual(checks("autoscaling", "DescribeInstanceRefreshes", {"AutoScalingGroupName": "web"})[0],
                          [("autoscaling:DescribeInstanceRefreshes", "*", {})])
+
+    def test_a_refresh_to_a_launch_template_is_checked_as_the_launches_its_version_would_make(self):
+        params = {"AutoScalingGroupName": "web", "DesiredConfiguration": {
+            "LaunchTemplate": {"LaunchTemplateId": "lt-0123", "Version": "2"}}}
+        found, known = checks("autoscaling", "StartInstanceRefresh", params, FakeLookups({"lt-0123": {"kiln:role": "web"}}))
+        self.assertTrue(known)
+        resources = [(a, r) for a, r, _ in found]
+        self.assertEqual(("autoscaling:StartInstanceRefresh",
+                          "arn:aws:autoscaling:us-east-1:000000000000:autoScalingGroup:uuid-1:autoScalingGroupName/web"),
+                         resources[0])
+        for expected in [("ec2:RunInstances", "arn:aws:ec2:us-east-1:000000000000:launch-template/lt-0123"),
+                         ("ec2:RunInstances", "arn:aws:ec2:us-east-1::image/ami-2"),
+                         ("ec2:RunInstances", "arn:aws:ec2:us-east-1:000000000000:subnet/subnet-1"),
+                         ("ec2:RunInstances", "arn:aws:ec2:us-east-1:000000000000:subnet/subnet-2"),
+                         ("ec2:RunInstances", "arn:aws:ec2:us-east-1:000000000000:security-group/sg-1"),
+                         ("ec2:RunInstances", "arn:aws:ec2:us-east-1:000000000000:instance/*"),
+                         ("ec2:CreateTags", "arn:aws:ec2:us-east-1:000000000000:instance/*"),
+                         ("iam:PassRole", "arn:aws:iam::000000000000:role/builder")]:
+            self.assertIn(expected, resources)
+        self.assertNotIn(("ec2:CreateTags", "arn:aws:ec2:us-east-1:000000000000:launch-template/*"), resources,
+                         "the template's own tags are not the launch's")
+        self.assertEqual("web", [c for _, r, c in found if r.endswith("launch-template/lt-0123")][0]["aws:resourcetag/kiln:role"])
+
+    def test_a_refresh_without_a_desired_configuration_is_checked_on_the_group_alone(self):
+        found, _ = checks("autoscaling", "StartInstanceRefresh", {"AutoScalingGroupName": "web"})
+        self.assertEqual(["autoscaling:StartInstanceRefresh"], [a for a, _, _ in found])
 
     def test_an_unknown_call_is_checked_on_star_and_said_to_be_unknown(self):
         self.assertEqual(([("kms:Decrypt", "*", {})], False), checks("kms", "Decrypt", {"KeyId": "k"}))

@@ -1,7 +1,9 @@
 package dev.kiln.infra.constructs;
 
 import static dev.kiln.infra.constructs.Statements.allow;
+import static dev.kiln.infra.constructs.Statements.ec2;
 import static dev.kiln.infra.constructs.Statements.onKilnBuild;
+import static dev.kiln.infra.constructs.Statements.shared;
 
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
@@ -241,15 +243,6 @@ public final class BakeWorkflow extends Construct {
     }
 
     /** An EC2 resource of this account, e.g. {@code instance/*}. */
-    private static String ec2(Stack stack, String resource) {
-        return stack.formatArn(ArnComponents.builder().service("ec2").resource(resource).build());
-    }
-
-    /** An image or snapshot: their ARNs carry no account, since they may be another account's. */
-    private static String shared(Stack stack, String resource) {
-        return stack.formatArn(ArnComponents.builder().service("ec2").account("").resource(resource).build());
-    }
-
     private static String arn(Stack stack, String service, String resource, String name) {
         return stack.formatArn(ArnComponents.builder().service(service).resource(resource).resourceName(name)
                 .arnFormat("states".equals(service) ? ArnFormat.COLON_RESOURCE_NAME : ArnFormat.SLASH_RESOURCE_NAME)

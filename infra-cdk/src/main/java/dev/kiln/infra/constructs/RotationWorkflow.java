@@ -1,6 +1,8 @@
 package dev.kiln.infra.constructs;
 
 import static dev.kiln.infra.constructs.Statements.allow;
+import static dev.kiln.infra.constructs.Statements.ec2;
+import static dev.kiln.infra.constructs.Statements.shared;
 
 import dev.kiln.common.config.KilnConfig;
 import io.github.cdklabs.cdknag.NagPackSuppression;
@@ -142,8 +144,28 @@ public final class RotationWorkflow extends Construct {
                 .resources(List.of("*"))
                 .conditions(Map.of("StringEquals", Map.of(REFRESHED_TAG, "nightly")))
                 .build());
-        // a refresh's DesiredConfiguration is checked as if the caller launched the template itself
-        rotate.addToRolePolicy(allow(List.of("ec2:RunInstances", "ec2:CreateTags"), "*"));
+        // a refresh's DesiredConfiguration is checked as if the caller launched the template itself: only
+        // Kiln's templates (tagged kiln:role, as rotate-group pins them), what a launch from a template
+        // uses and makes, the tags it gives at launch, and the instance profile's role (to EC2 only)
+        rotate.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("ec2:RunInstances"))
+                .resources(List.of(ec2(stack, "launch-template/*")))
+                .conditions(Map.of("Null", Map.of("aws:ResourceTag/kiln:role", "false")))
+                .build());
+        rotate.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("ec2:RunInstances"))
+                .resources(List.of(ec2(stack, "instance/*"), ec2(stack, "volume/*"), ec2(stack, "network-interface/*"),
+                        ec2(stack, "subnet/*"), ec2(stack, "security-group/*"), ec2(stack, "key-pair/*"),
+                        ec2(stack, "spot-instances-request/*"), ec2(stack, "placement-group/*"),
+                        ec2(stack, "capacity-reservation/*"), shared(stack, "image/*")))
+                .conditions(Map.of("ArnLike", Map.of("ec2:LaunchTemplate", ec2(stack, "launch-template/*"))))
+                .build());
+        rotate.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("ec2:CreateTags"))
+                .resources(List.of(ec2(stack, "instance/*"), ec2(stack, "volume/*"), ec2(stack, "network-interface/*"),
+                        ec2(stack, "spot-instances-request/*")))
+                .conditions(Map.of("StringEquals", Map.of("ec2:CreateAction", "RunInstances")))
+                .build());
         rotate.addToRolePolicy(PolicyStatement.Builder.create()
                 .actions(List.of("iam:PassRole"))
                 .resources(List.of(stack.formatArn(ArnComponents.builder().service("iam").region("").resource("role")
@@ -200,8 +222,10 @@ public final class RotationWorkflow extends Construct {
                 .id("AwsSolutions-IAM5")
                 .reason("Auto Scaling's Describe calls have no resource-level permissions; StartInstanceRefresh is"
                         + " limited to groups tagged kiln:rotate=nightly, whose names Kiln does not know in advance;"
-                        + " using a group's launch template needs ec2:RunInstances on it and iam:PassRole (to EC2 only) for"
-                        + " its instance profile; rotate's own child executions and its S3 prefix end in wildcards;"
+                        + " using a group's launch template needs ec2:RunInstances on it (Kiln's templates only, by tag) and"
+                        + " on what a launch from it uses and makes (only when launched from a template), ec2:CreateTags"
+                        + " at launch only, and iam:PassRole (to EC2 only) for the users' instance profiles, which Kiln"
+                        + " does not know; rotate's own child executions and its S3 prefix end in wildcards;"
                         + " publishing to the KMS-encrypted topic needs kms:GenerateDataKey*.")
                 .build()), true);
         NagSuppressions.addResourceSuppressions(List.of(plan.function(), group.function(), report.function()),

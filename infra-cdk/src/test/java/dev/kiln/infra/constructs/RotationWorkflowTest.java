@@ -77,6 +77,19 @@ class RotationWorkflowTest {
     }
 
     @Test
+    void shouldUseOnlyKilnsLaunchTemplatesInARefreshAndLaunchAndTagNothingElse() {
+        String policy = CloudFormationValues.policyOf(template, "RotationRotateRole.*");
+
+        assertThat(policy).contains("{\"Action\":\"ec2:RunInstances\",\"Condition\":{\"Null\":{\"aws:ResourceTag/kiln:role\""
+                + ":\"false\"}},\"Effect\":\"Allow\",\"Resource\":\"arn:aws:ec2:us-east-1:000000000000:launch-template/*\"}");
+        assertThat(policy).contains("{\"Action\":\"ec2:RunInstances\",\"Condition\":{\"ArnLike\":{\"ec2:LaunchTemplate\":"
+                + "\"arn:aws:ec2:us-east-1:000000000000:launch-template/*\"}}");
+        assertThat(policy).contains("{\"Action\":\"ec2:CreateTags\",\"Condition\":{\"StringEquals\":"
+                + "{\"ec2:CreateAction\":\"RunInstances\"}}");
+        assertThat(policy).doesNotContainPattern("\"Action\":\\[?[^}\\]]*\"ec2:(RunInstances|CreateTags)\"[^}]*\"Effect\":\"Allow\",\"Resource\":\"\\*\"");
+    }
+
+    @Test
     void shouldRunEachGroupAsAChildOfTheRotationItselfReadingItsGroupsFromS3() throws Exception {
         String rendered = Files.readString(Synthesized.layout().stateMachine("rotate"));
         String policy = CloudFormationValues.policyOf(template, "RotationRotateRole.*");

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.ec2.Ec2Client;
@@ -29,6 +30,7 @@ import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.NoSuchEntityException;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.model.Credentials;
@@ -48,6 +50,8 @@ class IamIT {
     private static final IamClient IAM = LocalCloud.client(IamClient.builder());
     private static final StsClient STS = LocalCloud.client(StsClient.builder());
     private static final LambdaClient LAMBDA = LocalCloud.client(LambdaClient.builder());
+    private static final SfnClient SFN = LocalCloud.client(SfnClient.builder());
+    private static final AutoScalingClient ASG = LocalCloud.client(AutoScalingClient.builder());
 
     private static String builder;
     private static String stranger;
@@ -173,6 +177,39 @@ class IamIT {
             putEnv("kiln/env/web", "{}");
             putEnv("kiln/env/base", "{}");
         }
+    }
+
+    @Test
+    void shouldLetRotateRefreshAGroupOntoOneOfKilnsLaunchTemplatesOnly() throws IOException {
+        String image = LocalFleet.images(1).get(0);
+        String kilns = LocalFleet.template(PROBE + "-kiln", "web", image);
+        String users = EC2.createLaunchTemplate(r -> r.launchTemplateName(PROBE + "-users")
+                .launchTemplateData(d -> d.imageId(image).instanceType(InstanceType.T4_G_SMALL))).launchTemplate().launchTemplateId();
+        String group = PROBE + "-rotated";
+        LocalFleet.group(group, PROBE + "-kiln", 0, Map.of("kiln:role", "web", "kiln:rotate", "nightly"));
+        String rotateRole = SFN.describeStateMachine(r -> r.stateMachineArn(LocalCloud.stackOutput("RotateStateMachineArn")))
+                .roleArn();
+        Credentials rotate = assume(rotateRole);
+
+        try (AutoScalingClient asg = as(rotate, AutoScalingClient.builder())) {
+            AwsServiceException refused = catchThrowableOfType(AwsServiceException.class, () -> asg.startInstanceRefresh(r -> r
+                    .autoScalingGroupName(group).desiredConfiguration(c -> c.launchTemplate(t -> t.launchTemplateId(users).version("1")))));
+            assertThat(refused.awsErrorDetails().errorCode()).isEqualTo("AccessDenied");
+            assertThat(refused.awsErrorDetails().errorMessage()).startsWith("You are not authorized to use launch template.")
+                    .contains("ec2:RunInstances on resource: arn:aws:ec2:us-east-1:000000000000:launch-template/" + users);
+            assertThat(ASG.describeInstanceRefreshes(r -> r.autoScalingGroupName(group)).instanceRefreshes()).isEmpty();
+
+            String refresh = asg.startInstanceRefresh(r -> r.autoScalingGroupName(group)
+                    .desiredConfiguration(c -> c.launchTemplate(t -> t.launchTemplateId(kilns).version("1")))).instanceRefreshId();
+            assertThat(refresh).isNotBlank();
+        } finally {
+            LocalFleet.deleteGroup(group);
+            EC2.deleteLaunchTemplate(r -> r.launchTemplateId(users));
+            EC2.deleteLaunchTemplate(r -> r.launchTemplateId(kilns));
+        }
+        String roleName = rotateRole.substring(rotateRole.lastIndexOf('/') + 1);
+        assertThat(refusal(roleName, "ec2:RunInstances", "arn:aws:ec2:us-east-1:000000000000:launch-template/" + users)
+                .get("reason").asText()).isEqualTo("no statement allows");
     }
 
     /** The stack creates each role's env secret empty; the test puts values in, as a user would. */
