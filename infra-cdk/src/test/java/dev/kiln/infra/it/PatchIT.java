@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.infra.Samples;
+import dev.kiln.infra.Synthesized;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -16,6 +18,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -24,34 +27,43 @@ import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionListItem;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
+import software.amazon.awssdk.services.ssm.SsmClient;
+import software.amazon.awssdk.services.ssm.model.ParameterNotFoundException;
+import software.amazon.awssdk.services.ssm.model.ParameterType;
 
 /**
- * patch in the local cloud. The roles' published images are written as bakes record them (the
- * publish guard's current image and the image's inventory): base carries bash, web (built on base)
- * carries bash and nginx. Everything else is real: the rule that starts patch for an announced
- * advisory, patch-plan, the bakes it starts (which stop at once: the local GitHub API does not have
- * the commit), the follower check, the record, the notification, the rule that starts rotate for the
- * Rotation Requested it emits, and that rotation, which refreshes a real group of the local Auto Scaling.
- * Test cases mock only what a real bake's success would have left (its output, the new images).
+ * patch in the local cloud, with nothing mocked. Before each test the roles' published images are
+ * written as bakes record them (the publish guard's current image, with a commit of the test's own, and
+ * the image's inventory): base carries bash, web (built on base) carries bash and nginx. Everything else
+ * is real: the rule that starts patch for an announced advisory, patch-plan, the bakes it starts (real
+ * bakes on builder instances when the local GitHub API serves the role's commit; stopped at once when
+ * it does not), a parent's bake re-baking its child, the follower check, the record, the notification,
+ * the rule that starts rotate for the Rotation Requested it emits, and that rotation, which refreshes a
+ * real group of the local Auto Scaling onto the patched image.
  */
 class PatchIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration END = Duration.ofMinutes(4);
+    private static final Path FLEET = Synthesized.layout().root().resolve("examples/fleet");
+    private static final String POINTER = "/kiln/images/base";
     private static final SfnClient SFN = LocalCloud.client(SfnClient.builder());
+    private static final SsmClient SSM = LocalCloud.client(SsmClient.builder());
     private static final DynamoDbClient DYNAMO = LocalCloud.client(DynamoDbClient.builder());
     private static final EventBridgeClient EVENTS = LocalCloud.client(EventBridgeClient.builder());
 
-    private static final String BASE_IMAGE = "ami-0" + hex(16);
+    // base's published image is one the local cloud has (web's bakes are built on it); web's is only recorded
+    private static final String BASE_IMAGE = "ami-0bb7267a511c0a8e8";
     private static final String WEB_IMAGE = "ami-0" + hex(16);
-    private static final String BASE_SHA = hex(40);
-    private static final String WEB_SHA = hex(40);
 
     private static final Map<String, Map<String, AttributeValue>> before = new HashMap<>();
+    private static Optional<String> pointerBefore;
     private static Mailbox mailbox;
     private static LocalGitHub github;
     private static KilnEvents rotations;
     private static KilnEvents finished;
+    private String baseSha;
+    private String webSha;
 
     @BeforeAll
     static void publishedImages() throws Exception {
@@ -65,12 +77,21 @@ class PatchIT {
                 before.put(key.get("bakeKey").s(), DYNAMO.getItem(r -> r.tableName(bakes()).key(key)).item());
             }
         }
-        current("base", BASE_IMAGE, BASE_SHA);
-        current("web", WEB_IMAGE, WEB_SHA);
+        pointerBefore = pointer();
+        SSM.putParameter(r -> r.name(POINTER).type(ParameterType.STRING).overwrite(true).value(BASE_IMAGE));
         image(BASE_IMAGE, "base", "ami-0aaaaaaaaaaaaaaa1", Map.of("bash", "0:5.2.15-1.amzn2023.0.2.aarch64"), List.of("bash"));
         image(WEB_IMAGE, "web", BASE_IMAGE, Map.of("bash", "0:5.2.15-1.amzn2023.0.2.aarch64",
                 "nginx", "1:1.24.0-1.amzn2023.0.2.aarch64"), List.of("bash", "nginx"));
         LocalFleet.template("patch-it-web", "web", LocalFleet.images(1).get(0));
+    }
+
+    /** The roles' published images, each on a commit of this test's own that GitHub does not have (yet). */
+    @BeforeEach
+    void published() {
+        baseSha = SourceBundles.newSha();
+        webSha = SourceBundles.newSha();
+        current("base", BASE_IMAGE, baseSha);
+        current("web", WEB_IMAGE, webSha);
     }
 
     @AfterAll
@@ -82,6 +103,9 @@ class PatchIT {
                 DYNAMO.putItem(r -> r.tableName(bakes()).item(item));
             }
         });
+        pointerBefore.ifPresentOrElse(
+                value -> SSM.putParameter(r -> r.name(POINTER).type(ParameterType.STRING).overwrite(true).value(value)),
+                () -> SSM.deleteParameter(r -> r.name(POINTER)));
         for (String image : List.of(BASE_IMAGE, WEB_IMAGE)) {
             DYNAMO.deleteItem(r -> r.tableName(LocalCloud.stackOutput("ImagesTableName")).key(Map.of("imageId", AttributeValue.fromS(image))));
         }
@@ -108,7 +132,7 @@ class PatchIT {
                 .contains(id + "|2023.9.20251105");
         assertThat(JSON.readTree(SFN.describeExecution(r -> r.executionArn(bakes.get(0).executionArn())).input())).isEqualTo(JSON.readTree("""
                 {"role": "web", "reason": "advisory", "source": {"sha": "%s", "pushedAt": "2020-01-01T00:00:00Z"},
-                 "advisories": [{"id": "%s", "releasever": "2023.9.20251105"}]}""".formatted(WEB_SHA, id)));
+                 "advisories": [{"id": "%s", "releasever": "2023.9.20251105"}]}""".formatted(webSha, id)));
         // the bake stops at once here (GitHub does not have the commit): the patch says so
         assertThat(ended.status()).isEqualTo(ExecutionStatus.FAILED);
         // its summary told the team: the error says so, and notify sends no second message
@@ -129,19 +153,22 @@ class PatchIT {
     void shouldAskToRotateThePatchedRoleAndRecordIt() throws Exception {
         JsonNode event = advisory("nginx");
         String id = event.at("/detail/id").asText();
+        github.serve(FLEET, webSha);
 
-        DescribeExecutionResponse ended = ended(start("WebBaked", event));
+        DescribeExecutionResponse ended = ended(start(event));
 
         assertThat(ended.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        String patched = currentImage("web");
+        assertThat(patched).as("web's image from the patch's bake").isNotEqualTo(WEB_IMAGE);
         JsonNode rotation = rotations.await("the rotation of " + id, e -> e.at("/detail/advisory").asText().equals(id));
         assertThat(rotation.at("/detail/roles")).isEqualTo(JSON.readTree("[\"web\"]"));
-        assertThat(rotation.at("/detail/images/web").asText()).isEqualTo("ami-0a11d0a11d0a11d00");
+        assertThat(rotation.at("/detail/images/web").asText()).isEqualTo(patched);
         assertThat(rotation.at("/detail/reason").asText()).isEqualTo("security advisory " + id + " (important: nginx)");
         assertThat(ledger(id)).containsEntry("state", "PATCHED");
         assertThat(mailbox.await("the patch summary of " + id, END, n -> n.get("Subject").asText().contains(id))
                 .get("Subject").asText()).isEqualTo("Kiln patched " + id + " (important): web");
 
-        DescribeExecutionResponse again = ended(start(null, event));
+        DescribeExecutionResponse again = ended(start(event));
         assertThat(again.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
         assertThat(JSON.readTree(again.output()).get("heldBy").asText()).isEqualTo(ended.executionArn());
     }
@@ -156,9 +183,11 @@ class PatchIT {
         Instant published = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofMinutes(41));
         ((ObjectNode) event.get("detail")).put("publishedAt", published.toString());
         String id = event.at("/detail/id").asText();
+        github.serve(FLEET, webSha);
 
         try {
-            assertThat(ended(start("WebBaked", event)).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+            assertThat(ended(start(event)).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+            String patched = currentImage("web");
             JsonNode requested = rotations.await("the rotation of " + id, e -> e.at("/detail/advisory").asText().equals(id));
             String byRule = LocalCloud.await("the rotate the rule starts for " + id, Duration.ofSeconds(60),
                     () -> executionWith("RotateStateMachineArn", id));
@@ -171,8 +200,7 @@ class PatchIT {
             assertThat(report.at("/detail/outcomes")).extracting(o -> o.get("asg").asText() + " " + o.get("outcome").asText())
                     .as("only the patched role's group").containsExactly("patch-it-web-1 succeeded");
             Map<String, String> after = LocalFleet.groupImages("patch-it-web-1");
-            // rotate pins the role's published image (WebBaked mocks the bake, so it is still the one written above)
-            assertThat(after.values()).as("web's instances").hasSize(2).containsOnly(WEB_IMAGE);
+            assertThat(after.values()).as("web's instances, on the patched image").hasSize(2).containsOnly(patched);
             assertThat(after.keySet()).as("every instance replaced").doesNotContainAnyElementsOf(before.keySet());
             Map<String, AttributeValue> closed = DYNAMO.getItem(r -> r.tableName(LocalCloud.stackOutput("AdvisoriesTableName"))
                     .key(Map.of("key", AttributeValue.fromS("patch#" + id))).consistentRead(true)).item();
@@ -197,13 +225,21 @@ class PatchIT {
     void shouldWaitForTheRolesBuiltOnThePatchedRoleAndRotateThemToo() throws Exception {
         JsonNode event = advisory("bash");
         String id = event.at("/detail/id").asText();
+        github.serve(FLEET, baseSha);
+        github.serve(FLEET, webSha);
 
-        DescribeExecutionResponse ended = ended(start("BaseBakedAndWebFollowed", event));
+        DescribeExecutionResponse ended = ended(start(event), Duration.ofMinutes(8));
 
-        assertThat(ended.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(ended.status()).as(ended.cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(bakesFor(id)).extracting(ExecutionListItem::name).as("patch bakes base; base's bake re-bakes web")
+                .containsExactly("base-" + id);
+        String base = currentImage("base");
+        String web = currentImage("web");
+        assertThat(imageRecord(web).get("parentImageId").s()).as("web re-baked on the patched base").isEqualTo(base);
         JsonNode rotation = rotations.await("the rotation of " + id, e -> e.at("/detail/advisory").asText().equals(id));
         assertThat(rotation.at("/detail/roles")).isEqualTo(JSON.readTree("[\"base\", \"web\"]"));
-        assertThat(rotation.at("/detail/images/web").asText()).isEqualTo("ami-0eb0eb0eb0eb0eb00");
+        assertThat(rotation.at("/detail/images/base").asText()).isEqualTo(base);
+        assertThat(rotation.at("/detail/images/web").asText()).isEqualTo(web);
     }
 
     @Test
@@ -211,7 +247,7 @@ class PatchIT {
         JsonNode event = advisory("bash");
         String id = event.at("/detail/id").asText();
 
-        DescribeExecutionResponse ended = ended(start(null, event));
+        DescribeExecutionResponse ended = ended(start(event));
 
         assertThat(bakesFor(id)).extracting(ExecutionListItem::name).containsExactly("base-" + id);
         assertThat(ended.status()).isEqualTo(ExecutionStatus.FAILED);
@@ -226,7 +262,7 @@ class PatchIT {
         String id = event.at("/detail/id").asText();
         Map<String, AttributeValue> waiting = open("web");
         try {
-            DescribeExecutionResponse ended = ended(start(null, event));
+            DescribeExecutionResponse ended = ended(start(event));
 
             assertThat(ended.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
             assertThat(ledger(id)).containsEntry("state", "WAITING");
@@ -248,7 +284,7 @@ class PatchIT {
                 "key", AttributeValue.fromS("patch#" + id), "state", AttributeValue.fromS("PATCHING"),
                 "executionArn", AttributeValue.fromS(stopped))));
 
-        DescribeExecutionResponse ended = ended(start(null, event));
+        DescribeExecutionResponse ended = ended(start(event));
 
         assertThat(ended.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
         assertThat(JSON.readTree(ended.output()).has("duplicate")).isFalse();
@@ -260,7 +296,7 @@ class PatchIT {
         JsonNode event = advisory("libreoffice-core");
         String id = event.at("/detail/id").asText();
 
-        DescribeExecutionResponse ended = ended(start(null, event));
+        DescribeExecutionResponse ended = ended(start(event));
 
         assertThat(ended.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
         assertThat(JSON.readTree(ended.output()).get("summary").asText()).isEqualTo(id + " (important, libreoffice-core): no role carries it");
@@ -280,13 +316,17 @@ class PatchIT {
         return event;
     }
 
-    private static String start(String testCase, JsonNode event) {
-        String arn = LocalCloud.stackOutput("PatchStateMachineArn") + (testCase == null ? "" : "#" + testCase);
-        return SFN.startExecution(r -> r.stateMachineArn(arn).name("it-" + UUID.randomUUID()).input(event.toString())).executionArn();
+    private static String start(JsonNode event) {
+        return SFN.startExecution(r -> r.stateMachineArn(LocalCloud.stackOutput("PatchStateMachineArn"))
+                .name("it-" + UUID.randomUUID()).input(event.toString())).executionArn();
     }
 
     private static DescribeExecutionResponse ended(String execution) {
-        return LocalCloud.await("the end of " + execution, END, () -> {
+        return ended(execution, END);
+    }
+
+    private static DescribeExecutionResponse ended(String execution, Duration deadline) {
+        return LocalCloud.await("the end of " + execution, deadline, () -> {
             DescribeExecutionResponse described = SFN.describeExecution(r -> r.executionArn(execution));
             return described.status() == ExecutionStatus.RUNNING ? Optional.empty() : Optional.of(described);
         });
@@ -314,6 +354,23 @@ class PatchIT {
 
     private static String bakes() {
         return LocalCloud.stackOutput("BakesTableName");
+    }
+
+    private static String currentImage(String role) {
+        return DYNAMO.getItem(r -> r.tableName(bakes()).key(current(role)).consistentRead(true)).item().get("imageId").s();
+    }
+
+    private static Map<String, AttributeValue> imageRecord(String imageId) {
+        return DYNAMO.getItem(r -> r.tableName(LocalCloud.stackOutput("ImagesTableName"))
+                .key(Map.of("imageId", AttributeValue.fromS(imageId))).consistentRead(true)).item();
+    }
+
+    private static Optional<String> pointer() {
+        try {
+            return Optional.of(SSM.getParameter(r -> r.name(POINTER)).parameter().value());
+        } catch (ParameterNotFoundException e) {
+            return Optional.empty();
+        }
     }
 
     private static Map<String, AttributeValue> current(String role) {

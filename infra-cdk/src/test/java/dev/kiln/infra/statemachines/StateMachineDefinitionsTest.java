@@ -82,15 +82,4 @@ class StateMachineDefinitionsTest {
                 .as("statemachines/%s.asl.json is generated: edit statemachines/generate/%s and run it with --write", workflow, words[0])
                 .isEqualTo(generated);
     }
-
-    @Test
-    void shouldKeepTheMockConfigurationInTheShapeStepFunctionsExpects() throws IOException {
-        var config = AslChecks.read(Synthesized.layout().root().resolve("statemachines/test/mock-config.json"));
-
-        assertThat(config.has("StateMachines")).isTrue();
-        assertThat(config.has("MockedResponses")).isTrue();
-        config.get("MockedResponses").forEach(response -> response.properties().forEach(step ->
-                assertThat(step.getValue().has("Return") ^ step.getValue().has("Throw"))
-                        .as("mocked step %s has exactly one of Return and Throw", step.getKey()).isTrue()));
-    }
 }
