@@ -712,4 +712,10 @@ def live_builders(ec2, sha: str) -> list:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1]))
+    try:
+        sys.exit(main(sys.argv[1]))
+    except TimeoutError as gave_up:
+        # a step that never came: say which, and where to look, instead of a traceback
+        print(f"\nThe demo gave up: {gave_up}. The local cloud's log: {sys.argv[1]}/.cache/local-cloud/localstack.log",
+              file=sys.stderr)
+        sys.exit(1)
