@@ -11,6 +11,10 @@ as EC2 tags them) or carries (CreateImage):
 - create-image-fails: CreateImage of the instance is refused with InternalError.
 - image-never-available: the instance's image is made but stays pending, as an image whose snapshot
   never completes.
+
+Not a fault but AWS's own answer, which moto does not give: RunInstances (and so an Auto Scaling group's
+launch) of an image that does not exist, named or in the launch template, is refused with
+InvalidAMIID.NotFound.
 """
 
 import logging
@@ -38,6 +42,17 @@ def launch_tags(backend, kwargs: dict) -> dict[str, str]:
     return tags
 
 
+def missing_image(backend, image_id: str | None, kwargs: dict) -> Exception | None:
+    """RunInstances' answer when the image it would launch (named, or its launch template's) does not exist."""
+    if not image_id and kwargs.get("launch_template"):
+        image_id = backend._get_template_from_args(kwargs["launch_template"]).image_id
+    if not image_id or image_id in backend.amis:
+        return None
+    from moto.ec2.exceptions import InvalidAMIIdError
+
+    return InvalidAMIIdError(image_id)
+
+
 def capacity_refusal(tags: dict[str, str], kwargs: dict) -> Exception | None:
     """RunInstances' answer for a launch with these tags and arguments, when the tags ask for no-capacity."""
     if "no-capacity" not in faults(tags):
@@ -54,7 +69,8 @@ def capacity_refusal(tags: dict[str, str], kwargs: dict) -> Exception | None:
 @hooks.on_infra_start()
 def fail_ec2_on_demand():
     patch_moto()
-    LOG.info("kiln: EC2 answers the faults no-capacity, create-image-fails and image-never-available")
+    LOG.info("kiln: EC2 answers the faults no-capacity, create-image-fails and image-never-available, and refuses"
+             " to launch an image that does not exist")
 
 
 def patch_moto():
@@ -66,7 +82,7 @@ def patch_moto():
     run_instances, create_image = InstanceBackend.run_instances, AmiBackend.create_image
 
     def run_instances_with_faults(self, image_id, count, user_data, security_group_names, **kwargs):
-        refusal = capacity_refusal(launch_tags(self, kwargs), kwargs)
+        refusal = missing_image(self, image_id, kwargs) or capacity_refusal(launch_tags(self, kwargs), kwargs)
         if refusal:
             raise refusal
         return run_instances(self, image_id, count, user_data, security_group_names, **kwargs)

@@ -10,6 +10,7 @@ from moto.autoscaling.models import autoscaling_backends
 
 from kiln_local_cloud.autoscaling import AutoScalingError, Lifecycle, TERMINATING, LAUNCHING, pooled
 from kiln_local_cloud.autoscaling_provider import patch_moto
+from kiln_local_cloud.ec2_faults import patch_moto as patch_ec2
 
 ACCOUNT, REGION = "123456789012", "us-east-1"
 
@@ -115,6 +116,21 @@ class LifecycleTest(unittest.TestCase):
         self.assertEqual(self.ec2_state(first), "terminated")
         [failed] = _emitted.of("EC2 Instance Launch Unsuccessful")
         self.assertEqual((failed.detail["EC2InstanceId"], failed.detail["StatusCode"]), (first, "Cancelled"))
+
+    def test_a_launch_of_an_image_that_does_not_exist_is_refused_and_said_to_be_unsuccessful(self):
+        patch_ec2()
+        ec2 = boto3.client("ec2", region_name=REGION)
+        ec2.create_launch_template(LaunchTemplateName="gone", LaunchTemplateData={
+            "ImageId": "ami-0123456789abcdef0", "InstanceType": "t3.micro"})
+        self.asg.create_auto_scaling_group(AutoScalingGroupName="gone", MinSize=0, MaxSize=2, DesiredCapacity=0,
+                                           LaunchTemplate={"LaunchTemplateName": "gone"}, AvailabilityZones=["us-east-1a"])
+
+        self.asg.set_desired_capacity(AutoScalingGroupName="gone", DesiredCapacity=1)
+
+        self.assertEqual({}, self.states())
+        [failed] = _emitted.of("EC2 Instance Launch Unsuccessful")
+        self.assertEqual("Failed", failed.detail["StatusCode"])
+        self.assertIn("InvalidAMIID.NotFound: The image id '[ami-0123456789abcdef0]' does not exist", failed.detail["StatusMessage"])
 
     def test_a_group_whose_launch_process_is_suspended_launches_nothing_until_it_is_resumed(self):
         self.hook("kiln-launch", LAUNCHING)

@@ -50,6 +50,20 @@ class Ec2FaultsTest(unittest.TestCase):
     def test_other_launches_go_on(self):
         self.assertTrue(self.launch("0123"))
 
+    def test_a_launch_of_an_image_that_does_not_exist_is_refused_named_or_in_its_template(self):
+        with self.assertRaises(botocore.exceptions.ClientError) as named:
+            self.ec2.run_instances(ImageId="ami-0123456789abcdef0", InstanceType="t4g.large", MinCount=1, MaxCount=1)
+        template = self.ec2.create_launch_template(LaunchTemplateName="gone", LaunchTemplateData={
+            "ImageId": "ami-0fedcba9876543210", "InstanceType": "t4g.large"})["LaunchTemplate"]["LaunchTemplateId"]
+        with self.assertRaises(botocore.exceptions.ClientError) as templated:
+            self.ec2.run_instances(LaunchTemplate={"LaunchTemplateId": template}, MinCount=1, MaxCount=1)
+
+        self.assertEqual("InvalidAMIID.NotFound", named.exception.response["Error"]["Code"])
+        self.assertEqual("The image id '[ami-0123456789abcdef0]' does not exist", named.exception.response["Error"]["Message"])
+        self.assertEqual("InvalidAMIID.NotFound", templated.exception.response["Error"]["Code"])
+        self.assertIn("ami-0fedcba9876543210", templated.exception.response["Error"]["Message"])
+        self.assertEqual([], self.ec2.describe_instances()["Reservations"])
+
     def test_a_rule_on_a_launch_template_version_refuses_launches_from_that_version_only(self):
         data = {"ImageId": self.image, "InstanceType": "t4g.large"}
         template = self.ec2.create_launch_template(LaunchTemplateName="web", LaunchTemplateData=data)["LaunchTemplate"]["LaunchTemplateId"]
