@@ -4,7 +4,8 @@ Registered as the provider `autoscaling:default` (entry point group localstack.a
 `autoscaling` to SERVICES. The operations below are ours; every other one goes to moto as it is.
 moto's group model is patched so that launching, scale-in and TerminateInstanceInAutoScalingGroup go
 through the lifecycle (Pending:Wait, Terminating:Wait) instead of finishing at once (and wait while
-SuspendProcesses holds Launch or Terminate, catching up on ResumeProcesses), and so that a
+SuspendProcesses holds Launch or Terminate, catching up on ResumeProcesses; a suspension is described
+with AWS's reason, "User suspended at <time>"), and so that a
 group launches the launch template version it names (moto's would launch and tag the template's
 default version); a launch EC2 refuses is the group's "EC2 Instance Launch Unsuccessful".
 
@@ -20,6 +21,7 @@ meanwhile (a race a test cannot time).
 from __future__ import annotations
 
 import base64
+from datetime import datetime, timezone
 import logging
 import re
 import threading
@@ -132,7 +134,20 @@ def patch_moto(cycle: Lifecycle) -> None:
         resume(backend, group_name, scaling_processes)
         cycle.set_capacity(group, group.desired_capacity)
 
+    def suspended(group):
+        # as AWS describes a suspension: when and by whom ("User suspended at 2026-12-06T03:00:00Z")
+        since = getattr(group, "kiln_suspended_at", {})
+        return [{"ProcessName": process, "SuspensionReason": f"User suspended at {since[process]}" if process in since else ""}
+                for process in group._suspended_processes]
+
+    def suspend(group, processes):
+        since = {p: t for p, t in getattr(group, "kiln_suspended_at", {}).items() if p in processes}
+        now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        group.kiln_suspended_at = {p: since.get(p, now) for p in processes}
+        group._suspended_processes = processes
+
     InstanceBackend._get_template_from_args = group_template_version
+    FakeAutoScalingGroup.suspended_processes = property(suspended, suspend)
     AutoScalingBackend.resume_processes = resume_processes
     FakeAutoScalingGroup.launch_without_hooks = replace
     FakeAutoScalingGroup.replace_autoscaling_group_instances = replace_through_hooks

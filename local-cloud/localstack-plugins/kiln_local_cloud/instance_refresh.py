@@ -23,6 +23,8 @@ RollbackInstanceRefresh:
   desired capacity from it (RollbackInProgress, then RollbackSuccessful; RollbackFailed when that
   fails too). RollbackInstanceRefresh does the same on request; CancelInstanceRefresh lets
   the batch under way finish and stops (Cancelling, Cancelled).
+- While the group's Launch, Terminate or InstanceRefresh process is suspended, the refresh replaces no
+  instance (it stays InProgress and goes on once the process is resumed).
 - One refresh at a time per group (InstanceRefreshInProgress otherwise); the events Started,
   Succeeded, Failed and Cancelled go to the default bus as the fixtures show them.
 
@@ -43,7 +45,7 @@ from datetime import datetime, timezone
 from typing import Callable
 
 from kiln_local_cloud import clock
-from kiln_local_cloud.autoscaling import AutoScalingError, Event, Lifecycle, launch_failure, validation
+from kiln_local_cloud.autoscaling import AutoScalingError, Event, Lifecycle, launch_failure, suspended, validation
 
 LOG = logging.getLogger(__name__)
 
@@ -52,6 +54,9 @@ SERVING = ("Pending", "Pending:Wait", "Pending:Proceed", "InService")
 DEFAULTS = {"MinHealthyPercentage": 90, "SkipMatching": False, "AutoRollback": False,
             "ScaleInProtectedInstances": "Ignore", "StandbyInstances": "Ignore"}
 ALARM_CHECK_SECONDS = 5.0
+# "How suspended processes affect other processes": with any of these suspended, an instance refresh
+# replaces no instance
+BLOCKING = ("Launch", "Terminate", "InstanceRefresh")
 
 
 def _now() -> datetime:
@@ -243,6 +248,10 @@ class InstanceRefreshes:
                 if refresh.desired is not None:
                     self._apply(group, refresh.desired)
                 self._end(refresh, group, "Successful", None)
+            return
+        held = next((p for p in BLOCKING if suspended(group, p)), None)
+        if held:  # AWS: with these suspended, "InstanceRefresh does not replace instances"
+            refresh.reason = f"The {held} process is suspended: no instance is replaced until it is resumed."
             return
         self._next_batch(refresh, group, remaining, states, None if rolling_back else refresh.desired)
 

@@ -142,6 +142,9 @@ class LifecycleTest(unittest.TestCase):
         self.scale(2)
 
         self.assertEqual({}, self.states(), "no replacement and no scale-out while Launch is suspended")
+        [suspended] = self.asg.describe_auto_scaling_groups(AutoScalingGroupNames=["web"])["AutoScalingGroups"][0]["SuspendedProcesses"]
+        self.assertEqual("Launch", suspended["ProcessName"])
+        self.assertRegex(suspended["SuspensionReason"], r"^User suspended at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
         self.asg.resume_processes(AutoScalingGroupName="web", ScalingProcesses=["Launch"])
         self.assertEqual(["Pending:Wait", "Pending:Wait"], list(self.states().values()))
 

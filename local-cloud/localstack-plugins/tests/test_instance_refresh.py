@@ -152,6 +152,20 @@ class InstanceRefreshTest(unittest.TestCase):
         self.assertEqual("An Instance Refresh is already in progress and blocks the execution of this Instance Refresh.",
                          refused.exception.message)
 
+    def test_a_refresh_replaces_no_instance_while_the_groups_launch_process_is_suspended(self):
+        self.asg.suspend_processes(AutoScalingGroupName="web", ScalingProcesses=["Launch"])
+        self.start(MinHealthyPercentage=50)
+
+        for _ in range(5):
+            self.tick()
+
+        self.assertEqual(("InProgress", 0), (self.refresh()["Status"], self.refresh()["PercentageComplete"]))
+        self.assertIn("The Launch process is suspended", self.refresh()["StatusReason"])
+        self.assertEqual(self.first, set(self.states()))
+        self.asg.resume_processes(AutoScalingGroupName="web", ScalingProcesses=["Launch"])
+        self.assertEqual("Successful", self.run_to_end()["Status"])
+        self.assertEqual([self.new] * 4, self.images())
+
     def test_a_checkpoint_pauses_the_refresh_for_its_delay_and_says_so(self):
         os.environ["KILN_LOCAL_CLOCK_SPEED"] = "3600"  # the delay's hour passes in a second
         self.start(MinHealthyPercentage=0, CheckpointPercentages=[50, 100], CheckpointDelay=3600)

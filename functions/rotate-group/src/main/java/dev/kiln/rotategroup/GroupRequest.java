@@ -3,6 +3,7 @@ package dev.kiln.rotategroup;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.rotategroup.errors.InvalidGroupRequestException;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.StreamSupport;
@@ -29,8 +30,18 @@ public record GroupRequest(Item item, Optional<Group> group, Optional<Refresh> n
      * @param launchTemplate       the group's launch template (its own, or its mixed instances policy's);
      *                             empty when it uses a launch configuration
      * @param mixedInstancesPolicy the group's policy as Auto Scaling describes it, or null when it has none
+     * @param suspendedProcesses   the group's suspended processes (SuspendedProcesses), none when empty
      */
-    public record Group(String name, Optional<TemplateSpec> launchTemplate, ObjectNode mixedInstancesPolicy) {
+    public record Group(String name, Optional<TemplateSpec> launchTemplate, ObjectNode mixedInstancesPolicy,
+                        List<SuspendedProcess> suspendedProcesses) {
+
+        public Group {
+            suspendedProcesses = List.copyOf(suspendedProcesses);
+        }
+    }
+
+    /** A SuspendedProcess: the process, and why (e.g. "User suspended at 2026-12-06T03:00:00Z"; null when not said). */
+    public record SuspendedProcess(String name, String reason) {
     }
 
     /** A LaunchTemplateSpecification: id or name (or both), and the version as the group names it. */
@@ -71,16 +82,20 @@ public record GroupRequest(Item item, Optional<Group> group, Optional<Refresh> n
     }
 
     private static Group group(String asg, JsonNode node) {
+        List<SuspendedProcess> suspended = StreamSupport.stream(node.path("SuspendedProcesses").spliterator(), false)
+                .map(p -> new SuspendedProcess(p.path("ProcessName").asText(),
+                        p.path("SuspensionReason").asText("").isBlank() ? null : p.path("SuspensionReason").asText()))
+                .toList();
         JsonNode mixed = node.get("MixedInstancesPolicy");
         if (mixed != null && mixed.isObject()) {
             return new Group(asg, Optional.of(spec(mixed.path("LaunchTemplate").path("LaunchTemplateSpecification"),
-                    "MixedInstancesPolicy.LaunchTemplate.LaunchTemplateSpecification")), (ObjectNode) mixed);
+                    "MixedInstancesPolicy.LaunchTemplate.LaunchTemplateSpecification")), (ObjectNode) mixed, suspended);
         }
         JsonNode template = node.get("LaunchTemplate");
         if (template != null && template.isObject()) {
-            return new Group(asg, Optional.of(spec(template, "LaunchTemplate")), null);
+            return new Group(asg, Optional.of(spec(template, "LaunchTemplate")), null, suspended);
         }
-        return new Group(asg, Optional.empty(), null);
+        return new Group(asg, Optional.empty(), null, suspended);
     }
 
     private static TemplateSpec spec(JsonNode node, String path) {

@@ -30,6 +30,8 @@ public final class RotateGroupService {
 
     /** Instance refresh states in which Auto Scaling is still at work on the group. */
     static final Set<String> RUNNING = Set.of("Pending", "InProgress", "Cancelling", "RollbackInProgress", "Baking");
+    /** With any of these suspended, an instance refresh replaces no instance (AWS: "InstanceRefresh does not replace instances"). */
+    static final List<String> BLOCKING = List.of("Launch", "Terminate", "InstanceRefresh");
 
     private static final Logger LOG = LoggerFactory.getLogger(RotateGroupService.class);
 
@@ -56,6 +58,13 @@ public final class RotateGroupService {
             return logged(item, GroupDecision.skip("instance refresh " + running.get().id() + " is already " + running.get().status()));
         }
         Group group = request.group().get();
+        Optional<GroupRequest.SuspendedProcess> blocking = group.suspendedProcesses().stream()
+                .filter(p -> BLOCKING.contains(p.name())).findFirst();
+        if (blocking.isPresent()) {
+            return logged(item, GroupDecision.skip("its " + blocking.get().name() + " process is suspended"
+                    + (blocking.get().reason() == null ? "" : " (" + blocking.get().reason() + ")")
+                    + ", so a refresh would replace no instance; it is rotated once the process is resumed"));
+        }
         if (group.launchTemplate().isEmpty()) {
             return logged(item, GroupDecision.skip("uses a launch configuration; rotation needs a launch template"));
         }

@@ -125,6 +125,30 @@ class RotateGroupServiceTest {
         assertThat(decision.version()).isEqualTo("8");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"Launch", "Terminate", "InstanceRefresh"})
+    void shouldSkipAGroupWhoseProcessesARefreshNeedsAreSuspended(String process) throws Exception {
+        template.version(7, OLD_AMI).version(8, AMI);
+        String suspended = group(pinned("7")).replace("\"TerminationPolicies\"", "\"SuspendedProcesses\": [{\"ProcessName\": \""
+                + process + "\", \"SuspensionReason\": \"User suspended at 2026-12-06T03:00:00Z\"}], \"TerminationPolicies\"");
+
+        GroupDecision decision = service.decide(payload(suspended, ""));
+
+        assertThat(decision).isEqualTo(new GroupDecision("skip", "its " + process + " process is suspended (User suspended at"
+                + " 2026-12-06T03:00:00Z), so a refresh would replace no instance; it is rotated once the process is resumed",
+                null, null, false, 0, Json.MAPPER.createObjectNode()));
+        assertThat(template.created).isEmpty();
+    }
+
+    @Test
+    void shouldRotateAGroupWhoseSuspendedProcessesARefreshDoesNotNeed() throws Exception {
+        template.version(7, OLD_AMI).version(8, AMI);
+        String suspended = group(pinned("7")).replace("\"TerminationPolicies\"", "\"SuspendedProcesses\": [{\"ProcessName\":"
+                + " \"AZRebalance\", \"SuspensionReason\": \"User suspended at 2026-12-06T03:00:00Z\"}], \"TerminationPolicies\"");
+
+        assertThat(service.decide(payload(suspended, "")).action()).isEqualTo("refresh");
+    }
+
     @Test
     void shouldSkipAGroupThatUsesALaunchConfiguration() throws Exception {
         GroupDecision decision = service.decide(payload("""

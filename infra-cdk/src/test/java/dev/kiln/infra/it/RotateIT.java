@@ -188,21 +188,29 @@ class RotateIT {
         String busy = ASG.startInstanceRefresh(r -> r.autoScalingGroupName("rotate-it-s-busy")).instanceRefreshId();
         optedIn("rotate-it-s-current", "rotate-it-current", 1);
         optedIn("rotate-it-s-frozen", "rotate-it-s", 1, "kiln:freeze", "true");
+        optedIn("rotate-it-s-suspended", "rotate-it-s", 1);
+        ASG.suspendProcesses(r -> r.autoScalingGroupName("rotate-it-s-suspended").scalingProcesses("Launch"));
         groups.add("rotate-it-untagged-role");
         LocalFleet.group("rotate-it-untagged-role", "rotate-it-s", 0, Map.of("kiln:rotate", "off"));
 
         Run run = rotate("skips", "{\"asgs\": [\"rotate-it-s-busy\", \"rotate-it-s-current\", \"rotate-it-s-frozen\","
-                + " \"rotate-it-untagged-role\"]}");
+                + " \"rotate-it-s-suspended\", \"rotate-it-untagged-role\"]}");
 
         assertThat(run.described().status()).isEqualTo(ExecutionStatus.SUCCEEDED);
         assertThat(run.starts()).isEmpty();
         assertThat(run.outcomes()).containsOnly(Map.entry("rotate-it-s-busy", "skipped"), Map.entry("rotate-it-s-current", "skipped"),
-                Map.entry("rotate-it-s-frozen", "skipped"), Map.entry("rotate-it-untagged-role", "skipped"));
+                Map.entry("rotate-it-s-frozen", "skipped"), Map.entry("rotate-it-s-suspended", "skipped"),
+                Map.entry("rotate-it-untagged-role", "skipped"));
         Map<String, String> reasons = run.reasons();
         assertThat(reasons.get("rotate-it-s-busy")).isEqualTo("instance refresh " + busy + " is already InProgress");
         assertThat(reasons.get("rotate-it-s-current")).startsWith("already current: every instance runs " + currentImage);
         assertThat(reasons.get("rotate-it-s-frozen")).isEqualTo("frozen by its kiln:freeze tag");
         assertThat(reasons.get("rotate-it-untagged-role")).isEqualTo("not tagged kiln:rotate=nightly");
+        assertThat(reasons.get("rotate-it-s-suspended")).matches("its Launch process is suspended \\(User suspended at"
+                + " \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ\\), so a refresh would replace no instance; it is rotated once"
+                + " the process is resumed");
+        assertThat(ASG.describeInstanceRefreshes(r -> r.autoScalingGroupName("rotate-it-s-suspended")).instanceRefreshes())
+                .as("a suspended group is not refreshed").isEmpty();
         assertThat(EC2.describeLaunchTemplateVersions(r -> r.launchTemplateName("rotate-it-current")).launchTemplateVersions())
                 .as("a current group gets no new version").hasSize(1);
         assertThat(ASG.describeInstanceRefreshes(r -> r.autoScalingGroupName("rotate-it-s-busy")).instanceRefreshes())
