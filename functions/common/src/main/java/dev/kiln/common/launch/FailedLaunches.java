@@ -1,7 +1,6 @@
 package dev.kiln.common.launch;
 
 import java.time.Instant;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -42,9 +41,5 @@ public record FailedLaunches(
 
     public boolean suspended() {
         return suspendedAt != null;
-    }
-
-    public Optional<String> roleName() {
-        return Optional.ofNullable(role);
     }
 }
