@@ -33,7 +33,10 @@ lifecycle hooks"):
   Warmed:Hibernated as PoolState says). A scale-out takes pool instances first: started, through the
   launch hooks again (Pending:Wait, Origin WarmPool, Destination AutoScalingGroup), then InService;
   the pool is then refilled. Every lifecycle action of a group with a warm pool carries Origin and
-  Destination, as AWS's do. Instances leave the group by termination (no InstanceReusePolicy).
+  Destination, as AWS's do. With InstanceReusePolicy ReuseOnScaleIn, scale-in returns instances to the
+  pool instead: through the terminate hooks (Warmed:Pending:Wait, Origin AutoScalingGroup, Destination
+  WarmPool), then stopped (or left running) as the pool's state says; other leaving instances are
+  terminated.
 
 The clock that times hooks out is clock.py's (KILN_LOCAL_CLOCK_SPEED). Events go to the account's
 default bus through LocalStack's own EventBridge, one at a time in the order they happen.
@@ -165,16 +168,23 @@ class Lifecycle:
         group.kiln_launch_failure = message
         self._activity(group, None, "EC2 Instance Launch Unsuccessful", "Failed", message)
 
-    def leave(self, group, state) -> None:
-        """An instance the group lets go: it waits for the terminate hooks, or is terminated."""
+    def leave(self, group, state, into_pool=False) -> None:
+        """An instance the group lets go: it waits for the terminate hooks, then is terminated (or returns to
+        the warm pool, on a scale-in of a pool that reuses instances)."""
         with self.lock:
             if state.lifecycle_state.startswith("Terminating"):
                 return
             hooks = self._hooks(group, TERMINATING)
+            if into_pool:  # the pool's from now on; warmed once its terminate hooks are done
+                group.instance_states = [s for s in group.instance_states if s is not state]
+                pooled(group).append(state)
             if hooks:
-                state.lifecycle_state = "Terminating:Wait"
+                state.lifecycle_state = "Warmed:Pending:Wait" if into_pool else "Terminating:Wait"
                 for hook in hooks:
-                    self._start(group, hook, state.instance.id, TERMINATING, "AutoScalingGroup", "EC2")
+                    self._start(group, hook, state.instance.id, TERMINATING, "AutoScalingGroup",
+                                "WarmPool" if into_pool else "EC2")
+            elif into_pool:
+                self._warm(group, state)
             else:
                 self._terminate(group, state, "EC2 Instance Terminate Successful")
 
@@ -246,6 +256,11 @@ class Lifecycle:
         if group is None:
             return
         pending = [a for a in self.actions.values() if a.result is None and a.instance_id == action.instance_id]
+        if action.destination == "WarmPool" and action.transition == TERMINATING:  # scaled in, back to the pool
+            state = next((s for s in pooled(group) if s.instance.id == action.instance_id), None)
+            if state is not None and not pending:
+                self._warm(group, state)
+            return
         if action.destination == "WarmPool":
             state = next((s for s in pooled(group) if s.instance.id == action.instance_id), None)
             if state is None:
@@ -331,7 +346,7 @@ class Lifecycle:
                 leaving = sorted((s for s in counted if not s.protected_from_scale_in),
                                  key=lambda s: (self._on_template(group, s), s.instance.launch_time))[:-missing]
                 for state in leaving:
-                    self.leave(group, state)
+                    self.leave(group, state, into_pool=reuses(group))
             self.fill_pool(group)
             return leaving
 
@@ -421,6 +436,12 @@ def suspended(group, process: str) -> bool:
 def launch_failure(group) -> str | None:
     """EC2's refusal of the group's last launch, if it was refused."""
     return getattr(group, "kiln_launch_failure", None)
+
+
+def reuses(group) -> bool:
+    """Whether the group's warm pool takes scaled-in instances back (InstanceReusePolicy ReuseOnScaleIn)."""
+    policy = getattr(warm_pool(group), "instance_reuse_policy", None) or {}
+    return str(policy.get("ReuseOnScaleIn", "")).lower() == "true"
 
 
 def warm_pool(group):

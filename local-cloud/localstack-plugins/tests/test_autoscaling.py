@@ -297,6 +297,34 @@ class LifecycleTest(unittest.TestCase):
         self.assertNotEqual(second, first)
         self.assertEqual((state, self.ec2_state(first)), ("Warmed:Pending:Wait", "terminated"))
 
+    def test_a_pool_that_reuses_instances_takes_a_scaled_in_instance_back_through_the_terminate_hook(self):
+        self.hook("kiln-drain", TERMINATING)
+        self.scale(1)
+        [instance] = self.states()
+        self.cycle.put_warm_pool(self.group(), max_prepared=1, reuse_policy={"ReuseOnScaleIn": True})
+
+        self.scale(0)
+
+        self.assertEqual((self.states(), self.pool()), ({}, {instance: "Warmed:Pending:Wait"}))
+        [leaving] = _emitted.of("EC2 Instance-terminate Lifecycle Action")
+        self.assertEqual((leaving.detail["EC2InstanceId"], leaving.detail["Origin"], leaving.detail["Destination"]),
+                         (instance, "AutoScalingGroup", "WarmPool"))
+        self.cycle.complete(ACCOUNT, REGION, "web", "kiln-drain", "CONTINUE", instance_id=instance)
+        self.assertEqual((self.states(), self.pool(), self.ec2_state(instance)), ({}, {instance: "Warmed:Stopped"}, "stopped"))
+        self.assertEqual([], _emitted.of("EC2 Instance Terminate Successful"))
+
+        self.scale(1)
+        self.assertEqual((self.states(), self.ec2_state(instance)), ({instance: "InService"}, "running"))
+
+    def test_a_pool_without_reuse_lets_scaled_in_instances_go(self):
+        self.scale(1)
+        [instance] = self.states()
+        self.cycle.put_warm_pool(self.group(), max_prepared=0)
+
+        self.scale(0)
+
+        self.assertEqual((self.pool(), self.ec2_state(instance)), ({}, "terminated"))
+
     def test_a_warm_pool_with_a_state_aws_does_not_have_is_refused(self):
         with self.assertRaises(AutoScalingError) as refused:
             self.cycle.put_warm_pool(self.group(), max_prepared=1, pool_state="Frozen")

@@ -250,6 +250,39 @@ class LifecycleIT {
     }
 
     @Test
+    void shouldDrainAnInstanceTheWarmPoolTakesBackOnScaleInAndStartItAgainWhenItRejoins() throws Exception {
+        String group = group("reuse", releasedImage, true, null);
+        Run first = scaleOut(group);
+        String instance = first.instanceId();
+        ASG.putWarmPool(r -> r.autoScalingGroupName(group).maxGroupPreparedCapacity(1)
+                .instanceReusePolicy(p -> p.reuseOnScaleIn(true)));
+
+        Run drained = scaleIn(group, instance);
+
+        assertThat(drained.execution().status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(drained.input().at("/detail/Origin").asText()).isEqualTo("AutoScalingGroup");
+        assertThat(drained.input().at("/detail/Destination").asText()).isEqualTo("WarmPool");
+        assertThat(drained.states()).contains("DrainSend");
+        assertThat(drained.completions()).containsExactly(completion(drained, group, "kiln-drain", "CONTINUE"));
+        LocalCloud.await(instance + " back in the warm pool", Duration.ofSeconds(30), () -> ASG.describeWarmPool(
+                r -> r.autoScalingGroupName(group)).instances().stream()
+                .filter(i -> i.instanceId().equals(instance) && i.lifecycleStateAsString().equals("Warmed:Stopped")).findFirst());
+        assertThat(EC2.describeInstances(r -> r.instanceIds(instance)).reservations().get(0).instances().get(0).state().name())
+                .as("kept, not terminated").isEqualTo(InstanceStateName.STOPPED);
+
+        ASG.setDesiredCapacity(r -> r.autoScalingGroupName(group).desiredCapacity(1));
+        Run rejoined = follow(LocalCloud.await("the launch of " + instance + " rejoining", Duration.ofSeconds(60),
+                () -> executionsWith("launch", instance).stream().filter(arn -> !arn.equals(first.execution().executionArn()))
+                        .findFirst()), instance);
+
+        assertThat(rejoined.execution().status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(rejoined.input().at("/detail/Origin").asText()).isEqualTo("WarmPool");
+        assertThat(rejoined.output().get("path").asText()).as("the release is still on it").isEqualTo("fast");
+        assertThat(rejoined.states()).contains("StartSend", "HealthSend").doesNotContain("InstallSend");
+        assertThat(lifecycleState(instance)).contains("InService");
+    }
+
+    @Test
     void shouldDrainOnScaleInAndLetTheInstanceGo() throws Exception {
         String group = group("drain", releasedImage, true, null);
         String instance = scaleOut(group).instanceId();
