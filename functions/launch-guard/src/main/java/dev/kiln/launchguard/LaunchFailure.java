@@ -36,11 +36,10 @@ record LaunchFailure(String group, String instanceId, String executionArn, Insta
                 text(state.path("error").path("Cause")));
     }
 
-    /** The failure in a line: its error and the start of its cause. */
-    String summary(int limit) {
+    /** The failure in a line: its error and its cause (unbounded: the caller masks and bounds it). */
+    String summary() {
         String line = (error == null ? "an unreported error" : error) + (cause == null ? "" : ": " + cause);
-        line = line.replaceAll("\\s+", " ").trim();
-        return line.length() <= limit ? line : line.substring(0, limit - 3) + "...";
+        return line.replaceAll("\\s+", " ").trim();
     }
 
     private static String required(JsonNode node, String field, String where) {

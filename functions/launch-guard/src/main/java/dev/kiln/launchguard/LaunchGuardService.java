@@ -110,7 +110,7 @@ public final class LaunchGuardService {
                 continues ? stored.get().since() : now,
                 stored.map(FailedLaunches::countFrom).orElse(null),
                 executions, failure.release(),
-                Scrubbed.text(failure.summary(FAILURE_LIMIT), FAILURE_LIMIT),
+                Scrubbed.text(failure.summary(), FAILURE_LIMIT),
                 failure.executionArn(),
                 suspend ? now : null,
                 suspend ? failure.release() : null,
