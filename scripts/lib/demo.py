@@ -9,10 +9,10 @@ and release scripts in them, and an image carries its instance's disk), and its 
 launch and drain through their lifecycle hooks, and replaces a group's instances in an instance refresh.
 
 1. A commit of the example fleet is baked into the base role's image. The bake's first step fetches
-   the commit's tarball from the (local) GitHub API; a builder instance runs the role's playbook and
-   server tests, and its image is published.
+   the commit's tarball from the (local) GitHub API; a builder instance runs the role's playbook, a
+   fresh instance of its image runs the server tests, and the image is published.
 2. Kiln re-bakes the web role on the new base image by itself (two-phase images): nginx and the site's
-   configuration, tested on the builder.
+   configuration, tested on a fresh instance of the image.
 3. A developer pushes a change to the web role: GitHub's signed push delivery reaches Kiln's webhook,
    which answers which roles it bakes and starts that bake; a redelivery changes nothing, and a
    delivery signed with the wrong secret is refused.
@@ -95,8 +95,10 @@ def main(root: str) -> int:
     image = ec2.describe_images(ImageIds=[image_id])["Images"][0]
     tags = {t["Key"]: t["Value"] for t in image.get("Tags", [])}
     print(f"   image {image_id} ({image['State']}), {output['packages']} packages recorded, manifest {output['manifest']}")
-    print(f"   a builder instance ran roles/base/playbook.yml, then roles/base/tests/run.sh; their output:"
-          f" s3://{outputs['ArtifactBucketName']}/logs/base/{tags.get('kiln:build-id')}/")
+    builder, tester = bake_instances(ec2, tags.get("kiln:build-id"), "base")
+    print(f"   builder {builder['InstanceId']} ran roles/base/playbook.yml ({builder['State']['Name']} now); then, as Image"
+          f" Builder's test stage does, a fresh instance of the image, {tester['InstanceId']}, ran roles/base/tests/run.sh"
+          f" ({tester['State']['Name']} now); their output: s3://{outputs['ArtifactBucketName']}/logs/base/{tags.get('kiln:build-id')}/")
     for key in ("kiln:role", "kiln:commit", "kiln:parent-image", "kiln:builder-market", "kiln:duration:provision"):
         print(f"     {key} = {tags.get(key)}")
     print(f"   /kiln/images/base -> {ssm.get_parameter(Name='/kiln/images/base')['Parameter']['Value']}")
@@ -105,7 +107,7 @@ def main(root: str) -> int:
     print(f"   {TEMPLATE} version {pinned[0]['VersionNumber']} is pinned to {image_id}" if pinned
           else f"   {TEMPLATE} has no version pinned to {image_id}")
     builders = live_builders(ec2, sha)
-    print(f"   builders still running for this commit: {len(builders)}")
+    print(f"   builders and test instances still running for this commit: {len(builders)}")
 
     print("\n2. Image Baked for base re-bakes the roles built on it: web")
     child = wait_for_child(sfn, bake_arn, image_id)
@@ -121,9 +123,9 @@ def main(root: str) -> int:
     web_image = json.loads(child_result["output"])["imageId"]
     web_tags = {t["Key"]: t["Value"] for t in ec2.describe_images(ImageIds=[web_image])["Images"][0].get("Tags", [])}
     print(f"   image {web_image}: kiln:parent-image = {web_tags.get('kiln:parent-image')} (step 1's),"
-          f" {web_tags.get('kiln:packages')} packages (nginx among them), server tests passed on the builder")
+          f" {web_tags.get('kiln:packages')} packages (nginx among them), server tests passed on a fresh instance of it")
     print(f"   /kiln/images/web -> {ssm.get_parameter(Name='/kiln/images/web')['Parameter']['Value']}")
-    print(f"\nBuilders left running by either bake: {len(live_builders(ec2, sha)) + len(live_builders(ec2, child_sha(sfn, child)))}")
+    print(f"\nBuilders and test instances left running by either bake: {len(live_builders(ec2, sha)) + len(live_builders(ec2, child_sha(sfn, child)))}")
 
     if not push_to_github(root, outputs, sfn, s3, github):
         return 1
@@ -702,6 +704,14 @@ def wait_for_notification(sqs, queue_url: str, matches, seconds: int = 120):
             if matches(envelope):
                 return envelope
     return None
+
+
+def bake_instances(ec2, build_id: str, role: str) -> tuple[dict, dict]:
+    """A bake's builder and the instance that ran its server tests, by the build's tags."""
+    reservations = ec2.describe_instances(Filters=[{"Name": "tag:kiln:build-id", "Values": [build_id]}])["Reservations"]
+    by_name = {next(t["Value"] for t in i.get("Tags", []) if t["Key"] == "Name"): i
+               for r in reservations for i in r["Instances"]}
+    return by_name[f"kiln-builder-{role}"], by_name[f"kiln-tester-{role}"]
 
 
 def live_builders(ec2, sha: str) -> list:

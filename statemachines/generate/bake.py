@@ -75,8 +75,9 @@ task("ParentImage", sdk("ssm", "getParameter"), {"Name.$": "$.plan.parent.parame
      comment="The image to build on: Amazon Linux's public parameter, or the parent role's pointer")
 
 # --- builder ----------------------------------------------------------------------------------------
-def run_instances(spot):
-    p = O([("ImageId.$", "$.parent.imageId"),
+def run_instances(spot, image, tags, token):
+    """The builder (from the parent image) or the tester (from the new image): the same instance, other tags."""
+    p = O([("ImageId.$", image),
            ("InstanceType.$", "$.plan.builder.instanceType" if spot else "$.plan.builder.onDemandInstanceType"),
            ("SubnetId.$", "$.plan.builder.subnetId"),
            ("SecurityGroupIds.$", "$.plan.builder.securityGroupIds"),
@@ -84,20 +85,25 @@ def run_instances(spot):
            ("MinCount", 1), ("MaxCount", 1),
            ("MetadataOptions", {"HttpTokens": "required", "HttpEndpoint": "enabled", "HttpPutResponseHopLimit": 1}),
            ("BlockDeviceMappings.$", "$.plan.builder.blockDeviceMappings"),
-           ("TagSpecifications.$", "$.plan.builder.tagSpecifications"),
-           ("ClientToken.$", "States.Format('{}-{}', $.plan.buildId, '%s')" % ("s" if spot else "o"))])
+           ("TagSpecifications.$", tags),
+           ("ClientToken.$", "States.Format('{}-{}', $.plan.buildId, '%s%s')" % (token, "s" if spot else "o"))])
     if spot:
         p["InstanceMarketOptions"] = {"MarketType": "spot",
                                       "SpotOptions": {"SpotInstanceType": "one-time", "InstanceInterruptionBehavior": "terminate"}}
     return p
 
-task("LaunchBuilderSpot", sdk("ec2", "runInstances"), run_instances(True), "SsmStart",
-     {"instanceId.$": "$.Instances[0].InstanceId", "market": "spot"}, "$.builder", None,
-     [{"ErrorEquals": ["Ec2.Ec2Exception", "EC2.EC2Exception"], "ResultPath": "$.spotError", "Next": "LaunchBuilderOnDemand"}] + TO_CLEANUP,
-     comment="A spot builder: private subnet, no inbound rule, IMDSv2 only, encrypted volume, build tags")
-task("LaunchBuilderOnDemand", sdk("ec2", "runInstances"), run_instances(False), "SsmStart",
-     {"instanceId.$": "$.Instances[0].InstanceId", "market": "on-demand"}, "$.builder", [EC2_RETRY],
-     comment="No spot capacity (or spot refused): the same builder on demand; the client token makes retries safe")
+def launch(prefix, image, tags, token, result_path, nxt, comment):
+    """Spot first; without spot capacity (or spot refused) on demand, made safe to retry by the client token."""
+    task(f"{prefix}Spot", sdk("ec2", "runInstances"), run_instances(True, image, tags, token), nxt,
+         {"instanceId.$": "$.Instances[0].InstanceId", "market": "spot"}, result_path, None,
+         [{"ErrorEquals": ["Ec2.Ec2Exception", "EC2.EC2Exception"], "ResultPath": "$.spotError", "Next": f"{prefix}OnDemand"}] + TO_CLEANUP,
+         comment=comment)
+    task(f"{prefix}OnDemand", sdk("ec2", "runInstances"), run_instances(False, image, tags, token), nxt,
+         {"instanceId.$": "$.Instances[0].InstanceId", "market": "on-demand"}, result_path, [EC2_RETRY],
+         comment="No spot capacity (or spot refused): the same instance on demand; the client token makes retries safe")
+
+launch("LaunchBuilder", "$.parent.imageId", "$.plan.builder.tagSpecifications", "", "$.builder", "SsmStart",
+       "A spot builder: private subnet, no inbound rule, IMDSv2 only, encrypted volume, build tags")
 
 # --- polling loops ----------------------------------------------------------------------------------
 def loop(prefix, check_name, check_resource, check_params, check_selector, done_choices, poll, timeout_error,
@@ -117,19 +123,22 @@ def loop(prefix, check_name, check_resource, check_params, check_selector, done_
     states[f"{prefix}TimedOut"] = O([("Type", "Pass"),
         ("Parameters", {"Error": timeout_error, "Cause.$": timeout_cause}), ("ResultPath", "$.error"), ("Next", "Cleanup")])
 
-loop("Ssm", "SsmCheck", sdk("ssm", "describeInstanceInformation"),
-     {"Filters": [{"Key": "InstanceIds", "Values.$": "States.Array($.builder.instanceId)"}]},
-     {"instances.$": "$.InstanceInformationList"},
-     [{"And": [{"Variable": "$.ssm.instances[0].PingStatus", "IsPresent": True},
-               {"Variable": "$.ssm.instances[0].PingStatus", "StringEquals": "Online"}], "Next": "ProvisionSend"}],
-     "ssm", "Kiln.SsmTimedOut",
-     "States.Format('builder {} did not come online in Systems Manager ({} checks, {} s apart)', $.builder.instanceId, $.plan.polls.ssm.checks, $.plan.polls.ssm.seconds)",
-     SSM_MISSED, "$.ssm")
+def online(prefix, instance, nxt, error, what):
+    loop(prefix, f"{prefix}Check", sdk("ssm", "describeInstanceInformation"),
+         {"Filters": [{"Key": "InstanceIds", "Values.$": f"States.Array($.{instance}.instanceId)"}]},
+         {"instances.$": "$.InstanceInformationList"},
+         [{"And": [{"Variable": "$.ssm.instances[0].PingStatus", "IsPresent": True},
+                   {"Variable": "$.ssm.instances[0].PingStatus", "StringEquals": "Online"}], "Next": nxt}],
+         "ssm", error,
+         "States.Format('%s {} did not come online in Systems Manager ({} checks, {} s apart)', $.%s.instanceId, $.plan.polls.ssm.checks, $.plan.polls.ssm.seconds)" % (what, instance),
+         SSM_MISSED, "$.ssm")
 
-def command(prefix, key, nxt, label):
+online("Ssm", "builder", "ProvisionSend", "Kiln.SsmTimedOut", "builder")
+
+def command(prefix, key, nxt, label, instance="builder"):
     task(f"{prefix}Send", sdk("ssm", "sendCommand"), O([
         ("DocumentName", "AWS-RunShellScript"),
-        ("InstanceIds.$", "States.Array($.builder.instanceId)"),
+        ("InstanceIds.$", f"States.Array($.{instance}.instanceId)"),
         ("Parameters.$", f"$.plan.commands.{key}.parameters"),
         ("OutputS3BucketName.$", "$.plan.logs.bucket"),
         ("OutputS3KeyPrefix.$", f"$.plan.commands.{key}.outputPrefix"),
@@ -141,7 +150,7 @@ def command(prefix, key, nxt, label):
     states[f"{prefix}Wait"] = O([("Type", "Wait"), ("SecondsPath", "$.plan.polls.command.seconds"),
                                  ("Next", f"{prefix}Check")])
     task(f"{prefix}Check", sdk("ssm", "getCommandInvocation"),
-         {"CommandId.$": f"$.{key}.commandId", "InstanceId.$": "$.builder.instanceId"},
+         {"CommandId.$": f"$.{key}.commandId", "InstanceId.$": f"$.{instance}.instanceId"},
          f"{prefix}Ready",
          {"commandId.$": "$.CommandId", "status.$": "$.Status", "responseCode.$": "$.ResponseCode",
           "stdout.$": "$.StandardOutputContent", "stderr.$": "$.StandardErrorContent"},
@@ -169,8 +178,7 @@ def command(prefix, key, nxt, label):
                         "Cause.$": "States.Format('%s did not finish in time (command {}, full output: {})', $.%s.commandId, $.plan.logs.uri)" % (label, key)}),
         ("ResultPath", "$.error"), ("Next", "Cleanup")])
 
-command("Provision", "provision", "TestsSend", "provisioning (playbook and advisories)")
-command("Tests", "tests", "RecordSend", "the server tests")
+command("Provision", "provision", "RecordSend", "provisioning (playbook and advisories)")
 command("Record", "record", "StopSend", "recording the manifest and package inventory")
 
 # --- image ----------------------------------------------------------------------------------------
@@ -198,8 +206,18 @@ states["ImageFailed"] = O([("Type", "Pass"),
     ("Parameters", {"Error": "Kiln.ImageFailed", "Cause.$": "States.Format('EC2 reports image {} as failed', $.image.imageId)"}),
     ("ResultPath", "$.error"), ("Next", "Cleanup")])
 task("BuilderTerminate", sdk("ec2", "terminateInstances"), {"InstanceIds.$": "States.Array($.builder.instanceId)"},
-     "RecordImage", None, None, [EC2_RETRY], comment="The builder is done: it never outlives its bake")
+     "TestsLaunchSpot", None, None, [EC2_RETRY], comment="The builder is done: it never outlives its bake")
 states["BuilderTerminate"]["ResultPath"] = None
+
+# --- server tests, as Image Builder's test stage runs them: on a fresh instance of the new image --------
+launch("TestsLaunch", "$.image.imageId", "$.plan.builder.testerTagSpecifications", "t", "$.tester", "TestsSsmStart",
+       "An instance of the new image, launched as the builder was: an image that does not boot cleanly fails here")
+online("TestsSsm", "tester", "TestsSend", "Kiln.TestInstanceTimedOut",
+       "the instance launched from the new image to test it")
+command("Tests", "tests", "TestsTerminate", "the server tests", "tester")
+task("TestsTerminate", sdk("ec2", "terminateInstances"), {"InstanceIds.$": "States.Array($.tester.instanceId)"},
+     "RecordImage", None, None, [EC2_RETRY], comment="The tests are done: their instance never outlives them")
+states["TestsTerminate"]["ResultPath"] = None
 
 # --- record and publish -----------------------------------------------------------------------------
 states["RecordImage"] = O([
@@ -305,8 +323,9 @@ states["BakeFailed"] = O([("Type", "Fail"), ("ErrorPath", "$.cleanup.result.fail
 
 definition = O([
     ("Comment", "Bakes one role's golden image from one commit: plan, launch a builder, provision it with the "
-                "role's playbook and advisories, run its server tests, record manifest and inventory, make an "
-                "encrypted image, publish it (SSM pointer and pinned launch template versions) and say so. "
+                "role's playbook and advisories, record manifest and inventory, make an encrypted image, run the "
+                "server tests on a fresh instance of it, publish it (SSM pointer and pinned launch template "
+                "versions) and say so. "
                 "Any failure ends in Cleanup: no builder outlives its bake, no partial image is left."),
     ("StartAt", "Plan"), ("TimeoutSeconds", 172800), ("States", states)])
 if __name__ == "__main__":

@@ -9,13 +9,16 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * The shell commands a bake runs on its builder through Run Command (AWS-RunShellScript, one line per
- * list element). Everything put into them comes from the checked input and configuration, and is
+ * The shell commands a bake runs through Run Command (AWS-RunShellScript, one line per list element) on
+ * its builder, and on the instance that tests its image. Everything put into them comes from the checked input and configuration, and is
  * quoted besides, so no event field can inject a command.
  */
 public final class BakeCommands {
 
-    /** Where the source bundle is unpacked on the builder; removed again before the image is made. */
+    /**
+     * Where the source bundle is unpacked, on the builder (removed again before the image is made) and on
+     * the instance that runs the server tests.
+     */
     static final String SOURCE_DIR = "/opt/kiln/source";
     static final String MANIFEST = "/etc/kiln/manifest.json";
 
@@ -30,11 +33,9 @@ public final class BakeCommands {
      */
     public static List<String> provision(AmazonLinux os, String bundleUri, String playbook, List<BakeInput.Advisory> advisories) {
         boolean al2023 = "2023".equals(os.version());
-        List<String> lines = new ArrayList<>(List.of(
-                "set -euo pipefail",
-                "rm -rf " + SOURCE_DIR + " && mkdir -p " + SOURCE_DIR,
-                "aws s3 cp " + quote(bundleUri) + " /opt/kiln/source.tar.gz --only-show-errors",
-                "tar -xzf /opt/kiln/source.tar.gz -C " + SOURCE_DIR + " --strip-components=1",
+        List<String> lines = new ArrayList<>(List.of("set -euo pipefail"));
+        lines.addAll(unpack(bundleUri));
+        lines.addAll(List.of(
                 al2023
                         ? "command -v ansible-playbook >/dev/null 2>&1 || dnf install -y ansible-core"
                         : "command -v ansible-playbook >/dev/null 2>&1 || amazon-linux-extras install -y ansible2",
@@ -57,6 +58,14 @@ public final class BakeCommands {
         return lines;
     }
 
+    /** Puts the commit's bundle, fresh, into {@link #SOURCE_DIR}. */
+    private static List<String> unpack(String bundleUri) {
+        return List.of(
+                "rm -rf " + SOURCE_DIR + " && mkdir -p " + SOURCE_DIR,
+                "aws s3 cp " + quote(bundleUri) + " /opt/kiln/source.tar.gz --only-show-errors",
+                "tar -xzf /opt/kiln/source.tar.gz -C " + SOURCE_DIR + " --strip-components=1");
+    }
+
     /** The update command for one advisory: yum on Amazon Linux 2, dnf with the fix's release on AL2023. */
     static String advisoryCommand(AmazonLinux os, BakeInput.Advisory advisory) {
         require(AdvisoryPatterns.ID, advisory.id(), "advisory id");
@@ -68,11 +77,12 @@ public final class BakeCommands {
     }
 
     /**
-     * Checks that no package an applied advisory fixes is still below its fixed version (yum's or dnf's
-     * check-update for the advisory finds nothing to update), then runs the role's server tests from the
-     * unpacked source; either failing fails the bake.
+     * Runs on a fresh instance launched from the new image (the image carries no source): checks that no
+     * package an applied advisory fixes is still below its fixed version (yum's or dnf's check-update for
+     * the advisory finds nothing to update), then unpacks the commit's bundle again and runs the role's
+     * server tests from it; either failing fails the bake.
      */
-    public static List<String> tests(AmazonLinux os, String tests, List<BakeInput.Advisory> advisories) {
+    public static List<String> tests(AmazonLinux os, String bundleUri, String tests, List<BakeInput.Advisory> advisories) {
         List<String> lines = new ArrayList<>(List.of("set -euo pipefail"));
         if (!advisories.isEmpty()) {
             lines.addAll(List.of(
@@ -93,6 +103,7 @@ public final class BakeCommands {
                 lines.add(fixedCheck(os, advisory));
             }
         }
+        lines.addAll(unpack(bundleUri));
         lines.addAll(List.of(
                 "cd " + SOURCE_DIR,
                 "chmod +x " + quote(tests),

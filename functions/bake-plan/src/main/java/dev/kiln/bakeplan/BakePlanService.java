@@ -117,12 +117,8 @@ public final class BakePlanService {
         String logPrefix = "logs/" + role.name() + "/" + buildId + "/";
         String advisoryIds = tagValue(advisories.stream().map(BakeInput.Advisory::id).toList());
 
-        List<Plan.Tag> builderTags = List.of(
-                new Plan.Tag("Name", "kiln-builder-" + role.name()),
-                new Plan.Tag("kiln:build-id", buildId),
-                new Plan.Tag("kiln:role", role.name()),
-                new Plan.Tag("kiln:commit", bake.sha()),
-                new Plan.Tag("kiln:execution", executionArn));
+        List<Plan.Tag> builderTags = buildTags("kiln-builder-" + role.name(), buildId, role.name(), bake.sha(), executionArn);
+        List<Plan.Tag> testerTags = buildTags("kiln-tester-" + role.name(), buildId, role.name(), bake.sha(), executionArn);
         List<Plan.Tag> imageTags = new ArrayList<>(List.of(
                 new Plan.Tag("Name", "kiln-" + role.name()),
                 new Plan.Tag("kiln:build-id", buildId),
@@ -153,11 +149,13 @@ public final class BakePlanService {
                         settings.builderInstanceProfileArn(),
                         List.of(new Plan.BlockDevice("/dev/xvda", new Plan.Ebs(builder.volumeSizeGiB(), "gp3", true, true))),
                         List.of(new Plan.TagSpecification("instance", builderTags),
-                                new Plan.TagSpecification("volume", builderTags))),
+                                new Plan.TagSpecification("volume", builderTags)),
+                        List.of(new Plan.TagSpecification("instance", testerTags),
+                                new Plan.TagSpecification("volume", testerTags))),
                 new Plan.Commands(
                         command("provision", provision(os, bundleUri, role.playbook(), advisories, release),
                                 timeout, logPrefix, "Kiln.ProvisioningFailed"),
-                        command("tests", BakeCommands.tests(os, role.tests(), advisories), timeout, logPrefix, "Kiln.ServerTestsFailed"),
+                        command("tests", BakeCommands.tests(os, bundleUri, role.tests(), advisories), timeout, logPrefix, "Kiln.ServerTestsFailed"),
                         command("record", BakeCommands.record(manifest(config, bake, buildId, release)), timeout, logPrefix,
                                 "Kiln.RecordFailed")),
                 new Plan.Logs(settings.artifactBucket(), logPrefix, "s3://" + settings.artifactBucket() + "/" + logPrefix),
@@ -173,6 +171,16 @@ public final class BakePlanService {
                 settings.eventBus());
         LOG.info("Bake planned", entry("bakeKey", bakeKey), entry("buildId", buildId), entry("parent", parent.parameter()));
         return plan;
+    }
+
+    /** The tags of what a bake launches: cleanup, the reaper and SendCommand's permission go by them. */
+    private static List<Plan.Tag> buildTags(String name, String buildId, String role, String sha, String executionArn) {
+        return List.of(
+                new Plan.Tag("Name", name),
+                new Plan.Tag("kiln:build-id", buildId),
+                new Plan.Tag("kiln:role", role),
+                new Plan.Tag("kiln:commit", sha),
+                new Plan.Tag("kiln:execution", executionArn));
     }
 
     /** The {@code fromEnd}-th number from the end of an entry's id (1: its number, 2: its year), or 0. */

@@ -51,7 +51,11 @@ public record Plan(
     public record Bundle(String bucket, String key, String uri) {
     }
 
-    /** How to launch the builder (RunInstances fields): spot first, on demand when there is no spot capacity. */
+    /**
+     * How to launch the builder (RunInstances fields): spot first, on demand when there is no spot capacity.
+     * The instance that runs the server tests is launched so too, from the new image, with its own tags
+     * ({@code testerTagSpecifications}: a build's, named kiln-tester-&lt;role&gt;).
+     */
     public record Builder(
             String instanceType,
             String onDemandInstanceType,
@@ -59,7 +63,8 @@ public record Plan(
             List<String> securityGroupIds,
             String instanceProfileArn,
             List<BlockDevice> blockDeviceMappings,
-            List<TagSpecification> tagSpecifications) {
+            List<TagSpecification> tagSpecifications,
+            List<TagSpecification> testerTagSpecifications) {
     }
 
     public record BlockDevice(String DeviceName, Ebs Ebs) {
@@ -87,9 +92,9 @@ public record Plan(
     }
 
     /**
-     * How each wait asks: for the builder in Systems Manager, for each command, for the stopped builder,
-     * for the image. Each has a budget of {@link #MAX_CHECKS} asks, so six waits never outgrow one
-     * execution's history however long their timeouts.
+     * How each wait asks: for the builder and the instance that tests the image in Systems Manager, for
+     * each command, for the stopped builder, for the image. Each has a budget of {@link #MAX_CHECKS} asks,
+     * so seven waits never outgrow one execution's history however long their timeouts.
      */
     public record Polls(Poll ssm, Poll command, Poll stop, Poll image) {
         public static final int MAX_CHECKS = 200;

@@ -88,9 +88,12 @@ class BakeCommandsTest {
     }
 
     @Test
-    void shouldRunTheServerTestsFromTheUnpackedSourceAndLetTheirExitStatusDecide() {
-        assertThat(BakeCommands.tests(AL2023, "roles/web/tests/run.sh", List.of())).containsExactly(
+    void shouldUnpackTheSourceAgainOnTheFreshInstanceAndLetTheServerTestsExitStatusDecide() {
+        assertThat(BakeCommands.tests(AL2023, BUNDLE, "roles/web/tests/run.sh", List.of())).containsExactly(
                 "set -euo pipefail",
+                "rm -rf /opt/kiln/source && mkdir -p /opt/kiln/source",
+                "aws s3 cp '" + BUNDLE + "' /opt/kiln/source.tar.gz --only-show-errors",
+                "tar -xzf /opt/kiln/source.tar.gz -C /opt/kiln/source --strip-components=1",
                 "cd /opt/kiln/source",
                 "chmod +x 'roles/web/tests/run.sh'",
                 "./'roles/web/tests/run.sh'");
@@ -98,8 +101,8 @@ class BakeCommandsTest {
 
     @Test
     void shouldFailTheServerTestsWhenAPackageAnAppliedAdvisoryFixesIsStillBelowItsFixedVersion(@TempDir Path dir) throws Exception {
-        List<String> tests = BakeCommands.tests(AL2023, "tests.sh", List.of(new BakeInput.Advisory("ALAS2023-2025-1300", "2023.9.20251105")));
-        List<String> checks = tests.subList(0, tests.indexOf("cd /opt/kiln/source"));
+        List<String> tests = BakeCommands.tests(AL2023, BUNDLE, "tests.sh", List.of(new BakeInput.Advisory("ALAS2023-2025-1300", "2023.9.20251105")));
+        List<String> checks = tests.subList(0, tests.indexOf("rm -rf /opt/kiln/source && mkdir -p /opt/kiln/source"));
         assertThat(checks).contains("kiln_fixed ALAS2023-2025-1300 dnf check-update -q --advisory=ALAS2023-2025-1300 --releasever=2023.9.20251105");
 
         // dnf check-update exits 100 when it finds updates: a package the advisory fixes is below its fixed version
@@ -120,7 +123,7 @@ class BakeCommandsTest {
 
     @Test
     void shouldCheckAnAmazonLinux2AdvisoryWithYum() {
-        assertThat(BakeCommands.tests(AL2, "tests.sh", List.of(new BakeInput.Advisory("ALAS2-2025-3001", null))))
+        assertThat(BakeCommands.tests(AL2, BUNDLE, "tests.sh", List.of(new BakeInput.Advisory("ALAS2-2025-3001", null))))
                 .contains("kiln_fixed ALAS2-2025-3001 yum check-update -q --advisory=ALAS2-2025-3001");
     }
 

@@ -88,6 +88,20 @@ class BakePlanServiceTest {
     }
 
     @Test
+    void shouldTagTheInstanceThatTestsTheImageAsTheBuildsOwnUnderItsOwnName() {
+        Plan.Builder builder = service.plan(Samples.input("push.json"), EXECUTION, STARTED).builder();
+
+        // the cleanup and the reaper find it by the build's tags, as they find the builder
+        assertThat(builder.testerTagSpecifications()).extracting(Plan.TagSpecification::ResourceType).containsExactly("instance", "volume");
+        assertThat(builder.testerTagSpecifications().get(0).Tags()).contains(
+                new Plan.Tag("Name", "kiln-tester-web"),
+                new Plan.Tag("kiln:build-id", "web-0d1a26e-20261122t030005-94f61a06"),
+                new Plan.Tag("kiln:role", "web"),
+                new Plan.Tag("kiln:execution", EXECUTION));
+        assertThat(builder.tagSpecifications().get(0).Tags()).contains(new Plan.Tag("Name", "kiln-builder-web"));
+    }
+
+    @Test
     void shouldPlanABaseRoleOnTheNewestAmazonLinuxImage() {
         Plan plan = service.plan(Samples.input("manual-keep-on-failure.json"), EXECUTION, STARTED);
 

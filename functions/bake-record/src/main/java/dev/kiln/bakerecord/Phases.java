@@ -20,10 +20,10 @@ final class Phases {
         BY_PREFIX.put("Launch", "launch");
         BY_PREFIX.put("Ssm", "ssm");
         BY_PREFIX.put("Provision", "provision");
-        BY_PREFIX.put("Tests", "tests");
         BY_PREFIX.put("Record", "record");
         BY_PREFIX.put("Stop", "stop");
         BY_PREFIX.put("Image", "image");
+        BY_PREFIX.put("Tests", "tests");
     }
 
     private Phases() {

@@ -34,10 +34,11 @@ import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
  * The bake state machine in the local cloud, started by hand as a person would, with nothing mocked.
- * The builder is a local instance: its agent comes online, Run Command runs the playbook and the
- * server tests in it, and its image carries its disk. A bake fails as on AWS: the commit's tests fail,
- * or the local cloud is told to fail one execution's builder (LocalCloud.fault): no capacity, an agent
- * that never comes online, commands that fail, CreateImage refused, an image that never becomes available.
+ * The builder is a local instance: its agent comes online, Run Command runs the playbook in it, and its
+ * image carries its disk; the server tests run in a fresh instance of the image. A bake fails as on AWS:
+ * the commit's tests fail, or the local cloud is told to fail one execution's builder or tester
+ * (LocalCloud.fault): no capacity, an agent that never comes online, commands that fail, CreateImage
+ * refused, an image that never becomes available.
  */
 class BakeIT {
 
@@ -123,7 +124,16 @@ class BakeIT {
                 .anySatisfy(version -> assertThat(version.launchTemplateData().imageId()).isEqualTo(imageId));
         assertThat(output.get("launchTemplateVersions").toString()).contains(template);
 
-        // the builder is gone
+        // the server tests ran, as Image Builder's test stage runs them, on a fresh instance launched from the
+        // image, not on the builder; both are gone
+        assertThat(output.get("durations").has("tests")).isTrue();
+        Map<String, Instance> byName = new java.util.HashMap<>();
+        EC2.describeInstances(r -> r.filters(tagFilter("kiln:commit", run.sha()))).reservations().stream()
+                .map(Reservation::instances).flatMap(List::stream)
+                .forEach(i -> byName.put(i.tags().stream().filter(t -> t.key().equals("Name")).findFirst().orElseThrow().value(), i));
+        assertThat(byName).containsOnlyKeys("kiln-builder-base", "kiln-tester-base");
+        assertThat(byName.get("kiln-tester-base").imageId()).isEqualTo(imageId);
+        assertThat(byName.get("kiln-builder-base").imageId()).isNotEqualTo(imageId);
         assertThat(liveBuilders(run.sha())).isEmpty();
 
         // Kiln said so on its bus, and kept the image's record with its packages
@@ -222,7 +232,10 @@ class BakeIT {
         assertThat(failed.at("/detail/builderAction").asText()).isEqualTo("none");
     }
 
-    /** Each way a bake can fail: tests that fail in the commit (failing-tests), or a fault of the builder. */
+    /**
+     * Each way a bake can fail: tests that fail in the commit (failing-tests), a fault of the builder, or one of the
+     * instance that tests the image (tester:..., an image that does not boot cleanly).
+     */
     @ParameterizedTest(name = "{0}")
     @CsvSource({
             "no-capacity,           EC2.EC2Exception,         LaunchBuilderOnDemand",
@@ -230,7 +243,8 @@ class BakeIT {
             "command-fails,         Kiln.ProvisioningFailed,  ProvisionFailed",
             "failing-tests,         Kiln.ServerTestsFailed,   TestsFailed",
             "create-image-fails,    EC2.EC2Exception,         ImageCreate",
-            "image-never-available, Kiln.ImageTimedOut,       ImageTimedOut"})
+            "image-never-available, Kiln.ImageTimedOut,       ImageTimedOut",
+            "tester:agent-offline,  Kiln.TestInstanceTimedOut, TestsSsmTimedOut"})
     void shouldCleanUpEverythingAndSaySoWhenAStepFails(String failure, String error, String failedStep) throws Exception {
         // when
         Run run = failingBake(failure, false);
@@ -320,16 +334,17 @@ class BakeIT {
     }
 
     @Test
-    void shouldKeepAFailedBuilderForItsTimeToLiveWhenAsked() throws Exception {
+    void shouldKeepTheInstanceWhoseServerTestsFailedForItsTimeToLiveWhenAsked() throws Exception {
         // when
         Run run = failingBake("failing-tests", true);
 
-        // then the builder still runs, marked with when the reaper may terminate it
+        // then the instance the tests failed on still runs, marked with when the reaper may terminate it
         assertThat(run.execution().status()).isEqualTo(ExecutionStatus.FAILED);
         List<Instance> kept = EC2.describeInstances(r -> r.filters(tagFilter("kiln:commit", run.sha()),
                         Filter.builder().name("instance-state-name").values("running").build()))
                 .reservations().stream().map(Reservation::instances).flatMap(List::stream).toList();
         assertThat(kept).singleElement().satisfies(instance -> assertThat(instance.tags())
+                .contains(tag("Name", "kiln-tester-base"))
                 .anySatisfy(tag -> assertThat(tag.key()).isEqualTo("kiln:expires-at")));
 
         EC2.terminateInstances(r -> r.instanceIds(kept.get(0).instanceId()));
@@ -390,9 +405,15 @@ class BakeIT {
      */
     private static String startOnly(ObjectNode input, String nameSuffix, String fault) {
         String stateMachine = LocalCloud.stackOutput("BakeStateMachineArn");
-        String name = "it-" + (fault == null ? "bake" : fault) + "-" + input.at("/source/sha").asText().substring(0, 12) + nameSuffix;
+        String name = "it-" + (fault == null ? "bake" : fault.replace(':', '-')) + "-" + input.at("/source/sha").asText().substring(0, 12)
+                + nameSuffix;
         if (fault != null) {
-            LocalCloud.fault("kiln:execution", stateMachine.replace(":stateMachine:", ":execution:") + ":" + name, fault);
+            Map<String, String> tags = new java.util.HashMap<>(Map.of("kiln:execution",
+                    stateMachine.replace(":stateMachine:", ":execution:") + ":" + name));
+            if (fault.startsWith("tester:")) {
+                tags.put("Name", "kiln-tester-" + input.get("role").asText());
+            }
+            LocalCloud.fault(tags, fault.substring(fault.indexOf(':') + 1));
         }
         return SFN.startExecution(r -> r.stateMachineArn(stateMachine).name(name).input(input.toString())).executionArn();
     }
