@@ -38,6 +38,13 @@ lifecycle hooks"):
   WarmPool), then stopped (or left running) as the pool's state says; other leaving instances are
   terminated.
 
+- Target groups (TargetGroupARNs, AttachLoadBalancerTargetGroups): an instance is registered with
+  the group's target groups when its launch hooks are done, before it is InService (a warm pool's
+  instances, when they join the group); a leaving instance is deregistered first and, while the
+  longest deregistration delay of its target groups passes, is Terminating (Warmed:Pending on its way
+  back to the pool) before its terminate hooks start, as AWS waits for connection draining.
+  Their health is load_balancers.py's.
+
 The clock that times hooks out is clock.py's (KILN_LOCAL_CLOCK_SPEED). Events go to the account's
 default bus through LocalStack's own EventBridge, one at a time in the order they happen.
 """
@@ -55,6 +62,7 @@ from datetime import datetime, timezone
 from typing import Callable
 
 from kiln_local_cloud import clock
+from kiln_local_cloud.load_balancers import deregistration_delay
 
 LOG = logging.getLogger(__name__)
 
@@ -99,6 +107,16 @@ class Action:
 
 
 @dataclass
+class Draining:
+    """An instance leaving a group, deregistered from its target groups, waiting for their deregistration delay."""
+
+    deadline: float
+    group: object
+    state: object
+    into_pool: bool
+
+
+@dataclass
 class Event:
     account: str
     region: str
@@ -118,6 +136,7 @@ class Lifecycle:
     backend_of: Callable[[str, str], object]
     emit: Callable[[Event], None]
     actions: dict[str, Action] = field(default_factory=dict)
+    draining: list[Draining] = field(default_factory=list)
     lock: threading.RLock = field(default_factory=threading.RLock)
 
     # --- hooks --------------------------------------------------------------------------------
@@ -159,8 +178,7 @@ class Lifecycle:
                     for hook in hooks:
                         self._start(group, hook, state.instance.id, LAUNCHING, origin)
                 else:
-                    state.lifecycle_state = "InService"
-                    self._activity(group, state.instance, "EC2 Instance Launch Successful")
+                    self._in_service(group, state)
 
     def launch_failed(self, group, message: str) -> None:
         """EC2 refused to launch the group's instance: a failed launch activity, kept on the group for its
@@ -174,19 +192,73 @@ class Lifecycle:
         with self.lock:
             if state.lifecycle_state.startswith("Terminating"):
                 return
-            hooks = self._hooks(group, TERMINATING)
             if into_pool:  # the pool's from now on; warmed once its terminate hooks are done
                 group.instance_states = [s for s in group.instance_states if s is not state]
                 pooled(group).append(state)
-            if hooks:
-                state.lifecycle_state = "Warmed:Pending:Wait" if into_pool else "Terminating:Wait"
-                for hook in hooks:
-                    self._start(group, hook, state.instance.id, TERMINATING, "AutoScalingGroup",
-                                "WarmPool" if into_pool else "EC2")
-            elif into_pool:
-                self._warm(group, state)
+            delay = self._deregister(group, state)
+            if delay > 0:  # AWS's WaitingForELBConnectionDraining: the terminate hooks wait for the delay
+                state.lifecycle_state = "Warmed:Pending" if into_pool else "Terminating"
+                self.draining.append(Draining(clock.deadline(delay), group, state, into_pool))
             else:
-                self._terminate(group, state, "EC2 Instance Terminate Successful")
+                self._let_go(group, state, into_pool)
+
+    def drain(self, now: float | None = None) -> None:
+        """Lets go of the instances whose target groups' deregistration delay has passed."""
+        now = time.monotonic() if now is None else now
+        with self.lock:
+            drained = [d for d in self.draining if now >= d.deadline]
+            self.draining = [d for d in self.draining if now < d.deadline]
+            for d in drained:
+                if d.group.name in d.group.autoscaling_backend.autoscaling_groups:
+                    self._let_go(d.group, d.state, d.into_pool)
+                else:  # force-deleted meanwhile: its instances went without their hooks
+                    d.group.autoscaling_backend.ec2_backend.terminate_instances([d.state.instance.id])
+
+    def _let_go(self, group, state, into_pool) -> None:
+        """The terminate hooks, then the end: terminated, or warmed in the pool."""
+        hooks = self._hooks(group, TERMINATING)
+        if hooks:
+            state.lifecycle_state = "Warmed:Pending:Wait" if into_pool else "Terminating:Wait"
+            for hook in hooks:
+                self._start(group, hook, state.instance.id, TERMINATING, "AutoScalingGroup",
+                            "WarmPool" if into_pool else "EC2")
+        elif into_pool:
+            self._warm(group, state)
+        else:
+            self._terminate(group, state, "EC2 Instance Terminate Successful")
+
+    # --- target groups (Elastic Load Balancing) -----------------------------------------------
+
+    def _in_service(self, group, state) -> None:
+        """InService, registered with the group's target groups first (AWS registers an instance before it
+        reaches InService, once its launch hooks are done)."""
+        self.register(group, state)
+        state.lifecycle_state = "InService"
+        self._activity(group, state.instance, "EC2 Instance Launch Successful")
+
+    @staticmethod
+    def register(group, state) -> None:
+        """Registers the instance with each of the group's target groups that does not have it yet."""
+        for arn in group.target_group_arns or ():
+            backend = group.autoscaling_backend.elbv2_backend
+            target_group = backend.target_groups.get(arn)
+            if target_group is not None and state.instance.id not in target_group.targets:
+                try:
+                    backend.register_targets(arn, [{"Id": state.instance.id, "Port": target_group.port}])
+                except Exception as refused:  # e.g. stopped meanwhile: AWS's group would retry; ours says so
+                    LOG.warning("kiln: could not register %s with %s: %s", state.instance.id, arn, refused)
+
+    @staticmethod
+    def _deregister(group, state) -> float:
+        """Deregisters the instance from the group's target groups; the longest of their deregistration delays."""
+        delay = 0.0
+        for arn in group.target_group_arns or ():
+            backend = group.autoscaling_backend.elbv2_backend
+            target_group = backend.target_groups.get(arn)
+            if target_group is not None and state.instance.id in target_group.targets:
+                backend.deregister_targets(arn, [{"Id": state.instance.id}])
+                delay = max(delay, deregistration_delay(target_group))
+        return delay
 
     def _start(self, group, hook, instance_id, transition, origin, destination="AutoScalingGroup") -> None:
         account, region = group.account_id, group.region
@@ -288,8 +360,7 @@ class Lifecycle:
                                     f"{action.token} was abandoned: Lifecycle Action Completed with ABANDON Result")
             group.set_desired_capacity(group.desired_capacity)
         elif not pending:
-            state.lifecycle_state = "InService"
-            self._activity(group, state.instance, "EC2 Instance Launch Successful")
+            self._in_service(group, state)
 
     def _terminate(self, group, state, detail_type, status="InProgress", message="") -> None:
         instance = state.instance

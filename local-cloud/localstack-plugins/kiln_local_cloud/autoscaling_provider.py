@@ -51,7 +51,7 @@ def lifecycle() -> Lifecycle:
                                Emitter(put_on_default_bus))
         _refreshes = InstanceRefreshes(_lifecycle, alarms_in_alarm)
         patch_moto(_lifecycle)
-        tick(_lifecycle.expire, _refreshes.advance)
+        tick(_lifecycle.expire, _lifecycle.drain, _refreshes.advance)
     return _lifecycle
 
 
@@ -146,6 +146,15 @@ def patch_moto(cycle: Lifecycle) -> None:
         group.kiln_suspended_at = {p: since.get(p, now) for p in processes}
         group._suspended_processes = processes
 
+    def update_attached_target_groups(backend, group_name):
+        # moto registers every instance of the group, Pending:Wait too; AWS only those past their launch hooks
+        group = backend.autoscaling_groups[group_name]
+        with cycle.lock:
+            for state in group.instance_states:
+                if state.lifecycle_state == "InService":
+                    cycle.register(group, state)
+
+    AutoScalingBackend.update_attached_target_groups = update_attached_target_groups
     InstanceBackend._get_template_from_args = group_template_version
     FakeAutoScalingGroup.suspended_processes = property(suspended, suspend)
     AutoScalingBackend.resume_processes = resume_processes

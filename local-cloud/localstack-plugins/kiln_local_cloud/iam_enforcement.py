@@ -42,6 +42,7 @@ _REFUSALS = {
     "sts": ("AccessDenied", 403),
     "iam": ("AccessDenied", 403),
     "autoscaling": ("AccessDenied", 403),
+    "elbv2": ("AccessDenied", 403),
     "cloudwatch": ("AccessDenied", 403),
     "sns": ("AuthorizationError", 403),
     "lambda": ("AccessDeniedException", 403),

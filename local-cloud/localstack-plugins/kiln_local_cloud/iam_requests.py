@@ -31,7 +31,7 @@ from urllib.parse import urlparse
 from kiln_local_cloud.iam_policy import AuthRequest
 
 # LocalStack's service name -> IAM's action prefix, where they differ
-_PREFIXES = {"stepfunctions": "states", "monitoring": "cloudwatch"}
+_PREFIXES = {"stepfunctions": "states", "monitoring": "cloudwatch", "elbv2": "elasticloadbalancing"}
 
 _EC2_ID_TYPES = {
     "i": "instance",

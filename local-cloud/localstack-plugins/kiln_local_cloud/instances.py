@@ -64,6 +64,7 @@ LOG = logging.getLogger(__name__)
 
 SANDBOX = Path(__file__).parent / "sandbox"
 FAULT_TAG = "local-cloud:fault"
+AGENT_UNIT = "amazon-ssm-agent"
 PATH = "/.local-cloud/sandbox/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 OWN_DIRS = {"opt": 0o755, "var": 0o755, "tmp": 0o1777, "home": 0o755, "root": 0o700, "srv": 0o755, "run": 0o755}
 OS_RELEASE = """NAME="Amazon Linux"
@@ -202,6 +203,15 @@ class Sandbox:
     def packages(self) -> Path:
         return self.root / "var/lib/local-cloud/packages.tsv"
 
+    def serving(self) -> bool:
+        """Whether the instance's web server answers (sandbox/tools.py's serving, seen from the host): a unit
+        other than the SSM agent is active."""
+        units = self.root / "var/lib/local-cloud/systemd"
+        try:
+            return any(u.name != AGENT_UNIT and "active" in u.read_text().split() for u in units.iterdir())
+        except OSError:
+            return False
+
     def create(self, image_id: str) -> "Sandbox":
         """Makes the instance's root filesystem from its image's disk, unless it has one."""
         if self.root.is_dir():
@@ -241,7 +251,7 @@ class Sandbox:
         state = staging / "var/lib/local-cloud"
         (state / "systemd").mkdir(parents=True)
         shutil.copyfile(image_packages(image_id, self.base), state / "packages.tsv")
-        (state / "systemd/amazon-ssm-agent").write_text("enabled active\n")
+        (state / "systemd" / AGENT_UNIT).write_text("enabled active\n")
 
     def save_image(self, image_id: str, parent_image_id: str) -> None:
         """Keeps the instance's disk as the new image's: its root filesystem and /usr layer, less what

@@ -202,6 +202,10 @@ class OtherServicesTest(unittest.TestCase):
         self.assertEqual(([("kms:Decrypt", "*", {})], False), checks("kms", "Decrypt", {"KeyId": "k"}))
         self.assertEqual(([("states:CreateActivity", "*", {})], False), checks("stepfunctions", "CreateActivity", {}))
 
+    def test_a_load_balancer_call_is_an_elasticloadbalancing_action(self):
+        self.assertEqual(([("elasticloadbalancing:DescribeTargetHealth", "*", {})], False),
+                         checks("elbv2", "DescribeTargetHealth", {"TargetGroupArn": "arn"}))
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -29,6 +29,11 @@ import software.amazon.awssdk.services.autoscaling.model.AutoScalingInstanceDeta
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.InstanceStateName;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
+import software.amazon.awssdk.services.ec2.model.Subnet;
+import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.ActionTypeEnum;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.ProtocolEnum;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealthStateEnum;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.InvokeResponse;
@@ -63,6 +68,7 @@ class LifecycleIT {
     private static final S3Client S3 = LocalCloud.client(S3Client.builder());
     private static final IamClient IAM = LocalCloud.client(IamClient.builder());
     private static final AutoScalingClient ASG = LocalCloud.client(AutoScalingClient.builder());
+    private static final ElasticLoadBalancingV2Client ELB = LocalCloud.client(ElasticLoadBalancingV2Client.builder());
 
     private static final LambdaClient LAMBDA = LocalCloud.client(LambdaClient.builder());
 
@@ -72,6 +78,8 @@ class LifecycleIT {
     private static String webImage;
     private static String releasedImage;
     private final List<String> groups = new ArrayList<>();
+    private final List<String> balancers = new ArrayList<>();
+    private final List<String> targetGroups = new ArrayList<>();
 
     @BeforeAll
     static void releaseProfileAndImages() throws Exception {
@@ -113,6 +121,8 @@ class LifecycleIT {
             }
             ASG.deleteAutoScalingGroup(r -> r.autoScalingGroupName(group).forceDelete(true));
         }
+        balancers.forEach(arn -> ELB.deleteLoadBalancer(r -> r.loadBalancerArn(arn)));
+        targetGroups.forEach(arn -> ELB.deleteTargetGroup(r -> r.targetGroupArn(arn)));
     }
 
     @AfterAll
@@ -283,15 +293,25 @@ class LifecycleIT {
     }
 
     @Test
-    void shouldDrainOnScaleInAndLetTheInstanceGo() throws Exception {
+    void shouldServeFromTheGroupsTargetGroupOnceInServiceThenLeaveItBeforeTheDrainOnScaleIn() throws Exception {
         String group = group("drain", releasedImage, true, null);
+        String targetGroup = targetGroupBehindALoadBalancer(group);
+        ASG.attachLoadBalancerTargetGroups(r -> r.autoScalingGroupName(group).targetGroupARNs(targetGroup));
         String instance = scaleOut(group).instanceId();
 
-        Run run = scaleIn(group, instance);
+        // the released site passes the target group's health checks
+        LocalCloud.await(instance + " healthy in its target group", Duration.ofSeconds(60),
+                () -> targetHealth(targetGroup, instance).filter(TargetHealthStateEnum.HEALTHY::equals));
+
+        // on scale-in the load balancer stops sending to it before Kiln drains it
+        ASG.setDesiredCapacity(r -> r.autoScalingGroupName(group).desiredCapacity(0));
+        assertThat(targetHealth(targetGroup, instance)).contains(TargetHealthStateEnum.DRAINING);
+        Run run = follow(awaitExecutionWith("drain", instance), instance);
 
         assertThat(run.execution().status()).isEqualTo(ExecutionStatus.SUCCEEDED);
         assertThat(run.states()).contains("DrainSend");
         assertThat(run.completions()).containsExactly(completion(run, group, "kiln-drain", "CONTINUE"));
+        assertThat(targetHealth(targetGroup, instance)).as("drained out of the target group").isEmpty();
         awaitTerminated(instance);
     }
 
@@ -472,6 +492,33 @@ class LifecycleIT {
         ASG.putLifecycleHook(r -> r.autoScalingGroupName(group).lifecycleHookName("kiln-drain")
                 .lifecycleTransition("autoscaling:EC2_INSTANCE_TERMINATING").heartbeatTimeout(600).defaultResult("CONTINUE"));
         return group;
+    }
+
+    /**
+     * A target group behind an Application Load Balancer's listener, checked every 5 s and healthy after 2 checks,
+     * drained in 5 s: a group attached to it has its instances served there.
+     */
+    private String targetGroupBehindALoadBalancer(String group) {
+        String vpc = EC2.describeVpcs(r -> r.filters(f -> f.name("is-default").values("true"))).vpcs().get(0).vpcId();
+        List<String> subnets = EC2.describeSubnets(r -> r.filters(f -> f.name("vpc-id").values(vpc))).subnets().stream()
+                .map(Subnet::subnetId).limit(2).toList();
+        String balancer = ELB.createLoadBalancer(r -> r.name(group).subnets(subnets)).loadBalancers().get(0).loadBalancerArn();
+        String targetGroup = ELB.createTargetGroup(r -> r.name(group).protocol(ProtocolEnum.HTTP).port(80).vpcId(vpc)
+                .healthCheckPath("/healthz").healthCheckIntervalSeconds(5).healthyThresholdCount(2))
+                .targetGroups().get(0).targetGroupArn();
+        ELB.modifyTargetGroupAttributes(r -> r.targetGroupArn(targetGroup)
+                .attributes(a -> a.key("deregistration_delay.timeout_seconds").value("5")));
+        ELB.createListener(r -> r.loadBalancerArn(balancer).protocol(ProtocolEnum.HTTP).port(80)
+                .defaultActions(a -> a.type(ActionTypeEnum.FORWARD).targetGroupArn(targetGroup)));
+        balancers.add(balancer);
+        targetGroups.add(targetGroup);
+        return targetGroup;
+    }
+
+    /** The instance's health in the target group, as DescribeTargetHealth lists it (nothing once it is gone). */
+    private static Optional<TargetHealthStateEnum> targetHealth(String targetGroup, String instance) {
+        return ELB.describeTargetHealth(r -> r.targetGroupArn(targetGroup)).targetHealthDescriptions().stream()
+                .filter(d -> d.target().id().equals(instance)).map(d -> d.targetHealth().state()).findFirst();
     }
 
     /** Scales the group to one instance and follows the launch execution its hook starts. */
