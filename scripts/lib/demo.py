@@ -137,8 +137,8 @@ def main(root: str) -> int:
         return 1
     if not refusals.none_since_start():
         return 1
-    print("\nNext: scripts/local-cloud stop when done; README.md explains the webhook, starting bakes by hand,"
-          " releases, the lifecycle hooks, security advisories and rotation.")
+    print("\nNext: scripts/local-cloud stop when done; docs/ explains the webhook, starting bakes by hand,"
+          " releases, the lifecycle hooks, security advisories and rotation (docs/architecture.md is the map).")
     return 0
 
 

@@ -86,7 +86,7 @@ public final class KilnFunction extends Construct {
         NagSuppressions.addResourceSuppressions(function, List.of(
                 NagPackSuppression.builder()
                         .id("AwsSolutions-L1")
-                        .reason("Kiln targets the java21 Lambda runtime on purpose (DESIGN.md section 6); moving to a newer"
+                        .reason("Kiln targets the java21 Lambda runtime on purpose; moving to a newer"
                                 + " Java runtime is a deliberate upgrade, not a side effect of a CDK release.")
                         .build(),
                 NagPackSuppression.builder()

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One Kiln deployment's configuration (DESIGN.md section 5): the repository it watches, the roles it
+ * One Kiln deployment's configuration (README, Configuration): the repository it watches, the roles it
  * bakes, how builders are launched, how many images to keep and who hears about failures. Read and
  * validated by {@link KilnConfigReader}; stored for the functions as the SSM parameter
  * {@code /<deployment>/config}.
