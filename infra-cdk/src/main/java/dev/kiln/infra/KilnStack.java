@@ -110,7 +110,7 @@ public final class KilnStack extends Stack {
                 bake.stateMachine(), settings.name() + "-bake", tables, config, bus, notifications.topic(),
                 settings.parameterPrefix() + "images/"));
         github = new GitHubWebhook(this, "GitHub", new GitHubWebhook.Props(
-                new KilnFunction.Code(layout.functionArchive("github-webhook"), "dev.kiln.githubwebhook.GithubWebhookHandler"),
+                new KilnFunction.Code(layout.functionArchive("github-webhook"), "dev.kiln.githubwebhook.GitHubWebhookHandler"),
                 layout.stateMachine("push"), settings.name(), config, bus, bake.stateMachine(), settings.name() + "-bake",
                 settings.config().concurrency().webhook()));
 

@@ -1,29 +1,22 @@
 package dev.kiln.advisoryfeed;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.kiln.common.AwsClients;
-import dev.kiln.common.Environment;
-import dev.kiln.common.Json;
+import dev.kiln.common.JsonHandler;
 import dev.kiln.common.config.KilnConfig;
 import dev.kiln.common.config.SsmConfigSource;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
-import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 
 /**
  * On its schedule (or invoked by hand with any input): reads the configured ALAS feeds once and
  * answers what happened to each, e.g. {@code {"feeds": [{"feed": "AL2023/alas.rss", "result": "read", "announced": 1, ...}]}}.
  */
-public final class AdvisoryFeedHandler implements RequestStreamHandler {
+public final class AdvisoryFeedHandler extends JsonHandler<Instant, Map<String, List<AdvisoryFeedService.FeedOutcome>>> {
 
     private final SsmConfigSource configs;
     private final DynamoLedger ledger;
@@ -31,26 +24,30 @@ public final class AdvisoryFeedHandler implements RequestStreamHandler {
     private final EmfMetrics metrics = new EmfMetrics(System.out, Clock.systemUTC());
 
     public AdvisoryFeedHandler() {
-        this(new Environment(System.getenv()));
+        this(Config.fromEnv(System.getenv()));
     }
 
-    private AdvisoryFeedHandler(Environment env) {
-        this.configs = new SsmConfigSource(AwsClients.build(SsmClient.builder()), env.require("CONFIG_PARAMETER"),
-                Duration.ofMinutes(1), Clock.systemUTC());
-        this.ledger = new DynamoLedger(AwsClients.build(DynamoDbClient.builder()), env.require("LEDGER_TABLE"));
-        this.announcer = new StepFunctionsAnnouncer(AwsClients.build(SfnClient.builder()), env.require("ANNOUNCE_STATE_MACHINE_ARN"));
+    private AdvisoryFeedHandler(Config config) {
+        this.configs = SsmConfigSource.of(AwsClients.build(SsmClient.builder()), config.configParameter());
+        this.ledger = new DynamoLedger(AwsClients.build(DynamoDbClient.builder()), config.ledgerTable());
+        this.announcer = new StepFunctionsAnnouncer(AwsClients.build(SfnClient.builder()), config.announceStateMachineArn());
     }
 
+    /** A scheduled run takes nothing from its event but the time it runs at. */
     @Override
-    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        input.readAllBytes();
+    protected Instant request(byte[] payload) {
+        return Instant.now();
+    }
+
+    /** The feeds and the site come from the configuration as it is now, so a redeploy reaches a warm function. */
+    @Override
+    protected Map<String, List<AdvisoryFeedService.FeedOutcome>> answer(Instant now) {
         KilnConfig.Advisories settings = configs.current().advisories();
         AdvisoryFeedService service = new AdvisoryFeedService(
                 new AdvisoryFeedService.Settings(settings.feeds().stream()
                         .map(v -> AmazonLinux.of(v).orElseThrow(() -> new IllegalStateException("unknown feed " + v))).toList(),
                         settings.baseline()),
                 new HttpSite(settings.siteUrl()), ledger, announcer, metrics);
-        var outcomes = PowertoolsLogging.withLogging(context, () -> service.run(Instant.now()));
-        Json.MAPPER.writeValue(output, Map.of("feeds", outcomes));
+        return Map.of("feeds", service.run(now));
     }
 }

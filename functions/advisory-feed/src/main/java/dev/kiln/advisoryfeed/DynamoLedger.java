@@ -19,15 +19,7 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * validators and since when it is watched; {@code advisory#2023#ALAS-2023-126} an advisory's state.
  * Advisories are kept for good (a feed lists each for years).
  */
-final class DynamoLedger implements Ports.Ledger {
-
-    private final DynamoDbClient dynamo;
-    private final String table;
-
-    DynamoLedger(DynamoDbClient dynamo, String table) {
-        this.dynamo = dynamo;
-        this.table = table;
-    }
+record DynamoLedger(DynamoDbClient dynamo, String table) implements Ports.Ledger {
 
     @Override
     public Optional<Ports.FeedState> feed(AmazonLinux feed) {

@@ -9,15 +9,7 @@ import software.amazon.awssdk.services.sfn.model.ExecutionAlreadyExistsException
  * any retry), so a second start under the same name announces nothing: that is what makes an
  * announcement happen once even when the function dies right after it.
  */
-final class StepFunctionsAnnouncer implements Ports.Announcer {
-
-    private final SfnClient stepFunctions;
-    private final String stateMachineArn;
-
-    StepFunctionsAnnouncer(SfnClient stepFunctions, String stateMachineArn) {
-        this.stepFunctions = stepFunctions;
-        this.stateMachineArn = stateMachineArn;
-    }
+record StepFunctionsAnnouncer(SfnClient stepFunctions, String stateMachineArn) implements Ports.Announcer {
 
     @Override
     public boolean announce(String name, String detail) {

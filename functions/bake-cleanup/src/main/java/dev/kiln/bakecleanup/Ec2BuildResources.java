@@ -10,13 +10,7 @@ import software.amazon.awssdk.services.ec2.model.Instance;
 import software.amazon.awssdk.services.ec2.model.Reservation;
 
 /** {@link BuildResources} through the EC2 API. */
-final class Ec2BuildResources implements BuildResources {
-
-    private final Ec2Client ec2;
-
-    Ec2BuildResources(Ec2Client ec2) {
-        this.ec2 = ec2;
-    }
+record Ec2BuildResources(Ec2Client ec2) implements BuildResources {
 
     @Override
     public List<String> builders(Build build) {

@@ -1,18 +1,12 @@
 package dev.kiln.bakeplan;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.common.AwsClients;
-import dev.kiln.common.Json;
+import dev.kiln.common.JsonHandler;
+import dev.kiln.bakeplan.errors.InvalidBakeInputException;
 import dev.kiln.common.bake.DynamoBakeLedger;
 import dev.kiln.common.config.SsmConfigSource;
 import dev.kiln.common.release.SsmReleaseSource;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
@@ -21,41 +15,49 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 import software.amazon.awssdk.services.ssm.SsmClient;
-import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 
 /**
  * The first state of bake. Its payload: {@code {"input": <the execution input>, "executionArn": ...,
  * "startedAt": ...}}; its answer: the {@link Plan}.
  */
-public final class BakePlanHandler implements RequestStreamHandler {
+public final class BakePlanHandler extends JsonHandler<BakePlanHandler.Request, Plan> {
+
+    /** The payload, read: the execution's input (the service checks it against its schema), which execution, since when. */
+    record Request(JsonNode input, String executionArn, Instant startedAt) {
+    }
 
     private final BakePlanService service;
 
     public BakePlanHandler() {
-        this(Settings.fromEnv(System.getenv()));
-    }
-
-    private BakePlanHandler(Settings settings) {
-        this(new BakePlanService(
-                new SsmConfigSource(AwsClients.build(SsmClient.builder()), settings.configParameter(),
-                        Duration.ofMinutes(1), Clock.systemUTC()),
-                new DynamoBakeLedger(AwsClients.build(DynamoDbClient.builder()), settings.bakesTable()),
-                running(AwsClients.build(SfnClient.builder())),
-                new SsmReleaseSource(AwsClients.build(SsmClient.builder()), settings.releasePrefix()),
-                open(AwsClients.build(DynamoDbClient.builder()), settings.bakesTable()),
-                settings));
+        this(build(Config.fromEnv(System.getenv())));
     }
 
     BakePlanHandler(BakePlanService service) {
         this.service = service;
     }
 
+    private static BakePlanService build(Config config) {
+        SsmClient ssm = AwsClients.build(SsmClient.builder());
+        DynamoDbClient dynamo = AwsClients.build(DynamoDbClient.builder());
+        return new BakePlanService(
+                SsmConfigSource.of(ssm, config.configParameter()),
+                new DynamoBakeLedger(dynamo, config.bakesTable()),
+                running(AwsClients.build(SfnClient.builder())),
+                new SsmReleaseSource(ssm, config.releasePrefix()),
+                open(dynamo, config.bakesTable()),
+                config);
+    }
+
     @Override
-    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        JsonNode request = Json.MAPPER.readTree(input);
-        Plan plan = PowertoolsLogging.withLogging(context, () -> service.plan(request.get("input"),
-                request.path("executionArn").asText(), Instant.parse(request.path("startedAt").asText())));
-        Json.MAPPER.writeValue(output, plan);
+    protected Request request(byte[] payload) {
+        JsonNode request = tree(payload, InvalidBakeInputException::new);
+        return new Request(request.get("input"), request.path("executionArn").asText(),
+                Instant.parse(request.path("startedAt").asText()));
+    }
+
+    @Override
+    protected Plan answer(Request request) {
+        return service.plan(request.input(), request.executionArn(), request.startedAt());
     }
 
     /** The role's open advisories: a string set in the bakes table, item {@code advisories#<role>} (patch adds to it). */

@@ -51,10 +51,10 @@ public final class BakePlanService {
     private final BakeLedger.ExecutionStatus executions;
     private final ReleaseSource releases;
     private final OpenAdvisories open;
-    private final Settings settings;
+    private final Config settings;
 
     public BakePlanService(ConfigSource configs, BakeLedger ledger, BakeLedger.ExecutionStatus executions,
-                           ReleaseSource releases, OpenAdvisories open, Settings settings) {
+                           ReleaseSource releases, OpenAdvisories open, Config settings) {
         this.configs = configs;
         this.ledger = ledger;
         this.executions = executions;
@@ -113,7 +113,7 @@ public final class BakePlanService {
         String buildId = role.name() + "-" + shortSha + "-" + stamp.toLowerCase() + "-" + executionPart(executionArn);
         BuilderSettings builder = role.builder();
         String bundleKey = "bundles/" + bake.sha() + ".tar.gz";
-        String bundleUri = "s3://" + settings.artifactBucket() + "/" + bundleKey;
+        String bundleUri = "s3://" + settings.artifactsBucket() + "/" + bundleKey;
         String logPrefix = "logs/" + role.name() + "/" + buildId + "/";
         String advisoryIds = tagValue(advisories.stream().map(BakeInput.Advisory::id).toList());
 
@@ -140,7 +140,7 @@ public final class BakePlanService {
                 bake.reason(), bake.pushedAt().orElse(startedAt).toString(), bake.keepOnFailure(),
                 builder.keepOnFailureHours(), advisories, carried,
                 parent,
-                new Plan.Bundle(settings.artifactBucket(), bundleKey, bundleUri),
+                new Plan.Bundle(settings.artifactsBucket(), bundleKey, bundleUri),
                 new Plan.Builder(
                         builder.spotInstanceType(),
                         builder.onDemandInstanceType(),
@@ -158,7 +158,7 @@ public final class BakePlanService {
                         command("tests", BakeCommands.tests(os, bundleUri, role.tests(), advisories), timeout, logPrefix, "Kiln.ServerTestsFailed"),
                         command("record", BakeCommands.record(manifest(config, bake, buildId, release)), timeout, logPrefix,
                                 "Kiln.RecordFailed")),
-                new Plan.Logs(settings.artifactBucket(), logPrefix, "s3://" + settings.artifactBucket() + "/" + logPrefix),
+                new Plan.Logs(settings.artifactsBucket(), logPrefix, "s3://" + settings.artifactsBucket() + "/" + logPrefix),
                 polls(builder),
                 new Plan.Image("kiln-" + buildId,
                         "Kiln " + role.name() + " image of " + config.repository().fullName() + "@" + shortSha

@@ -21,7 +21,7 @@ class BakePlanServiceTest {
 
     private static final String EXECUTION = "arn:aws:states:us-east-1:000000000000:execution:kiln-bake:web-0d1a26e";
     private static final Instant STARTED = Instant.parse("2026-11-22T03:00:05Z");
-    private static final Settings SETTINGS = new Settings("/kiln/config", "kiln-bakes", "kiln-artifacts",
+    private static final Config CONFIG = new Config("/kiln/config", "kiln-bakes", "kiln-artifacts",
             "sg-0123456789abcdef0", "arn:aws:iam::000000000000:instance-profile/kiln-builder", "/kiln/images/", "/kiln/releases/", "kiln");
 
     /** A ledger that grants every claim but one of the key it was told is held. */
@@ -50,7 +50,7 @@ class BakePlanServiceTest {
     private final Map<String, Release> releases = new HashMap<>();
     private final Map<String, java.util.Set<String>> open = new HashMap<>();
     private final BakePlanService service = new BakePlanService(Samples::exampleConfig, ledger, arn -> true,
-            role -> Optional.ofNullable(releases.get(role)), role -> open.getOrDefault(role, java.util.Set.of()), SETTINGS);
+            role -> Optional.ofNullable(releases.get(role)), role -> open.getOrDefault(role, java.util.Set.of()), CONFIG);
 
     @Test
     void shouldPlanAChildRoleOnItsParentRolesNewestImage() {

@@ -8,15 +8,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** {@link Ports.ImageStore} in the images table (key {@code imageId}; index {@code role}+{@code createdAt}). */
-final class DynamoImageStore implements Ports.ImageStore {
-
-    private final DynamoDbClient dynamo;
-    private final String table;
-
-    DynamoImageStore(DynamoDbClient dynamo, String table) {
-        this.dynamo = dynamo;
-        this.table = table;
-    }
+record DynamoImageStore(DynamoDbClient dynamo, String table) implements Ports.ImageStore {
 
     @Override
     public void save(ImageRecord record) {

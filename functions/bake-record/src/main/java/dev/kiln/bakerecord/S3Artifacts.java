@@ -7,13 +7,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 /** {@link Ports.Artifacts} in the artifact bucket. */
-final class S3Artifacts implements Ports.Artifacts {
-
-    private final S3Client s3;
-
-    S3Artifacts(S3Client s3) {
-        this.s3 = s3;
-    }
+record S3Artifacts(S3Client s3) implements Ports.Artifacts {
 
     @Override
     public Optional<String> commandStdout(String bucket, String prefix, String commandId, String instanceId) {

@@ -12,19 +12,11 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  * {@link Ports.Deliveries} in a DynamoDB table keyed by {@code deliveryId}. Records expire after
  * {@link #KEEP} (the table's TTL attribute {@code expiresAt}), longer than GitHub offers redeliveries.
  */
-final class DynamoDeliveries implements Ports.Deliveries {
+record DynamoDeliveries(DynamoDbClient dynamo, String table) implements Ports.Deliveries {
 
     static final Duration KEEP = Duration.ofDays(30);
     /** A claim older than this was left by a request that died; the delivery is handled afresh. */
     static final Duration ABANDONED = Duration.ofSeconds(60);
-
-    private final DynamoDbClient dynamo;
-    private final String table;
-
-    DynamoDeliveries(DynamoDbClient dynamo, String table) {
-        this.dynamo = dynamo;
-        this.table = table;
-    }
 
     @Override
     public Optional<Ports.Answer> claim(String deliveryId, Instant now) {

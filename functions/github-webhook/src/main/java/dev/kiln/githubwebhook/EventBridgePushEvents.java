@@ -7,15 +7,7 @@ import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
 
 /** Puts kiln.github "Push Received" on Kiln's bus. */
-final class EventBridgePushEvents implements Ports.PushEvents {
-
-    private final EventBridgeClient events;
-    private final String bus;
-
-    EventBridgePushEvents(EventBridgeClient events, String bus) {
-        this.events = events;
-        this.bus = bus;
-    }
+record EventBridgePushEvents(EventBridgeClient events, String bus) implements Ports.PushEvents {
 
     @Override
     public void pushReceived(PushReceived event) {

@@ -1,8 +1,8 @@
 package dev.kiln.githubwebhook;
 
+import dev.kiln.common.Cached;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -18,37 +18,23 @@ final class SecretsManagerWebhookSecrets implements Ports.WebhookSecrets {
     static final Duration KEEP = Duration.ofMinutes(5);
     static final Duration MIN_REFRESH = Duration.ofSeconds(10);
 
-    private final SecretsManagerClient secretsManager;
-    private final String secretId;
-    private final Clock clock;
-    private List<String> values = List.of();
-    private Instant readAt = Instant.MIN;
+    private final Cached<List<String>> values;
 
     SecretsManagerWebhookSecrets(SecretsManagerClient secretsManager, String secretId, Clock clock) {
-        this.secretsManager = secretsManager;
-        this.secretId = secretId;
-        this.clock = clock;
+        this.values = new Cached<>(KEEP, clock, () -> read(secretsManager, secretId));
     }
 
     @Override
-    public synchronized List<String> candidates() {
-        if (readAt.plus(KEEP).isBefore(clock.instant())) {
-            read();
-        }
-        return values;
+    public List<String> candidates() {
+        return values.get();
     }
 
     @Override
-    public synchronized boolean refresh() {
-        if (readAt.plus(MIN_REFRESH).isAfter(clock.instant())) {
-            return false;
-        }
-        List<String> before = values;
-        read();
-        return !values.equals(before);
+    public boolean refresh() {
+        return values.refresh(MIN_REFRESH);
     }
 
-    private void read() {
+    private static List<String> read(SecretsManagerClient secretsManager, String secretId) {
         List<String> read = new ArrayList<>();
         for (String stage : List.of("AWSCURRENT", "AWSPREVIOUS")) {
             try {
@@ -57,7 +43,6 @@ final class SecretsManagerWebhookSecrets implements Ports.WebhookSecrets {
                 // no previous version until the first rotation
             }
         }
-        values = List.copyOf(read);
-        readAt = clock.instant();
+        return List.copyOf(read);
     }
 }

@@ -12,9 +12,9 @@ import java.util.Map;
  */
 record Config(String configParameter, String failedLaunchesTable, String topicArn) {
 
-    static Config fromEnv(Map<String, String> env) {
-        Environment environment = new Environment(env);
-        return new Config(environment.require("CONFIG_PARAMETER"), environment.require("FAILED_LAUNCHES_TABLE"),
-                environment.require("TOPIC_ARN"));
+    static Config fromEnv(Map<String, String> variables) {
+        Environment env = new Environment(variables);
+        return new Config(env.require("CONFIG_PARAMETER"), env.require("FAILED_LAUNCHES_TABLE"),
+                env.require("TOPIC_ARN"));
     }
 }

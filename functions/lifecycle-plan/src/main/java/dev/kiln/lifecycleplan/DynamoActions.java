@@ -12,17 +12,9 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  * {@link Ports.Actions} in a DynamoDB table keyed by {@code token}; records expire (TTL {@code expiresAt})
  * after {@link #KEEP}, longer than any lifecycle action lives (48 hours at most).
  */
-final class DynamoActions implements Ports.Actions {
+record DynamoActions(DynamoDbClient dynamo, String table) implements Ports.Actions {
 
     static final Duration KEEP = Duration.ofDays(7);
-
-    private final DynamoDbClient dynamo;
-    private final String table;
-
-    DynamoActions(DynamoDbClient dynamo, String table) {
-        this.dynamo = dynamo;
-        this.table = table;
-    }
 
     @Override
     public Optional<String> claim(String token, String instanceId, String executionArn, Instant now) {

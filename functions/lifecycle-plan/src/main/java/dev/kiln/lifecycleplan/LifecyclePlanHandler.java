@@ -1,17 +1,11 @@
 package dev.kiln.lifecycleplan;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.common.AwsClients;
-import dev.kiln.common.Json;
+import dev.kiln.common.JsonHandler;
+import dev.kiln.lifecycleplan.errors.InvalidLifecycleEventException;
 import dev.kiln.common.config.SsmConfigSource;
 import dev.kiln.common.release.SsmReleaseSource;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -22,33 +16,33 @@ import software.amazon.awssdk.services.ec2.model.Ec2Exception;
 import software.amazon.awssdk.services.ec2.model.Instance;
 import software.amazon.awssdk.services.ec2.model.Tag;
 import software.amazon.awssdk.services.ssm.SsmClient;
-import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 
 /**
  * The first state of launch and drain. Its payload: {@code {"event": <the execution input>,
  * "workflow": "launch"|"drain", "executionArn": ..., "executionName": ...}}; its answer: the {@link LifecyclePlan}.
  */
-public final class LifecyclePlanHandler implements RequestStreamHandler {
+public final class LifecyclePlanHandler extends JsonHandler<LifecyclePlanHandler.Request, LifecyclePlan> {
+
+    /** The payload, read: the lifecycle action, which workflow handles it, and in which execution. */
+    record Request(LifecycleEvent event, String workflow, String executionArn, String executionName) {
+    }
 
     private final LifecyclePlanService service;
 
     public LifecyclePlanHandler() {
-        this(Settings.fromEnv(System.getenv()));
-    }
-
-    private LifecyclePlanHandler(Settings settings) {
-        this(build(settings, AwsClients.build(SsmClient.builder()), AwsClients.build(Ec2Client.builder()),
-                AwsClients.build(DynamoDbClient.builder())));
+        this(build(Config.fromEnv(System.getenv())));
     }
 
     LifecyclePlanHandler(LifecyclePlanService service) {
         this.service = service;
     }
 
-    private static LifecyclePlanService build(Settings settings, SsmClient ssm, Ec2Client ec2, DynamoDbClient dynamo) {
+    private static LifecyclePlanService build(Config config) {
+        SsmClient ssm = AwsClients.build(SsmClient.builder());
+        Ec2Client ec2 = AwsClients.build(Ec2Client.builder());
         return new LifecyclePlanService(
-                new SsmConfigSource(ssm, settings.configParameter(), Duration.ofMinutes(1), Clock.systemUTC()),
-                new SsmReleaseSource(ssm, settings.releasePrefix()),
+                SsmConfigSource.of(ssm, config.configParameter()),
+                new SsmReleaseSource(ssm, config.releasePrefix()),
                 instanceId -> {
                     try {
                         return ec2.describeInstances(r -> r.instanceIds(instanceId)).reservations().stream()
@@ -63,16 +57,19 @@ public final class LifecyclePlanHandler implements RequestStreamHandler {
                         throw e;
                     }
                 },
-                new DynamoActions(dynamo, settings.actionsTable()),
-                settings);
+                new DynamoActions(AwsClients.build(DynamoDbClient.builder()), config.actionsTable()),
+                config);
     }
 
     @Override
-    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        JsonNode request = Json.MAPPER.readTree(input);
-        LifecyclePlan plan = PowertoolsLogging.withLogging(context, () -> service.plan(
-                LifecycleEvent.parse(request.get("event")), request.path("workflow").asText(),
-                request.path("executionArn").asText(), request.path("executionName").asText(), Instant.now()));
-        Json.MAPPER.writeValue(output, plan);
+    protected Request request(byte[] payload) {
+        JsonNode request = tree(payload, InvalidLifecycleEventException::new);
+        return new Request(LifecycleEvent.parse(request.get("event")), request.path("workflow").asText(),
+                request.path("executionArn").asText(), request.path("executionName").asText());
+    }
+
+    @Override
+    protected LifecyclePlan answer(Request request) {
+        return service.plan(request.event(), request.workflow(), request.executionArn(), request.executionName(), Instant.now());
     }
 }

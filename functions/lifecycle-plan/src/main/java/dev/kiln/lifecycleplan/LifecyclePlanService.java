@@ -38,10 +38,10 @@ public final class LifecyclePlanService {
     private final ReleaseSource releases;
     private final Ports.Instances instances;
     private final Ports.Actions actions;
-    private final Settings settings;
+    private final Config settings;
 
     public LifecyclePlanService(ConfigSource configs, ReleaseSource releases, Ports.Instances instances,
-                                Ports.Actions actions, Settings settings) {
+                                Ports.Actions actions, Config settings) {
         this.configs = configs;
         this.releases = releases;
         this.instances = instances;
@@ -81,8 +81,8 @@ public final class LifecyclePlanService {
                 event.instanceId(), role.name(),
                 release.map(r -> new LifecyclePlan.InstalledRelease(r.version(), r.sha256(), r.artifact())).orElse(null),
                 commands, polls(role),
-                new LifecyclePlan.Logs(settings.artifactBucket(), logPrefix,
-                        "s3://" + settings.artifactBucket() + "/" + logPrefix));
+                new LifecyclePlan.Logs(settings.artifactsBucket(), logPrefix,
+                        "s3://" + settings.artifactsBucket() + "/" + logPrefix));
         LOG.info("Lifecycle action planned", entry("workflow", workflow), entry("phase", phase),
                 entry("instanceId", event.instanceId()), entry("group", event.autoScalingGroupName()),
                 entry("role", role.name()), entry("release", release.map(Release::version).orElse(null)));

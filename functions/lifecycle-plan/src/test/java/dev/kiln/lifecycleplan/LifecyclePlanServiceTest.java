@@ -32,7 +32,7 @@ class LifecyclePlanServiceTest {
     private static final Instant NOW = Instant.parse("2026-11-22T09:30:05Z");
     private static final String EXECUTION = "arn:aws:states:us-east-1:000000000000:execution:kiln-launch:e1";
     private static final String INSTANCE = "i-1234567890abcdef0";
-    private static final Settings SETTINGS = new Settings("/kiln/config", "kiln-actions", "kiln-artifacts",
+    private static final Config CONFIG = new Config("/kiln/config", "kiln-actions", "kiln-artifacts",
             "/kiln/releases/", "kiln/env/", "/kiln/env/");
     private static final Release RELEASE = new Release("web", "1.4.2",
             "s3://kiln-artifacts/releases/web/app-1.4.2.tar.gz", "a".repeat(64), null);
@@ -47,7 +47,7 @@ class LifecyclePlanServiceTest {
             instanceId -> Optional.ofNullable(tags.get(instanceId)),
             (token, instanceId, executionArn, now) -> Optional.ofNullable(claims.putIfAbsent(token, executionArn))
                     .filter(holder -> !holder.equals(executionArn)),
-            SETTINGS);
+            CONFIG);
 
     private static KilnConfig config() {
         try {

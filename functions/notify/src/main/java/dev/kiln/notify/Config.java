@@ -11,8 +11,8 @@ import java.util.Map;
  */
 public record Config(String topicArn, String stateMachinePrefix) {
 
-    public static Config fromEnv(Map<String, String> env) {
-        Environment environment = new Environment(env);
-        return new Config(environment.require("TOPIC_ARN"), environment.require("STATE_MACHINE_PREFIX"));
+    public static Config fromEnv(Map<String, String> variables) {
+        Environment env = new Environment(variables);
+        return new Config(env.require("TOPIC_ARN"), env.require("STATE_MACHINE_PREFIX"));
     }
 }

@@ -6,15 +6,7 @@ import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
 
 /** {@link NotificationTopic} on an SNS topic. */
-public final class SnsNotificationTopic implements NotificationTopic {
-
-    private final SnsClient sns;
-    private final String topicArn;
-
-    public SnsNotificationTopic(SnsClient sns, String topicArn) {
-        this.sns = sns;
-        this.topicArn = topicArn;
-    }
+public record SnsNotificationTopic(SnsClient sns, String topicArn) implements NotificationTopic {
 
     @Override
     public String publish(Notification notification) {

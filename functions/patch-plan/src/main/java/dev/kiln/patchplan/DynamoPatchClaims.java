@@ -11,15 +11,7 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  * {@link Ports.Claims} in the advisories ledger: item {@code patch#<id>} with the execution that holds
  * it and its state (PATCHING until patch records PATCHED, INCOMPLETE, NOT_AFFECTED or WAITING).
  */
-final class DynamoPatchClaims implements Ports.Claims {
-
-    private final DynamoDbClient dynamo;
-    private final String table;
-
-    DynamoPatchClaims(DynamoDbClient dynamo, String table) {
-        this.dynamo = dynamo;
-        this.table = table;
-    }
+record DynamoPatchClaims(DynamoDbClient dynamo, String table) implements Ports.Claims {
 
     @Override
     public Optional<Ports.Holder> claim(String advisoryId, String executionArn, Instant now) {

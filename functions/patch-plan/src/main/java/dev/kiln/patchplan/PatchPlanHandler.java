@@ -1,17 +1,11 @@
 package dev.kiln.patchplan;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.common.AwsClients;
-import dev.kiln.common.Environment;
-import dev.kiln.common.Json;
+import dev.kiln.common.JsonHandler;
+import dev.kiln.common.bake.CurrentImages;
 import dev.kiln.common.config.SsmConfigSource;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.time.Clock;
-import java.time.Duration;
+import dev.kiln.patchplan.errors.InvalidAdvisoryException;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.Map;
@@ -23,44 +17,37 @@ import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 import software.amazon.awssdk.services.ssm.SsmClient;
-import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 
 /**
  * patch's first state. Its payload: {@code {"event": <the execution input>, "executionArn": ...}};
  * its answer: the {@link PatchPlan}.
  */
-public final class PatchPlanHandler implements RequestStreamHandler {
+public final class PatchPlanHandler extends JsonHandler<PatchPlanHandler.Request, PatchPlan> {
+
+    /** The payload, read: the advisory the event announces, and the execution planning for it. */
+    record Request(Advisory advisory, String executionArn) {
+    }
 
     private final PatchPlanService service;
 
     public PatchPlanHandler() {
-        this(new Environment(System.getenv()));
-    }
-
-    private PatchPlanHandler(Environment env) {
-        this(build(env, AwsClients.build(SsmClient.builder()), AwsClients.build(DynamoDbClient.builder()),
-                AwsClients.build(SfnClient.builder())));
+        this(build(Config.fromEnv(System.getenv())));
     }
 
     PatchPlanHandler(PatchPlanService service) {
         this.service = service;
     }
 
-    private static PatchPlanService build(Environment env, SsmClient ssm, DynamoDbClient dynamo, SfnClient sfn) {
-        String bakes = env.require("BAKES_TABLE");
-        String images = env.require("IMAGES_TABLE");
-        String ledger = env.require("LEDGER_TABLE");
+    private static PatchPlanService build(Config config) {
+        DynamoDbClient dynamo = AwsClients.build(DynamoDbClient.builder());
+        SfnClient sfn = AwsClients.build(SfnClient.builder());
+        CurrentImages images = new CurrentImages(dynamo, config.bakesTable());
         return new PatchPlanService(
-                new SsmConfigSource(ssm, env.require("CONFIG_PARAMETER"), Duration.ofMinutes(1), Clock.systemUTC()),
-                role -> {
-                    Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(bakes).consistentRead(true)
-                            .key(Map.of("bakeKey", AttributeValue.fromS("current#" + role)))).item();
-                    return item == null || !item.containsKey("imageId") ? Optional.empty()
-                            : Optional.of(new Ports.Published(item.get("imageId").s(), item.get("sha").s(),
-                                    item.containsKey("pushedAt") ? item.get("pushedAt").s() : null));
-                },
+                SsmConfigSource.of(AwsClients.build(SsmClient.builder()), config.configParameter()),
+                role -> images.of(role).map(current -> new Ports.Published(current.imageId(), current.sha(),
+                        current.pushedAt().toString())),
                 imageId -> {
-                    Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(images)
+                    Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(config.imagesTable())
                             .key(Map.of("imageId", AttributeValue.fromS(imageId)))).item();
                     if (item == null || !item.containsKey("packages")) {
                         return Optional.empty();
@@ -68,7 +55,7 @@ public final class PatchPlanHandler implements RequestStreamHandler {
                     Set<String> sources = item.containsKey("sources") ? new HashSet<>(item.get("sources").ss()) : Set.of();
                     return Optional.of(new Ports.Contents(item.get("packages").m().keySet(), sources));
                 },
-                new DynamoPatchClaims(dynamo, ledger),
+                new DynamoPatchClaims(dynamo, config.ledgerTable()),
                 executionArn -> {
                     try {
                         return sfn.describeExecution(r -> r.executionArn(executionArn)).status() == ExecutionStatus.RUNNING;
@@ -79,10 +66,13 @@ public final class PatchPlanHandler implements RequestStreamHandler {
     }
 
     @Override
-    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        JsonNode request = Json.MAPPER.readTree(input);
-        PatchPlan plan = PowertoolsLogging.withLogging(context, () -> service.plan(
-                Advisory.fromEvent(request.get("event")), request.path("executionArn").asText(), Instant.now()));
-        Json.MAPPER.writeValue(output, plan);
+    protected Request request(byte[] payload) {
+        JsonNode request = tree(payload, InvalidAdvisoryException::new);
+        return new Request(Advisory.fromEvent(request.get("event")), request.path("executionArn").asText());
+    }
+
+    @Override
+    protected PatchPlan answer(Request request) {
+        return service.plan(request.advisory(), request.executionArn(), Instant.now());
     }
 }

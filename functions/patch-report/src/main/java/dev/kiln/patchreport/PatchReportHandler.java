@@ -1,26 +1,25 @@
 package dev.kiln.patchreport;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import dev.kiln.common.Json;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kiln.common.JsonHandler;
+import dev.kiln.common.MalformedPayloadException;
 import java.time.Instant;
-import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 
 /**
  * patch's last state. Its payload: {@code {"plan": ..., "baked": [...], "followed": [...], "executionArn": ...}};
  * its answer: the {@link PatchReportService.Report}.
  */
-public final class PatchReportHandler implements RequestStreamHandler {
+public final class PatchReportHandler extends JsonHandler<JsonNode, PatchReportService.Report> {
 
     private final PatchReportService service = new PatchReportService();
 
     @Override
-    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        var request = Json.MAPPER.readTree(input);
-        var report = PowertoolsLogging.withLogging(context, () -> service.report(request, Instant.now()));
-        Json.MAPPER.writeValue(output, report);
+    protected JsonNode request(byte[] payload) {
+        return tree(payload, MalformedPayloadException::new);
+    }
+
+    @Override
+    protected PatchReportService.Report answer(JsonNode request) {
+        return service.report(request, Instant.now());
     }
 }

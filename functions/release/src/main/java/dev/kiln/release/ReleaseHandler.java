@@ -1,19 +1,12 @@
 package dev.kiln.release;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.kiln.common.AwsClients;
-import dev.kiln.common.Environment;
-import dev.kiln.common.Json;
+import dev.kiln.common.JsonHandler;
 import dev.kiln.common.config.SsmConfigSource;
 import dev.kiln.common.launch.DynamoFailedLaunchLedger;
 import dev.kiln.common.release.Release;
 import dev.kiln.common.release.SsmReleaseSource;
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
@@ -23,35 +16,30 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.ssm.model.ParameterType;
-import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 
 /**
  * Invoked by a person or a pipeline ({@code aws lambda invoke}): sets a role's release (and resumes the
  * role's groups suspended on the one before), or fails with {@code InvalidReleaseException} saying what is wrong.
  */
-public final class ReleaseHandler implements RequestStreamHandler {
+public final class ReleaseHandler extends JsonHandler<ReleaseRequest, ReleaseService.Outcome> {
 
     private final ReleaseService service;
 
     public ReleaseHandler() {
-        this(new Environment(System.getenv()));
-    }
-
-    private ReleaseHandler(Environment env) {
-        this(build(env, AwsClients.build(SsmClient.builder()), AwsClients.build(S3Client.builder()),
-                AwsClients.build(DynamoDbClient.builder()), AwsClients.build(AutoScalingClient.builder())));
+        this(build(Config.fromEnv(System.getenv())));
     }
 
     ReleaseHandler(ReleaseService service) {
         this.service = service;
     }
 
-    private static ReleaseService build(Environment env, SsmClient ssm, S3Client s3, DynamoDbClient dynamo,
-                                        AutoScalingClient autoScaling) {
-        String prefix = env.require("RELEASE_PARAMETER_PREFIX");
-        SsmReleaseSource source = new SsmReleaseSource(ssm, prefix);
+    private static ReleaseService build(Config config) {
+        SsmClient ssm = AwsClients.build(SsmClient.builder());
+        S3Client s3 = AwsClients.build(S3Client.builder());
+        AutoScalingClient autoScaling = AwsClients.build(AutoScalingClient.builder());
+        SsmReleaseSource source = new SsmReleaseSource(ssm, config.releasePrefix());
         return new ReleaseService(
-                new SsmConfigSource(ssm, env.require("CONFIG_PARAMETER"), Duration.ofMinutes(1), Clock.systemUTC()),
+                SsmConfigSource.of(ssm, config.configParameter()),
                 (bucket, key) -> {
                     try {
                         return Optional.<InputStream>of(s3.getObject(r -> r.bucket(bucket).key(key)));
@@ -72,7 +60,7 @@ public final class ReleaseHandler implements RequestStreamHandler {
                                 .description("Kiln: the current release of role " + release.role())).version();
                     }
                 },
-                new DynamoFailedLaunchLedger(dynamo, env.require("FAILED_LAUNCHES_TABLE")),
+                new DynamoFailedLaunchLedger(AwsClients.build(DynamoDbClient.builder()), config.failedLaunchesTable()),
                 group -> {
                     try {
                         autoScaling.resumeProcesses(r -> r.autoScalingGroupName(group).scalingProcesses("Launch"));
@@ -87,15 +75,17 @@ public final class ReleaseHandler implements RequestStreamHandler {
                         throw e;
                     }
                 },
-                env.require("ARTIFACT_BUCKET"),
-                prefix);
+                config.artifactsBucket(),
+                config.releasePrefix());
     }
 
     @Override
-    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        byte[] request = input.readAllBytes();
-        ReleaseService.Outcome outcome = PowertoolsLogging.withLogging(context,
-                () -> service.set(ReleaseRequest.parse(request), Instant.now()));
-        Json.MAPPER.writeValue(output, outcome);
+    protected ReleaseRequest request(byte[] payload) {
+        return ReleaseRequest.parse(payload);
+    }
+
+    @Override
+    protected ReleaseService.Outcome answer(ReleaseRequest request) {
+        return service.set(request, Instant.now());
     }
 }

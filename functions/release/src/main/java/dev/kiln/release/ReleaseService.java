@@ -48,18 +48,18 @@ public final class ReleaseService {
     private final Ports.Releases releases;
     private final FailedLaunchLedger failedLaunches;
     private final Ports.Groups groups;
-    private final String artifactBucket;
+    private final String artifactsBucket;
     private final String parameterPrefix;
 
     public ReleaseService(ConfigSource configs, Ports.Artifacts artifacts, Ports.Releases releases,
-                          FailedLaunchLedger failedLaunches, Ports.Groups groups, String artifactBucket,
+                          FailedLaunchLedger failedLaunches, Ports.Groups groups, String artifactsBucket,
                           String parameterPrefix) {
         this.configs = configs;
         this.artifacts = artifacts;
         this.releases = releases;
         this.failedLaunches = failedLaunches;
         this.groups = groups;
-        this.artifactBucket = artifactBucket;
+        this.artifactsBucket = artifactsBucket;
         this.parameterPrefix = parameterPrefix;
     }
 
@@ -71,8 +71,8 @@ public final class ReleaseService {
         }
         Release release = new Release(request.role(), request.version(), request.artifact(),
                 request.sha256() == null ? null : request.sha256().toLowerCase(), now.toString());
-        if (!release.bucket().equals(artifactBucket)) {
-            throw new InvalidReleaseException("artifact: put it in Kiln's artifact bucket, s3://" + artifactBucket
+        if (!release.bucket().equals(artifactsBucket)) {
+            throw new InvalidReleaseException("artifact: put it in Kiln's artifact bucket, s3://" + artifactsBucket
                     + "/releases/" + release.role() + "/, which the fleet's instances may read");
         }
         Optional<Release> previous = releases.current(release.role());

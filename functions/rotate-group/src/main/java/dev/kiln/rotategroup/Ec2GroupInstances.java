@@ -7,13 +7,7 @@ import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.Reservation;
 
 /** {@link Ports.GroupInstances} through EC2's DescribeInstances, by the tag Auto Scaling puts on its instances. */
-final class Ec2GroupInstances implements Ports.GroupInstances {
-
-    private final Ec2Client ec2;
-
-    Ec2GroupInstances(Ec2Client ec2) {
-        this.ec2 = ec2;
-    }
+record Ec2GroupInstances(Ec2Client ec2) implements Ports.GroupInstances {
 
     @Override
     public List<Ports.RunningInstance> of(String asg) {

@@ -12,9 +12,9 @@ import java.util.Map;
  */
 record Config(String configParameter, String bakesTable, String artifactsBucket) {
 
-    static Config fromEnv(Map<String, String> env) {
-        Environment environment = new Environment(env);
-        return new Config(environment.require("CONFIG_PARAMETER"), environment.require("BAKES_TABLE"),
-                environment.require("ARTIFACTS_BUCKET"));
+    static Config fromEnv(Map<String, String> variables) {
+        Environment env = new Environment(variables);
+        return new Config(env.require("CONFIG_PARAMETER"), env.require("BAKES_TABLE"),
+                env.require("ARTIFACTS_BUCKET"));
     }
 }

@@ -9,13 +9,7 @@ import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /** {@link Ports.TagPages} in the artifact bucket: every object under the prefix, however many listings that takes. */
-final class S3TagPages implements Ports.TagPages {
-
-    private final S3Client s3;
-
-    S3TagPages(S3Client s3) {
-        this.s3 = s3;
-    }
+record S3TagPages(S3Client s3) implements Ports.TagPages {
 
     @Override
     public List<Ports.Page> read(String bucket, String prefix) {

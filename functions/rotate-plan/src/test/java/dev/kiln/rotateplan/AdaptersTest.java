@@ -8,14 +8,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
-import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
@@ -100,34 +95,5 @@ class AdaptersTest {
         assertThat(requests).containsExactly(PutObjectRequest.builder().bucket(BUCKET).key("rotations/r-1/groups.json")
                 .contentType("application/json").build());
         assertThat(bodies).containsExactly("[]");
-    }
-
-    @Test
-    void shouldReadARolesPublishedImageConsistentlyFromTheBakesTable() {
-        // given
-        List<GetItemRequest> requests = new ArrayList<>();
-        DynamoDbClient dynamo = new DynamoDbClient() {
-            @Override
-            public GetItemResponse getItem(GetItemRequest request) {
-                requests.add(request);
-                return request.key().get("bakeKey").s().equals("current#web")
-                        ? GetItemResponse.builder().item(Map.of("bakeKey", AttributeValue.fromS("current#web"),
-                                "imageId", AttributeValue.fromS("ami-0a11d0a11d0a11d00"))).build()
-                        : GetItemResponse.builder().build();
-            }
-
-            @Override public String serviceName() { return "dynamodb"; }
-            @Override public void close() { }
-        };
-        DynamoCurrentImages images = new DynamoCurrentImages(dynamo, "kiln-bakes");
-
-        // when / then
-        assertThat(images.imageId("web")).contains("ami-0a11d0a11d0a11d00");
-        assertThat(images.imageId("batch")).isEmpty();
-        assertThat(requests).containsExactly(
-                GetItemRequest.builder().tableName("kiln-bakes").consistentRead(true)
-                        .key(Map.of("bakeKey", AttributeValue.fromS("current#web"))).build(),
-                GetItemRequest.builder().tableName("kiln-bakes").consistentRead(true)
-                        .key(Map.of("bakeKey", AttributeValue.fromS("current#batch"))).build());
     }
 }

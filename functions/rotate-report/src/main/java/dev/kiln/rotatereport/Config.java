@@ -12,9 +12,9 @@ import java.util.Map;
  */
 record Config(String rotationsTable, String ledgerTable, String artifactsBucket) {
 
-    static Config fromEnv(Map<String, String> env) {
-        Environment environment = new Environment(env);
-        return new Config(environment.require("ROTATIONS_TABLE"), environment.require("LEDGER_TABLE"),
-                environment.require("ARTIFACTS_BUCKET"));
+    static Config fromEnv(Map<String, String> variables) {
+        Environment env = new Environment(variables);
+        return new Config(env.require("ROTATIONS_TABLE"), env.require("LEDGER_TABLE"),
+                env.require("ARTIFACTS_BUCKET"));
     }
 }

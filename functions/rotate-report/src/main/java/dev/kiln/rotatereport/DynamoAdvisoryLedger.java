@@ -10,15 +10,7 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  * {@code patch#<id>} item, which patch created; no item is created for an advisory patch never handled.
  * The same values are written again by a retried report.
  */
-final class DynamoAdvisoryLedger implements Ports.AdvisoryLedger {
-
-    private final DynamoDbClient dynamo;
-    private final String table;
-
-    DynamoAdvisoryLedger(DynamoDbClient dynamo, String table) {
-        this.dynamo = dynamo;
-        this.table = table;
-    }
+record DynamoAdvisoryLedger(DynamoDbClient dynamo, String table) implements Ports.AdvisoryLedger {
 
     @Override
     public boolean recordRotation(String advisory, Ports.Rotated rotated) {

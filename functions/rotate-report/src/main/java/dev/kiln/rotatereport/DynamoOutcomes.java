@@ -12,15 +12,7 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
  * {@link Ports.Outcomes} in the rotations table: every item of the rotation, all pages, read
  * consistently so that the last group's outcome, written just before, is not missed.
  */
-final class DynamoOutcomes implements Ports.Outcomes {
-
-    private final DynamoDbClient dynamo;
-    private final String table;
-
-    DynamoOutcomes(DynamoDbClient dynamo, String table) {
-        this.dynamo = dynamo;
-        this.table = table;
-    }
+record DynamoOutcomes(DynamoDbClient dynamo, String table) implements Ports.Outcomes {
 
     @Override
     public List<Ports.Recorded> of(String rotation) {

@@ -6,13 +6,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 /** {@link Ports.PlannedGroups} in the artifact bucket. */
-final class S3PlannedGroups implements Ports.PlannedGroups {
-
-    private final S3Client s3;
-
-    S3PlannedGroups(S3Client s3) {
-        this.s3 = s3;
-    }
+record S3PlannedGroups(S3Client s3) implements Ports.PlannedGroups {
 
     @Override
     public String read(String bucket, String key) {

@@ -8,13 +8,7 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /** {@link Ports.Bundles} in S3; a bundle is written only if none is there (If-None-Match: *). */
-final class S3Bundles implements Ports.Bundles {
-
-    private final S3Client s3;
-
-    S3Bundles(S3Client s3) {
-        this.s3 = s3;
-    }
+record S3Bundles(S3Client s3) implements Ports.Bundles {
 
     @Override
     public OptionalLong size(String bucket, String key) {

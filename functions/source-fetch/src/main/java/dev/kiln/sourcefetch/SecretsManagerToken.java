@@ -1,8 +1,8 @@
 package dev.kiln.sourcefetch;
 
+import dev.kiln.common.Cached;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -18,25 +18,15 @@ public final class SecretsManagerToken implements Supplier<Optional<String>> {
     public static final String NO_TOKEN = "unset";
     static final Duration KEEP = Duration.ofMinutes(5);
 
-    private final SecretsManagerClient secretsManager;
-    private final String secretId;
-    private final Clock clock;
-    private Optional<String> token = Optional.empty();
-    private Instant readAt = Instant.MIN;
+    private final Cached<Optional<String>> token;
 
     SecretsManagerToken(SecretsManagerClient secretsManager, String secretId, Clock clock) {
-        this.secretsManager = secretsManager;
-        this.secretId = secretId;
-        this.clock = clock;
+        this.token = new Cached<>(KEEP, clock, () -> usable(secretsManager.getSecretValue(r -> r.secretId(secretId)).secretString()));
     }
 
     @Override
-    public synchronized Optional<String> get() {
-        if (readAt.plus(KEEP).isBefore(clock.instant())) {
-            token = usable(secretsManager.getSecretValue(r -> r.secretId(secretId)).secretString());
-            readAt = clock.instant();
-        }
-        return token;
+    public Optional<String> get() {
+        return token.get();
     }
 
     static Optional<String> usable(String value) {

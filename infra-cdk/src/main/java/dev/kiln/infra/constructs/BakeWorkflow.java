@@ -86,7 +86,7 @@ public final class BakeWorkflow extends Construct {
                 "Checks a bake's input, claims the bake and plans it", Map.of(
                         "CONFIG_PARAMETER", props.config().getParameterName(),
                         "BAKES_TABLE", bakesTable,
-                        "ARTIFACT_BUCKET", props.artifacts().bucket().getBucketName(),
+                        "ARTIFACTS_BUCKET", props.artifacts().bucket().getBucketName(),
                         "BUILDER_SECURITY_GROUP_ID", props.builders().securityGroupId(),
                         "BUILDER_INSTANCE_PROFILE_ARN", props.builders().instanceProfile().getInstanceProfileArn(),
                         "IMAGE_POINTER_PREFIX", props.imagePointerPrefix(),

@@ -92,7 +92,7 @@ public final class LifecycleWorkflows extends Construct {
                 "Plans a lifecycle action: the instance's role and release, and the commands to run on it", Map.of(
                         "CONFIG_PARAMETER", props.config().getParameterName(),
                         "ACTIONS_TABLE", actions.getTableName(),
-                        "ARTIFACT_BUCKET", props.artifacts().getBucketName(),
+                        "ARTIFACTS_BUCKET", props.artifacts().getBucketName(),
                         "RELEASE_PARAMETER_PREFIX", releases,
                         "ENV_SECRET_PREFIX", props.name() + "/env/",
                         "ENV_PARAMETER_PREFIX", "/" + props.name() + "/env/"),
@@ -118,7 +118,7 @@ public final class LifecycleWorkflows extends Construct {
         release = new KilnFunction(this, "Release", new KilnFunction.Props("kiln-release", props.releaseCode(),
                 "Sets a role's release after checking its artifact; resumes the groups suspended on the one before", Map.of(
                         "CONFIG_PARAMETER", props.config().getParameterName(),
-                        "ARTIFACT_BUCKET", props.artifacts().getBucketName(),
+                        "ARTIFACTS_BUCKET", props.artifacts().getBucketName(),
                         "RELEASE_PARAMETER_PREFIX", releases,
                         "FAILED_LAUNCHES_TABLE", failedLaunches.getTableName()),
                 1024, Duration.minutes(5)));

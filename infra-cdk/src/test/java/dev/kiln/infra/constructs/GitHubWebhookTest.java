@@ -52,7 +52,7 @@ class GitHubWebhookTest {
                 "AuthType", "NONE",
                 "TargetFunctionArn", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("GitHubWebhookFunction.*"), "Arn"))));
         template.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
-                "Handler", "dev.kiln.githubwebhook.GithubWebhookHandler::handleRequest",
+                "Handler", "dev.kiln.githubwebhook.GitHubWebhookHandler::handleRequest",
                 "Environment", Map.of("Variables", Match.objectLike(Map.of(
                         "WEBHOOK_SECRET_ID", Map.of("Ref", Match.stringLikeRegexp("GitHubWebhookSecret.*")),
                         "DELIVERIES_TABLE", Map.of("Ref", Match.stringLikeRegexp("GitHubDeliveries.*")),
@@ -63,7 +63,7 @@ class GitHubWebhookTest {
     @Test
     void shouldLetAFloodOfRequestsTakeNoMoreThanTheWebhooksReservedConcurrency() {
         template.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
-                "Handler", "dev.kiln.githubwebhook.GithubWebhookHandler::handleRequest",
+                "Handler", "dev.kiln.githubwebhook.GitHubWebhookHandler::handleRequest",
                 "ReservedConcurrentExecutions", 5)));
     }
 

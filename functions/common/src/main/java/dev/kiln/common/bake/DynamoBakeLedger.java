@@ -9,15 +9,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
 /** {@link BakeLedger} in a DynamoDB table keyed by {@code bakeKey}. */
-public final class DynamoBakeLedger implements BakeLedger {
-
-    private final DynamoDbClient dynamo;
-    private final String table;
-
-    public DynamoBakeLedger(DynamoDbClient dynamo, String table) {
-        this.dynamo = dynamo;
-        this.table = table;
-    }
+public record DynamoBakeLedger(DynamoDbClient dynamo, String table) implements BakeLedger {
 
     @Override
     public Optional<Entry> claim(Entry entry, ExecutionStatus executions) {
@@ -74,9 +66,7 @@ public final class DynamoBakeLedger implements BakeLedger {
 
     @Override
     public Optional<String> currentImage(String role) {
-        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
-                .key(Map.of("bakeKey", AttributeValue.fromS("current#" + role)))).item();
-        return Optional.ofNullable(item == null ? null : item.get("imageId")).map(AttributeValue::s);
+        return new CurrentImages(dynamo, table).of(role).map(CurrentImages.Current::imageId);
     }
 
     private Optional<Entry> read(String bakeKey) {

@@ -1,8 +1,8 @@
 package dev.kiln.common.config;
 
+import dev.kiln.common.Cached;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
@@ -11,27 +11,20 @@ import software.amazon.awssdk.services.ssm.SsmClient;
  */
 public final class SsmConfigSource implements ConfigSource {
 
-    private final SsmClient ssm;
-    private final String parameter;
-    private final Duration maxAge;
-    private final Clock clock;
-    private KilnConfig cached;
-    private Instant readAt = Instant.MIN;
+    private final Cached<KilnConfig> config;
+
+    /** Every function's configuration: read again a minute after it was last read. */
+    public static SsmConfigSource of(SsmClient ssm, String parameter) {
+        return new SsmConfigSource(ssm, parameter, Duration.ofMinutes(1), Clock.systemUTC());
+    }
 
     public SsmConfigSource(SsmClient ssm, String parameter, Duration maxAge, Clock clock) {
-        this.ssm = ssm;
-        this.parameter = parameter;
-        this.maxAge = maxAge;
-        this.clock = clock;
+        this.config = new Cached<>(maxAge, clock,
+                () -> KilnConfigJson.read(ssm.getParameter(r -> r.name(parameter)).parameter().value()));
     }
 
     @Override
-    public synchronized KilnConfig current() {
-        Instant now = clock.instant();
-        if (cached == null || readAt.plus(maxAge).isBefore(now)) {
-            cached = KilnConfigJson.read(ssm.getParameter(r -> r.name(parameter)).parameter().value());
-            readAt = now;
-        }
-        return cached;
+    public KilnConfig current() {
+        return config.get();
     }
 }

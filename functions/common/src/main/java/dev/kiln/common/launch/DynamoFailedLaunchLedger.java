@@ -12,15 +12,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
 /** {@link FailedLaunchLedger} in a DynamoDB table keyed by {@code group}. */
-public final class DynamoFailedLaunchLedger implements FailedLaunchLedger {
-
-    private final DynamoDbClient dynamo;
-    private final String table;
-
-    public DynamoFailedLaunchLedger(DynamoDbClient dynamo, String table) {
-        this.dynamo = dynamo;
-        this.table = table;
-    }
+public record DynamoFailedLaunchLedger(DynamoDbClient dynamo, String table) implements FailedLaunchLedger {
 
     @Override
     public Optional<FailedLaunches> read(String group) {

@@ -5,15 +5,7 @@ import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.ssm.model.ParameterNotFoundException;
 
 /** Releases in SSM: {@code <prefix><role>}, e.g. {@code /kiln/releases/web}, read every time (they change without a deploy). */
-public final class SsmReleaseSource implements ReleaseSource {
-
-    private final SsmClient ssm;
-    private final String prefix;
-
-    public SsmReleaseSource(SsmClient ssm, String prefix) {
-        this.ssm = ssm;
-        this.prefix = prefix;
-    }
+public record SsmReleaseSource(SsmClient ssm, String prefix) implements ReleaseSource {
 
     public String parameter(String role) {
         return prefix + role;

@@ -9,22 +9,22 @@ import java.util.Map;
  * @param envSecretPrefix    e.g. {@code kiln/env/}: a role's env secret is prefix + role
  * @param envParameterPrefix e.g. {@code /kiln/env/}: a role's env parameters are under prefix + role + "/"
  */
-public record Settings(
+public record Config(
         String configParameter,
         String actionsTable,
-        String artifactBucket,
+        String artifactsBucket,
         String releasePrefix,
         String envSecretPrefix,
         String envParameterPrefix) {
 
-    public static Settings fromEnv(Map<String, String> env) {
-        Environment e = new Environment(env);
-        return new Settings(
-                e.require("CONFIG_PARAMETER"),
-                e.require("ACTIONS_TABLE"),
-                e.require("ARTIFACT_BUCKET"),
-                e.require("RELEASE_PARAMETER_PREFIX"),
-                e.require("ENV_SECRET_PREFIX"),
-                e.require("ENV_PARAMETER_PREFIX"));
+    public static Config fromEnv(Map<String, String> variables) {
+        Environment env = new Environment(variables);
+        return new Config(
+                env.require("CONFIG_PARAMETER"),
+                env.require("ACTIONS_TABLE"),
+                env.require("ARTIFACTS_BUCKET"),
+                env.require("RELEASE_PARAMETER_PREFIX"),
+                env.require("ENV_SECRET_PREFIX"),
+                env.require("ENV_PARAMETER_PREFIX"));
     }
 }

@@ -2,20 +2,15 @@ package dev.kiln.githubwebhook;
 
 import static software.amazon.lambda.powertools.logging.argument.StructuredArguments.entry;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.common.AwsClients;
-import dev.kiln.common.Environment;
+import dev.kiln.common.JsonHandler;
 import dev.kiln.common.Json;
 import dev.kiln.common.config.SsmConfigSource;
 import dev.kiln.githubwebhook.errors.EmitFailedException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Locale;
@@ -27,47 +22,50 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
-import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 
 /**
  * The Function URL's handler: reads the request Lambda hands it (payload format 2.0) and answers with
  * a status and a JSON body that a GitHub admin can read in "Recent Deliveries".
  */
-public final class GithubWebhookHandler implements RequestStreamHandler {
+public final class GitHubWebhookHandler extends JsonHandler<byte[], ObjectNode> {
 
-    private static final Logger LOG = LoggerFactory.getLogger(GithubWebhookHandler.class);
+    private static final Logger LOG = LoggerFactory.getLogger(GitHubWebhookHandler.class);
 
     private final WebhookService service;
 
-    public GithubWebhookHandler() {
-        this(new Environment(System.getenv()));
+    public GitHubWebhookHandler() {
+        this(build(Config.fromEnv(System.getenv())));
     }
 
-    private GithubWebhookHandler(Environment env) {
-        this(new WebhookService(
-                new SecretsManagerWebhookSecrets(AwsClients.build(SecretsManagerClient.builder()),
-                        env.require("WEBHOOK_SECRET_ID"), Clock.systemUTC()),
-                new DynamoDeliveries(AwsClients.build(DynamoDbClient.builder()), env.require("DELIVERIES_TABLE")),
-                new EventBridgePushEvents(AwsClients.build(EventBridgeClient.builder()), env.require("EVENT_BUS_NAME")),
-                new SsmConfigSource(AwsClients.build(SsmClient.builder()), env.require("CONFIG_PARAMETER"),
-                        Duration.ofMinutes(1), Clock.systemUTC())));
-    }
-
-    GithubWebhookHandler(WebhookService service) {
+    GitHubWebhookHandler(WebhookService service) {
         this.service = service;
     }
 
+    private static WebhookService build(Config config) {
+        return new WebhookService(
+                new SecretsManagerWebhookSecrets(AwsClients.build(SecretsManagerClient.builder()),
+                        config.webhookSecretId(), Clock.systemUTC()),
+                new DynamoDeliveries(AwsClients.build(DynamoDbClient.builder()), config.deliveriesTable()),
+                new EventBridgePushEvents(AwsClients.build(EventBridgeClient.builder()), config.eventBusName()),
+                SsmConfigSource.of(AwsClients.build(SsmClient.builder()), config.configParameter()));
+    }
+
+    /** The request is read in {@link #reply}: one that is not a Function URL request is answered 400, not thrown. */
     @Override
-    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        byte[] event = input.readAllBytes();
-        Ports.Answer answer = PowertoolsLogging.withLogging(context, () -> answer(event));
+    protected byte[] request(byte[] payload) {
+        return payload;
+    }
+
+    @Override
+    protected ObjectNode answer(byte[] event) {
+        Ports.Answer answer = reply(event);
         ObjectNode response = Json.MAPPER.createObjectNode().put("statusCode", answer.status());
         response.putObject("headers").put("content-type", "application/json");
         response.put("body", answer.body());
-        Json.MAPPER.writeValue(output, response);
+        return response;
     }
 
-    Ports.Answer answer(byte[] event) {
+    Ports.Answer reply(byte[] event) {
         WebhookRequest request;
         try {
             request = request(Json.MAPPER.readTree(event));

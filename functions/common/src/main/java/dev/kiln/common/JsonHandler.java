@@ -1,0 +1,67 @@
+package dev.kiln.common;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.function.Function;
+import software.amazon.lambda.powertools.logging.PowertoolsLogging;
+
+/**
+ * The shape of every Kiln function: its payload is parsed into the function's request, its service
+ * answers the request, and the answer goes back as JSON; both run inside Powertools logging, so a
+ * refused payload is logged with the invocation's context like any other failure.
+ *
+ * <p>A stream handler, so that a payload which is not JSON still reaches Kiln's code: {@link #tree}
+ * turns it into the function's own invalid-input error (which a state machine can catch by name)
+ * instead of a Jackson exception.
+ *
+ * @param <Q> what the function reads from its payload
+ * @param <A> what it answers
+ */
+public abstract class JsonHandler<Q, A> implements RequestStreamHandler {
+
+    @Override
+    public final void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        byte[] payload = input.readAllBytes();
+        A answer = PowertoolsLogging.withLogging(context, () -> answer(request(payload)));
+        Json.MAPPER.writeValue(output, answer);
+    }
+
+    /** Parses the payload; bad input fails with the function's own exception, saying what is wrong. */
+    protected abstract Q request(byte[] payload);
+
+    /** The function's work for one request. */
+    protected abstract A answer(Q request);
+
+    /** The payload as a JSON tree, or the function's {@code invalid} error when it is not JSON. */
+    protected static JsonNode tree(byte[] payload, Function<String, ? extends RuntimeException> invalid) {
+        try {
+            return Json.MAPPER.readTree(payload);
+        } catch (JsonProcessingException e) {
+            throw invalid.apply("the payload is not JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read a payload held in memory", e);
+        }
+    }
+
+    /** The payload read into {@code type}, or the function's {@code invalid} error when it does not fit. */
+    protected static <T> T read(byte[] payload, Class<T> type, Function<String, ? extends RuntimeException> invalid) {
+        try {
+            return Json.MAPPER.readValue(payload, type);
+        } catch (ValueInstantiationException e) {
+            if (e.getCause() instanceof RuntimeException refused) {
+                throw refused; // the request type's own check said what is wrong
+            }
+            throw invalid.apply("the payload is not a " + type.getSimpleName() + ": " + e.getOriginalMessage());
+        } catch (JsonProcessingException e) {
+            throw invalid.apply("the payload is not a " + type.getSimpleName() + ": " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read a payload held in memory", e);
+        }
+    }
+}
