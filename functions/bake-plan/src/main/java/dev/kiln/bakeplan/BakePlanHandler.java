@@ -22,10 +22,6 @@ import software.amazon.awssdk.services.ssm.SsmClient;
  */
 public final class BakePlanHandler extends JsonHandler<BakePlanHandler.Request, Plan> {
 
-    /** The payload, read: the execution's input (the service checks it against its schema), which execution, since when. */
-    record Request(JsonNode input, String executionArn, Instant startedAt) {
-    }
-
     private final BakePlanService service;
 
     public BakePlanHandler() {
@@ -71,5 +67,9 @@ public final class BakePlanHandler extends JsonHandler<BakePlanHandler.Request, 
 
     private static dev.kiln.common.bake.BakeLedger.ExecutionStatus running(SfnClient sfn) {
         return arn -> sfn.describeExecution(r -> r.executionArn(arn)).status() == ExecutionStatus.RUNNING;
+    }
+
+    /** The payload, read: the execution's input (the service checks it against its schema), which execution, since when. */
+    record Request(JsonNode input, String executionArn, Instant startedAt) {
     }
 }

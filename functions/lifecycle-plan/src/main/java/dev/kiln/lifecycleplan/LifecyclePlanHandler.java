@@ -23,10 +23,6 @@ import software.amazon.awssdk.services.ssm.SsmClient;
  */
 public final class LifecyclePlanHandler extends JsonHandler<LifecyclePlanHandler.Request, LifecyclePlan> {
 
-    /** The payload, read: the lifecycle action, which workflow handles it, and in which execution. */
-    record Request(LifecycleEvent event, String workflow, String executionArn, String executionName) {
-    }
-
     private final LifecyclePlanService service;
 
     public LifecyclePlanHandler() {
@@ -71,5 +67,9 @@ public final class LifecyclePlanHandler extends JsonHandler<LifecyclePlanHandler
     @Override
     protected LifecyclePlan answer(Request request) {
         return service.plan(request.event(), request.workflow(), request.executionArn(), request.executionName(), Instant.now());
+    }
+
+    /** The payload, read: the lifecycle action, which workflow handles it, and in which execution. */
+    record Request(LifecycleEvent event, String workflow, String executionArn, String executionName) {
     }
 }

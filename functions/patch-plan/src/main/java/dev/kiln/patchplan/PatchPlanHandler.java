@@ -24,10 +24,6 @@ import software.amazon.awssdk.services.ssm.SsmClient;
  */
 public final class PatchPlanHandler extends JsonHandler<PatchPlanHandler.Request, PatchPlan> {
 
-    /** The payload, read: the advisory the event announces, and the execution planning for it. */
-    record Request(Advisory advisory, String executionArn) {
-    }
-
     private final PatchPlanService service;
 
     public PatchPlanHandler() {
@@ -74,5 +70,9 @@ public final class PatchPlanHandler extends JsonHandler<PatchPlanHandler.Request
     @Override
     protected PatchPlan answer(Request request) {
         return service.plan(request.advisory(), request.executionArn(), Instant.now());
+    }
+
+    /** The payload, read: the advisory the event announces, and the execution planning for it. */
+    record Request(Advisory advisory, String executionArn) {
     }
 }

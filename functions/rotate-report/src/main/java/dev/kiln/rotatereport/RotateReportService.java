@@ -6,11 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.common.Json;
-import dev.kiln.common.Wording;
 import dev.kiln.rotatereport.errors.MalformedReportRequestException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -35,19 +33,11 @@ public final class RotateReportService {
     private static final Logger LOG = LoggerFactory.getLogger(RotateReportService.class);
     /** The event's detail must stay far below EventBridge's 256 KB at any fleet size. */
     static final int DETAIL_OUTCOMES = 100;
-    /** One screen of a mail client. */
-    static final int MESSAGE_LINES = 40;
     private static final int DETAIL_REASON_CHARS = 500;
-    private static final int LINE_REASON_CHARS = 160;
 
     /** The detail's order: what went wrong first, then what was done, then what was not tried. */
     private static final List<String> DETAIL_ORDER = List.of(Outcome.FAILED, Outcome.TIMED_OUT, Outcome.ROLLED_BACK,
             Outcome.SUCCEEDED, Outcome.SKIPPED);
-    /** The message's order: every group that did not succeed, then the ones that did, while room remains. */
-    private static final List<String> MESSAGE_ORDER = List.of(Outcome.FAILED, Outcome.TIMED_OUT, Outcome.ROLLED_BACK,
-            Outcome.SKIPPED, Outcome.SUCCEEDED);
-    private static final Map<String, String> LABELS = Map.of(Outcome.SUCCEEDED, "Succeeded", Outcome.ROLLED_BACK, "Rolled back",
-            Outcome.FAILED, "Failed", Outcome.TIMED_OUT, "Timed out", Outcome.SKIPPED, "Skipped");
 
     private final Ports.PlannedGroups plannedGroups;
     private final Ports.Outcomes outcomes;
@@ -64,31 +54,9 @@ public final class RotateReportService {
         this.bucket = bucket;
     }
 
-    private record Counts(int succeeded, int rolledBack, int failed, int timedOut, int skipped) {
-
-        static Counts of(List<Outcome> outcomes) {
-            Map<String, Integer> n = new LinkedHashMap<>();
-            outcomes.forEach(o -> n.merge(o.outcome(), 1, Integer::sum));
-            return new Counts(n.getOrDefault(Outcome.SUCCEEDED, 0), n.getOrDefault(Outcome.ROLLED_BACK, 0),
-                    n.getOrDefault(Outcome.FAILED, 0), n.getOrDefault(Outcome.TIMED_OUT, 0), n.getOrDefault(Outcome.SKIPPED, 0));
-        }
-
-        int notRotated() {
-            return rolledBack + failed + timedOut;
-        }
-
-        int total() {
-            return succeeded + rolledBack + failed + timedOut + skipped;
-        }
-
-        String status() {
-            return notRotated() == 0 ? "SUCCEEDED" : succeeded == 0 ? "FAILED" : "PARTIAL";
-        }
-    }
-
     public Report report(ReportRequest request, Instant now) {
         List<Outcome> all = outcomes(request);
-        all.sort(order(DETAIL_ORDER));
+        all.sort(ReportWording.order(DETAIL_ORDER));
         Counts counts = Counts.of(all);
         int instancesReplaced = all.stream().filter(o -> o.outcome().equals(Outcome.SUCCEEDED))
                 .mapToInt(Outcome::instancesOrZero).sum();
@@ -99,10 +67,10 @@ public final class RotateReportService {
         Instant replacedAt = latest(all.stream().filter(o -> o.outcome().equals(Outcome.SUCCEEDED)).toList())
                 .or(() -> latest(all)).orElse(now);
 
-        List<String> headlines = headlines(request, all, counts, instancesReplaced, replacedAt);
+        List<String> headlines = ReportWording.headlines(request, all, counts, instancesReplaced, replacedAt);
         String headline = headlines.get(0);
-        String subject = subject(headlines);
-        String message = message(request, headline, all, counts, instancesReplaced, reportUri);
+        String subject = ReportWording.subject(headlines);
+        String message = ReportWording.message(request, headline, all, counts, instancesReplaced, reportUri);
         ObjectNode detail = detail(request, all, counts, instancesReplaced, reportUri, now);
 
         reports.put(bucket, reportKey, fullReport(request, detail, all, counts, subject).toString());
@@ -177,97 +145,6 @@ public final class RotateReportService {
         return outcomes.stream().flatMap(o -> o.doneAt().stream()).max(Comparator.naturalOrder());
     }
 
-    /** The headline, then shorter forms of it for the subject, most complete first. */
-    private static List<String> headlines(ReportRequest request, List<Outcome> all, Counts counts, int instancesReplaced,
-                                          Instant replacedAt) {
-        if (request.advisory().isEmpty()) {
-            if (counts.total() == 0) {
-                return List.of("Kiln rotation: no group to rotate");
-            }
-            List<String> parts = new ArrayList<>(List.of(counts.succeeded() + " succeeded"));
-            if (counts.rolledBack() > 0) {
-                parts.add(counts.rolledBack() + " rolled back");
-            }
-            if (counts.failed() > 0) {
-                parts.add(counts.failed() + " failed");
-            }
-            if (counts.timedOut() > 0) {
-                parts.add(counts.timedOut() + " timed out");
-            }
-            if (counts.skipped() > 0) {
-                parts.add(counts.skipped() + " skipped");
-            }
-            return List.of("Kiln rotation: " + String.join(", ", parts));
-        }
-        List<String> roles = all.stream().filter(o -> o.outcome().equals(Outcome.SUCCEEDED) && o.role() != null)
-                .map(Outcome::role).distinct()
-                .sorted(Comparator.comparingInt((String role) -> request.roles().contains(role) ? request.roles().indexOf(role)
-                        : Integer.MAX_VALUE).thenComparing(Comparator.naturalOrder()))
-                .toList();
-        int notRotated = counts.notRotated();
-        String rest = notRotated == 0 ? "" : "; " + plural(notRotated, "group") + " not rotated";
-        String done = roles.isEmpty() ? "nothing rotated"
-                : Wording.listed(roles) + " patched, " + plural(instancesReplaced, "instance") + " replaced";
-        String timed = done + (roles.isEmpty() ? "" : request.publishedAt()
-                .map(p -> ", " + Wording.readable(Duration.between(p, replacedAt)) + " after publication").orElse(""));
-        String id = request.advisory().get();
-        List<String> about = new ArrayList<>();
-        request.severity().ifPresent(about::add);
-        about.addAll(request.packages().isEmpty() ? List.of() : List.of(String.join(", ", request.packages())));
-        String full = about.isEmpty() ? id : id + " (" + String.join(", ", about) + ")";
-        String severe = request.severity().map(s -> id + " (" + s + ")").orElse(id);
-        // an SNS subject is short: the packages go first, then the severity, then how long it took; the message keeps it all
-        return List.of(full + ": " + timed + rest, severe + ": " + timed + rest, id + ": " + timed + rest,
-                severe + ": " + done + rest, id + ": " + done + rest);
-    }
-
-    /** The most complete headline that fits an SNS subject; else the shortest, cut. */
-    private static String subject(List<String> headlines) {
-        return Wording.subject(headlines.stream().filter(h -> h.length() <= Wording.SUBJECT_CHARS).findFirst()
-                .orElse(headlines.get(headlines.size() - 1)));
-    }
-
-    private static String message(ReportRequest request, String headline, List<Outcome> all, Counts counts,
-                                  int instancesReplaced, String reportUri) {
-        List<String> head = new ArrayList<>();
-        head.add(headline + ".");
-        head.add("");
-        head.add(column("Reason", request.reason()));
-        request.advisory().ifPresent(advisory -> head.add(column("Advisory", advisory
-                + request.publishedAt().map(p -> ", published " + p).orElse(""))));
-        head.add(column("Groups", counts.total() + ": " + counts.succeeded() + " succeeded, " + counts.rolledBack()
-                + " rolled back, " + counts.failed() + " failed, " + counts.timedOut() + " timed out, "
-                + counts.skipped() + " skipped"));
-        head.add(column("Instances", instancesReplaced + " replaced"));
-        head.add("");
-        List<String> foot = List.of("", column("Report", reportUri), column("Execution", request.executionArn()));
-
-        List<Outcome> ordered = new ArrayList<>(all);
-        ordered.sort(order(MESSAGE_ORDER));
-        int room = MESSAGE_LINES - head.size() - foot.size();
-        int shown = ordered.size() <= room ? ordered.size() : room - 1;
-        List<String> lines = new ArrayList<>(head);
-        ordered.subList(0, shown).forEach(o -> lines.add(column(LABELS.get(o.outcome()),
-                o.asg() + (o.role() == null ? "" : " (" + o.role() + ")") + ": " + clip(describe(o), LINE_REASON_CHARS))));
-        if (shown < ordered.size()) {
-            lines.add("\u2026 and " + (ordered.size() - shown) + " more: " + reportUri);
-        }
-        lines.addAll(foot);
-        return String.join("\n", lines) + "\n";
-    }
-
-    private static String describe(Outcome o) {
-        boolean said = o.reason() != null && !o.reason().isBlank();
-        boolean refreshSaid = o.statusReason() != null && !o.statusReason().isBlank();
-        // Auto Scaling's own words (which alarm, which launch error) follow Kiln's
-        String why = said && refreshSaid ? o.reason() + ": " + o.statusReason() : said ? o.reason() : refreshSaid ? o.statusReason() : null;
-        if (o.outcome().equals(Outcome.SUCCEEDED)) {
-            return (o.instances() == null ? "instances replaced" : plural(o.instances(), "instance") + " replaced")
-                    + (o.imageId() == null ? "" : " with " + o.imageId());
-        }
-        return why != null ? why : LABELS.get(o.outcome()).toLowerCase();
-    }
-
     private static ObjectNode detail(ReportRequest request, List<Outcome> all, Counts counts, int instancesReplaced,
                                      String reportUri, Instant now) {
         ObjectNode detail = Json.MAPPER.createObjectNode().put("rotation", request.rotation()).put("reason", request.reason())
@@ -279,30 +156,12 @@ public final class RotateReportService {
         detail.put("instancesReplaced", instancesReplaced);
         ArrayNode outcomes = detail.putArray("outcomes");
         all.stream().limit(DETAIL_OUTCOMES).forEach(o -> outcomes.addObject().put("asg", o.asg()).put("role", o.role())
-                .put("outcome", o.outcome()).put("reason", o.reason() == null ? null : clip(o.reason(), DETAIL_REASON_CHARS))
+                .put("outcome", o.outcome()).put("reason", o.reason() == null ? null : ReportWording.clip(o.reason(), DETAIL_REASON_CHARS))
                 .put("refreshId", o.refreshId()).put("version", o.version()));
         detail.put("truncated", all.size() > DETAIL_OUTCOMES).put("report", reportUri)
                 .put("executionArn", request.executionArn()).put("startedAt", request.startedAt())
                 .put("finishedAt", now.toString());
         return detail;
-    }
-
-    private static Comparator<Outcome> order(List<String> ranks) {
-        return Comparator.comparingInt((Outcome o) -> ranks.indexOf(o.outcome())).thenComparing(Outcome::asg);
-    }
-
-    private static String column(String label, String value) {
-        return String.format("%-12s %s", label, value);
-    }
-
-    /** One line, at most {@code max} characters: AWS's status reasons can be long and multi-line. */
-    private static String clip(String text, int max) {
-        String line = text.replaceAll("\\s+", " ").trim();
-        return line.length() <= max ? line : line.substring(0, max - 1) + "\u2026";
-    }
-
-    private static String plural(long n, String noun) {
-        return n + " " + noun + (n == 1 ? "" : "s");
     }
 
     private static String json(Object value) {

@@ -376,7 +376,7 @@ class RotateReportServiceTest {
         Report report = report(ADVISORY);
 
         List<String> lines = report.message().lines().toList();
-        assertThat(lines).hasSize(RotateReportService.MESSAGE_LINES);
+        assertThat(lines).hasSize(ReportWording.MESSAGE_LINES);
         assertThat(lines.get(0)).isEqualTo("ALAS2023-2025-1196 (important, expat): web patched, 55 instances replaced,"
                 + " 46 minutes after publication; 5 groups not rotated.");
         assertThat(lines).contains("Advisory     ALAS2023-2025-1196, published 2026-11-22T08:19:00Z",
@@ -525,7 +525,7 @@ class RotateReportServiceTest {
         System.out.printf("rotate-report, 2,000 outcomes: detail %,d bytes, message %d lines, report.json %,d bytes%n",
                 detail.length, lines, reports.puts.get(0).json().getBytes(StandardCharsets.UTF_8).length);
         assertThat(detail.length).isLessThan(64 * 1024);
-        assertThat(lines).isLessThanOrEqualTo(RotateReportService.MESSAGE_LINES);
+        assertThat(lines).isLessThanOrEqualTo(ReportWording.MESSAGE_LINES);
         assertThat(report.detail().get("outcomes")).hasSize(100);
         assertThat(report.detail().at("/counts/succeeded").asInt()).isEqualTo(1200);
         assertThat(report.detail().get("instancesReplaced").asLong()).isEqualTo(3600);
