@@ -33,30 +33,27 @@ launch and drain through their lifecycle hooks, and replaces a group's instances
 """
 
 import hashlib
-import hmac
-import http.client
 import io
 import json
-import re
 import secrets
 import sys
 import tarfile
-import threading
 import time
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import boto3
 import botocore.exceptions
+
+from local_fakes import ALAS_PORT, GITHUB_API_PORT, LocalAlas, LocalGitHub, deliver, push_payload, sign
+from watch import (bake_instances, child_sha, execution_about, follow, group_images, instance_changes, lifecycle_state,
+                   live_builders, patch_plan, wait, wait_for_child, wait_for_execution, wait_for_notification,
+                   wait_for_object, wait_for_patch, wait_until)
 
 STACK = "kiln"
 MAILBOX = "kiln-demo-mailbox"
 TEMPLATE = "kiln-demo-base"
 ROTATED_GROUP = "demo-base"  # step 6's group, opted into the nightly rotation
 CANARY_GROUP = "demo-base-canary"  # and its frozen canary
-DEADLINE_SECONDS = 240
-GITHUB_API_PORT = 9797  # scripts/lib/local_config.py gives the local deployment this repository.apiUrl
-ALAS_PORT = 9798  # and this advisories.siteUrl
 
 
 def main(root: str) -> int:
@@ -295,29 +292,6 @@ def web_group(autoscaling, ec2, profile_arn: str, image_id: str) -> str:
     return group
 
 
-def lifecycle_state(autoscaling, instance: str) -> str:
-    found = autoscaling.describe_auto_scaling_instances(InstanceIds=[instance])["AutoScalingInstances"]
-    return found[0]["LifecycleState"] if found else "not in a group"
-
-
-def execution_about(sfn, machine_arn: str, instance: str):
-    """The execution of the machine whose input (a lifecycle event) is about the instance, if one started."""
-    for e in sfn.list_executions(stateMachineArn=machine_arn, maxResults=100)["executions"]:
-        if instance in sfn.describe_execution(executionArn=e["executionArn"])["input"]:
-            return e["executionArn"]
-    return None
-
-
-def wait_until(what: str, probe, seconds: int = 60):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        found = probe()
-        if found:
-            return found
-        time.sleep(1)
-    raise TimeoutError(f"no {what} after {seconds} s")
-
-
 def security_advisory(root: str, outputs: dict, sfn) -> bool:
     feed_fn = boto3.client("lambda")
     boto3.client("dynamodb").delete_item(TableName=outputs["AdvisoriesTableName"], Key={"key": {"S": "feed#2023"}})
@@ -429,226 +403,10 @@ def rotation_groups(autoscaling, ec2, template_id: str, image_id: str) -> int:
     return version
 
 
-def instance_changes(autoscaling, group: str):
-    """A call that prints each change of the group's instances' lifecycle states since the call before."""
-    seen = {}
-
-    def show():
-        nonlocal seen
-        instances = autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=[group])["AutoScalingGroups"][0]["Instances"]
-        now = {i["InstanceId"]: i["LifecycleState"] for i in instances}
-        for instance in sorted(set(seen) | set(now)):
-            if seen.get(instance) != now.get(instance):
-                print(f"     {time.strftime('%H:%M:%S')}  {instance}  {seen.get(instance, '(new)')} -> {now.get(instance, '(gone)')}")
-        seen = now
-
-    return show
-
-
-def group_images(autoscaling, ec2, group: str) -> dict:
-    """The images the group's instances run, by instance id."""
-    ids = [i["InstanceId"] for i in autoscaling.describe_auto_scaling_groups(
-        AutoScalingGroupNames=[group])["AutoScalingGroups"][0]["Instances"]]
-    reservations = ec2.describe_instances(InstanceIds=ids)["Reservations"] if ids else []
-    return {i["InstanceId"]: i["ImageId"] for r in reservations for i in r["Instances"]}
-
-
-def wait_for_patch(sfn, machine_arn: str, advisory: str):
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        for e in sfn.list_executions(stateMachineArn=machine_arn, maxResults=50)["executions"]:
-            if advisory in sfn.describe_execution(executionArn=e["executionArn"])["input"]:
-                return e["executionArn"]
-        time.sleep(1)
-    return None
-
-
-def patch_plan(sfn, execution: str) -> dict:
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        for event in sfn.get_execution_history(executionArn=execution, maxResults=200)["events"]:
-            exited = event.get("stateExitedEventDetails", {})
-            if exited.get("name") == "Plan":
-                return json.loads(exited["output"])["plan"]
-        time.sleep(1)
-    return {"summary": "no plan yet", "affected": [], "untouched": [], "bakes": []}
-
-
-class LocalAlas:
-    """The Amazon Linux security center's AL2023 feed and advisory pages, as the demo publishes them."""
-
-    def __init__(self, page_template: str):
-        with open(page_template) as f:
-            self.template = f.read()
-        self.items = []
-        self.pages = {}
-        alas = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):
-                if self.path == "/AL2023/alas.rss":
-                    body = alas.feed().encode()
-                    etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
-                    if self.headers.get("If-None-Match") == etag:
-                        self.send_response(304)
-                        self.send_header("ETag", etag)
-                        self.end_headers()
-                        return
-                    self.send_response(200)
-                    self.send_header("ETag", etag)
-                elif self.path in alas.pages:
-                    body = alas.pages[self.path].encode()
-                    self.send_response(200)
-                else:
-                    body = b"<html><body><h1>Not Found</h1></body></html>"
-                    self.send_response(404)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", ALAS_PORT), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def publish(self, advisory: str, package: str, published: str):
-        feed_id = advisory.replace("ALAS2023-", "ALAS-")
-        self.items.insert(0, (feed_id, package, published))
-        self.pages[f"/AL2023/{feed_id}.html"] = (self.template.replace("ALAS2023-2023-126", advisory)
-            .replace("device-mapper-multipath --releasever=2023.0.20230308", f"{package} --releasever=2023.9.20251105")
-            .replace("<p>device-mapper-multipath</p>", f"<p>{package}</p>"))
-
-    def feed(self) -> str:
-        items = "".join(
-            f"<item><title>{feed_id} (important): {package}</title><description>CVE-2025-59375</description>"
-            f"<pubDate>{published}</pubDate><guid>https://alas.aws.amazon.com/AL2023/{feed_id}.html</guid>"
-            f"<link>https://alas.aws.amazon.com/AL2023/{feed_id}.html</link></item>"
-            for feed_id, package, published in self.items)
-        return ('<?xml version="1.0" encoding="UTF-8" ?>\n<rss version="2.0"><channel>'
-                f"<title>Amazon Linux 2023 Security Bulletins</title>{items}</channel></rss>")
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
-
-
 def release_tarball(folder: str) -> bytes:
     data = io.BytesIO()
     with tarfile.open(fileobj=data, mode="w:gz") as tar:
         tar.add(folder, arcname=".")
-    return data.getvalue()
-
-
-def follow(sfn, execution: str) -> dict:
-    """Waits for a launch or drain execution; returns how it ended, its input, steps and CompleteLifecycleAction requests."""
-    result = wait(sfn, execution)
-    history = sfn.get_execution_history(executionArn=execution, maxResults=1000)["events"]
-    entered = [e["stateEnteredEventDetails"]["name"] for e in history if "stateEnteredEventDetails" in e]
-    steps = [n for n in entered if n.endswith("Send") or n in ("Plan", "Duplicate", "Continue", "Abandon")]
-    completions = [json.loads(e["taskScheduledEventDetails"]["parameters"]) for e in history
-                   if e.get("taskScheduledEventDetails", {}).get("resource") == "completeLifecycleAction"]
-    return {**result, "name": execution.split(":")[-1], "steps": steps, "completions": completions}
-
-
-def push_payload(root: str, sha: str, paths: list) -> bytes:
-    """GitHub's published push sample (events/github/push.json), made a push of sha to example-org/fleet."""
-    with open(f"{root}/events/github/push.json") as sample:
-        push = json.load(sample)
-    push.update(ref="refs/heads/main", before=secrets.token_hex(20), after=sha)
-    push["repository"].update(name="fleet", full_name="example-org/fleet", pushed_at=int(time.time()))
-    commit = push["commits"][0]
-    commit.update(id=sha, added=[], removed=[], modified=paths)
-    push["head_commit"] = dict(commit)
-    return json.dumps(push).encode()
-
-
-def sign(secret: str, body: bytes) -> str:
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-
-
-def deliver(url: str, event: str, delivery: str, body: bytes, signature: str):
-    """POSTs as GitHub does. The local cloud routes Function URLs by the Host header."""
-    host = re.sub(r"^https?://", "", url).split("/")[0].rsplit(":", 1)[0]
-    connection = http.client.HTTPConnection("127.0.0.1", 4566, timeout=60)
-    connection.request("POST", "/", body=body, headers={
-        "Host": host, "Content-Type": "application/json", "User-Agent": "GitHub-Hookshot/kiln-demo",
-        "X-GitHub-Event": event, "X-GitHub-Delivery": delivery, "X-Hub-Signature-256": signature})
-    response = connection.getresponse()
-    return response.status, response.read().decode()
-
-
-def wait_for_execution(sfn, machine_arn: str, name: str):
-    arn = machine_arn.replace(":stateMachine:", ":execution:") + ":" + name
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            sfn.describe_execution(executionArn=arn)
-            return arn
-        except sfn.exceptions.ExecutionDoesNotExist:
-            time.sleep(1)
-    return None
-
-
-def wait_for_object(s3, bucket: str, key: str):
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            return s3.head_object(Bucket=bucket, Key=key)["ContentLength"]
-        except botocore.exceptions.ClientError:
-            time.sleep(1)
-    return None
-
-
-class LocalGitHub:
-    """The tarball endpoint of GitHub's API for example-org/fleet, for the commits the demo makes."""
-
-    def __init__(self, fleet: str):
-        self.fleet = fleet
-        self.commits = set()
-        self.counts = {}
-        github = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):
-                api = re.fullmatch(r"/repos/example-org/fleet/tarball/([0-9a-f]{40})", self.path)
-                archive = re.fullmatch(r"/codeload/example-org/fleet/legacy.tar.gz/([0-9a-f]{40})", self.path)
-                if api and api.group(1) in github.commits:
-                    github.counts[api.group(1)] = github.counts.get(api.group(1), 0) + 1
-                    self.send_response(302)
-                    self.send_header("Location", f"/codeload/example-org/fleet/legacy.tar.gz/{api.group(1)}")
-                    self.send_header("Content-Length", "0")
-                    self.end_headers()
-                elif archive and archive.group(1) in github.commits:
-                    data = bundle(github.fleet, archive.group(1))
-                    self.send_response(200)
-                    self.send_header("Content-Type", "application/x-gzip")
-                    self.send_header("Content-Length", str(len(data)))
-                    self.end_headers()
-                    self.wfile.write(data)
-                else:
-                    self.send_error(404)
-
-            def log_message(self, *args):
-                pass
-
-        server = ThreadingHTTPServer(("127.0.0.1", GITHUB_API_PORT), Handler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-
-    def commit(self) -> str:
-        sha = secrets.token_hex(20)
-        self.commits.add(sha)
-        return sha
-
-    def requests(self, sha: str) -> int:
-        return self.counts.get(sha, 0)
-
-
-def bundle(folder: str, sha: str) -> bytes:
-    """The repository as GitHub's tarball API gives it: one top-level folder."""
-    data = io.BytesIO()
-    with tarfile.open(fileobj=data, mode="w:gz") as tar:
-        tar.add(folder, arcname=f"example-org-fleet-{sha[:7]}")
     return data.getvalue()
 
 
@@ -662,63 +420,10 @@ def ensure_launch_template(ec2) -> str:
     )["LaunchTemplate"]["LaunchTemplateId"]
 
 
-def wait(sfn, execution: str, meanwhile=lambda: None) -> dict:
-    """The execution once it ended (meanwhile is called before each look), or a timeout after DEADLINE_SECONDS."""
-    deadline = time.time() + DEADLINE_SECONDS
-    while time.time() < deadline:
-        meanwhile()
-        described = sfn.describe_execution(executionArn=execution)
-        if described["status"] != "RUNNING":
-            return described
-        time.sleep(1)
-    return {"status": "STILL RUNNING", "error": "timeout", "cause": f"not done after {DEADLINE_SECONDS} s"}
-
-
-def wait_for_child(sfn, bake_arn: str, image_id: str):
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        for e in sfn.list_executions(stateMachineArn=bake_arn, maxResults=100)["executions"]:
-            if e["name"].startswith("web-") and e["name"].endswith(f"-on-{image_id}"):
-                return e["executionArn"]
-        time.sleep(1)
-    return None
-
-
-def child_sha(sfn, execution: str) -> str:
-    return json.loads(sfn.describe_execution(executionArn=execution)["input"])["source"]["sha"]
-
-
 def show_notification(envelope: dict) -> None:
     print(f"\n--- what the team's mailbox received (subject: {envelope['Subject']}) ---")
     print(envelope["Message"].rstrip())
     print("--- end of notification ---")
-
-
-def wait_for_notification(sqs, queue_url: str, matches, seconds: int = 120):
-    """The first notification in the team's mailbox that matches; the others it reads are dropped."""
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        for message in sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=1).get("Messages", []):
-            sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
-            envelope = json.loads(message["Body"])
-            if matches(envelope):
-                return envelope
-    return None
-
-
-def bake_instances(ec2, build_id: str, role: str) -> tuple[dict, dict]:
-    """A bake's builder and the instance that ran its server tests, by the build's tags."""
-    reservations = ec2.describe_instances(Filters=[{"Name": "tag:kiln:build-id", "Values": [build_id]}])["Reservations"]
-    by_name = {next(t["Value"] for t in i.get("Tags", []) if t["Key"] == "Name"): i
-               for r in reservations for i in r["Instances"]}
-    return by_name[f"kiln-builder-{role}"], by_name[f"kiln-tester-{role}"]
-
-
-def live_builders(ec2, sha: str) -> list:
-    reservations = ec2.describe_instances(Filters=[
-        {"Name": "tag:kiln:commit", "Values": [sha]},
-        {"Name": "instance-state-name", "Values": ["pending", "running", "stopping", "stopped"]}])["Reservations"]
-    return [i["InstanceId"] for r in reservations for i in r["Instances"]]
 
 
 if __name__ == "__main__":
