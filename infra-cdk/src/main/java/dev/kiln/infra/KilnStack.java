@@ -2,17 +2,17 @@ package dev.kiln.infra;
 
 import dev.kiln.common.config.KilnConfig;
 import dev.kiln.common.config.KilnConfigJson;
-import dev.kiln.infra.constructs.AdvisoryWatch;
+import dev.kiln.infra.constructs.AnnounceAndPatchWorkflows;
 import dev.kiln.infra.constructs.ArtifactStore;
 import dev.kiln.infra.constructs.BakeFollowUps;
 import dev.kiln.infra.constructs.DeadLetters;
 import dev.kiln.infra.constructs.BakeTables;
 import dev.kiln.infra.constructs.BakeWorkflow;
 import dev.kiln.infra.constructs.BuilderAccess;
-import dev.kiln.infra.constructs.GitHubWebhook;
+import dev.kiln.infra.constructs.PushWorkflow;
 import dev.kiln.infra.constructs.KilnFunction;
 import dev.kiln.infra.constructs.LifecycleWorkflows;
-import dev.kiln.infra.constructs.RotationWorkflow;
+import dev.kiln.infra.constructs.RotateWorkflow;
 import dev.kiln.infra.constructs.Notifications;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -60,10 +60,10 @@ public final class KilnStack extends Stack {
     private final EventBus bus;
     private final BakeWorkflow bake;
     private final BakeFollowUps followUps;
-    private final GitHubWebhook github;
+    private final PushWorkflow github;
     private final LifecycleWorkflows lifecycle;
-    private final AdvisoryWatch advisories;
-    private final RotationWorkflow rotation;
+    private final AnnounceAndPatchWorkflows advisories;
+    private final RotateWorkflow rotation;
 
     public KilnStack(Construct scope, String id, Settings settings) {
         super(scope, id, StackProps.builder()
@@ -109,7 +109,7 @@ public final class KilnStack extends Stack {
                 new KilnFunction.Code(layout.functionArchive("image-retention"), "dev.kiln.imageretention.ImageRetentionHandler"),
                 bake.stateMachine(), settings.name() + "-bake", tables, config, bus, notifications.topic(),
                 settings.parameterPrefix() + "images/"));
-        github = new GitHubWebhook(this, "GitHub", new GitHubWebhook.Props(
+        github = new PushWorkflow(this, "GitHub", new PushWorkflow.Props(
                 new KilnFunction.Code(layout.functionArchive("github-webhook"), "dev.kiln.githubwebhook.GitHubWebhookHandler"),
                 layout.stateMachine("push"), settings.name(), config, bus, bake.stateMachine(), settings.name() + "-bake",
                 settings.config().concurrency().webhook()));
@@ -122,7 +122,7 @@ public final class KilnStack extends Stack {
                 config, artifacts.bucket(), settings.config().roles().stream().map(KilnConfig.Role::name).toList(),
                 settings.config().concurrency().lifecycle(), notifications.topic()));
 
-        advisories = new AdvisoryWatch(this, "Advisories", new AdvisoryWatch.Props(
+        advisories = new AnnounceAndPatchWorkflows(this, "Advisories", new AnnounceAndPatchWorkflows.Props(
                 new KilnFunction.Code(layout.functionArchive("advisory-feed"), "dev.kiln.advisoryfeed.AdvisoryFeedHandler"),
                 new KilnFunction.Code(layout.functionArchive("patch-plan"), "dev.kiln.patchplan.PatchPlanHandler"),
                 new KilnFunction.Code(layout.functionArchive("patch-report"), "dev.kiln.patchreport.PatchReportHandler"),
@@ -130,7 +130,7 @@ public final class KilnStack extends Stack {
                 settings.config().advisories().feeds(), settings.config().advisories().everyMinutes(), config, bus, bake.stateMachine(), settings.name() + "-bake",
                 tables, notifications.topic()));
 
-        rotation = new RotationWorkflow(this, "Rotation", new RotationWorkflow.Props(
+        rotation = new RotateWorkflow(this, "Rotation", new RotateWorkflow.Props(
                 layout.stateMachine("rotate"), settings.name(),
                 new KilnFunction.Code(layout.functionArchive("rotate-plan"), "dev.kiln.rotateplan.RotatePlanHandler"),
                 new KilnFunction.Code(layout.functionArchive("rotate-group"), "dev.kiln.rotategroup.RotateGroupHandler"),
@@ -213,7 +213,7 @@ public final class KilnStack extends Stack {
         return followUps;
     }
 
-    public GitHubWebhook github() {
+    public PushWorkflow github() {
         return github;
     }
 
@@ -221,7 +221,7 @@ public final class KilnStack extends Stack {
         return lifecycle;
     }
 
-    public RotationWorkflow rotation() {
+    public RotateWorkflow rotation() {
         return rotation;
     }
 }

@@ -3,6 +3,7 @@ package dev.kiln.advisoryfeed;
 import dev.kiln.common.AwsClients;
 import dev.kiln.common.JsonHandler;
 import dev.kiln.common.config.KilnConfig;
+import dev.kiln.common.config.ConfigSource;
 import dev.kiln.common.config.SsmConfigSource;
 import java.time.Clock;
 import java.time.Instant;
@@ -18,36 +19,29 @@ import software.amazon.awssdk.services.ssm.SsmClient;
  */
 public final class AdvisoryFeedHandler extends JsonHandler<Instant, Map<String, List<AdvisoryFeedService.FeedOutcome>>> {
 
-    private final SsmConfigSource configs;
-    private final DynamoLedger ledger;
-    private final StepFunctionsAnnouncer announcer;
-    private final EmfMetrics metrics = new EmfMetrics(System.out, Clock.systemUTC());
-
     public AdvisoryFeedHandler() {
         this(Config.fromEnv(System.getenv()));
     }
 
+    /** A scheduled run takes nothing from its event but the time it runs at. */
     private AdvisoryFeedHandler(Config config) {
-        this.configs = SsmConfigSource.of(AwsClients.build(SsmClient.builder()), config.configParameter());
-        this.ledger = new DynamoLedger(AwsClients.build(DynamoDbClient.builder()), config.ledgerTable());
-        this.announcer = new StepFunctionsAnnouncer(AwsClients.build(SfnClient.builder()), config.announceStateMachineArn());
+        this(SsmConfigSource.of(AwsClients.build(SsmClient.builder()), config.configParameter()),
+                new DynamoLedger(AwsClients.build(DynamoDbClient.builder()), config.ledgerTable()),
+                new StepFunctionsAnnouncer(AwsClients.build(SfnClient.builder()), config.announceStateMachineArn()),
+                new EmfMetrics(System.out, Clock.systemUTC()));
     }
 
-    /** A scheduled run takes nothing from its event but the time it runs at. */
-    @Override
-    protected Instant request(byte[] payload) {
-        return Instant.now();
+    private AdvisoryFeedHandler(ConfigSource configs, DynamoLedger ledger, StepFunctionsAnnouncer announcer, EmfMetrics metrics) {
+        super(payload -> Instant.now(), now -> Map.of("feeds", service(configs.current().advisories(), ledger, announcer, metrics).run(now)));
     }
 
     /** The feeds and the site come from the configuration as it is now, so a redeploy reaches a warm function. */
-    @Override
-    protected Map<String, List<AdvisoryFeedService.FeedOutcome>> answer(Instant now) {
-        KilnConfig.Advisories settings = configs.current().advisories();
-        AdvisoryFeedService service = new AdvisoryFeedService(
+    private static AdvisoryFeedService service(KilnConfig.Advisories settings, DynamoLedger ledger, StepFunctionsAnnouncer announcer,
+                                               EmfMetrics metrics) {
+        return new AdvisoryFeedService(
                 new AdvisoryFeedService.Settings(settings.feeds().stream()
                         .map(v -> AmazonLinux.of(v).orElseThrow(() -> new IllegalStateException("unknown feed " + v))).toList(),
                         settings.baseline()),
                 new HttpSite(settings.siteUrl()), ledger, announcer, metrics);
-        return Map.of("feeds", service.run(now));
     }
 }

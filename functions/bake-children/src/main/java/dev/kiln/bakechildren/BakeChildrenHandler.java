@@ -15,14 +15,13 @@ import software.amazon.awssdk.services.ssm.SsmClient;
 /** Target of the rules on published "Image Baked" events and on "Rebuild Requested" (the weekly bake from scratch). */
 public final class BakeChildrenHandler extends JsonHandler<JsonNode, List<BakeChildrenService.Child>> {
 
-    private final BakeChildrenService service;
-
     public BakeChildrenHandler() {
         this(build(Config.fromEnv(System.getenv())));
     }
 
     BakeChildrenHandler(BakeChildrenService service) {
-        this.service = service;
+        super(payload -> tree(payload, MalformedEventException::new),
+                event -> RebuildRequested.is(event) ? service.rebuild(RebuildRequested.parse(event)) : service.handle(ImageBaked.parse(event)));
     }
 
     private static BakeChildrenService build(Config config) {
@@ -39,15 +38,5 @@ public final class BakeChildrenHandler extends JsonHandler<JsonNode, List<BakeCh
                         return false;
                     }
                 });
-    }
-
-    @Override
-    protected JsonNode request(byte[] payload) {
-        return tree(payload, MalformedEventException::new);
-    }
-
-    @Override
-    protected List<BakeChildrenService.Child> answer(JsonNode event) {
-        return RebuildRequested.is(event) ? service.rebuild(RebuildRequested.parse(event)) : service.handle(ImageBaked.parse(event));
     }
 }

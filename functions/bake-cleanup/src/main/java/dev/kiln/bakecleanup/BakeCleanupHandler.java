@@ -13,14 +13,13 @@ import software.amazon.awssdk.services.sfn.SfnClient;
 /** The state every Catch of bake leads to; its payload is a {@link CleanupRequest}. */
 public final class BakeCleanupHandler extends JsonHandler<CleanupRequest, CleanupResult> {
 
-    private final BakeCleanupService service;
-
     public BakeCleanupHandler() {
         this(build(Config.fromEnv(System.getenv())));
     }
 
     BakeCleanupHandler(BakeCleanupService service) {
-        this.service = service;
+        super(payload -> read(payload, CleanupRequest.class, MalformedPayloadException::new),
+                request -> service.clean(request, Instant.now()));
     }
 
     private static BakeCleanupService build(Config config) {
@@ -29,15 +28,5 @@ public final class BakeCleanupHandler extends JsonHandler<CleanupRequest, Cleanu
                 new Ec2BuildResources(AwsClients.build(Ec2Client.builder())),
                 new DynamoBakeLedger(AwsClients.build(DynamoDbClient.builder()), config.bakesTable()),
                 executionArn -> StateVisits.of(sfn, executionArn));
-    }
-
-    @Override
-    protected CleanupRequest request(byte[] payload) {
-        return read(payload, CleanupRequest.class, MalformedPayloadException::new);
-    }
-
-    @Override
-    protected CleanupResult answer(CleanupRequest request) {
-        return service.clean(request, Instant.now());
     }
 }

@@ -22,14 +22,13 @@ import software.amazon.awssdk.services.ssm.SsmClient;
  */
 public final class BakePlanHandler extends JsonHandler<BakePlanHandler.Request, Plan> {
 
-    private final BakePlanService service;
-
     public BakePlanHandler() {
         this(build(Config.fromEnv(System.getenv())));
     }
 
     BakePlanHandler(BakePlanService service) {
-        this.service = service;
+        super(BakePlanHandler::request,
+                request -> service.plan(request.input(), request.executionArn(), request.startedAt()));
     }
 
     private static BakePlanService build(Config config) {
@@ -42,18 +41,6 @@ public final class BakePlanHandler extends JsonHandler<BakePlanHandler.Request, 
                 new SsmReleaseSource(ssm, config.releasePrefix()),
                 open(dynamo, config.bakesTable()),
                 config);
-    }
-
-    @Override
-    protected Request request(byte[] payload) {
-        JsonNode request = tree(payload, InvalidBakeInputException::new);
-        return new Request(request.get("input"), request.path("executionArn").asText(),
-                Instant.parse(request.path("startedAt").asText()));
-    }
-
-    @Override
-    protected Plan answer(Request request) {
-        return service.plan(request.input(), request.executionArn(), request.startedAt());
     }
 
     /** The role's open advisories: a string set in the bakes table, item {@code advisories#<role>} (patch adds to it). */
@@ -71,5 +58,11 @@ public final class BakePlanHandler extends JsonHandler<BakePlanHandler.Request, 
 
     /** The payload, read: the execution's input (the service checks it against its schema), which execution, since when. */
     record Request(JsonNode input, String executionArn, Instant startedAt) {
+    }
+
+    private static Request request(byte[] payload) {
+        JsonNode request = tree(payload, InvalidBakeInputException::new);
+        return new Request(request.get("input"), request.path("executionArn").asText(),
+                Instant.parse(request.path("startedAt").asText()));
     }
 }

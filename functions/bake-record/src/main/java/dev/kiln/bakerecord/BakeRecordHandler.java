@@ -13,14 +13,13 @@ import software.amazon.awssdk.services.sfn.SfnClient;
 /** The bake state after the image is available; its payload is a {@link RecordRequest}. */
 public final class BakeRecordHandler extends JsonHandler<RecordRequest, RecordResult> {
 
-    private final BakeRecordService service;
-
     public BakeRecordHandler() {
         this(build(Config.fromEnv(System.getenv())));
     }
 
     BakeRecordHandler(BakeRecordService service) {
-        this.service = service;
+        super(payload -> read(payload, RecordRequest.class, MalformedPayloadException::new),
+                request -> service.record(request, Instant.now()));
     }
 
     private static BakeRecordService build(Config config) {
@@ -32,15 +31,5 @@ public final class BakeRecordHandler extends JsonHandler<RecordRequest, RecordRe
                 new DynamoImageStore(dynamo, config.imagesTable()),
                 guard, guard,
                 executionArn -> StateVisits.of(sfn, executionArn));
-    }
-
-    @Override
-    protected RecordRequest request(byte[] payload) {
-        return read(payload, RecordRequest.class, MalformedPayloadException::new);
-    }
-
-    @Override
-    protected RecordResult answer(RecordRequest request) {
-        return service.record(request, Instant.now());
     }
 }

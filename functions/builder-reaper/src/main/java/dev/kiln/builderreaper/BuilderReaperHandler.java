@@ -11,14 +11,13 @@ import software.amazon.awssdk.services.sns.SnsClient;
 /** Run by a schedule (or by hand); whatever the event, it looks at everything Kiln's bakes may have left. */
 public final class BuilderReaperHandler extends JsonHandler<Instant, BuilderReaperService.Report> {
 
-    private final BuilderReaperService service;
-
     public BuilderReaperHandler() {
         this(build(Config.fromEnv(System.getenv())));
     }
 
     BuilderReaperHandler(BuilderReaperService service) {
-        this.service = service;
+        super(payload -> Instant.now(),
+                service::reap);
     }
 
     private static BuilderReaperService build(Config config) {
@@ -27,16 +26,5 @@ public final class BuilderReaperHandler extends JsonHandler<Instant, BuilderReap
                 new AwsLeftovers(AwsClients.build(Ec2Client.builder()), AwsClients.build(SfnClient.builder()),
                         AwsClients.build(DynamoDbClient.builder()), config.imagesTable()),
                 (subject, message) -> sns.publish(r -> r.topicArn(config.topicArn()).subject(subject).message(message)));
-    }
-
-    /** A scheduled run takes nothing from its event but the time it runs at. */
-    @Override
-    protected Instant request(byte[] payload) {
-        return Instant.now();
-    }
-
-    @Override
-    protected BuilderReaperService.Report answer(Instant now) {
-        return service.reap(now);
     }
 }

@@ -25,18 +25,24 @@ import software.amazon.lambda.powertools.logging.PowertoolsLogging;
  */
 public abstract class JsonHandler<Q, A> implements RequestStreamHandler {
 
+    private final Function<byte[], Q> request;
+    private final Function<Q, A> answer;
+
+    /**
+     * @param request parses the payload; bad input fails with the function's own exception, saying what is wrong
+     * @param answer  the function's work for one request: its service
+     */
+    protected JsonHandler(Function<byte[], Q> request, Function<Q, A> answer) {
+        this.request = request;
+        this.answer = answer;
+    }
+
     @Override
     public final void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         byte[] payload = input.readAllBytes();
-        A answer = PowertoolsLogging.withLogging(context, () -> answer(request(payload)));
-        Json.MAPPER.writeValue(output, answer);
+        A result = PowertoolsLogging.withLogging(context, () -> answer.apply(request.apply(payload)));
+        Json.MAPPER.writeValue(output, result);
     }
-
-    /** Parses the payload; bad input fails with the function's own exception, saying what is wrong. */
-    protected abstract Q request(byte[] payload);
-
-    /** The function's work for one request. */
-    protected abstract A answer(Q request);
 
     /** The payload as a JSON tree, or the function's {@code invalid} error when it is not JSON. */
     protected static JsonNode tree(byte[] payload, Function<String, ? extends RuntimeException> invalid) {

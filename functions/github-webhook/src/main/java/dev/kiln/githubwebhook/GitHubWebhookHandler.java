@@ -31,14 +31,13 @@ public final class GitHubWebhookHandler extends JsonHandler<byte[], ObjectNode> 
 
     private static final Logger LOG = LoggerFactory.getLogger(GitHubWebhookHandler.class);
 
-    private final WebhookService service;
-
     public GitHubWebhookHandler() {
         this(build(Config.fromEnv(System.getenv())));
     }
 
+    /** The request is read in {@link #reply}: one that is not a Function URL request is answered 400, not thrown. */
     GitHubWebhookHandler(WebhookService service) {
-        this.service = service;
+        super(payload -> payload, event -> response(reply(service, event)));
     }
 
     private static WebhookService build(Config config) {
@@ -50,22 +49,15 @@ public final class GitHubWebhookHandler extends JsonHandler<byte[], ObjectNode> 
                 SsmConfigSource.of(AwsClients.build(SsmClient.builder()), config.configParameter()));
     }
 
-    /** The request is read in {@link #reply}: one that is not a Function URL request is answered 400, not thrown. */
-    @Override
-    protected byte[] request(byte[] payload) {
-        return payload;
-    }
-
-    @Override
-    protected ObjectNode answer(byte[] event) {
-        Ports.Answer answer = reply(event);
+    /** The Function URL's response (payload format 2.0): the status, and the answer as a JSON body. */
+    private static ObjectNode response(Ports.Answer answer) {
         ObjectNode response = Json.MAPPER.createObjectNode().put("statusCode", answer.status());
         response.putObject("headers").put("content-type", "application/json");
         response.put("body", answer.body());
         return response;
     }
 
-    Ports.Answer reply(byte[] event) {
+    static Ports.Answer reply(WebhookService service, byte[] event) {
         WebhookRequest request;
         try {
             request = request(Json.MAPPER.readTree(event));

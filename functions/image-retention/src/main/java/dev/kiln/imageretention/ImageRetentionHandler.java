@@ -17,14 +17,13 @@ import software.amazon.awssdk.services.ssm.SsmClient;
  */
 public final class ImageRetentionHandler extends JsonHandler<Optional<Boolean>, ImageRetentionService.Report> {
 
-    private final ImageRetentionService service;
-
     public ImageRetentionHandler() {
         this(build(Config.fromEnv(System.getenv())));
     }
 
     ImageRetentionHandler(ImageRetentionService service) {
-        this.service = service;
+        super(ImageRetentionHandler::request,
+                service::run);
     }
 
     private static ImageRetentionService build(Config config) {
@@ -38,14 +37,8 @@ public final class ImageRetentionHandler extends JsonHandler<Optional<Boolean>, 
     }
 
     /** {@code dryRun} when the payload says it; a schedule's event says nothing, so the configuration decides. */
-    @Override
-    protected Optional<Boolean> request(byte[] payload) {
+    private static Optional<Boolean> request(byte[] payload) {
         JsonNode event = tree(payload, MalformedPayloadException::new);
         return event != null && event.path("dryRun").isBoolean() ? Optional.of(event.get("dryRun").asBoolean()) : Optional.empty();
-    }
-
-    @Override
-    protected ImageRetentionService.Report answer(Optional<Boolean> dryRun) {
-        return service.run(dryRun);
     }
 }

@@ -17,14 +17,13 @@ import software.amazon.awssdk.services.ssm.SsmClient;
  */
 public final class LaunchGuardHandler extends JsonHandler<LaunchFailure, LaunchGuardService.Verdict> {
 
-    private final LaunchGuardService service;
-
     public LaunchGuardHandler() {
         this(build(Config.fromEnv(System.getenv())));
     }
 
     LaunchGuardHandler(LaunchGuardService service) {
-        this.service = service;
+        super(payload -> LaunchFailure.from(tree(payload, InvalidLaunchFailureException::new)),
+                failure -> service.count(failure, Instant.now()));
     }
 
     private static LaunchGuardService build(Config config) {
@@ -36,15 +35,5 @@ public final class LaunchGuardHandler extends JsonHandler<LaunchFailure, LaunchG
                 group -> autoScaling.suspendProcesses(r -> r.autoScalingGroupName(group).scalingProcesses("Launch")),
                 (subject, message) -> sns.publish(r -> r.topicArn(config.topicArn()).subject(subject).message(message))
                         .messageId());
-    }
-
-    @Override
-    protected LaunchFailure request(byte[] payload) {
-        return LaunchFailure.from(tree(payload, InvalidLaunchFailureException::new));
-    }
-
-    @Override
-    protected LaunchGuardService.Verdict answer(LaunchFailure failure) {
-        return service.count(failure, Instant.now());
     }
 }

@@ -23,14 +23,13 @@ import software.amazon.awssdk.services.ssm.SsmClient;
  */
 public final class LifecyclePlanHandler extends JsonHandler<LifecyclePlanHandler.Request, LifecyclePlan> {
 
-    private final LifecyclePlanService service;
-
     public LifecyclePlanHandler() {
         this(build(Config.fromEnv(System.getenv())));
     }
 
     LifecyclePlanHandler(LifecyclePlanService service) {
-        this.service = service;
+        super(LifecyclePlanHandler::request,
+                request -> service.plan(request.event(), request.workflow(), request.executionArn(), request.executionName(), Instant.now()));
     }
 
     private static LifecyclePlanService build(Config config) {
@@ -57,19 +56,13 @@ public final class LifecyclePlanHandler extends JsonHandler<LifecyclePlanHandler
                 config);
     }
 
-    @Override
-    protected Request request(byte[] payload) {
+    /** The payload, read: the lifecycle action, which workflow handles it, and in which execution. */
+    record Request(LifecycleEvent event, String workflow, String executionArn, String executionName) {
+    }
+
+    private static Request request(byte[] payload) {
         JsonNode request = tree(payload, InvalidLifecycleEventException::new);
         return new Request(LifecycleEvent.parse(request.get("event")), request.path("workflow").asText(),
                 request.path("executionArn").asText(), request.path("executionName").asText());
-    }
-
-    @Override
-    protected LifecyclePlan answer(Request request) {
-        return service.plan(request.event(), request.workflow(), request.executionArn(), request.executionName(), Instant.now());
-    }
-
-    /** The payload, read: the lifecycle action, which workflow handles it, and in which execution. */
-    record Request(LifecycleEvent event, String workflow, String executionArn, String executionName) {
     }
 }

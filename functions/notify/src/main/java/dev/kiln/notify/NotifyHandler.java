@@ -11,14 +11,13 @@ import software.amazon.awssdk.services.sns.SnsClient;
  */
 public final class NotifyHandler extends JsonHandler<byte[], Outcome> {
 
-    private final NotifyService service;
-
     public NotifyHandler() {
         this(build(Config.fromEnv(System.getenv())));
     }
 
     NotifyHandler(NotifyService service) {
-        this.service = service;
+        super(payload -> payload,
+                service::handle);
     }
 
     private static NotifyService build(Config config) {
@@ -26,15 +25,5 @@ public final class NotifyHandler extends JsonHandler<byte[], Outcome> {
                 new SnsNotificationTopic(AwsClients.build(SnsClient.builder()), config.topicArn()),
                 new StepFunctionsExecutionHistory(AwsClients.build(SfnClient.builder())),
                 config.stateMachinePrefix());
-    }
-
-    @Override
-    protected byte[] request(byte[] payload) {
-        return payload;
-    }
-
-    @Override
-    protected Outcome answer(byte[] event) {
-        return service.handle(event);
     }
 }

@@ -24,14 +24,13 @@ import software.amazon.awssdk.services.ssm.SsmClient;
  */
 public final class PatchPlanHandler extends JsonHandler<PatchPlanHandler.Request, PatchPlan> {
 
-    private final PatchPlanService service;
-
     public PatchPlanHandler() {
         this(build(Config.fromEnv(System.getenv())));
     }
 
     PatchPlanHandler(PatchPlanService service) {
-        this.service = service;
+        super(PatchPlanHandler::request,
+                request -> service.plan(request.advisory(), request.executionArn(), Instant.now()));
     }
 
     private static PatchPlanService build(Config config) {
@@ -61,18 +60,12 @@ public final class PatchPlanHandler extends JsonHandler<PatchPlanHandler.Request
                 });
     }
 
-    @Override
-    protected Request request(byte[] payload) {
-        JsonNode request = tree(payload, InvalidAdvisoryException::new);
-        return new Request(Advisory.fromEvent(request.get("event")), request.path("executionArn").asText());
-    }
-
-    @Override
-    protected PatchPlan answer(Request request) {
-        return service.plan(request.advisory(), request.executionArn(), Instant.now());
-    }
-
     /** The payload, read: the advisory the event announces, and the execution planning for it. */
     record Request(Advisory advisory, String executionArn) {
+    }
+
+    private static Request request(byte[] payload) {
+        JsonNode request = tree(payload, InvalidAdvisoryException::new);
+        return new Request(Advisory.fromEvent(request.get("event")), request.path("executionArn").asText());
     }
 }

@@ -11,15 +11,11 @@ import java.time.Instant;
  */
 public final class PatchReportHandler extends JsonHandler<JsonNode, PatchReportService.Report> {
 
-    private final PatchReportService service = new PatchReportService();
-
-    @Override
-    protected JsonNode request(byte[] payload) {
-        return tree(payload, MalformedPayloadException::new);
+    public PatchReportHandler() {
+        this(new PatchReportService());
     }
 
-    @Override
-    protected PatchReportService.Report answer(JsonNode request) {
-        return service.report(request, Instant.now());
+    PatchReportHandler(PatchReportService service) {
+        super(payload -> tree(payload, MalformedPayloadException::new), request -> service.report(request, Instant.now()));
     }
 }

@@ -23,14 +23,13 @@ import software.amazon.awssdk.services.ssm.model.ParameterType;
  */
 public final class ReleaseHandler extends JsonHandler<ReleaseRequest, ReleaseService.Outcome> {
 
-    private final ReleaseService service;
-
     public ReleaseHandler() {
         this(build(Config.fromEnv(System.getenv())));
     }
 
     ReleaseHandler(ReleaseService service) {
-        this.service = service;
+        super(payload -> ReleaseRequest.parse(payload),
+                request -> service.set(request, Instant.now()));
     }
 
     private static ReleaseService build(Config config) {
@@ -77,15 +76,5 @@ public final class ReleaseHandler extends JsonHandler<ReleaseRequest, ReleaseSer
                 },
                 config.artifactsBucket(),
                 config.releasePrefix());
-    }
-
-    @Override
-    protected ReleaseRequest request(byte[] payload) {
-        return ReleaseRequest.parse(payload);
-    }
-
-    @Override
-    protected ReleaseService.Outcome answer(ReleaseRequest request) {
-        return service.set(request, Instant.now());
     }
 }

@@ -14,29 +14,18 @@ import software.amazon.awssdk.services.ssm.SsmClient;
  */
 public final class RotateGroupHandler extends JsonHandler<GroupRequest, GroupDecision> {
 
-    private final RotateGroupService service;
-
     public RotateGroupHandler() {
         this(build(Config.fromEnv(System.getenv())));
     }
 
     RotateGroupHandler(RotateGroupService service) {
-        this.service = service;
+        super(payload -> GroupRequest.parse(tree(payload, InvalidGroupRequestException::new)),
+                service::decide);
     }
 
     private static RotateGroupService build(Config config) {
         Ec2Client ec2 = AwsClients.build(Ec2Client.builder());
         return new RotateGroupService(SsmConfigSource.of(AwsClients.build(SsmClient.builder()), config.configParameter()),
                 new Ec2LaunchTemplates(ec2), new Ec2GroupInstances(ec2), Clock.systemUTC());
-    }
-
-    @Override
-    protected GroupRequest request(byte[] payload) {
-        return GroupRequest.parse(tree(payload, InvalidGroupRequestException::new));
-    }
-
-    @Override
-    protected GroupDecision answer(GroupRequest request) {
-        return service.decide(request);
     }
 }

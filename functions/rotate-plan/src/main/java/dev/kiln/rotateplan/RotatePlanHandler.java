@@ -15,14 +15,13 @@ import software.amazon.awssdk.services.ssm.SsmClient;
  */
 public final class RotatePlanHandler extends JsonHandler<PlanRequest, RotatePlan> {
 
-    private final RotatePlanService service;
-
     public RotatePlanHandler() {
         this(build(Config.fromEnv(System.getenv())));
     }
 
     RotatePlanHandler(RotatePlanService service) {
-        this.service = service;
+        super(payload -> PlanRequest.from(tree(payload, InvalidRotationInputException::new)),
+                service::plan);
     }
 
     private static RotatePlanService build(Config config) {
@@ -35,15 +34,5 @@ public final class RotatePlanHandler extends JsonHandler<PlanRequest, RotatePlan
 
     private static Ports.CurrentImages current(CurrentImages images) {
         return role -> images.of(role).map(CurrentImages.Current::imageId);
-    }
-
-    @Override
-    protected PlanRequest request(byte[] payload) {
-        return PlanRequest.from(tree(payload, InvalidRotationInputException::new));
-    }
-
-    @Override
-    protected RotatePlan answer(PlanRequest request) {
-        return service.plan(request);
     }
 }

@@ -14,14 +14,13 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 public final class RotateReportHandler extends JsonHandler<ReportRequest, Report> {
 
-    private final RotateReportService service;
-
     public RotateReportHandler() {
         this(build(Config.fromEnv(System.getenv())));
     }
 
     RotateReportHandler(RotateReportService service) {
-        this.service = service;
+        super(payload -> ReportRequest.from(tree(payload, MalformedReportRequestException::new)),
+                request -> service.report(request, Instant.now().truncatedTo(ChronoUnit.MILLIS)));
     }
 
     private static RotateReportService build(Config config) {
@@ -29,15 +28,5 @@ public final class RotateReportHandler extends JsonHandler<ReportRequest, Report
         DynamoDbClient dynamo = AwsClients.build(DynamoDbClient.builder());
         return new RotateReportService(new S3PlannedGroups(s3), new DynamoOutcomes(dynamo, config.rotationsTable()),
                 new S3ReportStore(s3), new DynamoAdvisoryLedger(dynamo, config.ledgerTable()), config.artifactsBucket());
-    }
-
-    @Override
-    protected ReportRequest request(byte[] payload) {
-        return ReportRequest.from(tree(payload, MalformedReportRequestException::new));
-    }
-
-    @Override
-    protected Report answer(ReportRequest request) {
-        return service.report(request, Instant.now().truncatedTo(ChronoUnit.MILLIS));
     }
 }

@@ -14,14 +14,13 @@ public final class SourceFetchHandler extends JsonHandler<FetchRequest, FetchRes
     /** The most a tarball may be; the function's temporary storage is sized for it. */
     public static final long MAX_BUNDLE_BYTES = 900L * 1024 * 1024;
 
-    private final SourceFetchService service;
-
     public SourceFetchHandler() {
         this(build(Config.fromEnv(System.getenv())));
     }
 
     SourceFetchHandler(SourceFetchService service) {
-        this.service = service;
+        super(payload -> FetchRequest.parse(payload),
+                service::fetch);
     }
 
     private static SourceFetchService build(Config config) {
@@ -32,15 +31,5 @@ public final class SourceFetchHandler extends JsonHandler<FetchRequest, FetchRes
                         new SecretsManagerToken(AwsClients.build(SecretsManagerClient.builder()),
                                 config.githubTokenSecretId(), Clock.systemUTC()),
                         MAX_BUNDLE_BYTES));
-    }
-
-    @Override
-    protected FetchRequest request(byte[] payload) {
-        return FetchRequest.parse(payload);
-    }
-
-    @Override
-    protected FetchResult answer(FetchRequest request) {
-        return service.fetch(request);
     }
 }

@@ -24,12 +24,12 @@ import software.amazon.awscdk.services.stepfunctions.StateMachine;
 import software.constructs.Construct;
 
 /**
- * GitHub push → bake. The github-webhook function behind a public Function URL (it verifies every
+ * The push workflow, from GitHub to bakes. The github-webhook function behind a public Function URL (it verifies every
  * request's signature with the webhook secret before anything else), the table of deliveries it has
  * answered, and the push state machine (statemachines/push.asl.json) that a rule starts for each
  * kiln.github "Push Received": one bake per role, named after role and commit.
  */
-public final class GitHubWebhook extends Construct {
+public final class PushWorkflow extends Construct {
 
     /**
      * @param pushDefinition statemachines/push.asl.json
@@ -54,7 +54,7 @@ public final class GitHubWebhook extends Construct {
     private final StateMachine push;
     private final Rule pushReceived;
 
-    public GitHubWebhook(Construct scope, String id, Props props) {
+    public PushWorkflow(Construct scope, String id, Props props) {
         super(scope, id);
 
         webhookSecret = Secret.Builder.create(this, "WebhookSecret")

@@ -16,7 +16,7 @@ import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 import software.amazon.event.ruler.Ruler;
 
-class GitHubWebhookTest {
+class PushWorkflowTest {
 
     private static Template template;
     private static String pushReceivedPattern;

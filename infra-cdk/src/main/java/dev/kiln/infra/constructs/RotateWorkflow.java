@@ -41,7 +41,7 @@ import software.constructs.Construct;
  * plans the groups (rotate-plan), checks and pins each (rotate-group), refreshes them a bounded number
  * at a time, records each group's outcome in the Rotations table, and sums up (rotate-report).
  */
-public final class RotationWorkflow extends Construct {
+public final class RotateWorkflow extends Construct {
 
     /**
      * @param definition statemachines/rotate.asl.json
@@ -73,7 +73,7 @@ public final class RotationWorkflow extends Construct {
     private final CfnSchedule schedule;
     private final Rule requested;
 
-    public RotationWorkflow(Construct scope, String id, Props props) {
+    public RotateWorkflow(Construct scope, String id, Props props) {
         super(scope, id);
         Stack stack = Stack.of(this);
 

@@ -39,7 +39,7 @@ import software.constructs.Construct;
  * roles built on them, ask for their rotation, record and tell. The ledger table remembers every
  * advisory's fate, each feed's validators and each patch.
  */
-public final class AdvisoryWatch extends Construct {
+public final class AnnounceAndPatchWorkflows extends Construct {
 
     /**
      * @param announceDefinition statemachines/announce.asl.json
@@ -72,7 +72,7 @@ public final class AdvisoryWatch extends Construct {
     private final StateMachine patch;
     private final Rule published;
 
-    public AdvisoryWatch(Construct scope, String id, Props props) {
+    public AnnounceAndPatchWorkflows(Construct scope, String id, Props props) {
         super(scope, id);
 
         ledger = KilnTables.keyedBy(this, "Ledger", "key", RemovalPolicy.DESTROY).build();

@@ -17,7 +17,7 @@ import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 import software.amazon.event.ruler.Ruler;
 
-class RotationWorkflowTest {
+class RotateWorkflowTest {
 
     private static Template template;
 

@@ -16,7 +16,7 @@ import software.amazon.event.ruler.Ruler;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class AdvisoryWatchTest {
+class AnnounceAndPatchWorkflowsTest {
 
     private static Template template;
 
