@@ -1,9 +1,6 @@
 package dev.kiln.advisoryfeed;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import dev.kiln.common.testing.Resources;
 
 /** The published ALAS feeds and advisory pages in src/test/resources/alas/ (copied from ../shared/fixtures/alas/). */
 final class Fixtures {
@@ -12,17 +9,10 @@ final class Fixtures {
     }
 
     static byte[] bytes(String name) {
-        try (InputStream in = Fixtures.class.getResourceAsStream("/alas/" + name)) {
-            if (in == null) {
-                throw new IllegalArgumentException("no fixture alas/" + name);
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Resources.bytes("/alas/" + name);
     }
 
     static String text(String name) {
-        return new String(bytes(name), StandardCharsets.UTF_8);
+        return Resources.text("/alas/" + name);
     }
 }

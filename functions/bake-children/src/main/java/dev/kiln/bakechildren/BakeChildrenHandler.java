@@ -3,6 +3,7 @@ package dev.kiln.bakechildren;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.bakechildren.errors.MalformedEventException;
 import dev.kiln.common.AwsClients;
+import dev.kiln.common.Json;
 import dev.kiln.common.JsonHandler;
 import dev.kiln.common.bake.CurrentImages;
 import dev.kiln.common.config.SsmConfigSource;
@@ -20,7 +21,7 @@ public final class BakeChildrenHandler extends JsonHandler<JsonNode, List<BakeCh
     }
 
     BakeChildrenHandler(BakeChildrenService service) {
-        super(payload -> tree(payload, MalformedEventException::new),
+        super(payload -> Json.tree(payload, MalformedEventException::new),
                 event -> RebuildRequested.is(event) ? service.rebuild(RebuildRequested.parse(event)) : service.handle(ImageBaked.parse(event)));
     }
 

@@ -1,6 +1,7 @@
 package dev.kiln.bakecleanup;
 
 import dev.kiln.common.AwsClients;
+import dev.kiln.common.Json;
 import dev.kiln.common.JsonHandler;
 import dev.kiln.common.MalformedPayloadException;
 import dev.kiln.common.bake.DynamoBakeLedger;
@@ -18,7 +19,7 @@ public final class BakeCleanupHandler extends JsonHandler<CleanupRequest, Cleanu
     }
 
     BakeCleanupHandler(BakeCleanupService service) {
-        super(payload -> read(payload, CleanupRequest.class, MalformedPayloadException::new),
+        super(payload -> Json.read(payload, CleanupRequest.class, MalformedPayloadException::new),
                 request -> service.clean(request, Instant.now()));
     }
 

@@ -2,6 +2,7 @@ package dev.kiln.bakeplan;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.common.AwsClients;
+import dev.kiln.common.Json;
 import dev.kiln.common.JsonHandler;
 import dev.kiln.bakeplan.errors.InvalidBakeInputException;
 import dev.kiln.common.bake.DynamoBakeLedger;
@@ -61,7 +62,7 @@ public final class BakePlanHandler extends JsonHandler<BakePlanHandler.Request, 
     }
 
     private static Request request(byte[] payload) {
-        JsonNode request = tree(payload, InvalidBakeInputException::new);
+        JsonNode request = Json.tree(payload, InvalidBakeInputException::new);
         return new Request(request.get("input"), request.path("executionArn").asText(),
                 Instant.parse(request.path("startedAt").asText()));
     }

@@ -1,6 +1,7 @@
 package dev.kiln.bakerecord;
 
 import dev.kiln.common.AwsClients;
+import dev.kiln.common.Json;
 import dev.kiln.common.JsonHandler;
 import dev.kiln.common.MalformedPayloadException;
 import dev.kiln.common.bake.CurrentImages;
@@ -18,7 +19,7 @@ public final class BakeRecordHandler extends JsonHandler<RecordRequest, RecordRe
     }
 
     BakeRecordHandler(BakeRecordService service) {
-        super(payload -> read(payload, RecordRequest.class, MalformedPayloadException::new),
+        super(payload -> Json.read(payload, RecordRequest.class, MalformedPayloadException::new),
                 request -> service.record(request, Instant.now()));
     }
 

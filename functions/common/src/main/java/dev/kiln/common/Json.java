@@ -1,8 +1,13 @@
 package dev.kiln.common;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.util.function.Function;
 
 /** The one JSON mapper Kiln functions use: tolerant of fields AWS adds to its events later. */
 public final class Json {
@@ -12,5 +17,32 @@ public final class Json {
             .build();
 
     private Json() {
+    }
+
+    /** A payload as a JSON tree, or the function's {@code invalid} error (saying why) when it is not JSON. */
+    public static JsonNode tree(byte[] payload, Function<String, ? extends RuntimeException> invalid) {
+        try {
+            return Json.MAPPER.readTree(payload);
+        } catch (JsonProcessingException e) {
+            throw invalid.apply("the payload is not JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read a payload held in memory", e);
+        }
+    }
+
+    /** A payload read into {@code type}, or the function's {@code invalid} error (saying why) when it does not fit. */
+    public static <T> T read(byte[] payload, Class<T> type, Function<String, ? extends RuntimeException> invalid) {
+        try {
+            return Json.MAPPER.readValue(payload, type);
+        } catch (ValueInstantiationException e) {
+            if (e.getCause() instanceof RuntimeException refused) {
+                throw refused; // the request type's own check said what is wrong
+            }
+            throw invalid.apply("the payload is not a " + type.getSimpleName() + ": " + e.getOriginalMessage());
+        } catch (JsonProcessingException e) {
+            throw invalid.apply("the payload is not a " + type.getSimpleName() + ": " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read a payload held in memory", e);
+        }
     }
 }

@@ -2,9 +2,6 @@ package dev.kiln.common;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,7 +13,7 @@ import software.amazon.lambda.powertools.logging.PowertoolsLogging;
  * answers the request, and the answer goes back as JSON; both run inside Powertools logging, so a
  * refused payload is logged with the invocation's context like any other failure.
  *
- * <p>A stream handler, so that a payload which is not JSON still reaches Kiln's code: {@link #tree}
+ * <p>A stream handler, so that a payload which is not JSON still reaches Kiln's code: {@link Json#tree}
  * turns it into the function's own invalid-input error (which a state machine can catch by name)
  * instead of a Jackson exception.
  *
@@ -42,32 +39,5 @@ public abstract class JsonHandler<Q, A> implements RequestStreamHandler {
         byte[] payload = input.readAllBytes();
         A result = PowertoolsLogging.withLogging(context, () -> answer.apply(request.apply(payload)));
         Json.MAPPER.writeValue(output, result);
-    }
-
-    /** The payload as a JSON tree, or the function's {@code invalid} error when it is not JSON. */
-    protected static JsonNode tree(byte[] payload, Function<String, ? extends RuntimeException> invalid) {
-        try {
-            return Json.MAPPER.readTree(payload);
-        } catch (JsonProcessingException e) {
-            throw invalid.apply("the payload is not JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read a payload held in memory", e);
-        }
-    }
-
-    /** The payload read into {@code type}, or the function's {@code invalid} error when it does not fit. */
-    protected static <T> T read(byte[] payload, Class<T> type, Function<String, ? extends RuntimeException> invalid) {
-        try {
-            return Json.MAPPER.readValue(payload, type);
-        } catch (ValueInstantiationException e) {
-            if (e.getCause() instanceof RuntimeException refused) {
-                throw refused; // the request type's own check said what is wrong
-            }
-            throw invalid.apply("the payload is not a " + type.getSimpleName() + ": " + e.getOriginalMessage());
-        } catch (JsonProcessingException e) {
-            throw invalid.apply("the payload is not a " + type.getSimpleName() + ": " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read a payload held in memory", e);
-        }
     }
 }

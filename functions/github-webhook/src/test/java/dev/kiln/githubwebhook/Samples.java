@@ -1,12 +1,9 @@
 package dev.kiln.githubwebhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kiln.common.Json;
 import dev.kiln.common.config.KilnConfig;
 import dev.kiln.common.config.KilnConfigJson;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
+import dev.kiln.common.testing.Resources;
 
 /** Samples from events/ and configurations that fit them. */
 final class Samples {
@@ -15,22 +12,11 @@ final class Samples {
     }
 
     static byte[] bytes(String path) {
-        try (InputStream in = Samples.class.getResourceAsStream("/events/" + path)) {
-            if (in == null) {
-                throw new IllegalArgumentException("no sample events/" + path);
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Resources.bytes("/events/" + path);
     }
 
     static JsonNode json(String path) {
-        try {
-            return Json.MAPPER.readTree(bytes(path));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Resources.json("/events/" + path);
     }
 
     /** A configuration watching {@code owner/name} on {@code branch}, with a docs role (README.md) and a web role. */

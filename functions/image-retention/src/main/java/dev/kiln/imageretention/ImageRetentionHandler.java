@@ -2,6 +2,7 @@ package dev.kiln.imageretention;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.common.AwsClients;
+import dev.kiln.common.Json;
 import dev.kiln.common.JsonHandler;
 import dev.kiln.common.MalformedPayloadException;
 import dev.kiln.common.config.SsmConfigSource;
@@ -38,7 +39,7 @@ public final class ImageRetentionHandler extends JsonHandler<Optional<Boolean>, 
 
     /** {@code dryRun} when the payload says it; a schedule's event says nothing, so the configuration decides. */
     private static Optional<Boolean> request(byte[] payload) {
-        JsonNode event = tree(payload, MalformedPayloadException::new);
+        JsonNode event = Json.tree(payload, MalformedPayloadException::new);
         return event != null && event.path("dryRun").isBoolean() ? Optional.of(event.get("dryRun").asBoolean()) : Optional.empty();
     }
 }

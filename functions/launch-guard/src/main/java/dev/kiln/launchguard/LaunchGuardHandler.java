@@ -1,6 +1,7 @@
 package dev.kiln.launchguard;
 
 import dev.kiln.common.AwsClients;
+import dev.kiln.common.Json;
 import dev.kiln.common.JsonHandler;
 import dev.kiln.common.config.SsmConfigSource;
 import dev.kiln.common.launch.DynamoFailedLaunchLedger;
@@ -22,7 +23,7 @@ public final class LaunchGuardHandler extends JsonHandler<LaunchFailure, LaunchG
     }
 
     LaunchGuardHandler(LaunchGuardService service) {
-        super(payload -> LaunchFailure.from(tree(payload, InvalidLaunchFailureException::new)),
+        super(payload -> LaunchFailure.from(Json.tree(payload, InvalidLaunchFailureException::new)),
                 failure -> service.count(failure, Instant.now()));
     }
 

@@ -2,6 +2,7 @@ package dev.kiln.lifecycleplan;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.common.AwsClients;
+import dev.kiln.common.Json;
 import dev.kiln.common.JsonHandler;
 import dev.kiln.lifecycleplan.errors.InvalidLifecycleEventException;
 import dev.kiln.common.config.SsmConfigSource;
@@ -61,7 +62,7 @@ public final class LifecyclePlanHandler extends JsonHandler<LifecyclePlanHandler
     }
 
     private static Request request(byte[] payload) {
-        JsonNode request = tree(payload, InvalidLifecycleEventException::new);
+        JsonNode request = Json.tree(payload, InvalidLifecycleEventException::new);
         return new Request(LifecycleEvent.parse(request.get("event")), request.path("workflow").asText(),
                 request.path("executionArn").asText(), request.path("executionName").asText());
     }

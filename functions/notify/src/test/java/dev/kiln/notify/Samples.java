@@ -2,8 +2,8 @@ package dev.kiln.notify;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.common.Json;
+import dev.kiln.common.testing.Resources;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.function.Consumer;
 
@@ -14,14 +14,7 @@ final class Samples {
     }
 
     static byte[] event(String path) {
-        try (InputStream in = Samples.class.getResourceAsStream("/events/" + path)) {
-            if (in == null) {
-                throw new IllegalArgumentException("no sample events/" + path);
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Resources.bytes("/events/" + path);
     }
 
     static byte[] event(String path, Consumer<ObjectNode> edit) {

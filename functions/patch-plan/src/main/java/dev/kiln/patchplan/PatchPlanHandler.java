@@ -2,6 +2,7 @@ package dev.kiln.patchplan;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.common.AwsClients;
+import dev.kiln.common.Json;
 import dev.kiln.common.JsonHandler;
 import dev.kiln.common.bake.CurrentImages;
 import dev.kiln.common.config.SsmConfigSource;
@@ -65,7 +66,7 @@ public final class PatchPlanHandler extends JsonHandler<PatchPlanHandler.Request
     }
 
     private static Request request(byte[] payload) {
-        JsonNode request = tree(payload, InvalidAdvisoryException::new);
+        JsonNode request = Json.tree(payload, InvalidAdvisoryException::new);
         return new Request(Advisory.fromEvent(request.get("event")), request.path("executionArn").asText());
     }
 }

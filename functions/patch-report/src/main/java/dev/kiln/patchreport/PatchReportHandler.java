@@ -1,6 +1,7 @@
 package dev.kiln.patchreport;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kiln.common.Json;
 import dev.kiln.common.JsonHandler;
 import dev.kiln.common.MalformedPayloadException;
 import java.time.Instant;
@@ -16,6 +17,6 @@ public final class PatchReportHandler extends JsonHandler<JsonNode, PatchReportS
     }
 
     PatchReportHandler(PatchReportService service) {
-        super(payload -> tree(payload, MalformedPayloadException::new), request -> service.report(request, Instant.now()));
+        super(payload -> Json.tree(payload, MalformedPayloadException::new), request -> service.report(request, Instant.now()));
     }
 }

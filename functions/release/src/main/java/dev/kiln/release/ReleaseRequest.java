@@ -3,7 +3,6 @@ package dev.kiln.release;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.common.Json;
 import dev.kiln.common.release.InvalidReleaseException;
-import java.io.IOException;
 import java.util.Set;
 
 /** What a person asks for: {@code {"role", "version", "artifact", "sha256"}}. */
@@ -12,12 +11,7 @@ record ReleaseRequest(String role, String version, String artifact, String sha25
     private static final Set<String> FIELDS = Set.of("role", "version", "artifact", "sha256");
 
     static ReleaseRequest parse(byte[] input) {
-        JsonNode node;
-        try {
-            node = Json.MAPPER.readTree(input);
-        } catch (IOException e) {
-            throw new InvalidReleaseException("the request is not valid JSON: " + e.getMessage());
-        }
+        JsonNode node = Json.tree(input, InvalidReleaseException::new);
         if (node == null || !node.isObject()) {
             throw new InvalidReleaseException("the request must be a JSON object: {\"role\", \"version\", \"artifact\", \"sha256\"}");
         }

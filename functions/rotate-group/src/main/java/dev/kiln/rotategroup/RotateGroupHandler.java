@@ -1,6 +1,7 @@
 package dev.kiln.rotategroup;
 
 import dev.kiln.common.AwsClients;
+import dev.kiln.common.Json;
 import dev.kiln.common.JsonHandler;
 import dev.kiln.common.config.SsmConfigSource;
 import dev.kiln.rotategroup.errors.InvalidGroupRequestException;
@@ -19,7 +20,7 @@ public final class RotateGroupHandler extends JsonHandler<GroupRequest, GroupDec
     }
 
     RotateGroupHandler(RotateGroupService service) {
-        super(payload -> GroupRequest.parse(tree(payload, InvalidGroupRequestException::new)),
+        super(payload -> GroupRequest.parse(Json.tree(payload, InvalidGroupRequestException::new)),
                 service::decide);
     }
 

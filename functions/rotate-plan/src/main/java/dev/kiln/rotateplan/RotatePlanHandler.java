@@ -1,6 +1,7 @@
 package dev.kiln.rotateplan;
 
 import dev.kiln.common.AwsClients;
+import dev.kiln.common.Json;
 import dev.kiln.common.JsonHandler;
 import dev.kiln.common.bake.CurrentImages;
 import dev.kiln.common.config.SsmConfigSource;
@@ -20,7 +21,7 @@ public final class RotatePlanHandler extends JsonHandler<PlanRequest, RotatePlan
     }
 
     RotatePlanHandler(RotatePlanService service) {
-        super(payload -> PlanRequest.from(tree(payload, InvalidRotationInputException::new)),
+        super(payload -> PlanRequest.from(Json.tree(payload, InvalidRotationInputException::new)),
                 service::plan);
     }
 

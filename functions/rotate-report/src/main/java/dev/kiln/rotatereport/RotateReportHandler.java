@@ -1,6 +1,7 @@
 package dev.kiln.rotatereport;
 
 import dev.kiln.common.AwsClients;
+import dev.kiln.common.Json;
 import dev.kiln.common.JsonHandler;
 import dev.kiln.rotatereport.errors.MalformedReportRequestException;
 import java.time.Instant;
@@ -19,7 +20,7 @@ public final class RotateReportHandler extends JsonHandler<ReportRequest, Report
     }
 
     RotateReportHandler(RotateReportService service) {
-        super(payload -> ReportRequest.from(tree(payload, MalformedReportRequestException::new)),
+        super(payload -> ReportRequest.from(Json.tree(payload, MalformedReportRequestException::new)),
                 request -> service.report(request, Instant.now().truncatedTo(ChronoUnit.MILLIS)));
     }
 

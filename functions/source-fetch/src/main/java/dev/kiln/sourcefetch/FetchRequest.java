@@ -3,7 +3,6 @@ package dev.kiln.sourcefetch;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.common.Json;
 import dev.kiln.sourcefetch.errors.MalformedRequestException;
-import java.io.IOException;
 import java.util.regex.Pattern;
 
 /** What bake asks for: the commit and where its bundle belongs ({@code bundles/<sha>.tar.gz}). */
@@ -12,12 +11,7 @@ public record FetchRequest(String sha, String bucket, String key) {
     private static final Pattern SHA = Pattern.compile("[0-9a-f]{40}");
 
     public static FetchRequest parse(byte[] input) {
-        JsonNode root;
-        try {
-            root = Json.MAPPER.readTree(input);
-        } catch (IOException e) {
-            throw new MalformedRequestException("the request is not valid JSON: " + e.getMessage());
-        }
+        JsonNode root = Json.tree(input, MalformedRequestException::new);
         if (root == null || !root.isObject()) {
             throw new MalformedRequestException("the request is not a JSON object");
         }
