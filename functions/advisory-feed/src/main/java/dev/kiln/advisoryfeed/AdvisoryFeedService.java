@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * A feed that is down, slow, malformed or hostile is reported (log and metric) and changes nothing;
  * its validators are kept only when every new advisory was announced, so the next read catches up.
  */
-public final class AdvisoryFeedService {
+public record AdvisoryFeedService(Settings settings, Ports.Site site, Ports.Ledger ledger, Ports.Announcer announcer,
+                                  Ports.Metrics metrics) {
 
     private static final Logger LOG = LoggerFactory.getLogger(AdvisoryFeedService.class);
 
@@ -45,20 +46,6 @@ public final class AdvisoryFeedService {
      */
     public record FeedOutcome(String feed, String result, int listed, int announced, int recovered, int waiting,
                               List<String> problems, String error) {
-    }
-
-    private final Settings settings;
-    private final Ports.Site site;
-    private final Ports.Ledger ledger;
-    private final Ports.Announcer announcer;
-    private final Ports.Metrics metrics;
-
-    AdvisoryFeedService(Settings settings, Ports.Site site, Ports.Ledger ledger, Ports.Announcer announcer, Ports.Metrics metrics) {
-        this.settings = settings;
-        this.site = site;
-        this.ledger = ledger;
-        this.announcer = announcer;
-        this.metrics = metrics;
     }
 
     public List<FeedOutcome> run(Instant now) {

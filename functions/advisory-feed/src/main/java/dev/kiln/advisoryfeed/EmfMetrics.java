@@ -9,17 +9,9 @@ import java.time.Clock;
  * Counts as CloudWatch embedded metric format lines on standard output, which Lambda sends to
  * CloudWatch Logs, where they become metrics {@code Kiln/Advisories} by {@code Feed}.
  */
-final class EmfMetrics implements Ports.Metrics {
+record EmfMetrics(PrintStream out, Clock clock) implements Ports.Metrics {
 
     static final String NAMESPACE = "Kiln/Advisories";
-
-    private final PrintStream out;
-    private final Clock clock;
-
-    EmfMetrics(PrintStream out, Clock clock) {
-        this.out = out;
-        this.clock = clock;
-    }
 
     @Override
     public void count(String metric, AmazonLinux feed, int value) {

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * files too (one repository), so a push that changes a parent and a child gives the child both. A
  * child never baked yet is baked at the parent's commit.
  */
-public final class BakeChildrenService {
+public record BakeChildrenService(ConfigSource configs, Ports.PublishedImages published, Ports.Bakes bakes) {
 
     private static final Logger LOG = LoggerFactory.getLogger(BakeChildrenService.class);
 
@@ -32,16 +32,6 @@ public final class BakeChildrenService {
     }
 
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyyMMdd").withZone(ZoneOffset.UTC);
-
-    private final ConfigSource configs;
-    private final Ports.PublishedImages published;
-    private final Ports.Bakes bakes;
-
-    public BakeChildrenService(ConfigSource configs, Ports.PublishedImages published, Ports.Bakes bakes) {
-        this.configs = configs;
-        this.published = published;
-        this.bakes = bakes;
-    }
 
     /** Bakes for these reasons are of a pushed commit, with the time it was pushed. */
     private static final Set<String> PUSHED = Set.of("push", "parent-image");

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * of the build deleted, and the ledger lets the bake be tried again. Only what this execution made is
  * touched, and never the role's published image.
  */
-public final class BakeCleanupService {
+public record BakeCleanupService(BuildResources resources, BakeLedger ledger, Function<String, List<Visit>> history) {
 
     /** States that only carry a failure on to the cleanup; the step that failed is the one before them. */
     static final Set<String> FORWARDING_STATES = Set.of("Cleanup", "PlanFailed", "PublishFailed");
@@ -35,16 +35,6 @@ public final class BakeCleanupService {
     static final int CAUSE_LIMIT = 4000;
 
     private static final Logger LOG = LoggerFactory.getLogger(BakeCleanupService.class);
-
-    private final BuildResources resources;
-    private final BakeLedger ledger;
-    private final Function<String, List<Visit>> history;
-
-    public BakeCleanupService(BuildResources resources, BakeLedger ledger, Function<String, List<Visit>> history) {
-        this.resources = resources;
-        this.ledger = ledger;
-        this.history = history;
-    }
 
     public CleanupResult clean(CleanupRequest request, Instant now) {
         CleanupRequest.State state = request.state();

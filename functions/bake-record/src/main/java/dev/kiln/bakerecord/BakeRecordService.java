@@ -20,24 +20,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Records a baked image: inventory, manifest, image record, step durations, and whether to publish it. */
-public final class BakeRecordService {
+public record BakeRecordService(Artifacts artifacts, ImageStore images, PublishGuard guard, CurrentImages current,
+                                Function<String, List<Visit>> history) {
 
     private static final Logger LOG = LoggerFactory.getLogger(BakeRecordService.class);
-
-    private final Artifacts artifacts;
-    private final ImageStore images;
-    private final PublishGuard guard;
-    private final CurrentImages current;
-    private final Function<String, List<Visit>> history;
-
-    public BakeRecordService(Artifacts artifacts, ImageStore images, PublishGuard guard, CurrentImages current,
-                             Function<String, List<Visit>> history) {
-        this.artifacts = artifacts;
-        this.images = images;
-        this.guard = guard;
-        this.current = current;
-        this.history = history;
-    }
 
     public RecordResult record(RecordRequest request, Instant now) {
         RecordRequest.Plan plan = request.plan();

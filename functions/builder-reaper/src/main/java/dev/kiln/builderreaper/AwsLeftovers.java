@@ -17,21 +17,9 @@ import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException;
 
 /** {@link Leftovers} in EC2, with Step Functions for execution status and the images table for records. */
-final class AwsLeftovers implements Leftovers {
+record AwsLeftovers(Ec2Client ec2, SfnClient sfn, DynamoDbClient dynamo, String imagesTable) implements Leftovers {
 
     private static final Filter KILN_BUILDS = Filter.builder().name("tag-key").values("kiln:build-id").build();
-
-    private final Ec2Client ec2;
-    private final SfnClient sfn;
-    private final DynamoDbClient dynamo;
-    private final String imagesTable;
-
-    AwsLeftovers(Ec2Client ec2, SfnClient sfn, DynamoDbClient dynamo, String imagesTable) {
-        this.ec2 = ec2;
-        this.sfn = sfn;
-        this.dynamo = dynamo;
-        this.imagesTable = imagesTable;
-    }
 
     @Override
     public List<Builder> builders() {

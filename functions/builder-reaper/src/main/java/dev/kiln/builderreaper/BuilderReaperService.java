@@ -12,22 +12,17 @@ import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Removes what bakes left behind and tells the notification topic what it removed, and why. */
-public final class BuilderReaperService {
+/**
+ * Removes what bakes left behind and tells the notification topic what it removed, and why.
+ *
+ * @param notifier publishes a subject and a message to the notification topic
+ */
+public record BuilderReaperService(Leftovers leftovers, BiConsumer<String, String> notifier) {
 
     private static final Logger LOG = LoggerFactory.getLogger(BuilderReaperService.class);
 
     /** What one run did; {@code kept} says why each remaining builder or image was left. */
     public record Report(List<Verdict> terminated, List<Verdict> removedImages, List<Verdict> kept) {
-    }
-
-    private final Leftovers leftovers;
-    private final BiConsumer<String, String> notify;
-
-    /** @param notify publishes a subject and a message to the notification topic */
-    public BuilderReaperService(Leftovers leftovers, BiConsumer<String, String> notify) {
-        this.leftovers = leftovers;
-        this.notify = notify;
     }
 
     public Report reap(Instant now) {
@@ -49,7 +44,7 @@ public final class BuilderReaperService {
         Report report = new Report(terminated, removed, kept);
         LOG.info("Reaper run", entry("terminated", terminated), entry("removedImages", removed), entry("kept", kept));
         if (!terminated.isEmpty() || !removed.isEmpty()) {
-            notify.accept(subject(terminated.size(), removed.size()), message(report));
+            notifier.accept(subject(terminated.size(), removed.size()), message(report));
         }
         return report;
     }

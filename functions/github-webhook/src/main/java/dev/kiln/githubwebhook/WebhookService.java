@@ -25,26 +25,14 @@ import org.slf4j.LoggerFactory;
  * request that is not GitHub's: size, signature, event type, then the payload. Nothing slow happens
  * here (no baking, no downloading): the answer comes well within GitHub's ten seconds.
  */
-public final class WebhookService {
+public record WebhookService(Ports.WebhookSecrets secrets, Ports.Deliveries deliveries, Ports.PushEvents events,
+                             ConfigSource configs) {
 
     /** Lambda takes requests up to 6 MB; GitHub's pushes fit in far less. */
     static final int MAX_BODY_BYTES = 5 * 1024 * 1024;
 
     private static final Logger LOG = LoggerFactory.getLogger(WebhookService.class);
     private static final Pattern DELIVERY = Pattern.compile("[A-Za-z0-9-]{1,100}");
-
-    private final Ports.WebhookSecrets secrets;
-    private final Ports.Deliveries deliveries;
-    private final Ports.PushEvents events;
-    private final ConfigSource configs;
-
-    public WebhookService(Ports.WebhookSecrets secrets, Ports.Deliveries deliveries, Ports.PushEvents events,
-                          ConfigSource configs) {
-        this.secrets = secrets;
-        this.deliveries = deliveries;
-        this.events = events;
-        this.configs = configs;
-    }
 
     public Answer handle(WebhookRequest request, Instant now) {
         String raw = request.body() == null ? "" : request.body();

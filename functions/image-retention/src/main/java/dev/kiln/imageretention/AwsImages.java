@@ -15,21 +15,12 @@ import software.amazon.awssdk.services.ec2.model.LaunchTemplate;
 import software.amazon.awssdk.services.ec2.model.Reservation;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
-/** {@link Images} through EC2, Auto Scaling and SSM. */
-final class AwsImages implements Images {
-
-    private final Ec2Client ec2;
-    private final AutoScalingClient autoScaling;
-    private final SsmClient ssm;
-    private final String pointerPrefix;
-
-    /** @param pointerPrefix e.g. {@code /kiln/images/} */
-    AwsImages(Ec2Client ec2, AutoScalingClient autoScaling, SsmClient ssm, String pointerPrefix) {
-        this.ec2 = ec2;
-        this.autoScaling = autoScaling;
-        this.ssm = ssm;
-        this.pointerPrefix = pointerPrefix;
-    }
+/**
+ * {@link Images} through EC2, Auto Scaling and SSM.
+ *
+ * @param pointerPrefix e.g. {@code /kiln/images/}
+ */
+record AwsImages(Ec2Client ec2, AutoScalingClient autoScaling, SsmClient ssm, String pointerPrefix) implements Images {
 
     @Override
     public List<RetentionPlan.Image> ofRole(String role) {

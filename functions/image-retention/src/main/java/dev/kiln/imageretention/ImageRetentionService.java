@@ -17,7 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Applies the retention plan to every role of the configuration and says what it removed. */
-public final class ImageRetentionService {
+public record ImageRetentionService(ConfigSource configs, Images images, BiConsumer<String, String> notifier) {
 
     private static final Logger LOG = LoggerFactory.getLogger(ImageRetentionService.class);
 
@@ -27,16 +27,6 @@ public final class ImageRetentionService {
         public List<Decision> removed() {
             return decisions.stream().filter(d -> d.action() == Action.REMOVE).toList();
         }
-    }
-
-    private final ConfigSource configs;
-    private final Images images;
-    private final BiConsumer<String, String> notify;
-
-    public ImageRetentionService(ConfigSource configs, Images images, BiConsumer<String, String> notify) {
-        this.configs = configs;
-        this.images = images;
-        this.notify = notify;
     }
 
     /** @param dryRun overrides the configuration's {@code retention.dryRun} when present */
@@ -61,7 +51,7 @@ public final class ImageRetentionService {
         LOG.info(dry ? "Retention dry run" : "Retention run", entry("removed", report.removed()),
                 entry("kept", decisions.size() - report.removed().size()));
         if (!report.removed().isEmpty()) {
-            notify.accept(subject(report), message(report));
+            notifier.accept(subject(report), message(report));
         }
         return report;
     }

@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * once. A failure is counted once however often it is reported; failures of instances launched before a
  * suspension (or before the resume that ended one) are not counted again.
  */
-public final class LaunchGuardService {
+public record LaunchGuardService(ConfigSource configs, FailedLaunchLedger ledger, Ports.Groups groups,
+                                 Ports.Topic topic) {
 
     static final int ATTEMPTS = 5;
     static final int FAILURE_LIMIT = 600;
@@ -34,18 +35,6 @@ public final class LaunchGuardService {
      * failure suspended the group), or {@code ignored} ({@code reason} says why).
      */
     public record Verdict(String outcome, String group, int count, int suspendAfter, String reason, String messageId) {
-    }
-
-    private final ConfigSource configs;
-    private final FailedLaunchLedger ledger;
-    private final Ports.Groups groups;
-    private final Ports.Topic topic;
-
-    public LaunchGuardService(ConfigSource configs, FailedLaunchLedger ledger, Ports.Groups groups, Ports.Topic topic) {
-        this.configs = configs;
-        this.ledger = ledger;
-        this.groups = groups;
-        this.topic = topic;
     }
 
     public Verdict count(LaunchFailure failure, Instant now) {

@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * tag, which the group propagates at launch) and release, and the commands to run. A repeated event
  * for the same action token plans nothing: the execution that claimed it handles it.
  */
-public final class LifecyclePlanService {
+public record LifecyclePlanService(ConfigSource configs, ReleaseSource releases, Ports.Instances instances,
+                                   Ports.Actions actions, Config settings) {
 
     static final String ROLE_TAG = "kiln:role";
     static final int INSPECT_SECONDS = 60;
@@ -33,21 +34,6 @@ public final class LifecyclePlanService {
 
     private static final Logger LOG = LoggerFactory.getLogger(LifecyclePlanService.class);
     private static final InstanceCommands INSTANCE = new InstanceCommands(InstanceCommands.Paths.DEFAULT);
-
-    private final ConfigSource configs;
-    private final ReleaseSource releases;
-    private final Ports.Instances instances;
-    private final Ports.Actions actions;
-    private final Config settings;
-
-    public LifecyclePlanService(ConfigSource configs, ReleaseSource releases, Ports.Instances instances,
-                                Ports.Actions actions, Config settings) {
-        this.configs = configs;
-        this.releases = releases;
-        this.instances = instances;
-        this.actions = actions;
-        this.settings = settings;
-    }
 
     /**
      * @param workflow      {@code launch} or {@code drain}: the state machine asking

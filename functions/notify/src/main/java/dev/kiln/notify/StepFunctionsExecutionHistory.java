@@ -12,7 +12,7 @@ import software.amazon.awssdk.services.sfn.model.HistoryEvent;
 import software.amazon.awssdk.services.sfn.model.HistoryEventType;
 
 /** {@link ExecutionHistory} from the Step Functions API. */
-public final class StepFunctionsExecutionHistory implements ExecutionHistory {
+public record StepFunctionsExecutionHistory(SfnClient stepFunctions) implements ExecutionHistory {
 
     // the failing step is among the final events of a failed execution (after it: a failure path)
     private static final int EVENTS_TO_READ = 100;
@@ -23,12 +23,6 @@ public final class StepFunctionsExecutionHistory implements ExecutionHistory {
             HistoryEventType.LAMBDA_FUNCTION_START_FAILED, HistoryEventType.LAMBDA_FUNCTION_SCHEDULE_FAILED,
             HistoryEventType.ACTIVITY_FAILED, HistoryEventType.ACTIVITY_TIMED_OUT,
             HistoryEventType.MAP_STATE_FAILED, HistoryEventType.PARALLEL_STATE_FAILED);
-
-    private final SfnClient stepFunctions;
-
-    public StepFunctionsExecutionHistory(SfnClient stepFunctions) {
-        this.stepFunctions = stepFunctions;
-    }
 
     @Override
     public FailureDetails describe(String executionArn) {

@@ -28,24 +28,10 @@ import org.slf4j.LoggerFactory;
  * release, or whose image does not carry the packages, is not touched. Of the affected roles, those
  * with no affected ancestor are baked with the advisory; the others follow their parent's new image.
  */
-public final class PatchPlanService {
+public record PatchPlanService(ConfigSource configs, Ports.PublishedImages published, Ports.Inventories inventories,
+                               Ports.Claims claims, Ports.Executions executions) {
 
     private static final Logger LOG = LoggerFactory.getLogger(PatchPlanService.class);
-
-    private final ConfigSource configs;
-    private final Ports.PublishedImages published;
-    private final Ports.Inventories inventories;
-    private final Ports.Claims claims;
-    private final Ports.Executions executions;
-
-    PatchPlanService(ConfigSource configs, Ports.PublishedImages published, Ports.Inventories inventories, Ports.Claims claims,
-                     Ports.Executions executions) {
-        this.configs = configs;
-        this.published = published;
-        this.inventories = inventories;
-        this.claims = claims;
-        this.executions = executions;
-    }
 
     public PatchPlan plan(Advisory advisory, String executionArn, Instant now) {
         ObjectNode announced = detail(advisory);

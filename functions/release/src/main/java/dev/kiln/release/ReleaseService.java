@@ -31,7 +31,9 @@ import software.amazon.awssdk.core.exception.SdkException;
  * launches of the role's groups that launch-guard suspended (their launches kept failing on the release
  * before); a group that cannot be resumed is reported, and the release stays set.
  */
-public final class ReleaseService {
+public record ReleaseService(ConfigSource configs, Ports.Artifacts artifacts, Ports.Releases releases,
+                             FailedLaunchLedger failedLaunches, Ports.Groups groups, String artifactsBucket,
+                             String parameterPrefix) {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReleaseService.class);
 
@@ -41,26 +43,6 @@ public final class ReleaseService {
      */
     public record Outcome(Release release, Release previous, boolean changed, String parameter, Long parameterVersion,
                           List<String> resumed, Map<String, String> notResumed) {
-    }
-
-    private final ConfigSource configs;
-    private final Ports.Artifacts artifacts;
-    private final Ports.Releases releases;
-    private final FailedLaunchLedger failedLaunches;
-    private final Ports.Groups groups;
-    private final String artifactsBucket;
-    private final String parameterPrefix;
-
-    public ReleaseService(ConfigSource configs, Ports.Artifacts artifacts, Ports.Releases releases,
-                          FailedLaunchLedger failedLaunches, Ports.Groups groups, String artifactsBucket,
-                          String parameterPrefix) {
-        this.configs = configs;
-        this.artifacts = artifacts;
-        this.releases = releases;
-        this.failedLaunches = failedLaunches;
-        this.groups = groups;
-        this.artifactsBucket = artifactsBucket;
-        this.parameterPrefix = parameterPrefix;
     }
 
     public Outcome set(ReleaseRequest request, Instant now) {

@@ -13,15 +13,9 @@ import software.amazon.awssdk.services.ec2.model.Ec2Exception;
 import software.amazon.awssdk.services.ec2.model.LaunchTemplateVersion;
 
 /** {@link Ports.LaunchTemplates} through EC2's DescribeLaunchTemplateVersions and CreateLaunchTemplateVersion. */
-final class Ec2LaunchTemplates implements Ports.LaunchTemplates {
+record Ec2LaunchTemplates(Ec2Client ec2) implements Ports.LaunchTemplates {
 
     private static final Logger LOG = LoggerFactory.getLogger(Ec2LaunchTemplates.class);
-
-    private final Ec2Client ec2;
-
-    Ec2LaunchTemplates(Ec2Client ec2) {
-        this.ec2 = ec2;
-    }
 
     @Override
     public Ports.TemplateVersion describe(Ports.TemplateRef template, String version) {

@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * that carries the role's image. That version is the group's own when it carries the image, else
  * {@code $Latest} when that does, else a new one made from the group's own with only the image changed.
  */
-public final class RotateGroupService {
+public record RotateGroupService(ConfigSource configs, Ports.LaunchTemplates templates,
+                                 Ports.GroupInstances instances, Clock clock) {
 
     /** Instance refresh states in which Auto Scaling is still at work on the group. */
     static final Set<String> RUNNING = Set.of("Pending", "InProgress", "Cancelling", "RollbackInProgress", "Baking");
@@ -34,18 +35,6 @@ public final class RotateGroupService {
     static final List<String> BLOCKING = List.of("Launch", "Terminate", "InstanceRefresh");
 
     private static final Logger LOG = LoggerFactory.getLogger(RotateGroupService.class);
-
-    private final ConfigSource configs;
-    private final Ports.LaunchTemplates templates;
-    private final Ports.GroupInstances instances;
-    private final Clock clock;
-
-    RotateGroupService(ConfigSource configs, Ports.LaunchTemplates templates, Ports.GroupInstances instances, Clock clock) {
-        this.configs = configs;
-        this.templates = templates;
-        this.instances = instances;
-        this.clock = clock;
-    }
 
     public GroupDecision decide(GroupRequest request) {
         Item item = request.item();

@@ -33,25 +33,11 @@ import org.slf4j.LoggerFactory;
  * windows hold it back. Every group the rotation could touch, or was asked to, gets an item saying what
  * happens to it; groups that did not opt in and were not named are left out.
  */
-public final class RotatePlanService {
+public record RotatePlanService(ConfigSource configs, Ports.TagPages tagPages, Ports.CurrentImages currentImages,
+                                Ports.PlanStore plans, String bucket) {
 
     private static final Logger LOG = LoggerFactory.getLogger(RotatePlanService.class);
     private static final String NIGHTLY = "nightly";
-
-    private final ConfigSource configs;
-    private final Ports.TagPages tagPages;
-    private final Ports.CurrentImages currentImages;
-    private final Ports.PlanStore plans;
-    private final String bucket;
-
-    RotatePlanService(ConfigSource configs, Ports.TagPages tagPages, Ports.CurrentImages currentImages,
-                      Ports.PlanStore plans, String bucket) {
-        this.configs = configs;
-        this.tagPages = tagPages;
-        this.currentImages = currentImages;
-        this.plans = plans;
-        this.bucket = bucket;
-    }
 
     public RotatePlan plan(PlanRequest request) {
         KilnConfig config = configs.current();

@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * (the SNS subject is that headline when it fits 99 characters, else a shorter form of it), and, for a
  * rotation an advisory asked for, the advisory's record in the ledger.
  */
-public final class RotateReportService {
+public record RotateReportService(Ports.PlannedGroups plannedGroups, Ports.Outcomes outcomes,
+                                  Ports.ReportStore reports, Ports.AdvisoryLedger ledger, String bucket) {
 
     private static final Logger LOG = LoggerFactory.getLogger(RotateReportService.class);
     /** The event's detail must stay far below EventBridge's 256 KB at any fleet size. */
@@ -38,21 +39,6 @@ public final class RotateReportService {
     /** The detail's order: what went wrong first, then what was done, then what was not tried. */
     private static final List<String> DETAIL_ORDER = List.of(Outcome.FAILED, Outcome.TIMED_OUT, Outcome.ROLLED_BACK,
             Outcome.SUCCEEDED, Outcome.SKIPPED);
-
-    private final Ports.PlannedGroups plannedGroups;
-    private final Ports.Outcomes outcomes;
-    private final Ports.ReportStore reports;
-    private final Ports.AdvisoryLedger ledger;
-    private final String bucket;
-
-    RotateReportService(Ports.PlannedGroups plannedGroups, Ports.Outcomes outcomes, Ports.ReportStore reports,
-                        Ports.AdvisoryLedger ledger, String bucket) {
-        this.plannedGroups = plannedGroups;
-        this.outcomes = outcomes;
-        this.reports = reports;
-        this.ledger = ledger;
-        this.bucket = bucket;
-    }
 
     public Report report(ReportRequest request, Instant now) {
         List<Outcome> all = outcomes(request);

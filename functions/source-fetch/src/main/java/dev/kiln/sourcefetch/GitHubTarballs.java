@@ -27,22 +27,12 @@ import java.util.function.Supplier;
  * on github.com or a GitHub Enterprise API URL. The API answers with a redirect to the archive; the
  * redirect is followed here without the token, which is only ever sent to the API itself.
  */
-final class GitHubTarballs implements Ports.Tarballs {
+record GitHubTarballs(HttpClient http, Supplier<Optional<String>> token, long maxBytes) implements Ports.Tarballs {
 
     static final String API_VERSION = "2022-11-28";
     private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
     private static final int MAX_REDIRECTS = 5;
     private static final Duration WAIT_FOR_ANSWER = Duration.ofSeconds(30);
-
-    private final HttpClient http;
-    private final Supplier<Optional<String>> token;
-    private final long maxBytes;
-
-    GitHubTarballs(HttpClient http, Supplier<Optional<String>> token, long maxBytes) {
-        this.http = http;
-        this.token = token;
-        this.maxBytes = maxBytes;
-    }
 
     static HttpClient client() {
         return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))

@@ -17,19 +17,9 @@ import org.slf4j.LoggerFactory;
  * commit's tarball from the configured repository and puts it there. A bundle is written once: a
  * second bake of the same commit, or a race between two, finds it and leaves it as it is.
  */
-public final class SourceFetchService {
+public record SourceFetchService(ConfigSource configs, Ports.Bundles bundles, Ports.Tarballs tarballs) {
 
     private static final Logger LOG = LoggerFactory.getLogger(SourceFetchService.class);
-
-    private final ConfigSource configs;
-    private final Ports.Bundles bundles;
-    private final Ports.Tarballs tarballs;
-
-    public SourceFetchService(ConfigSource configs, Ports.Bundles bundles, Ports.Tarballs tarballs) {
-        this.configs = configs;
-        this.bundles = bundles;
-        this.tarballs = tarballs;
-    }
 
     public FetchResult fetch(FetchRequest request) {
         OptionalLong existing = bundles.size(request.bucket(), request.key());

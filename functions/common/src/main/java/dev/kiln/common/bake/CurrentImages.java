@@ -13,18 +13,10 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  * push never replaces a newer one); the other functions read it, consistently, so that a step right
  * after a publish sees the new image.
  */
-public final class CurrentImages {
+public record CurrentImages(DynamoDbClient dynamo, String table) {
 
     /** A role's current image. */
     public record Current(String imageId, String sha, Instant pushedAt) {
-    }
-
-    private final DynamoDbClient dynamo;
-    private final String table;
-
-    public CurrentImages(DynamoDbClient dynamo, String table) {
-        this.dynamo = dynamo;
-        this.table = table;
     }
 
     /** {@code role}'s current image, if one was ever published. */

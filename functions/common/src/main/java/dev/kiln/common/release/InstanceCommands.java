@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * What goes into them comes from the checked configuration and release, and is quoted besides: no
  * event field ever reaches a command.
  */
-public final class InstanceCommands {
+public record InstanceCommands(Paths paths) {
 
     /** Where releases are unpacked and where Kiln's files on the instance live. */
     public record Paths(String releases, String etc) {
@@ -40,12 +40,6 @@ public final class InstanceCommands {
 
     private static final Pattern ROLE = Pattern.compile("[a-z][a-z0-9-]{0,30}");
     private static final Pattern SERVICE = Pattern.compile("[A-Za-z0-9@._:-]{1,128}");
-
-    private final Paths paths;
-
-    public InstanceCommands(Paths paths) {
-        this.paths = paths;
-    }
 
     /** The release installed on an instance ({@code release.json}), or {@code {}} when there is none. */
     public String releaseFile() {
