@@ -1,10 +1,6 @@
 package dev.kiln.patchplan;
 
-import static dev.kiln.common.testing.StateMachines.answer;
-import static dev.kiln.common.testing.StateMachines.has;
-import static dev.kiln.common.testing.StateMachines.invocations;
-import static dev.kiln.common.testing.StateMachines.outcomeOrRefusal;
-import static dev.kiln.common.testing.StateMachines.pointer;
+import static dev.kiln.common.testing.StateMachines.invoke;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,11 +8,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.common.Json;
 import dev.kiln.common.config.KilnConfig;
 import dev.kiln.common.config.KilnConfigJson;
+import dev.kiln.common.testing.KilnConfigs;
 import dev.kiln.common.testing.Resources;
-import dev.kiln.common.testing.StateMachines.Has;
-import dev.kiln.common.testing.StateMachines.Invocation;
+import dev.kiln.common.testing.StateMachineContract;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -28,21 +23,19 @@ import org.junit.jupiter.api.Test;
  * sends the fields {@link PatchPlanHandler} reads, and the machine reads only fields a {@link PatchPlan} has,
  * in the items of its maps too.
  */
-class StateMachineContractTest {
+class StateMachineContractTest extends StateMachineContract {
 
     private static final String EXECUTION = "arn:aws:states:us-east-1:000000000000:execution:kiln-patch:p-1";
+
     private static final String SHA = "0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c";
     /** base carries the advisory's package, and so do the roles built on it: web, and edge built on web. */
-    private static final KilnConfig CONFIG = KilnConfigJson.read("""
-            {"repository": {"owner": "example-org", "name": "fleet", "branch": "main"},
-             "builder": {"vpcId": "vpc-0a1b2c3d", "subnetIds": ["subnet-0a1b2c3d"], "instanceTypes": ["t4g.large"]},
-             "roles": [
-               {"name": "base", "parent": {"amazonLinux": "2023", "architecture": "arm64"}, "playbook": "base.yml", "tests": "t.sh", "watch": ["base/**"]},
-               {"name": "web", "parent": {"role": "base"}, "playbook": "web.yml", "tests": "t.sh", "watch": ["web/**"]},
-               {"name": "edge", "parent": {"role": "web"}, "playbook": "edge.yml", "tests": "t.sh", "watch": ["edge/**"]}
-             ],
-             "advisories": {"immediate": ["critical", "important"]}}
-            """);
+    private static final KilnConfig CONFIG = KilnConfigJson.read(KilnConfigs.document("""
+            "roles": [
+              {"name": "base", "parent": {"amazonLinux": "2023", "architecture": "arm64"}, "playbook": "base.yml", "tests": "t.sh", "watch": ["base/**"]},
+              {"name": "web", "parent": {"role": "base"}, "playbook": "web.yml", "tests": "t.sh", "watch": ["web/**"]},
+              {"name": "edge", "parent": {"role": "web"}, "playbook": "edge.yml", "tests": "t.sh", "watch": ["edge/**"]}
+            ],
+            "advisories": {"immediate": ["critical", "important"]}"""));
     private static final Map<String, String> IMAGES = Map.of(
             "base", "ami-0000000000000000b", "web", "ami-0000000000000000c", "edge", "ami-0000000000000000e");
     /** What the handler reads of its payload. */
@@ -50,10 +43,13 @@ class StateMachineContractTest {
     private static final Map<String, Object> SAMPLES = Map.of(
             "event", Resources.json("/events/kiln.advisories/security-advisory-published.json"), "executionArn", EXECUTION);
 
-    private final List<Invocation> invocations = invocations("${PatchPlanFunctionArn}");
+    StateMachineContractTest() {
+        super("${PatchPlanFunctionArn}", READS, SAMPLES, PatchPlan.class);
+    }
 
     /** What the function does with one payload, through its handler: the plan, and the patch it claimed. */
-    private static JsonNode outcome(ObjectNode payload) {
+    @Override
+    protected JsonNode outcome(ObjectNode payload) {
         Map<String, String> claims = new TreeMap<>();
         PatchPlanHandler handler = new PatchPlanHandler(new PatchPlanService(() -> CONFIG,
                 role -> Optional.ofNullable(IMAGES.get(role)).map(image -> new Ports.Published(image, SHA, "2026-11-20T08:00:00Z")),
@@ -71,15 +67,8 @@ class StateMachineContractTest {
                     }
                 },
                 execution -> false));
-        return Json.MAPPER.createObjectNode().<ObjectNode>set("answer", answer(handler, payload))
+        return Json.MAPPER.createObjectNode().<ObjectNode>set("answer", invoke(handler, payload))
                 .set("claimed", Json.MAPPER.valueToTree(claims));
-    }
-
-
-    @Test
-    void shouldBeSentExactlyTheFieldsItReads() {
-        assertThat(invocations).allSatisfy(invocation ->
-                assertThat(invocation.fields()).as("the payload %s sends", invocation).isEqualTo(READS));
     }
 
     @Test
@@ -89,33 +78,6 @@ class StateMachineContractTest {
             assertThat(plan.path("advisory").path("id").asText()).isEqualTo("ALAS2023-2023-126");
             assertThat(plan.path("bakes")).extracting(bake -> bake.path("role").asText()).containsExactly("base");
             assertThat(plan.path("followers")).extracting(follower -> follower.path("role").asText()).containsExactly("web", "edge");
-        });
-    }
-
-    @Test
-    void shouldReadEveryFieldItIsSent() {
-        assertThat(invocations).allSatisfy(invocation -> {
-            JsonNode outcome = outcome(invocation.payloadWith(SAMPLES));
-            assertThat(outcome(invocation.payloadWith(SAMPLES))).as("the same payload again").isEqualTo(outcome);
-            for (String field : invocation.fields()) {
-                ObjectNode without = invocation.payloadWith(SAMPLES);
-                without.remove(field);
-                assertThat(outcomeOrRefusal(() -> outcome(without))).as("what it does without %s", field).isNotEqualTo(outcome);
-            }
-        });
-    }
-
-    @Test
-    void shouldAnswerEveryFieldTheStateMachineReadsOfIt() {
-        assertThat(invocations).allSatisfy(invocation -> {
-            JsonNode plan = outcome(invocation.payloadWith(SAMPLES)).get("answer");
-            assertThat(invocation.answerPaths()).as("what %s reads", invocation).isNotEmpty().allSatisfy(path -> {
-                if (has(PatchPlan.class, path) == Has.IN_A_TREE) {
-                    assertThat(plan.at(pointer(path)).isMissingNode()).as("%s, in the answer", path).isFalse();
-                } else {
-                    assertThat(has(PatchPlan.class, path)).as(path).isEqualTo(Has.DECLARED);
-                }
-            });
         });
     }
 }

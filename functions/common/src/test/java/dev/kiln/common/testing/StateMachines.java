@@ -32,7 +32,7 @@ import java.util.stream.Stream;
 /**
  * The state machines' side of the contract between a function and the workflows that invoke it
  * (statemachines/*.asl.json): which Task states invoke it, the payload each sends, and the fields of its
- * answer each machine reads. Every function's StateMachineContractTest checks its own side against this.
+ * answer each machine reads. {@link StateMachineContract} checks a function's side against this.
  */
 public final class StateMachines {
 
@@ -40,7 +40,7 @@ public final class StateMachines {
     }
 
     /** What {@code handler} answers to {@code payload}, as the Lambda runtime would hand it over (no context: Powertools logs without one). */
-    public static JsonNode answer(RequestStreamHandler handler, JsonNode payload) {
+    public static JsonNode invoke(RequestStreamHandler handler, JsonNode payload) {
         ByteArrayOutputStream answer = new ByteArrayOutputStream();
         try {
             handler.handleRequest(new ByteArrayInputStream(payload.toString().getBytes(StandardCharsets.UTF_8)), answer, null);
