@@ -31,6 +31,12 @@ class AdvisoryFeedServiceTest {
         return new AdvisoryFeedService(new AdvisoryFeedService.Settings(List.of(feeds), baseline), site, ledger, announcer, metrics);
     }
 
+    /** A service reading AL2023's feed, watched for an hour already: what the feed lists now is new. */
+    private AdvisoryFeedService watchingAl2023() {
+        ledger.watching(AmazonLinux.AL2023, NOW.minusSeconds(3600));
+        return service(true, AmazonLinux.AL2023);
+    }
+
     @Test
     void shouldRecordWhatTheFeedListsOnItsFirstReadWithoutAnnouncingIt() {
         List<AdvisoryFeedService.FeedOutcome> outcomes = service(true, AmazonLinux.AL2023).run(NOW);
@@ -45,9 +51,7 @@ class AdvisoryFeedServiceTest {
 
     @Test
     void shouldAnnounceANewAl2023AdvisoryOnceWithItsPagesIdAndReleasever() throws Exception {
-        ledger.watching(AmazonLinux.AL2023, NOW.minusSeconds(3600));
-
-        AdvisoryFeedService.FeedOutcome first = service(true, AmazonLinux.AL2023).run(NOW).get(0);
+        AdvisoryFeedService.FeedOutcome first = watchingAl2023().run(NOW).get(0);
 
         assertThat(first.announced()).isEqualTo(1);
         assertThat(announcer.announced.keySet()).containsExactly("alas-2023-ALAS-2023-126");
@@ -58,8 +62,7 @@ class AdvisoryFeedServiceTest {
 
     @Test
     void shouldAnnounceNothingAgainWhenTheFeedIsUnchangedOrRepeatsTheAdvisory() {
-        ledger.watching(AmazonLinux.AL2023, NOW.minusSeconds(3600));
-        AdvisoryFeedService service = service(true, AmazonLinux.AL2023);
+        AdvisoryFeedService service = watchingAl2023();
         service.run(NOW);
 
         AdvisoryFeedService.FeedOutcome unchanged = service.run(NOW.plusSeconds(900)).get(0);
@@ -74,9 +77,8 @@ class AdvisoryFeedServiceTest {
 
     @Test
     void shouldNotAnnounceTwiceAfterACrashBetweenAnnouncingAndRecording() {
-        ledger.watching(AmazonLinux.AL2023, NOW.minusSeconds(3600));
         ledger.crashOnAnnounced = new IllegalStateException("the function died here");
-        AdvisoryFeedService service = service(true, AmazonLinux.AL2023);
+        AdvisoryFeedService service = watchingAl2023();
         assertThatThrownBy(() -> service.run(NOW)).hasMessage("the function died here");
         assertThat(ledger.advisories).containsEntry("2023#ALAS-2023-126", Ports.AdvisoryState.PENDING);
 
@@ -90,9 +92,8 @@ class AdvisoryFeedServiceTest {
 
     @Test
     void shouldAnnounceAfterACrashBetweenClaimingAndAnnouncing() {
-        ledger.watching(AmazonLinux.AL2023, NOW.minusSeconds(3600));
         announcer.crashOnNext = new IllegalStateException("the function died here");
-        AdvisoryFeedService service = service(true, AmazonLinux.AL2023);
+        AdvisoryFeedService service = watchingAl2023();
         assertThatThrownBy(() -> service.run(NOW)).hasMessage("the function died here");
 
         AdvisoryFeedService.FeedOutcome retried = service.run(NOW.plusSeconds(60)).get(0);
@@ -103,9 +104,8 @@ class AdvisoryFeedServiceTest {
 
     @Test
     void shouldKeepAnAdvisoryWhosePageCannotBeReadForTheNextReadAndAnnounceNothingFalse() {
-        ledger.watching(AmazonLinux.AL2023, NOW.minusSeconds(3600));
         site.fail("AL2023/ALAS-2023-126.html", "AL2023/ALAS-2023-126.html answered 503");
-        AdvisoryFeedService service = service(true, AmazonLinux.AL2023);
+        AdvisoryFeedService service = watchingAl2023();
 
         AdvisoryFeedService.FeedOutcome first = service.run(NOW).get(0);
 

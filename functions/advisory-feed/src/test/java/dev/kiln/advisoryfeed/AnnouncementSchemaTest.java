@@ -5,14 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.JsonSchema;
-import com.networknt.schema.JsonSchemaFactory;
-import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import dev.kiln.common.Json;
+import dev.kiln.common.testing.StateMachineInputs;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -24,21 +21,10 @@ import org.junit.jupiter.api.Test;
  */
 class AnnouncementSchemaTest {
 
-    private static final JsonSchema SCHEMA = schema();
-
-    private static JsonSchema schema() {
-        Path file = Path.of(System.getProperty("kiln.root"), "statemachines", "patch.input.schema.json");
-        try (InputStream in = Files.newInputStream(file)) {
-            return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read " + file, e);
-        }
-    }
+    private static final JsonSchema SCHEMA = StateMachineInputs.schema("patch");
 
     private static JsonNode event(String detail) throws IOException {
-        ObjectNode event = Json.MAPPER.createObjectNode().put("source", "kiln.advisories").put("detail-type", "Security Advisory Published");
-        event.set("detail", Json.MAPPER.readTree(detail));
-        return event;
+        return StateMachineInputs.event("kiln.advisories", "Security Advisory Published", Json.MAPPER.readTree(detail));
     }
 
     @Test

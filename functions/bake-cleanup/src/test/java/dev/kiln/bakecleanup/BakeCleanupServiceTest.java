@@ -78,11 +78,15 @@ class BakeCleanupServiceTest {
                 new CleanupRequest.Error(error, cause), false), EXECUTION, null);
     }
 
+    /** Cleans up after a bake of this execution that failed with {@code error} while its builder was still running. */
+    private CleanupResult cleanWithTheBuilderRunning(boolean keepOnFailure, String error, String cause) {
+        resources.builders.put(OURS, List.of("i-0123456789abcdef0"));
+        return service().clean(request(keepOnFailure, error, cause), NOW);
+    }
+
     @Test
     void shouldTerminateTheBuilderAndNameTheStepThatFailed() {
-        resources.builders.put(OURS, List.of("i-0123456789abcdef0"));
-
-        CleanupResult result = service().clean(request(false, "Kiln.ProvisioningFailed", "exit status 2"), NOW);
+        CleanupResult result = cleanWithTheBuilderRunning(false, "Kiln.ProvisioningFailed", "exit status 2");
 
         assertThat(resources.actions).containsExactly("terminate [i-0123456789abcdef0]");
         assertThat(result.failedStep()).isEqualTo("ProvisionFailed");
@@ -94,11 +98,10 @@ class BakeCleanupServiceTest {
 
     @Test
     void shouldMaskSecretsInTheOutputACauseCarriesAndBoundItForTheEventAndTheEmail() {
-        resources.builders.put(OURS, List.of("i-0123456789abcdef0"));
         String cause = "provisioning (playbook and advisories) ended Failed with exit code 2: fatal: vault_password=hunter2 "
                 + "x".repeat(40_000) + " PLAY RECAP failed=1";
 
-        CleanupResult result = service().clean(request(false, "Kiln.ProvisioningFailed", cause), NOW);
+        CleanupResult result = cleanWithTheBuilderRunning(false, "Kiln.ProvisioningFailed", cause);
 
         assertThat(result.cause()).doesNotContain("hunter2").contains("vault_password=[scrubbed]").endsWith("PLAY RECAP failed=1")
                 .hasSizeLessThanOrEqualTo(BakeCleanupService.CAUSE_LIMIT);
@@ -107,9 +110,7 @@ class BakeCleanupServiceTest {
 
     @Test
     void shouldKeepTheBuilderForItsTtlWhenAskedInsteadOfTerminatingIt() {
-        resources.builders.put(OURS, List.of("i-0123456789abcdef0"));
-
-        CleanupResult result = service().clean(request(true, "Kiln.ServerTestsFailed", "2 failed"), NOW);
+        CleanupResult result = cleanWithTheBuilderRunning(true, "Kiln.ServerTestsFailed", "2 failed");
 
         assertThat(resources.actions).containsExactly("keep [i-0123456789abcdef0] until 2026-11-22T07:20:00Z");
         assertThat(result.builderAction()).isEqualTo("kept");
@@ -118,11 +119,10 @@ class BakeCleanupServiceTest {
 
     @Test
     void shouldDeregisterAPartialImageAndDeleteEverySnapshotOfTheBuild() {
-        resources.builders.put(OURS, List.of("i-0123456789abcdef0"));
         resources.images.put(OURS, List.of(new BuildResources.Image("ami-0bbbbbbbbbbbbbbb2", List.of("snap-01", "snap-02"))));
         resources.snapshotsByInstance.put("i-0123456789abcdef0", List.of("snap-02", "snap-03"));
 
-        CleanupResult result = service().clean(request(true, "Kiln.ImageTimedOut", "not available after 240 minutes"), NOW);
+        CleanupResult result = cleanWithTheBuilderRunning(true, "Kiln.ImageTimedOut", "not available after 240 minutes");
 
         assertThat(resources.actions).containsSubsequence("deregister ami-0bbbbbbbbbbbbbbb2", "delete snap-01", "delete snap-02", "delete snap-03");
         assertThat(resources.actions).filteredOn(a -> a.startsWith("delete")).hasSize(3);

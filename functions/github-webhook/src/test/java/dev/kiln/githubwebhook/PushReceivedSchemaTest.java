@@ -5,15 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.JsonSchema;
-import com.networknt.schema.JsonSchemaFactory;
-import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import dev.kiln.common.Json;
-import java.io.IOException;
-import java.io.InputStream;
+import dev.kiln.common.testing.StateMachineInputs;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -26,21 +21,10 @@ import org.junit.jupiter.api.Test;
  */
 class PushReceivedSchemaTest {
 
-    private static final JsonSchema SCHEMA = schema();
-
-    private static JsonSchema schema() {
-        Path file = Path.of(System.getProperty("kiln.root"), "statemachines", "push.input.schema.json");
-        try (InputStream in = Files.newInputStream(file)) {
-            return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read " + file, e);
-        }
-    }
+    private static final JsonSchema SCHEMA = StateMachineInputs.schema("push");
 
     private static JsonNode event(PushReceived detail) {
-        ObjectNode event = Json.MAPPER.createObjectNode().put("source", "kiln.github").put("detail-type", "Push Received");
-        event.set("detail", Json.MAPPER.valueToTree(detail));
-        return event;
+        return StateMachineInputs.event("kiln.github", "Push Received", Json.MAPPER.valueToTree(detail));
     }
 
     @Test

@@ -108,14 +108,9 @@ class AdaptersTest {
 
     @Test
     void shouldNameTheStepTheWorkflowRecordedWhenItFoundTheFailureItself() {
-        HistoryEvent failState = HistoryEvent.builder().id(9L).type(HistoryEventType.FAIL_STATE_ENTERED).timestamp(Instant.EPOCH)
-                .stateEnteredEventDetails(StateEnteredEventDetails.builder().name("Failed")
-                        .input("{\"error\":{\"Error\":\"Kiln.HealthCheckFailed\",\"Cause\":\"no 2xx\",\"Step\":\"HealthCheck\"}}").build())
-                .build();
-
         assertThat(StepFunctionsExecutionHistory.failedState(List.of(
                 event(10, HistoryEventType.EXECUTION_FAILED, null),
-                failState,
+                failStateEntered("{\"error\":{\"Error\":\"Kiln.HealthCheckFailed\",\"Cause\":\"no 2xx\",\"Step\":\"HealthCheck\"}}"),
                 event(8, HistoryEventType.TASK_STATE_ENTERED, "Abandon"),
                 event(6, HistoryEventType.TASK_FAILED, null),
                 event(5, HistoryEventType.TASK_STATE_ENTERED, "Deploy")))).contains("HealthCheck");
@@ -123,13 +118,8 @@ class AdaptersTest {
 
     @Test
     void shouldFallBackToTheFailedTaskWhenTheFailStateInputNamesNoStep() {
-        HistoryEvent failState = HistoryEvent.builder().id(9L).type(HistoryEventType.FAIL_STATE_ENTERED).timestamp(Instant.EPOCH)
-                .stateEnteredEventDetails(StateEnteredEventDetails.builder().name("Failed")
-                        .input("{\"error\":{\"Error\":\"States.TaskFailed\",\"Step\":42}}").build())
-                .build();
-
         assertThat(StepFunctionsExecutionHistory.failedState(List.of(
-                failState,
+                failStateEntered("{\"error\":{\"Error\":\"States.TaskFailed\",\"Step\":42}}"),
                 event(6, HistoryEventType.TASK_FAILED, null),
                 event(5, HistoryEventType.TASK_STATE_ENTERED, "Deploy")))).contains("Deploy");
     }
@@ -140,5 +130,12 @@ class AdaptersTest {
             event.stateEnteredEventDetails(StateEnteredEventDetails.builder().name(enteredState).build());
         }
         return event.build();
+    }
+
+    /** Event 9: the workflow entered its Fail state "Failed" with {@code input}, the error it had caught. */
+    private static HistoryEvent failStateEntered(String input) {
+        return HistoryEvent.builder().id(9L).type(HistoryEventType.FAIL_STATE_ENTERED).timestamp(Instant.EPOCH)
+                .stateEnteredEventDetails(StateEnteredEventDetails.builder().name("Failed").input(input).build())
+                .build();
     }
 }

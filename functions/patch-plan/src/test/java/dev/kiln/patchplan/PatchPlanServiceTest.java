@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.common.Json;
 import dev.kiln.common.config.KilnConfig;
 import dev.kiln.common.config.KilnConfigJson;
+import dev.kiln.common.testing.KilnConfigs;
 import dev.kiln.common.workflow.Poll;
 import dev.kiln.patchplan.errors.InvalidAdvisoryException;
 import java.io.InputStream;
@@ -26,18 +27,15 @@ class PatchPlanServiceTest {
     private static final String BASE_SHA = "0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c";
     private static final String WEB_SHA = "84550e4123f01f464483d3d61f4f08b354bf7667";
 
-    private static final KilnConfig CONFIG = KilnConfigJson.read("""
-            {"repository": {"owner": "example-org", "name": "fleet", "branch": "main"},
-             "builder": {"vpcId": "vpc-0a1b2c3d", "subnetIds": ["subnet-0a1b2c3d"], "instanceTypes": ["t4g.large"]},
-             "roles": [
-               {"name": "base", "parent": {"amazonLinux": "2023", "architecture": "arm64"}, "playbook": "base.yml", "tests": "t.sh", "watch": ["base/**"]},
-               {"name": "web", "parent": {"role": "base"}, "playbook": "web.yml", "tests": "t.sh", "watch": ["web/**"]},
-               {"name": "api", "parent": {"role": "base"}, "playbook": "api.yml", "tests": "t.sh", "watch": ["api/**"]},
-               {"name": "edge", "parent": {"role": "web"}, "playbook": "edge.yml", "tests": "t.sh", "watch": ["edge/**"]},
-               {"name": "legacy", "parent": {"amazonLinux": "2", "architecture": "x86_64"}, "playbook": "l.yml", "tests": "t.sh", "watch": ["l/**"]}
-             ],
-             "advisories": {"immediate": ["critical", "important"]}}
-            """);
+    private static final KilnConfig CONFIG = KilnConfigJson.read(KilnConfigs.document("""
+            "roles": [
+              {"name": "base", "parent": {"amazonLinux": "2023", "architecture": "arm64"}, "playbook": "base.yml", "tests": "t.sh", "watch": ["base/**"]},
+              {"name": "web", "parent": {"role": "base"}, "playbook": "web.yml", "tests": "t.sh", "watch": ["web/**"]},
+              {"name": "api", "parent": {"role": "base"}, "playbook": "api.yml", "tests": "t.sh", "watch": ["api/**"]},
+              {"name": "edge", "parent": {"role": "web"}, "playbook": "edge.yml", "tests": "t.sh", "watch": ["edge/**"]},
+              {"name": "legacy", "parent": {"amazonLinux": "2", "architecture": "x86_64"}, "playbook": "l.yml", "tests": "t.sh", "watch": ["l/**"]}
+            ],
+            "advisories": {"immediate": ["critical", "important"]}"""));
 
     private final Map<String, Ports.Published> published = new HashMap<>();
     private final Map<String, Ports.Contents> inventories = new HashMap<>();

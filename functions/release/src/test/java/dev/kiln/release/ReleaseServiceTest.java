@@ -97,14 +97,19 @@ class ReleaseServiceTest {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     }
 
+    /** {@code artifact}, uploaded to the artifact bucket at KEY. */
+    private byte[] uploaded(byte[] artifact) {
+        objects.put(BUCKET + "/" + KEY, artifact);
+        return artifact;
+    }
+
     private ReleaseRequest request(String version, String key, String sha) {
         return new ReleaseRequest("web", version, "s3://" + BUCKET + "/" + key, sha);
     }
 
     @Test
     void shouldSetAReleaseWhoseArtifactChecksOut() throws Exception {
-        byte[] artifact = tarball("install", "site/index.html");
-        objects.put(BUCKET + "/" + KEY, artifact);
+        byte[] artifact = uploaded(tarball("install", "site/index.html"));
 
         ReleaseService.Outcome outcome = service.set(request("1.4.2", KEY, sha256(artifact).toUpperCase()), NOW);
 
@@ -133,11 +138,9 @@ class ReleaseServiceTest {
 
     @Test
     void shouldResumeTheLaunchesOfTheRolesSuspendedGroupsWhenAnotherReleaseIsSet() throws Exception {
-        byte[] artifact = tarball("install");
-        objects.put(BUCKET + "/" + KEY, artifact);
-        suspended("web-blue", "web");
-        suspended("web-green", "web");
-        suspended("base-1", "base");
+        byte[] artifact = uploaded(tarball("install"));
+        suspended("web", "web-blue", "web-green");
+        suspended("base", "base-1");
         failedLaunches.items.put("web-counting", new FailedLaunches("web-counting", "web", 2, NOW, null, Set.of("a", "b"),
                 "1.4.1", "Kiln.InstallFailed", "b", null, null, 2));
 
@@ -156,10 +159,9 @@ class ReleaseServiceTest {
 
     @Test
     void shouldResumeNothingWhenTheSameReleaseIsSetAgain() throws Exception {
-        byte[] artifact = tarball("install");
-        objects.put(BUCKET + "/" + KEY, artifact);
+        byte[] artifact = uploaded(tarball("install"));
         service.set(request("1.4.2", KEY, sha256(artifact)), NOW);
-        suspended("web-blue", "web");
+        suspended("web", "web-blue");
 
         ReleaseService.Outcome again = service.set(request("1.4.2", KEY, sha256(artifact)), NOW.plusSeconds(60));
 
@@ -171,11 +173,8 @@ class ReleaseServiceTest {
 
     @Test
     void shouldKeepTheReleaseAndSayWhichGroupsCouldNotBeResumed() throws Exception {
-        byte[] artifact = tarball("install");
-        objects.put(BUCKET + "/" + KEY, artifact);
-        suspended("web-blue", "web");
-        suspended("web-gone", "web");
-        suspended("web-throttled", "web");
+        byte[] artifact = uploaded(tarball("install"));
+        suspended("web", "web-blue", "web-gone", "web-throttled");
         goneGroups.add("web-gone");
         resumeFails.put("web-throttled", SdkClientException.create("Rate exceeded"));
 
@@ -191,15 +190,17 @@ class ReleaseServiceTest {
         assertThat(failedLaunches.items.get("web-throttled").suspended()).as("tried again at the next release").isTrue();
     }
 
-    private void suspended(String group, String role) {
-        failedLaunches.items.put(group, new FailedLaunches(group, role, 5, NOW.minusSeconds(600), null, Set.of("e"),
-                "1.4.1", "Kiln.InstallFailed", "e", NOW.minusSeconds(300), "1.4.1", 5));
+    /** {@code role}'s {@code groups}, their launches suspended after five failed installs of 1.4.1. */
+    private void suspended(String role, String... groups) {
+        for (String group : groups) {
+            failedLaunches.items.put(group, new FailedLaunches(group, role, 5, NOW.minusSeconds(600), null, Set.of("e"),
+                    "1.4.1", "Kiln.InstallFailed", "e", NOW.minusSeconds(300), "1.4.1", 5));
+        }
     }
 
     @Test
     void shouldRefuseAnArtifactWhoseChecksumIsNotTheOneGivenAndStoreNothing() throws Exception {
-        byte[] artifact = tarball("install");
-        objects.put(BUCKET + "/" + KEY, artifact);
+        byte[] artifact = uploaded(tarball("install"));
 
         assertThatThrownBy(() -> service.set(request("1.4.2", KEY, "0".repeat(64)), NOW))
                 .isInstanceOf(InvalidReleaseException.class)
@@ -210,8 +211,7 @@ class ReleaseServiceTest {
 
     @Test
     void shouldRefuseAnArtifactWithoutAnExecutableInstall() throws Exception {
-        byte[] artifact = tarball("setup.sh", "install.txt");
-        objects.put(BUCKET + "/" + KEY, artifact);
+        byte[] artifact = uploaded(tarball("setup.sh", "install.txt"));
 
         assertThatThrownBy(() -> service.set(request("1.4.2", KEY, sha256(artifact)), NOW))
                 .isInstanceOf(InvalidReleaseException.class).hasMessageStartingWith("artifact: it has no executable 'install'");
@@ -220,8 +220,7 @@ class ReleaseServiceTest {
 
     @Test
     void shouldRefuseWhatIsNotATarball() throws Exception {
-        byte[] artifact = "just text".getBytes(StandardCharsets.UTF_8);
-        objects.put(BUCKET + "/" + KEY, artifact);
+        byte[] artifact = uploaded("just text".getBytes(StandardCharsets.UTF_8));
 
         assertThatThrownBy(() -> service.set(request("1.4.2", KEY, sha256(artifact)), NOW))
                 .isInstanceOf(InvalidReleaseException.class).hasMessageStartingWith("the artifact is not a gzip tarball");

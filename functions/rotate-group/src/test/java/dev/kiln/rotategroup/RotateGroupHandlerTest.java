@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.kiln.common.Json;
 import dev.kiln.common.config.KilnConfigJson;
 import dev.kiln.common.testing.FakeContext;
+import dev.kiln.common.testing.KilnConfigs;
 import dev.kiln.rotategroup.errors.InvalidGroupRequestException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -25,11 +26,9 @@ class RotateGroupHandlerTest {
             .version(5, "ami-0a0a0a0a0a0a0a0a0").version(6, "ami-0a0a0a0a0a0a0a0a0");
     private final Fakes.Instances instances = new Fakes.Instances();
     private final RotateGroupHandler handler = new RotateGroupHandler(new RotateGroupService(
-            () -> KilnConfigJson.read("""
-                    {"repository": {"owner": "example-org", "name": "fleet", "branch": "main"},
-                     "builder": {"vpcId": "vpc-0a1b2c3d", "subnetIds": ["subnet-0a1b2c3d"], "instanceTypes": ["t4g.large"]},
-                     "roles": [{"name": "web", "parent": {"amazonLinux": "2023", "architecture": "arm64"}, "playbook": "web.yml",
-                                "tests": "t.sh", "watch": ["web/**"]}]}"""),
+            () -> KilnConfigJson.read(KilnConfigs.document("""
+                    "roles": [{"name": "web", "parent": {"amazonLinux": "2023", "architecture": "arm64"}, "playbook": "web.yml",
+                               "tests": "t.sh", "watch": ["web/**"]}]""")),
             template, instances, Clock.fixed(Instant.parse("2026-11-23T03:00:00Z"), ZoneOffset.UTC)));
 
     private String handle(InputStream payload) throws Exception {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.common.Json;
 import dev.kiln.common.config.KilnConfig;
 import dev.kiln.common.config.KilnConfigJson;
+import dev.kiln.common.testing.KilnConfigs;
 import dev.kiln.rotategroup.errors.InvalidGroupRequestException;
 import dev.kiln.rotategroup.errors.LaunchTemplateNotFoundException;
 import java.time.Clock;
@@ -26,12 +27,9 @@ class RotateGroupServiceTest {
     private static final String LT = "lt-0a1b2c3d4e5f60718";
     private static final String REFRESH = "08b91cf7-8fa6-48af-b6a6-d227f40f1b9b";
 
-    private static final String CONFIG = """
-            {"repository": {"owner": "example-org", "name": "fleet", "branch": "main"},
-             "builder": {"vpcId": "vpc-0a1b2c3d", "subnetIds": ["subnet-0a1b2c3d"], "instanceTypes": ["t4g.large"]},
-             "roles": [{"name": "web", "parent": {"amazonLinux": "2023", "architecture": "arm64"}, "playbook": "web.yml",
-                        "tests": "t.sh", "watch": ["web/**"]}]%s}
-            """;
+    private static final String CONFIG = KilnConfigs.document("""
+            "roles": [{"name": "web", "parent": {"amazonLinux": "2023", "architecture": "arm64"}, "playbook": "web.yml",
+                       "tests": "t.sh", "watch": ["web/**"]}]%s""");
     /** Only the defaults: no MaxHealthyPercentage, no alarms. */
     private static final KilnConfig DEFAULTS = KilnConfigJson.read(CONFIG.formatted(""));
     private static final KilnConfig CONFIGURED = KilnConfigJson.read(CONFIG.formatted("""

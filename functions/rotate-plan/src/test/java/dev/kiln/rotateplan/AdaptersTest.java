@@ -2,9 +2,7 @@ package dev.kiln.rotateplan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
+import dev.kiln.common.testing.RequestBodies;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,11 +74,7 @@ class AdaptersTest {
             @Override
             public PutObjectResponse putObject(PutObjectRequest request, RequestBody body) {
                 requests.add(request);
-                try (InputStream in = body.contentStreamProvider().newStream()) {
-                    bodies.add(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
+                bodies.add(RequestBodies.text(body));
                 return PutObjectResponse.builder().build();
             }
 

@@ -2,6 +2,7 @@ package dev.kiln.rotateplan;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.kiln.common.Json;
+import dev.kiln.common.testing.RecordingJsonStore;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -46,17 +47,7 @@ final class Fakes {
         }
     }
 
-    static final class RecordingPlanStore implements Ports.PlanStore {
-
-        record Put(String bucket, String key, String json) {
-        }
-
-        final List<Put> puts = new ArrayList<>();
-
-        @Override
-        public void put(String bucket, String key, String json) {
-            puts.add(new Put(bucket, key, json));
-        }
+    static final class RecordingPlanStore extends RecordingJsonStore implements Ports.PlanStore {
     }
 
     /** A DescribeTags row as the Auto Scaling API names it. */
@@ -73,11 +64,7 @@ final class Fakes {
     /** One stored page: the TagDescriptions array. */
     @SafeVarargs
     static String page(Map<String, Object>... rows) {
-        ArrayNode page = Json.MAPPER.createArrayNode();
-        for (Map<String, Object> row : rows) {
-            page.add(Json.MAPPER.valueToTree(row));
-        }
-        return page.toString();
+        return page(List.of(rows));
     }
 
     static String page(List<Map<String, Object>> rows) {

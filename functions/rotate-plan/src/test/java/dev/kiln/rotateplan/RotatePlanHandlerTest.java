@@ -3,10 +3,12 @@ package dev.kiln.rotateplan;
 import static dev.kiln.rotateplan.Fakes.page;
 import static dev.kiln.rotateplan.Fakes.row;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kiln.common.config.KilnConfigJson;
 import dev.kiln.common.testing.FakeContext;
+import dev.kiln.common.testing.KilnConfigs;
 import dev.kiln.rotateplan.errors.InvalidRotationInputException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -23,17 +25,31 @@ class RotatePlanHandlerTest {
     private final Fakes.StoredTagPages tagPages = new Fakes.StoredTagPages();
     private final Fakes.PublishedImages images = new Fakes.PublishedImages();
     private final Fakes.RecordingPlanStore plans = new Fakes.RecordingPlanStore();
-    private final RotatePlanHandler handler = new RotatePlanHandler(new RotatePlanService(() -> KilnConfigJson.read("""
-            {"repository": {"owner": "example-org", "name": "fleet", "branch": "main"},
-             "builder": {"vpcId": "vpc-0a1b2c3d", "subnetIds": ["subnet-0a1b2c3d"], "instanceTypes": ["t4g.large"]},
-             "roles": [{"name": "web", "parent": {"amazonLinux": "2023", "architecture": "arm64"}, "playbook": "web.yml",
-                        "tests": "t.sh", "watch": ["web/**"]}],
-             "rotation": {"pollSeconds": 30, "deadlineMinutes": 90, "maxConcurrency": 25}}"""), tagPages, images, plans, BUCKET));
+    private final RotatePlanHandler handler = new RotatePlanHandler(new RotatePlanService(() -> KilnConfigJson.read(KilnConfigs.document("""
+            "roles": [{"name": "web", "parent": {"amazonLinux": "2023", "architecture": "arm64"}, "playbook": "web.yml",
+                       "tests": "t.sh", "watch": ["web/**"]}],
+            "rotation": {"pollSeconds": 30, "deadlineMinutes": 90, "maxConcurrency": 25}""")), tagPages, images, plans, BUCKET));
 
     private String handle(String payload) throws Exception {
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         handler.handleRequest(new ByteArrayInputStream(payload.getBytes(StandardCharsets.UTF_8)), output, new FakeContext("kiln-rotate-plan"));
         return output.toString(StandardCharsets.UTF_8);
+    }
+
+    /** The payload the rotate state machine sends: the execution's name, its input, and when it started. */
+    private static String payload(String rotation, String input) {
+        return "{\"rotation\": \"" + rotation + "\", \"input\": " + input + ", \"startedAt\": \"2026-11-22T03:00:00Z\"}";
+    }
+
+    /** The message of the typed error the handler refuses {@code payload} with. */
+    private String refusal(String payload) {
+        return assertThatExceptionOfType(InvalidRotationInputException.class).isThrownBy(() -> handle(payload)).actual().getMessage();
+    }
+
+    /** web-blue, opted in to nightly rotation as a web group, among {@code rotation}'s tags; web's image published. */
+    private void webBlueOptedIn(String rotation) {
+        images.images.put("web", "ami-0a11d0a11d0a11d00");
+        tagPages.store(BUCKET, "rotations/" + rotation + "/tags/", page(row("web-blue", "kiln:rotate", "nightly"), row("web-blue", "kiln:role", "web")));
     }
 
     @Test
@@ -69,10 +85,7 @@ class RotatePlanHandlerTest {
     void shouldRefuseBadInputWithATypedErrorAndWriteNothing(String what, String input, String message) {
         tagPages.store(BUCKET, "rotations/r-1/tags/", page(row("web-blue", "kiln:rotate", "nightly")));
 
-        assertThatThrownBy(() -> handle("""
-                {"rotation": "r-1", "input": %s, "startedAt": "2026-11-22T03:00:00Z"}""".formatted(input)))
-                .isInstanceOf(InvalidRotationInputException.class)
-                .hasMessage(message);
+        assertThat(refusal(payload("r-1", input))).isEqualTo(message);
         assertThat(plans.puts).isEmpty();
         assertThat(tagPages.read).isEmpty();
     }
@@ -80,18 +93,15 @@ class RotatePlanHandlerTest {
     @Test
     void shouldRefuseTheInvalidSampleInputAndPlanTheManualOne() throws Exception {
         // given: the samples of events/inputs/rotate/
-        images.images.put("web", "ami-0a11d0a11d0a11d00");
-        tagPages.store(BUCKET, "rotations/r-3/tags/", page(row("web-blue", "kiln:rotate", "nightly"), row("web-blue", "kiln:role", "web")));
+        webBlueOptedIn("r-3");
         String invalid = sample("invalid-asg-name.json");
         String manual = sample("manual-some-groups.json");
 
         // when / then
-        assertThatThrownBy(() -> handle("{\"rotation\": \"r-3\", \"input\": " + invalid + ", \"startedAt\": \"2026-11-22T03:00:00Z\"}"))
-                .isInstanceOf(InvalidRotationInputException.class)
-                .hasMessage("input.asgs: \"\" is not one of Auto Scaling group names (1 to 255 characters, no control characters)");
+        assertThat(refusal(payload("r-3", invalid)))
+                .isEqualTo("input.asgs: \"\" is not one of Auto Scaling group names (1 to 255 characters, no control characters)");
         assertThat(plans.puts).isEmpty();
-        assertThat(handle("{\"rotation\": \"r-3\", \"input\": " + manual + ", \"startedAt\": \"2026-11-22T03:00:00Z\"}"))
-                .contains("\"groups\":2,\"toRotate\":1");
+        assertThat(handle(payload("r-3", manual))).contains("\"groups\":2,\"toRotate\":1");
         assertThat(plans.puts.get(0).json()).contains("{\"asg\":\"api-prod\",\"role\":null,\"imageId\":null,"
                 + "\"skip\":\"no such group is tagged for rotation (kiln:rotate=nightly)\"}");
     }
@@ -109,13 +119,10 @@ class RotatePlanHandlerTest {
         String envelope = new String(RotatePlanHandlerTest.class.getResourceAsStream(
                 "/events/aws.events/scheduled-event.json").readAllBytes(), StandardCharsets.UTF_8);
 
-        assertThatThrownBy(() -> handle("{\"rotation\": \"r-4\", \"input\": " + envelope + ", \"startedAt\": \"2026-11-22T03:00:00Z\"}"))
-                .isInstanceOf(InvalidRotationInputException.class)
-                .hasMessageStartingWith("input: does not match statemachines/rotate.input.schema.json: ")
-                .hasMessageContaining("detail-type");
-        assertThatThrownBy(() -> handle("{\"rotation\": \"r-4\", \"input\": {\"roles\": [\"Web Servers\"]}, \"startedAt\": \"2026-11-22T03:00:00Z\"}"))
-                .isInstanceOf(InvalidRotationInputException.class)
-                .hasMessageContaining("roles");
+        assertThat(refusal(payload("r-4", envelope)))
+                .startsWith("input: does not match statemachines/rotate.input.schema.json: ")
+                .contains("detail-type");
+        assertThat(refusal(payload("r-4", "{\"roles\": [\"Web Servers\"]}"))).contains("roles");
         assertThat(plans.puts).isEmpty();
         assertThat(tagPages.read).isEmpty();
     }
@@ -124,35 +131,28 @@ class RotatePlanHandlerTest {
     void shouldAcceptAsgNamesOfUpTo255Characters() throws Exception {
         String longest = "a".repeat(255);
 
-        String answer = handle("{\"rotation\": \"r-1\", \"input\": {\"asgs\": [\"" + longest + "\"]}, \"startedAt\": \"2026-11-22T03:00:00Z\"}");
+        String answer = handle(payload("r-1", "{\"asgs\": [\"" + longest + "\"]}"));
 
         assertThat(answer).contains("\"groups\":1");
-        assertThatThrownBy(() -> handle("{\"rotation\": \"r-1\", \"input\": {\"asgs\": [\"" + longest + "a\"]}, \"startedAt\": \"2026-11-22T03:00:00Z\"}"))
-                .isInstanceOf(InvalidRotationInputException.class)
-                .hasMessage("input.asgs: \"" + "a".repeat(76) + "... is not one of Auto Scaling group names (1 to 255 characters, no control characters)");
+        assertThat(refusal(payload("r-1", "{\"asgs\": [\"" + longest + "a\"]}")))
+                .isEqualTo("input.asgs: \"" + "a".repeat(76) + "... is not one of Auto Scaling group names (1 to 255 characters, no control characters)");
     }
 
     @Test
     void shouldRefuseAPayloadWithoutItsRotationOrStartTime() {
-        assertThatThrownBy(() -> handle("{\"input\": {}, \"startedAt\": \"2026-11-22T03:00:00Z\"}"))
-                .isInstanceOf(InvalidRotationInputException.class)
-                .hasMessage("rotation: must be the execution's name (1 to 80 characters, no '/'), got nothing");
-        assertThatThrownBy(() -> handle("{\"rotation\": \"../other\", \"startedAt\": \"2026-11-22T03:00:00Z\"}"))
-                .isInstanceOf(InvalidRotationInputException.class)
-                .hasMessageStartingWith("rotation: must be the execution's name");
-        assertThatThrownBy(() -> handle("{\"rotation\": \"r-1\", \"startedAt\": \"yesterday\"}"))
-                .isInstanceOf(InvalidRotationInputException.class)
-                .hasMessage("startedAt: must be an ISO-8601 time such as 2026-11-22T03:00:00Z, got \"yesterday\"");
-        assertThatThrownBy(() -> handle("not json"))
-                .isInstanceOf(InvalidRotationInputException.class)
-                .hasMessageStartingWith("the payload is not JSON");
+        assertThat(refusal("{\"input\": {}, \"startedAt\": \"2026-11-22T03:00:00Z\"}"))
+                .isEqualTo("rotation: must be the execution's name (1 to 80 characters, no '/'), got nothing");
+        assertThat(refusal("{\"rotation\": \"../other\", \"startedAt\": \"2026-11-22T03:00:00Z\"}"))
+                .startsWith("rotation: must be the execution's name");
+        assertThat(refusal("{\"rotation\": \"r-1\", \"startedAt\": \"yesterday\"}"))
+                .isEqualTo("startedAt: must be an ISO-8601 time such as 2026-11-22T03:00:00Z, got \"yesterday\"");
+        assertThat(refusal("not json")).startsWith("the payload is not JSON");
         assertThat(plans.puts).isEmpty();
     }
 
     @Test
     void shouldTreatAMissingInputAsAManualRotationOfEveryOptedInGroup() throws Exception {
-        images.images.put("web", "ami-0a11d0a11d0a11d00");
-        tagPages.store(BUCKET, "rotations/r-2/tags/", page(row("web-blue", "kiln:rotate", "nightly"), row("web-blue", "kiln:role", "web")));
+        webBlueOptedIn("r-2");
 
         String answer = handle("{\"rotation\": \"r-2\", \"startedAt\": \"2026-11-22T03:00:00Z\"}");
 

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.common.Json;
 import dev.kiln.common.config.KilnConfig;
 import dev.kiln.common.config.KilnConfigJson;
+import dev.kiln.common.testing.KilnConfigs;
 import dev.kiln.common.workflow.Poll;
 import dev.kiln.rotateplan.errors.MalformedTagPageException;
 import dev.kiln.rotateplan.errors.RotationTooLongException;
@@ -29,19 +30,16 @@ class RotatePlanServiceTest {
     private static final String WEB_AMI = "ami-0a11d0a11d0a11d00";
     private static final String API_AMI = "ami-0b22d0b22d0b22d00";
 
-    private static final String CONFIG = """
-            {"repository": {"owner": "example-org", "name": "fleet", "branch": "main"},
-             "builder": {"vpcId": "vpc-0a1b2c3d", "subnetIds": ["subnet-0a1b2c3d"], "instanceTypes": ["t4g.large"]},
-             "roles": [
-               {"name": "base", "parent": {"amazonLinux": "2023", "architecture": "arm64"}, "playbook": "base.yml", "tests": "t.sh", "watch": ["base/**"]},
-               {"name": "web", "parent": {"role": "base"}, "playbook": "web.yml", "tests": "t.sh", "watch": ["web/**"]},
-               {"name": "api", "parent": {"role": "base"}, "playbook": "api.yml", "tests": "t.sh", "watch": ["api/**"]},
-               {"name": "batch", "parent": {"role": "base"}, "playbook": "batch.yml", "tests": "t.sh", "watch": ["batch/**"]}
-             ],
-             "rotation": {"pollSeconds": 60, "deadlineMinutes": 240, "securityHonoursFreeze": %s,
-                          "freezeWindows": [{"start": "2026-12-28T00:00:00+09:00", "end": "2027-01-04T00:00:00+09:00",
-                                             "reason": "year-end freeze"}]}}
-            """;
+    private static final String CONFIG = KilnConfigs.document("""
+            "roles": [
+              {"name": "base", "parent": {"amazonLinux": "2023", "architecture": "arm64"}, "playbook": "base.yml", "tests": "t.sh", "watch": ["base/**"]},
+              {"name": "web", "parent": {"role": "base"}, "playbook": "web.yml", "tests": "t.sh", "watch": ["web/**"]},
+              {"name": "api", "parent": {"role": "base"}, "playbook": "api.yml", "tests": "t.sh", "watch": ["api/**"]},
+              {"name": "batch", "parent": {"role": "base"}, "playbook": "batch.yml", "tests": "t.sh", "watch": ["batch/**"]}
+            ],
+            "rotation": {"pollSeconds": 60, "deadlineMinutes": 240, "securityHonoursFreeze": %s,
+                         "freezeWindows": [{"start": "2026-12-28T00:00:00+09:00", "end": "2027-01-04T00:00:00+09:00",
+                                            "reason": "year-end freeze"}]}""");
 
     private final Fakes.StoredTagPages tagPages = new Fakes.StoredTagPages();
     private final Fakes.PublishedImages images = new Fakes.PublishedImages();
@@ -64,13 +62,16 @@ class RotatePlanServiceTest {
     /** A plan with CONFIG's rotation settings {@code from} replaced by {@code to}. */
     private RotatePlan planWith(String from, String to, String input) throws Exception {
         KilnConfig config = KilnConfigJson.read(CONFIG.formatted(true).replace(from, to));
-        return new RotatePlanService(() -> config, tagPages, images, plans, BUCKET).plan(PlanRequest.from(Json.MAPPER.readTree("""
-                {"rotation": "%s", "input": %s, "startedAt": "%s"}""".formatted(ROTATION, input, STARTED))));
+        return new RotatePlanService(() -> config, tagPages, images, plans, BUCKET).plan(request(input, STARTED));
     }
 
     private RotatePlan plan(String input, String startedAt, boolean securityHonoursFreeze) throws Exception {
-        return service(securityHonoursFreeze).plan(PlanRequest.from(Json.MAPPER.readTree("""
-                {"rotation": "%s", "input": %s, "startedAt": "%s"}""".formatted(ROTATION, input, startedAt))));
+        return service(securityHonoursFreeze).plan(request(input, startedAt));
+    }
+
+    private static PlanRequest request(String input, String startedAt) throws Exception {
+        return PlanRequest.from(Json.MAPPER.readTree("""
+                {"rotation": "%s", "input": %s, "startedAt": "%s"}""".formatted(ROTATION, input, startedAt)));
     }
 
     /** What the plan wrote, as written. */
@@ -79,6 +80,13 @@ class RotatePlanServiceTest {
         assertThat(plans.puts.get(0).bucket()).isEqualTo(BUCKET);
         assertThat(plans.puts.get(0).key()).isEqualTo("rotations/" + ROTATION + "/groups.json");
         return Json.MAPPER.readTree(plans.puts.get(0).json());
+    }
+
+    /** What a plan of every opted-in group wrote when the only one is {@code asg}, of {@code role}. */
+    private JsonNode writtenForTheOnlyGroup(String asg, String role) throws Exception {
+        tagPages.store(BUCKET, TAGS, page(nightly(asg), role(asg, role)));
+        plan("{}");
+        return written();
     }
 
     private static Map<String, Object> nightly(String asg) {
@@ -160,22 +168,14 @@ class RotatePlanServiceTest {
 
     @Test
     void shouldSkipAGroupWhoseRoleKilnDoesNotBake() throws Exception {
-        tagPages.store(BUCKET, TAGS, page(nightly("cache-1"), role("cache-1", "cache")));
-
-        plan("{}");
-
-        assertThat(written()).isEqualTo(Json.MAPPER.readTree("""
+        assertThat(writtenForTheOnlyGroup("cache-1", "cache")).isEqualTo(Json.MAPPER.readTree("""
                 [{"asg": "cache-1", "role": "cache", "imageId": null, "skip": "role cache is not in Kiln's configuration"}]"""));
         assertThat(images.lookedUp).isEmpty();
     }
 
     @Test
     void shouldSkipAGroupWhoseRoleHasNoPublishedImageYet() throws Exception {
-        tagPages.store(BUCKET, TAGS, page(nightly("batch-1"), role("batch-1", "batch")));
-
-        plan("{}");
-
-        assertThat(written()).isEqualTo(Json.MAPPER.readTree("""
+        assertThat(writtenForTheOnlyGroup("batch-1", "batch")).isEqualTo(Json.MAPPER.readTree("""
                 [{"asg": "batch-1", "role": "batch", "imageId": null, "skip": "role batch has no published image yet"}]"""));
         assertThat(images.lookedUp).containsExactly("batch");
     }

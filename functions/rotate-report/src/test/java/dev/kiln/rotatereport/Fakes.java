@@ -3,6 +3,7 @@ package dev.kiln.rotatereport;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.common.Json;
+import dev.kiln.common.testing.RecordingJsonStore;
 import dev.kiln.rotatereport.errors.PlanNotFoundException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -51,17 +52,7 @@ final class Fakes {
         }
     }
 
-    static final class RecordingReportStore implements Ports.ReportStore {
-
-        record Put(String bucket, String key, String json) {
-        }
-
-        final List<Put> puts = new ArrayList<>();
-
-        @Override
-        public void put(String bucket, String key, String json) {
-            puts.add(new Put(bucket, key, json));
-        }
+    static final class RecordingReportStore extends RecordingJsonStore implements Ports.ReportStore {
     }
 
     /** The advisories ledger: the patch records that exist, and every rotation recorded on one. */

@@ -2,6 +2,7 @@ package dev.kiln.rotatereport;
 
 import static dev.kiln.rotatereport.Fakes.item;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -30,6 +31,11 @@ class RotateReportHandlerTest {
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         handler.handleRequest(new ByteArrayInputStream(payload.getBytes(StandardCharsets.UTF_8)), output, new FakeContext("kiln-rotate-report"));
         return Json.MAPPER.readTree(output.toByteArray());
+    }
+
+    /** The message of the typed error the handler refuses {@code payload} with. */
+    private String refusal(String payload) {
+        return assertThatExceptionOfType(MalformedReportRequestException.class).isThrownBy(() -> handle(payload)).actual().getMessage();
     }
 
     @Test
@@ -70,18 +76,13 @@ class RotateReportHandlerTest {
 
     @Test
     void shouldFailWithATypedErrorWhenThePayloadIsNotRotatesAndWriteNothing() {
-        assertThatThrownBy(() -> handle("{\"rotation\": \"r-1\", \"input\": {}}"))
-                .isInstanceOf(MalformedReportRequestException.class)
-                .hasMessage("plan: must be rotate-plan's answer, with its bucket and key, got nothing");
-        assertThatThrownBy(() -> handle("{\"rotation\": \"a/b\", \"plan\": {\"bucket\": \"b\", \"key\": \"k\"}}"))
-                .isInstanceOf(MalformedReportRequestException.class)
-                .hasMessage("rotation: must be the execution's name (1 to 80 characters, no '/'), got \"a/b\"");
-        assertThatThrownBy(() -> handle("{\"rotation\": \"r-1\", \"input\": [], \"plan\": {\"bucket\": \"b\", \"key\": \"k\"}}"))
-                .isInstanceOf(MalformedReportRequestException.class)
-                .hasMessage("input: must be a JSON object, got ARRAY");
-        assertThatThrownBy(() -> handle("{"))
-                .isInstanceOf(MalformedReportRequestException.class)
-                .hasMessageStartingWith("the payload is not JSON");
+        assertThat(refusal("{\"rotation\": \"r-1\", \"input\": {}}"))
+                .isEqualTo("plan: must be rotate-plan's answer, with its bucket and key, got nothing");
+        assertThat(refusal("{\"rotation\": \"a/b\", \"plan\": {\"bucket\": \"b\", \"key\": \"k\"}}"))
+                .isEqualTo("rotation: must be the execution's name (1 to 80 characters, no '/'), got \"a/b\"");
+        assertThat(refusal("{\"rotation\": \"r-1\", \"input\": [], \"plan\": {\"bucket\": \"b\", \"key\": \"k\"}}"))
+                .isEqualTo("input: must be a JSON object, got ARRAY");
+        assertThat(refusal("{")).startsWith("the payload is not JSON");
         assertThat(reports.puts).isEmpty();
         assertThat(ledger.calls).isEmpty();
     }

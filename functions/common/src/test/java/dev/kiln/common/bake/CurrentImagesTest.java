@@ -23,8 +23,15 @@ class CurrentImagesTest {
     private static final CurrentImages.Current WEB = new CurrentImages.Current("ami-0a11d0a11d0a11d00",
             "7c0ffee7c0ffee7c0ffee7c0ffee7c0ffee7c0ff", PUSHED);
 
-    /** A bakes table holding {@code current#web}, which refuses every conditional write when {@code newer}. */
-    private static DynamoDbClient table(List<AwsRequest> requests, boolean newer) {
+    private final List<AwsRequest> requests = new ArrayList<>();
+
+    /** The current images of a bakes table that holds {@code current#web} and refuses every conditional write when {@code newer}. */
+    private CurrentImages images(boolean newer) {
+        return new CurrentImages(table(newer), "kiln-bakes");
+    }
+
+    /** A bakes table holding {@code current#web}, which refuses every conditional write when {@code newer}; it keeps every request. */
+    private DynamoDbClient table(boolean newer) {
         return new DynamoDbClient() {
             @Override
             public GetItemResponse getItem(GetItemRequest request) {
@@ -53,8 +60,7 @@ class CurrentImagesTest {
     @Test
     void shouldReadARolesCurrentImageConsistentlyFromItsItem() {
         // given
-        List<AwsRequest> requests = new ArrayList<>();
-        CurrentImages images = new CurrentImages(table(requests, false), "kiln-bakes");
+        CurrentImages images = images(false);
 
         // when / then
         assertThat(images.of("web")).contains(WEB);
@@ -69,8 +75,7 @@ class CurrentImagesTest {
     @Test
     void shouldAdmitAnImageOnlyIfNoLaterPushIsCurrent() {
         // given
-        List<AwsRequest> requests = new ArrayList<>();
-        CurrentImages images = new CurrentImages(table(requests, false), "kiln-bakes");
+        CurrentImages images = images(false);
         CurrentImages.Current next = new CurrentImages.Current("ami-0b22d0b22d0b22d00",
                 "8d1eaf08d1eaf08d1eaf08d1eaf08d1eaf08d1ea", PUSHED.plusSeconds(60));
 
@@ -90,8 +95,7 @@ class CurrentImagesTest {
     @Test
     void shouldAnswerTheCurrentImageWhenALaterPushHoldsIt() {
         // given
-        List<AwsRequest> requests = new ArrayList<>();
-        CurrentImages images = new CurrentImages(table(requests, true), "kiln-bakes");
+        CurrentImages images = images(true);
         CurrentImages.Current older = new CurrentImages.Current("ami-0c33d0c33d0c33d00",
                 "9e2fb019e2fb019e2fb019e2fb019e2fb019e2fb", PUSHED.minusSeconds(60));
 
