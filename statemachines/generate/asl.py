@@ -91,6 +91,16 @@ def _state(type_, comment):
     return {"Comment": comment, "Type": type_} if comment else {"Type": type_}
 
 
+def _fields(state, **fields):
+    """Adds the fields given, in order, but those left out: _UNSET, None (but a ResultPath or Result of None, which
+    Step Functions reads), and an empty list of retriers or catchers."""
+    for key, value in fields.items():
+        if value is not _UNSET and (value is not None or key in ("ResultPath", "Result")) \
+                and not (key in ("Retry", "Catch") and not value):
+            state[key] = value
+    return state
+
+
 def _then(state, next, end):
     if (next is None) == (not end):
         raise ValueError(f"a {state['Type']} state needs exactly one of next= and end=True")
@@ -104,19 +114,8 @@ def _then(state, next, end):
 def task(*, resource, parameters, result_selector=None, result_path=_UNSET, retry=None, catch=None, output_path=None,
          next=None, end=False, comment=None):
     """A Task. result_path=None discards the result; left out, the result replaces the state's input."""
-    state = _state("Task", comment)
-    state["Resource"] = resource
-    state["Parameters"] = parameters
-    if result_selector is not None:
-        state["ResultSelector"] = result_selector
-    if result_path is not _UNSET:
-        state["ResultPath"] = result_path
-    if retry:
-        state["Retry"] = retry
-    if catch:
-        state["Catch"] = catch
-    if output_path is not None:
-        state["OutputPath"] = output_path
+    state = _fields(_state("Task", comment), Resource=resource, Parameters=parameters, ResultSelector=result_selector,
+                    ResultPath=result_path, Retry=retry, Catch=catch, OutputPath=output_path)
     return _then(state, next, end)
 
 
@@ -128,14 +127,7 @@ def lambda_task(*, function, payload, **fields):
 
 def pass_state(*, parameters=None, result=_UNSET, result_path=_UNSET, next=None, end=False, comment=None):
     """A Pass: `parameters` (paths resolved) or a literal `result`, put at result_path (left out: the output)."""
-    state = _state("Pass", comment)
-    if parameters is not None:
-        state["Parameters"] = parameters
-    if result is not _UNSET:
-        state["Result"] = result
-    if result_path is not _UNSET:
-        state["ResultPath"] = result_path
-    return _then(state, next, end)
+    return _then(_fields(_state("Pass", comment), Parameters=parameters, Result=result, ResultPath=result_path), next, end)
 
 
 def choice(*, choices, default, comment=None):
@@ -154,16 +146,9 @@ def fail(*, error_path, cause_path):
 
 
 def parallel(*, branches, result_selector=None, result_path=_UNSET, catch=None, next, comment=None):
-    state = _state("Parallel", comment)
-    state["Branches"] = [{"StartAt": _start_at(states), "States": states} for states in branches]
-    if result_selector is not None:
-        state["ResultSelector"] = result_selector
-    if result_path is not _UNSET:
-        state["ResultPath"] = result_path
-    if catch:
-        state["Catch"] = catch
-    state["Next"] = next
-    return state
+    return _fields(_state("Parallel", comment),
+                   Branches=[{"StartAt": _start_at(states), "States": states} for states in branches],
+                   ResultSelector=result_selector, ResultPath=result_path, Catch=catch, Next=next)
 
 
 def inline(states):
@@ -181,20 +166,10 @@ def map_state(*, processor, items_path=None, item_reader=None, max_concurrency=N
               tolerated_failure_percentage=None, item_selector=None, label=None, result_path=_UNSET, catch=None,
               next, comment=None):
     """A Map over items_path (in the state) or item_reader (from S3), each item through `processor`."""
-    state = _state("Map", comment)
-    optional = [("ItemsPath", items_path), ("ItemReader", item_reader), ("MaxConcurrency", max_concurrency),
-                ("MaxConcurrencyPath", max_concurrency_path), ("ToleratedFailurePercentage", tolerated_failure_percentage),
-                ("ItemSelector", item_selector)]
-    state.update((key, value) for key, value in optional if value is not None)
-    state["ItemProcessor"] = processor
-    if label is not None:
-        state["Label"] = label
-    if result_path is not _UNSET:
-        state["ResultPath"] = result_path
-    if catch:
-        state["Catch"] = catch
-    state["Next"] = next
-    return state
+    return _fields(_state("Map", comment), ItemsPath=items_path, ItemReader=item_reader, MaxConcurrency=max_concurrency,
+                   MaxConcurrencyPath=max_concurrency_path, ToleratedFailurePercentage=tolerated_failure_percentage,
+                   ItemSelector=item_selector, ItemProcessor=processor, Label=label, ResultPath=result_path,
+                   Catch=catch, Next=next)
 
 
 def _start_at(states):
