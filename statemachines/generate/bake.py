@@ -201,7 +201,7 @@ states["PublishPinTemplates"] = map_state(
 states["LedgerSucceeded"] = task(
     comment="Only now is the bake done: a retry of a bake that failed to publish may publish it",
     resource=integration("dynamodb", "updateItem"),
-    parameters={"TableName": "${BakesTableName}",
+    parameters={"TableName": "${BakesTable}",
                 "Key": {"bakeKey": {"S.$": "$.plan.bakeKey"}},
                 "UpdateExpression": "SET #status = :succeeded, imageId = :image, finishedAt = :at",
                 "ConditionExpression": "executionArn = :me",

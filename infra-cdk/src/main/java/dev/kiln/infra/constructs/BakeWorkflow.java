@@ -151,7 +151,7 @@ public final class BakeWorkflow extends Construct {
                         "SourceFetchFunctionArn", sourceFetch.function().getFunctionArn(),
                         "BakeRecordFunctionArn", record.function().getFunctionArn(),
                         "BakeCleanupFunctionArn", cleanup.function().getFunctionArn(),
-                        "BakesTableName", bakesTable,
+                        "BakesTable", bakesTable,
                         "EventBusName", props.bus().getEventBusName()),
                 Duration.hours(48)));
 
