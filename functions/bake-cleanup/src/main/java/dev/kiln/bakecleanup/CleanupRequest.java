@@ -1,6 +1,8 @@
 package dev.kiln.bakecleanup;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kiln.common.Json;
+import dev.kiln.common.MalformedPayloadException;
 
 /**
  * The bake state machine's state when a step failed (whatever it had by then), the execution and its
@@ -8,6 +10,11 @@ import com.fasterxml.jackson.databind.JsonNode;
  * {@code keepImage} is set once the image has been recorded (a failed publish must not delete it).
  */
 public record CleanupRequest(State state, String executionArn, JsonNode input) {
+
+    /** The state and the execution are required; the input is read only when planning failed. */
+    public CleanupRequest {
+        Json.require(MalformedPayloadException::new, "bake-cleanup's payload", "state", state, "executionArn", executionArn);
+    }
 
     public record State(Plan plan, Builder builder, Image image, Error error, boolean keepImage) {
     }

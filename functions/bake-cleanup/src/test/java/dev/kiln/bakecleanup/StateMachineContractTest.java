@@ -2,10 +2,12 @@ package dev.kiln.bakecleanup;
 
 import static dev.kiln.common.testing.StateMachines.invoke;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.common.Json;
+import dev.kiln.common.MalformedPayloadException;
 import dev.kiln.common.bake.BakeLedger;
 import dev.kiln.common.testing.Resources;
 import dev.kiln.common.testing.StateMachineContract;
@@ -113,5 +115,12 @@ class StateMachineContractTest extends StateMachineContract {
     private static List<Visit> visits(String... states) {
         Instant at = Instant.parse("2026-11-22T03:00:05Z");
         return List.of(states).stream().map(state -> new Visit(state, at, Optional.of(at))).toList();
+    }
+
+    @Test
+    void shouldRefuseAnEmptyPayloadNamingWhatItLacks() {
+        assertThatThrownBy(() -> outcome(Json.MAPPER.createObjectNode()))
+                .isInstanceOf(MalformedPayloadException.class)
+                .hasMessage("bake-cleanup's payload has no state, no executionArn");
     }
 }

@@ -63,7 +63,9 @@ public final class BakePlanHandler extends JsonHandler<BakePlanHandler.Request, 
 
     private static Request request(byte[] payload) {
         JsonNode request = Json.tree(payload, InvalidBakeInputException::new);
+        Json.require(InvalidBakeInputException::new, "bake-plan's payload", "input", request.path("input"),
+                "executionArn", request.path("executionArn"), "startedAt", request.path("startedAt"));
         return new Request(request.get("input"), request.path("executionArn").asText(),
-                Instant.parse(request.path("startedAt").asText()));
+                Json.instant(request.path("startedAt"), "startedAt", InvalidBakeInputException::new));
     }
 }

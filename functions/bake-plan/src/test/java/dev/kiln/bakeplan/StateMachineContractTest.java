@@ -2,9 +2,11 @@ package dev.kiln.bakeplan;
 
 import static dev.kiln.common.testing.StateMachines.invoke;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.bakeplan.errors.InvalidBakeInputException;
 import dev.kiln.common.Json;
 import dev.kiln.common.testing.StateMachineContract;
 import java.util.Map;
@@ -47,5 +49,12 @@ class StateMachineContractTest extends StateMachineContract {
             assertThat(plan.path("duplicate").asBoolean()).isFalse();
             assertThat(plan.path("bakeKey").asText()).isEqualTo("web#0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c#plain");
         });
+    }
+
+    @Test
+    void shouldRefuseAnEmptyPayloadNamingWhatItLacks() {
+        assertThatThrownBy(() -> outcome(Json.MAPPER.createObjectNode()))
+                .isInstanceOf(InvalidBakeInputException.class)
+                .hasMessage("bake-plan's payload has no input, no executionArn, no startedAt");
     }
 }

@@ -1,5 +1,7 @@
 package dev.kiln.bakerecord;
 
+import dev.kiln.common.Json;
+import dev.kiln.common.MalformedPayloadException;
 import java.util.List;
 
 /**
@@ -14,6 +16,12 @@ public record RecordRequest(
         ImageState imageState,
         CommandRef record,
         String executionArn) {
+
+    /** Everything but imageState (which DescribeImages may not have given yet) is required. */
+    public RecordRequest {
+        Json.require(MalformedPayloadException::new, "bake-record's payload", "plan", plan, "parent", parent,
+                "builder", builder, "image", image, "record", record, "executionArn", executionArn);
+    }
 
     /** The image as DescribeImages last saw it: its block device mappings name its snapshots. */
     public record ImageState(String state, List<Mapping> mappings) {

@@ -2,10 +2,12 @@ package dev.kiln.bakerecord;
 
 import static dev.kiln.common.testing.StateMachines.invoke;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.common.Json;
+import dev.kiln.common.MalformedPayloadException;
 import dev.kiln.common.testing.StateMachineContract;
 import dev.kiln.common.workflow.StateVisits.Visit;
 import java.time.Instant;
@@ -103,5 +105,12 @@ class StateMachineContractTest extends StateMachineContract {
     private static Visit visit(String state, long from, long to) {
         Instant start = Instant.parse("2026-11-22T03:00:05Z");
         return new Visit(state, start.plusSeconds(from), Optional.of(start.plusSeconds(to)));
+    }
+
+    @Test
+    void shouldRefuseAnEmptyPayloadNamingWhatItLacks() {
+        assertThatThrownBy(() -> outcome(Json.MAPPER.createObjectNode()))
+                .isInstanceOf(MalformedPayloadException.class)
+                .hasMessage("bake-record's payload has no plan, no parent, no builder, no image, no record, no executionArn");
     }
 }

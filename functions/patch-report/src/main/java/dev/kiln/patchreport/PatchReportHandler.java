@@ -17,6 +17,16 @@ public final class PatchReportHandler extends JsonHandler<JsonNode, PatchReportS
     }
 
     PatchReportHandler(PatchReportService service) {
-        super(payload -> Json.tree(payload, MalformedPayloadException::new), request -> service.report(request, Instant.now()));
+        super(PatchReportHandler::request, request -> service.report(request, Instant.now()));
+    }
+
+    /** The payload: patch's plan (its advisory's id and publication), what it baked and followed, the execution. */
+    private static JsonNode request(byte[] payload) {
+        JsonNode request = Json.tree(payload, MalformedPayloadException::new);
+        JsonNode advisory = request.path("plan").path("advisory");
+        Json.require(MalformedPayloadException::new, "patch-report's payload", "plan.advisory.id", advisory.path("id"),
+                "plan.advisory.publishedAt", advisory.path("publishedAt"), "executionArn", request.path("executionArn"));
+        Json.instant(advisory.path("publishedAt"), "plan.advisory.publishedAt", MalformedPayloadException::new);
+        return request;
     }
 }

@@ -2,10 +2,12 @@ package dev.kiln.patchreport;
 
 import static dev.kiln.common.testing.StateMachines.invoke;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.common.Json;
+import dev.kiln.common.MalformedPayloadException;
 import dev.kiln.common.testing.Resources;
 import dev.kiln.common.testing.StateMachineContract;
 import java.nio.charset.StandardCharsets;
@@ -62,5 +64,12 @@ class StateMachineContractTest extends StateMachineContract {
 
     private static JsonNode json(String text) {
         return Json.tree(text.getBytes(StandardCharsets.UTF_8), IllegalArgumentException::new);
+    }
+
+    @Test
+    void shouldRefuseAnEmptyPayloadNamingWhatItLacks() {
+        assertThatThrownBy(() -> outcome(Json.MAPPER.createObjectNode()))
+                .isInstanceOf(MalformedPayloadException.class)
+                .hasMessage("patch-report's payload has no plan.advisory.id, no plan.advisory.publishedAt, no executionArn");
     }
 }
