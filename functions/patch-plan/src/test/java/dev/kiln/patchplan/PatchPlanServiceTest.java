@@ -27,7 +27,7 @@ class PatchPlanServiceTest {
     private static final String BASE_SHA = "0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c";
     private static final String WEB_SHA = "84550e4123f01f464483d3d61f4f08b354bf7667";
 
-    private static final KilnConfig CONFIG = KilnConfigJson.read(KilnConfigs.document("""
+    static final KilnConfig CONFIG = KilnConfigJson.read(KilnConfigs.document("""
             "roles": [
               {"name": "base", "parent": {"amazonLinux": "2023", "architecture": "arm64"}, "playbook": "base.yml", "tests": "t.sh", "watch": ["base/**"]},
               {"name": "web", "parent": {"role": "base"}, "playbook": "web.yml", "tests": "t.sh", "watch": ["web/**"]},

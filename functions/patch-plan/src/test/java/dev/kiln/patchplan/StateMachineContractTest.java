@@ -6,9 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.common.Json;
-import dev.kiln.common.config.KilnConfig;
-import dev.kiln.common.config.KilnConfigJson;
-import dev.kiln.common.testing.KilnConfigs;
 import dev.kiln.common.testing.Resources;
 import dev.kiln.common.testing.StateMachineContract;
 import java.time.Instant;
@@ -28,14 +25,7 @@ class StateMachineContractTest extends StateMachineContract {
     private static final String EXECUTION = "arn:aws:states:us-east-1:000000000000:execution:kiln-patch:p-1";
 
     private static final String SHA = "0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c";
-    /** base carries the advisory's package, and so do the roles built on it: web, and edge built on web. */
-    private static final KilnConfig CONFIG = KilnConfigJson.read(KilnConfigs.document("""
-            "roles": [
-              {"name": "base", "parent": {"amazonLinux": "2023", "architecture": "arm64"}, "playbook": "base.yml", "tests": "t.sh", "watch": ["base/**"]},
-              {"name": "web", "parent": {"role": "base"}, "playbook": "web.yml", "tests": "t.sh", "watch": ["web/**"]},
-              {"name": "edge", "parent": {"role": "web"}, "playbook": "edge.yml", "tests": "t.sh", "watch": ["edge/**"]}
-            ],
-            "advisories": {"immediate": ["critical", "important"]}"""));
+    /** base carries the advisory's package, and so do the roles built on it that have an image: web, and edge built on web. */
     private static final Map<String, String> IMAGES = Map.of(
             "base", "ami-0000000000000000b", "web", "ami-0000000000000000c", "edge", "ami-0000000000000000e");
     /** What the handler reads of its payload. */
@@ -51,7 +41,7 @@ class StateMachineContractTest extends StateMachineContract {
     @Override
     protected JsonNode outcome(ObjectNode payload) {
         Map<String, String> claims = new TreeMap<>();
-        PatchPlanHandler handler = new PatchPlanHandler(new PatchPlanService(() -> CONFIG,
+        PatchPlanHandler handler = new PatchPlanHandler(new PatchPlanService(() -> PatchPlanServiceTest.CONFIG,
                 role -> Optional.ofNullable(IMAGES.get(role)).map(image -> new Ports.Published(image, SHA, "2026-11-20T08:00:00Z")),
                 imageId -> Optional.of(new Ports.Contents(Set.of("kpartx"), Set.of("device-mapper-multipath"))),
                 new Ports.Claims() {

@@ -88,4 +88,18 @@ final class Fakes {
         }
         return plan.toString();
     }
+
+    /**
+     * web-blue's outcome as rotate's Record state writes it, whole: the contract's fields, and the
+     * DescribeInstanceRefreshes entry of its refresh onto {@code imageId}, from {@code start} to {@code end}.
+     */
+    static String webBlueAsRecorded(String imageId, String start, String end) {
+        return """
+                {"asg": "web-blue", "role": "web", "imageId": "%s", "outcome": "succeeded", "reason": "every instance replaced",
+                 "refreshId": "08b91cf7-8fa6-48af-b6a6-d227f40f1b9b", "launchTemplateId": "lt-0a20c965061f64abc", "version": "8",
+                 "createdVersion": true, "instances": 4, "status": "Successful",
+                 "refresh": {"InstanceRefreshId": "08b91cf7-8fa6-48af-b6a6-d227f40f1b9b", "AutoScalingGroupName": "web-blue",
+                             "Status": "Successful", "StatusReason": "Refresh complete", "StartTime": "%s",
+                             "EndTime": "%s", "PercentageComplete": 100, "InstancesToUpdate": 0}}""".formatted(imageId, start, end);
+    }
 }

@@ -460,14 +460,8 @@ class RotateReportServiceTest {
     void shouldReadTheRefreshAsTheWorkflowRecordsItWhole() throws Exception {
         // given: what rotate's Record state writes: the contract's fields, and the DescribeInstanceRefreshes entry
         planned.add(item("web-blue", "web", AMI, null));
-        outcomes.record(ROTATION, "web-blue", """
-                {"asg": "web-blue", "role": "web", "imageId": "%s", "outcome": "succeeded", "reason": "every instance replaced",
-                 "refreshId": "08b91cf7-8fa6-48af-b6a6-d227f40f1b9b", "launchTemplateId": "lt-0a20c965061f64abc", "version": "8",
-                 "createdVersion": true, "instances": 4, "status": "Successful",
-                 "refresh": {"InstanceRefreshId": "08b91cf7-8fa6-48af-b6a6-d227f40f1b9b", "AutoScalingGroupName": "web-blue",
-                             "Status": "Successful", "StatusReason": "Refresh complete", "StartTime": "2026-11-22T08:30:10Z",
-                             "EndTime": "2026-11-22T08:59:12Z", "PercentageComplete": 100, "InstancesToUpdate": 0}}"""
-                .formatted(AMI), "2026-11-22T09:00:05.120Z");
+        outcomes.record(ROTATION, "web-blue", Fakes.webBlueAsRecorded(AMI, "2026-11-22T08:30:10Z", "2026-11-22T08:59:12Z"),
+                "2026-11-22T09:00:05.120Z");
         ledger.patchRecords.add("ALAS2023-2025-1196");
 
         // when

@@ -52,14 +52,8 @@ class StateMachineContractTest extends StateMachineContract {
         plans.plans.put(BUCKET + "/" + PLAN_KEY, Fakes.plan(item("web-blue", "web", AMI, null),
                 item("web-green", "web", AMI, "frozen by its kiln:freeze tag")));
         Fakes.RecordedOutcomes outcomes = new Fakes.RecordedOutcomes();
-        outcomes.record(ROTATION, "web-blue", """
-                {"asg": "web-blue", "role": "web", "imageId": "%s", "outcome": "succeeded", "reason": "every instance replaced",
-                 "refreshId": "08b91cf7-8fa6-48af-b6a6-d227f40f1b9b", "launchTemplateId": "lt-0a20c965061f64abc", "version": "8",
-                 "createdVersion": true, "instances": 4, "status": "Successful",
-                 "refresh": {"InstanceRefreshId": "08b91cf7-8fa6-48af-b6a6-d227f40f1b9b", "AutoScalingGroupName": "web-blue",
-                             "Status": "Successful", "StatusReason": "Refresh complete", "StartTime": "2026-11-22T11:50:10Z",
-                             "EndTime": "2026-11-22T12:19:12Z", "PercentageComplete": 100, "InstancesToUpdate": 0}}"""
-                .formatted(AMI), "2026-11-22T12:20:05.120Z");
+        outcomes.record(ROTATION, "web-blue", Fakes.webBlueAsRecorded(AMI, "2026-11-22T11:50:10Z", "2026-11-22T12:19:12Z"),
+                "2026-11-22T12:20:05.120Z");
         Fakes.RecordingReportStore reports = new Fakes.RecordingReportStore();
         Fakes.Ledger ledger = new Fakes.Ledger();
         ledger.patchRecords.add(ADVISORY);
