@@ -58,6 +58,8 @@ final class ConfigReader extends DocumentReader {
     private static final int DEPLOY_TIMEOUT_DEFAULT = 10;
     private static final int DRAIN_TIMEOUT_DEFAULT = 300;
 
+    private final BlueGreenReader blueGreen = new BlueGreenReader(problems);
+
     static final BuilderSettings BUILDER_DEFAULTS = new BuilderSettings(null, List.of(), List.of(), 16, 10, 60, 240, 4, 15);
 
     KilnConfig config(JsonNode root) {
@@ -167,7 +169,7 @@ final class ConfigReader extends DocumentReader {
                 problems.add(path + ": must be an object");
                 continue;
             }
-            allowOnly(role, path, "name", "parent", "playbook", "tests", "watch", "builder", "deploy", "drain");
+            allowOnly(role, path, "name", "parent", "playbook", "tests", "watch", "builder", "deploy", "drain", "blueGreen");
             String name = text(role, path + ".name", "name", ROLE_NAME,
                     "lower-case letters, digits and dashes, starting with a letter (at most 31)");
             if (name != null && !names.add(name)) {
@@ -181,9 +183,11 @@ final class ConfigReader extends DocumentReader {
                     texts(role, where + ".watch", "watch", RELATIVE_PATH, "globs of paths inside the repository"),
                     builder(object(role, "builder", false), where + ".builder", defaults, false),
                     deploy(object(role, "deploy", false), where + ".deploy"),
-                    drain(object(role, "drain", false), where + ".drain")));
+                    drain(object(role, "drain", false), where + ".drain"),
+                    role.has("blueGreen") ? blueGreen.blueGreen(role.get("blueGreen"), where + ".blueGreen") : null));
         }
         checkParents(roles);
+        blueGreen.checkAcrossRoles(roles);
         return roles;
     }
 

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.common.Json;
 import dev.kiln.common.config.KilnConfig.AmazonLinux;
+import dev.kiln.common.config.KilnConfig.BlueGreen;
 import dev.kiln.common.config.KilnConfig.BuilderSettings;
+import dev.kiln.common.config.KilnConfig.Colour;
 import dev.kiln.common.config.KilnConfig.HealthCheck;
 import dev.kiln.common.config.KilnConfig.Advisories;
 import dev.kiln.common.config.KilnConfig.ParentRole;
@@ -53,6 +55,9 @@ final class ConfigWriter {
                 drain.put("flushCommand", role.drain().flushCommand());
             }
             drain.put("timeoutSeconds", role.drain().timeoutSeconds());
+            if (role.blueGreen() != null) {
+                writeBlueGreen(node.putObject("blueGreen"), role.blueGreen());
+            }
         }
         root.putObject("retention").put("keepImages", config.retention().keepImages())
                 .put("dryRun", config.retention().dryRun());
@@ -90,6 +95,31 @@ final class ConfigWriter {
             config.notifications().emails().forEach(notifications.putArray("emails")::add);
         }
         return root.toString();
+    }
+
+    private static void writeBlueGreen(ObjectNode node, BlueGreen blueGreen) {
+        node.put("listenerArn", blueGreen.listenerArn());
+        for (Colour colour : blueGreen.colours()) {
+            node.putObject(colour.name()).put("group", colour.group()).put("targetGroupArn", colour.targetGroupArn());
+        }
+        node.put("readyTimeoutMinutes", blueGreen.readyTimeoutMinutes());
+        blueGreen.previewCidrs().forEach(node.putArray("previewCidrs")::add);
+        if (!blueGreen.smokeChecks().isEmpty()) {
+            blueGreen.smokeChecks().forEach(node.putArray("smokeChecks")::add);
+        }
+        node.put("smokeTimeoutSeconds", blueGreen.smokeTimeoutSeconds());
+        ObjectNode approval = node.putObject("approval");
+        if (blueGreen.approversTopicArn() != null) {
+            approval.put("topicArn", blueGreen.approversTopicArn());
+        }
+        approval.put("timeoutMinutes", blueGreen.approvalTimeoutMinutes());
+        ObjectNode switching = node.putObject("switch");
+        blueGreen.switchSteps().forEach(switching.putArray("steps")::add);
+        switching.put("pauseMinutes", blueGreen.stepPauseMinutes());
+        if (!blueGreen.alarms().isEmpty()) {
+            blueGreen.alarms().forEach(switching.putArray("alarms")::add);
+        }
+        node.put("keepOldMinutes", blueGreen.keepOldMinutes()).put("afterBake", blueGreen.afterBake());
     }
 
     // a role's builder runs in the top-level VPC; only the top level names it

@@ -12,7 +12,16 @@ import java.util.regex.Pattern;
 /** Reads a JSON document field by field, collecting each problem with its path instead of stopping at the first. */
 abstract class DocumentReader {
 
-    final List<String> problems = new ArrayList<>();
+    final List<String> problems;
+
+    DocumentReader() {
+        this(new ArrayList<>());
+    }
+
+    /** A reader of one part of a document, adding to the problems of the reader of the whole. */
+    DocumentReader(List<String> problems) {
+        this.problems = problems;
+    }
 
     OffsetDateTime dateTime(JsonNode node, String path, String field) {
         JsonNode value = node.get(field);

@@ -84,13 +84,60 @@ public record KilnConfig(
      * @param watch    globs of repository paths whose change re-bakes this role
      * @param deploy   how the role's release is started and checked on a launching instance
      * @param drain    what a terminating instance of the role does before it goes
+     * @param blueGreen how the role is released with a preview and an approval; null when it is not
      */
     public record Role(String name, Parent parent, String playbook, String tests, List<String> watch,
-                       BuilderSettings builder, Deploy deploy, Drain drain) {
+                       BuilderSettings builder, Deploy deploy, Drain drain, BlueGreen blueGreen) {
 
         public Role {
             watch = List.copyOf(watch);
         }
+    }
+
+    /**
+     * A role released blue/green (the blue-green workflow): two Auto Scaling groups, each registered with its
+     * own target group, behind one Application Load Balancer listener whose default action forwards to the
+     * live one. A release goes to the idle colour, is previewed from {@code previewCidrs} through a listener
+     * rule, approved by a person, and switched to.
+     *
+     * @param readyTimeoutMinutes  how long the idle colour may take to have every instance launched, deployed and healthy
+     * @param previewCidrs         the addresses (e.g. the office's) whose requests see the idle colour while it waits for approval
+     * @param smokeChecks          shell commands run on every instance of the idle colour before approval is asked;
+     *                             each must exit 0
+     * @param smokeTimeoutSeconds  how long the smoke checks may take on one instance
+     * @param approversTopicArn    the SNS topic the approval request goes to; Kiln's notification topic when null
+     * @param approvalTimeoutMinutes how long a release waits for its approval before it is taken down
+     * @param switchSteps          the share (percent) of requests the new colour gets at each step of the switch, ending with 100
+     * @param stepPauseMinutes     the pause after each step but the last, before {@code alarms} are checked
+     * @param alarms               CloudWatch alarms that, in ALARM after a step, switch back
+     * @param keepOldMinutes       how long the old colour keeps its instances after the switch, for a rollback
+     * @param afterBake            whether a published image of the role starts a release by itself
+     */
+    public record BlueGreen(String listenerArn, Colour blue, Colour green, int readyTimeoutMinutes, List<String> previewCidrs,
+                            List<String> smokeChecks, int smokeTimeoutSeconds, String approversTopicArn,
+                            int approvalTimeoutMinutes, List<Integer> switchSteps, int stepPauseMinutes,
+                            List<String> alarms, int keepOldMinutes, boolean afterBake) {
+
+        public BlueGreen {
+            previewCidrs = List.copyOf(previewCidrs);
+            smokeChecks = List.copyOf(smokeChecks);
+            switchSteps = List.copyOf(switchSteps);
+            alarms = List.copyOf(alarms);
+        }
+
+        public List<Colour> colours() {
+            return List.of(blue, green);
+        }
+    }
+
+    /**
+     * One colour of a blue/green role.
+     *
+     * @param name           {@code blue} or {@code green}
+     * @param group          its Auto Scaling group
+     * @param targetGroupArn the target group its group registers its instances with
+     */
+    public record Colour(String name, String group, String targetGroupArn) {
     }
 
     /**

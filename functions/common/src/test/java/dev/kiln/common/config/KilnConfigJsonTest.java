@@ -125,7 +125,7 @@ class KilnConfigJsonTest {
                         "builder.subnetIds: must be a non-empty list of subnet ids (subnet-...)",
                         "builder.volumeSizeGiB: must be a whole number from 8 to 16384, got 2",
                         "roles[0] (web).playbook: '../web.yml' is not a path inside the repository",
-                        "roles[1].colour: is not a setting Kiln knows (known here: name, parent, playbook, tests, watch, builder, deploy, drain)",
+                        "roles[1].colour: is not a setting Kiln knows (known here: name, parent, playbook, tests, watch, builder, deploy, drain, blueGreen)",
                         "roles[1].name: 'web' names two roles",
                         "roles[1] (web).parent.architecture: must be arm64 or x86_64",
                         "role web: its parent role 'bsae' is not a role in this document",
