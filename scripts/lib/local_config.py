@@ -9,7 +9,10 @@ which the demo and the tests serve while they run. Rotation rotates one group at
 cloud runs on two cores), warms a new instance up for 5 s (the local Auto Scaling waits that long
 before its refresh's next batch), polls every second, gives up watching after a minute, and has no
 freeze window (the tests must not depend on the date). A group is suspended after three failed launches
-in a row (LifecycleIT waits for it).
+in a row (LifecycleIT waits for it). Role web's blue/green release uses a load balancer of the local cloud
+(made here once, found by its name afterwards: `kiln-local-web`, its target groups `kiln-local-web-blue`
+and `-green`, and an HTTP listener forwarding to blue), waits at most a few minutes for anything, switches
+in two steps without pausing, and keeps the old colour for a minute.
 """
 
 import json
@@ -20,6 +23,7 @@ import boto3
 NAME = "kiln-local-builders"
 LOCAL_GITHUB_API = "http://127.0.0.1:9797"
 LOCAL_ALAS_SITE = "http://127.0.0.1:9798"
+WEB = "kiln-local-web"
 
 
 def ensure_network(ec2):
@@ -38,8 +42,34 @@ def ensure_network(ec2):
     return vpc["VpcId"], subnet["SubnetId"]
 
 
+def ensure_load_balancer(ec2, elbv2, vpc_id, subnet_id):
+    """The local load balancer of role web's blue/green release: its listener's and target groups' ARNs."""
+    subnets = ec2.describe_subnets(Filters=[{"Name": "tag:Name", "Values": [WEB]}])["Subnets"]
+    if subnets:
+        second = subnets[0]["SubnetId"]
+    else:  # an Application Load Balancer spans two Availability Zones
+        second = ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.42.2.0/24", AvailabilityZone="us-east-1b", TagSpecifications=[
+            {"ResourceType": "subnet", "Tags": [{"Key": "Name", "Value": WEB}]}])["Subnet"]["SubnetId"]
+    balancers = [b for b in elbv2.describe_load_balancers()["LoadBalancers"] if b["LoadBalancerName"] == WEB]
+    balancer = balancers[0] if balancers else elbv2.create_load_balancer(
+        Name=WEB, Subnets=[subnet_id, second], Scheme="internal", Type="application")["LoadBalancers"][0]
+    existing = {t["TargetGroupName"]: t["TargetGroupArn"] for t in elbv2.describe_target_groups()["TargetGroups"]}
+    targets = {}
+    for colour in ("blue", "green"):
+        name = f"{WEB}-{colour}"
+        targets[colour] = existing.get(name) or elbv2.create_target_group(
+            Name=name, Protocol="HTTP", Port=80, VpcId=vpc_id, TargetType="instance", HealthCheckPath="/healthz",
+            HealthCheckIntervalSeconds=5, HealthyThresholdCount=2)["TargetGroups"][0]["TargetGroupArn"]
+    listeners = elbv2.describe_listeners(LoadBalancerArn=balancer["LoadBalancerArn"])["Listeners"]
+    listener = listeners[0] if listeners else elbv2.create_listener(
+        LoadBalancerArn=balancer["LoadBalancerArn"], Protocol="HTTP", Port=80,
+        DefaultActions=[{"Type": "forward", "TargetGroupArn": targets["blue"]}])["Listeners"][0]
+    return listener["ListenerArn"], targets
+
+
 def main(example_path, out_path):
     vpc_id, subnet_id = ensure_network(boto3.client("ec2"))
+    listener, targets = ensure_load_balancer(boto3.client("ec2"), boto3.client("elbv2"), vpc_id, subnet_id)
     config = json.load(open(example_path))
     config["builder"].update({
         "vpcId": vpc_id, "subnetIds": [subnet_id],
@@ -50,6 +80,13 @@ def main(example_path, out_path):
             role["deploy"]["timeoutMinutes"] = 3
         if "drain" in role:
             role["drain"]["timeoutSeconds"] = 10
+        if "blueGreen" in role:
+            role["blueGreen"].update({
+                "listenerArn": listener,
+                "blue": {"group": "web-blue", "targetGroupArn": targets["blue"]},
+                "green": {"group": "web-green", "targetGroupArn": targets["green"]},
+                "readyTimeoutMinutes": 4, "smokeTimeoutSeconds": 60, "approval": {"timeoutMinutes": 2},
+                "switch": {"steps": [50, 100], "pauseMinutes": 0}, "keepOldMinutes": 1})
     config["repository"]["apiUrl"] = LOCAL_GITHUB_API
     # read by hand in the tests; a scheduled read in the middle of one would take its advisories
     config.setdefault("advisories", {}).update({"siteUrl": LOCAL_ALAS_SITE, "everyMinutes": 1440})

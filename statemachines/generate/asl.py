@@ -111,10 +111,12 @@ def _then(state, next, end):
     return state
 
 
-def task(*, resource, parameters, result_selector=None, result_path=_UNSET, retry=None, catch=None, output_path=None,
-         next=None, end=False, comment=None):
-    """A Task. result_path=None discards the result; left out, the result replaces the state's input."""
-    state = _fields(_state("Task", comment), Resource=resource, Parameters=parameters, ResultSelector=result_selector,
+def task(*, resource, parameters, timeout_seconds_path=None, result_selector=None, result_path=_UNSET, retry=None, catch=None,
+         output_path=None, next=None, end=False, comment=None):
+    """A Task. result_path=None discards the result; left out, the result replaces the state's input.
+    timeout_seconds_path bounds the task (a .waitForTaskToken task's wait) by a number in the state."""
+    state = _fields(_state("Task", comment), Resource=resource, Parameters=parameters,
+                    TimeoutSecondsPath=timeout_seconds_path, ResultSelector=result_selector,
                     ResultPath=result_path, Retry=retry, Catch=catch, OutputPath=output_path)
     return _then(state, next, end)
 
@@ -123,6 +125,13 @@ def lambda_task(*, function, payload, **fields):
     """A Task that invokes one of Kiln's functions (function="${<Name>FunctionArn}", substituted by CDK) with
     `payload`; its answer is at $.Payload. The other fields are task()'s."""
     return task(resource=LAMBDA_INVOKE, parameters={"FunctionName": function, "Payload": payload}, **fields)
+
+
+def wait_for_token(*, function, payload, **fields):
+    """A Task that invokes one of Kiln's functions with `payload` (which carries $$.Task.Token) and waits until
+    someone sends the task its result (SendTaskSuccess) or failure; the other fields are task()'s."""
+    return task(resource=LAMBDA_INVOKE + ".waitForTaskToken", parameters={"FunctionName": function, "Payload": payload},
+                **fields)
 
 
 def pass_state(*, parameters=None, result=_UNSET, result_path=_UNSET, next=None, end=False, comment=None):

@@ -18,6 +18,8 @@ are several checks, all of which must pass:
   instance's tags).
 - EventBridge PutEvents is checked once per entry (events:source, events:detail-type).
 - DynamoDB batch calls are checked once per table.
+- Elastic Load Balancing's calls are checked on the listener, rule or target group they name (its
+  Describe* calls on "*"); CreateRule with the tags it is given (aws:RequestTag/*).
 
 A call this table does not know is checked as "<service>:<Operation>" on "*", so a policy that
 names resources refuses it: unknown calls fail closed and show up in the refusal log.
@@ -441,6 +443,29 @@ def _launch_template_use(template: dict | None, group: str, params: dict, where:
     return _ec2("RunInstances", launch, where, lookups)
 
 
+# Elastic Load Balancing: the Describe* actions support no resource; the others act on the listener, rule or
+# target group they name (a rule made with Tags is also AddTags on the new rule, which the local cloud does not
+# check: the rule's ARN does not exist yet)
+_ON_ARN = {"ModifyListener": "ListenerArn", "DeleteListener": "ListenerArn", "CreateRule": "ListenerArn",
+           "ModifyRule": "RuleArn", "DeleteRule": "RuleArn", "RegisterTargets": "TargetGroupArn",
+           "DeregisterTargets": "TargetGroupArn", "ModifyTargetGroup": "TargetGroupArn",
+           "ModifyTargetGroupAttributes": "TargetGroupArn", "DeleteTargetGroup": "TargetGroupArn"}
+
+
+def _elbv2(operation: str, params: dict, where: _Where, lookups: Lookups) -> list[AuthRequest] | None:
+    action = f"elasticloadbalancing:{operation}"
+    if operation.startswith("Describe"):
+        return [AuthRequest(action, "*")]
+    if operation in _ON_ARN and params.get(_ON_ARN[operation]):
+        context = _request_tags(params.get("Tags")) if operation == "CreateRule" else {}
+        return [AuthRequest(action, params[_ON_ARN[operation]], context)]
+    if operation == "SetRulePriorities":
+        return [AuthRequest(action, rule.get("RuleArn", "*")) for rule in params.get("RulePriorities") or []]
+    if operation in ("AddTags", "RemoveTags"):
+        return [AuthRequest(action, arn, _request_tags(params.get("Tags"))) for arn in params.get("ResourceArns") or []]
+    return None
+
+
 _MAPPERS = {
     "ec2": _ec2,
     "ssm": _ssm,
@@ -455,4 +480,5 @@ _MAPPERS = {
     "sts": _sts,
     "cloudwatch": _cloudwatch,
     "autoscaling": _autoscaling,
+    "elbv2": _elbv2,
 }

@@ -202,9 +202,21 @@ class OtherServicesTest(unittest.TestCase):
         self.assertEqual(([("kms:Decrypt", "*", {})], False), checks("kms", "Decrypt", {"KeyId": "k"}))
         self.assertEqual(([("states:CreateActivity", "*", {})], False), checks("stepfunctions", "CreateActivity", {}))
 
-    def test_a_load_balancer_call_is_an_elasticloadbalancing_action(self):
-        self.assertEqual(([("elasticloadbalancing:DescribeTargetHealth", "*", {})], False),
+    def test_a_load_balancer_describe_is_an_elasticloadbalancing_action_on_star(self):
+        self.assertEqual(([("elasticloadbalancing:DescribeTargetHealth", "*", {})], True),
                          checks("elbv2", "DescribeTargetHealth", {"TargetGroupArn": "arn"}))
+
+    def test_a_listener_or_rule_change_is_checked_on_the_listener_or_rule_it_names(self):
+        listener = "arn:aws:elasticloadbalancing:us-east-1:000000000000:listener/app/web/50dc6c495c0c9188/f2f7dc8efc522ab2"
+        rule = listener.replace(":listener/", ":listener-rule/") + "/9683b2d02a6cabee"
+        self.assertEqual(([("elasticloadbalancing:ModifyListener", listener, {})], True),
+                         checks("elbv2", "ModifyListener", {"ListenerArn": listener, "DefaultActions": []}))
+        self.assertEqual(([("elasticloadbalancing:DeleteRule", rule, {})], True), checks("elbv2", "DeleteRule", {"RuleArn": rule}))
+        found, known = checks("elbv2", "CreateRule", {"ListenerArn": listener, "Priority": 1,
+                                                      "Tags": [{"Key": "kiln:role", "Value": "web"}]})
+        self.assertTrue(known)
+        self.assertEqual([("elasticloadbalancing:CreateRule", listener)], [(a, r) for a, r, _ in found])
+        self.assertEqual("web", found[0][2]["aws:requesttag/kiln:role"])
 
 
 if __name__ == "__main__":

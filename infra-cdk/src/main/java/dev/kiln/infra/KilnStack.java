@@ -5,6 +5,7 @@ import dev.kiln.common.config.KilnConfigJson;
 import dev.kiln.infra.constructs.AnnounceAndPatchWorkflows;
 import dev.kiln.infra.constructs.ArtifactStore;
 import dev.kiln.infra.constructs.BakeFollowUps;
+import dev.kiln.infra.constructs.BlueGreenWorkflow;
 import dev.kiln.infra.constructs.DeadLetters;
 import dev.kiln.infra.constructs.BakeTables;
 import dev.kiln.infra.constructs.BakeWorkflow;
@@ -64,6 +65,7 @@ public final class KilnStack extends Stack {
     private final LifecycleWorkflows lifecycle;
     private final AnnounceAndPatchWorkflows advisories;
     private final RotateWorkflow rotation;
+    private final BlueGreenWorkflow blueGreen;
 
     public KilnStack(Construct scope, String id, Settings settings) {
         super(scope, id, StackProps.builder()
@@ -114,13 +116,22 @@ public final class KilnStack extends Stack {
                 layout.stateMachine("push"), settings.name(), config, bus, bake.stateMachine(), settings.name() + "-bake",
                 settings.config().concurrency().webhook()));
 
+        blueGreen = new BlueGreenWorkflow(this, "BlueGreen", new BlueGreenWorkflow.Props(
+                layout.stateMachine("blue-green"), settings.name(),
+                new KilnFunction.Code(layout.functionArchive("blue-green-plan"), "dev.kiln.bluegreenplan.BlueGreenPlanHandler"),
+                new KilnFunction.Code(layout.functionArchive("blue-green-check"), "dev.kiln.bluegreencheck.BlueGreenCheckHandler"),
+                new KilnFunction.Code(layout.functionArchive("blue-green-approval"), "dev.kiln.bluegreenapproval.BlueGreenApprovalHandler"),
+                new KilnFunction.Code(layout.functionArchive("blue-green-decide"), "dev.kiln.bluegreendecide.BlueGreenDecideHandler"),
+                settings.config().roles(), config, tables, artifacts.bucket(), bus, notifications.topic(),
+                settings.parameterPrefix() + "releases/", settings.config().concurrency().webhook()));
+
         lifecycle = new LifecycleWorkflows(this, "Lifecycle", new LifecycleWorkflows.Props(
                 layout.stateMachine("launch"), layout.stateMachine("drain"), settings.name(),
                 new KilnFunction.Code(layout.functionArchive("lifecycle-plan"), "dev.kiln.lifecycleplan.LifecyclePlanHandler"),
                 new KilnFunction.Code(layout.functionArchive("release"), "dev.kiln.release.ReleaseHandler"),
                 new KilnFunction.Code(layout.functionArchive("launch-guard"), "dev.kiln.launchguard.LaunchGuardHandler"),
                 config, artifacts.bucket(), settings.config().roles().stream().map(KilnConfig.Role::name).toList(),
-                settings.config().concurrency().lifecycle(), notifications.topic()));
+                settings.config().concurrency().lifecycle(), notifications.topic(), blueGreen.releases()));
 
         advisories = new AnnounceAndPatchWorkflows(this, "Advisories", new AnnounceAndPatchWorkflows.Props(
                 new KilnFunction.Code(layout.functionArchive("advisory-feed"), "dev.kiln.advisoryfeed.AdvisoryFeedHandler"),
@@ -180,6 +191,13 @@ public final class KilnStack extends Stack {
                 "Start a rotation by hand: {} for every opted-in group, {\"asgs\": [...]} for some");
         output("RotationsTableName", rotation.rotations().getTableName(),
                 "Each rotation's outcome per group (partition key: the execution's name)");
+        output("BlueGreenStateMachineArn", blueGreen.machine().getStateMachineArn(),
+                "Start a blue/green release of a role: {\"role\": \"web\"}");
+        output("BlueGreenDecideFunctionName", blueGreen.decide().function().getFunctionName(),
+                "Approve, reject or roll back a release: aws lambda invoke with {\"role\", \"decision\": approve|reject|rollback}");
+        output("ApprovalPageUrl", blueGreen.page().getUrl(), "The page behind the approval links Kiln mails");
+        output("ReleasesTableName", blueGreen.releases().getTableName(),
+                "Blue/green: the release running per role, what each colour's launches deploy, the waits for a person");
         output("RetentionFunctionName", followUps.retention().function().getFunctionName(),
                 "Run it by hand with {\"dryRun\": true} to see what retention would remove");
     }
@@ -223,5 +241,9 @@ public final class KilnStack extends Stack {
 
     public RotateWorkflow rotation() {
         return rotation;
+    }
+
+    public BlueGreenWorkflow blueGreen() {
+        return blueGreen;
     }
 }

@@ -8,6 +8,7 @@ import java.util.Map;
  *
  * @param envSecretPrefix    e.g. {@code kiln/env/}: a role's env secret is prefix + role
  * @param envParameterPrefix e.g. {@code /kiln/env/}: a role's env parameters are under prefix + role + "/"
+ * @param releasesTable      the blue/green releases table: the release pinned on each colour of a blue/green role
  */
 public record Config(
         String configParameter,
@@ -15,7 +16,8 @@ public record Config(
         String artifactsBucket,
         String releasePrefix,
         String envSecretPrefix,
-        String envParameterPrefix) {
+        String envParameterPrefix,
+        String releasesTable) {
 
     public static Config fromEnv(Map<String, String> variables) {
         Environment env = new Environment(variables);
@@ -25,6 +27,7 @@ public record Config(
                 env.require("ARTIFACTS_BUCKET"),
                 env.require("RELEASE_PARAMETER_PREFIX"),
                 env.require("ENV_SECRET_PREFIX"),
-                env.require("ENV_PARAMETER_PREFIX"));
+                env.require("ENV_PARAMETER_PREFIX"),
+                env.require("RELEASES_TABLE"));
     }
 }

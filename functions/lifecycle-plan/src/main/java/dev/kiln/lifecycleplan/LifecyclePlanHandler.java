@@ -5,6 +5,7 @@ import dev.kiln.common.AwsClients;
 import dev.kiln.common.Json;
 import dev.kiln.common.JsonHandler;
 import dev.kiln.lifecycleplan.errors.InvalidLifecycleEventException;
+import dev.kiln.common.bluegreen.ColourReleases;
 import dev.kiln.common.config.SsmConfigSource;
 import dev.kiln.common.release.SsmReleaseSource;
 import java.time.Instant;
@@ -36,9 +37,11 @@ public final class LifecyclePlanHandler extends JsonHandler<LifecyclePlanHandler
     private static LifecyclePlanService build(Config config) {
         SsmClient ssm = AwsClients.build(SsmClient.builder());
         Ec2Client ec2 = AwsClients.build(Ec2Client.builder());
+        DynamoDbClient dynamo = AwsClients.build(DynamoDbClient.builder());
         return new LifecyclePlanService(
                 SsmConfigSource.of(ssm, config.configParameter()),
                 new SsmReleaseSource(ssm, config.releasePrefix()),
+                new ColourReleases(dynamo, config.releasesTable())::pinned,
                 instanceId -> {
                     try {
                         return ec2.describeInstances(r -> r.instanceIds(instanceId)).reservations().stream()
@@ -53,7 +56,7 @@ public final class LifecyclePlanHandler extends JsonHandler<LifecyclePlanHandler
                         throw e;
                     }
                 },
-                new DynamoActions(AwsClients.build(DynamoDbClient.builder()), config.actionsTable()),
+                new DynamoActions(dynamo, config.actionsTable()),
                 config);
     }
 

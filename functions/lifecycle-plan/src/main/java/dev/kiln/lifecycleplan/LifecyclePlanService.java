@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * tag, which the group propagates at launch) and release, and the commands to run. A repeated event
  * for the same action token plans nothing: the execution that claimed it handles it.
  */
-public record LifecyclePlanService(ConfigSource configs, ReleaseSource releases, Ports.Instances instances,
-                                   Ports.Actions actions, Config settings) {
+public record LifecyclePlanService(ConfigSource configs, ReleaseSource releases, Ports.ColourReleases colourReleases,
+                                   Ports.Instances instances, Ports.Actions actions, Config settings) {
 
     static final String ROLE_TAG = "kiln:role";
     static final int INSPECT_SECONDS = 60;
@@ -54,7 +54,7 @@ public record LifecyclePlanService(ConfigSource configs, ReleaseSource releases,
 
         KilnConfig config = configs.current();
         Role role = role(config, event.instanceId());
-        Optional<Release> release = workflow.equals("launch") ? releases.current(role.name()) : Optional.empty();
+        Optional<Release> release = workflow.equals("launch") ? release(role, event.autoScalingGroupName()) : Optional.empty();
         String phase = workflow.equals("drain") ? "drain" : event.intoWarmPool() ? "prepare" : "finish";
 
         String logPrefix = "logs/" + workflow + "/" + role.name() + "/" + event.instanceId() + "/" + executionName + "/";
@@ -73,6 +73,22 @@ public record LifecyclePlanService(ConfigSource configs, ReleaseSource releases,
                 entry("instanceId", event.instanceId()), entry("group", event.autoScalingGroupName()),
                 entry("role", role.name()), entry("release", release.map(Release::version).orElse(null)));
         return plan;
+    }
+
+    /**
+     * The release a launching instance of {@code group} deploys: for a colour of a blue/green role, the release its
+     * last blue/green release pinned there (so the live colour keeps its release while the role's moves on);
+     * otherwise, or before the role's first blue/green release, the role's.
+     */
+    private Optional<Release> release(Role role, String group) {
+        Optional<KilnConfig.Colour> colour = Optional.ofNullable(role.blueGreen()).stream()
+                .flatMap(blueGreen -> blueGreen.colours().stream()).filter(c -> c.group().equals(group)).findFirst();
+        Optional<String> pinned = colour.flatMap(c -> colourReleases.pinned(role.name(), c.name()));
+        if (pinned.isPresent()) {
+            LOG.info("A colour of a blue/green role: its pinned release", entry("group", group), entry("colour", colour.get().name()));
+            return pinned.get().isEmpty() ? Optional.empty() : Optional.of(Release.parse(pinned.get()));
+        }
+        return releases.current(role.name());
     }
 
     private Role role(KilnConfig config, String instanceId) {

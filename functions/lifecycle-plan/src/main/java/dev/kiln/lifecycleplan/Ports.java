@@ -16,6 +16,13 @@ final class Ports {
         Optional<Map<String, String>> tags(String instanceId);
     }
 
+    /** The releases blue/green pinned on the colours of its roles (common's ColourReleases). */
+    interface ColourReleases {
+
+        /** The release's JSON (empty: none); empty when no blue/green release ever pinned one on the colour. */
+        Optional<String> pinned(String role, String colour);
+    }
+
     /** Lifecycle actions already being handled, by their token. */
     interface Actions {
 

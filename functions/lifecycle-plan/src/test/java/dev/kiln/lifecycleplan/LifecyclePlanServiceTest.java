@@ -33,7 +33,7 @@ class LifecyclePlanServiceTest {
     private static final String EXECUTION = "arn:aws:states:us-east-1:000000000000:execution:kiln-launch:e1";
     private static final String INSTANCE = "i-1234567890abcdef0";
     private static final Config CONFIG = new Config("/kiln/config", "kiln-actions", "kiln-artifacts",
-            "/kiln/releases/", "kiln/env/", "/kiln/env/");
+            "/kiln/releases/", "kiln/env/", "/kiln/env/", "kiln-releases");
     private static final Release RELEASE = new Release("web", "1.4.2",
             "s3://kiln-artifacts/releases/web/app-1.4.2.tar.gz", "a".repeat(64), null);
     private static final InstanceCommands INSTANCE_COMMANDS = new InstanceCommands(InstanceCommands.Paths.DEFAULT);
@@ -41,9 +41,12 @@ class LifecyclePlanServiceTest {
     private final Map<String, Map<String, String>> tags = new HashMap<>(Map.of(INSTANCE, Map.of("kiln:role", "web")));
     private final Map<String, Release> releases = new HashMap<>(Map.of("web", RELEASE));
     private final Map<String, String> claims = new HashMap<>();
+    private final Map<String, String> pinned = new HashMap<>();
+    private KilnConfig configured = config();
 
-    private final LifecyclePlanService service = new LifecyclePlanService(LifecyclePlanServiceTest::config,
+    private final LifecyclePlanService service = new LifecyclePlanService(() -> configured,
             role -> Optional.ofNullable(releases.get(role)),
+            (role, colour) -> Optional.ofNullable(pinned.get(role + "#" + colour)),
             instanceId -> Optional.ofNullable(tags.get(instanceId)),
             (token, instanceId, executionArn, now) -> Optional.ofNullable(claims.putIfAbsent(token, executionArn))
                     .filter(holder -> !holder.equals(executionArn)),
@@ -94,6 +97,57 @@ class LifecyclePlanServiceTest {
         assertThat(commands.install().failure()).isEqualTo("Kiln.InstallFailed");
         assertThat(commands.health().failure()).isEqualTo("Kiln.HealthCheckFailed");
         assertThat(plan.logs().uri()).isEqualTo("s3://kiln-artifacts/logs/launch/web/" + INSTANCE + "/e1/");
+    }
+
+    /** The example configuration with role web released blue/green: my-asg (the samples' group) is its green colour. */
+    private static KilnConfig blueGreen() {
+        String listener = "arn:aws:elasticloadbalancing:us-east-1:000000000000:listener/app/web/50dc6c495c0c9188/f2f7dc8efc522ab2";
+        String targets = "arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/";
+        try {
+            ObjectNode document = (ObjectNode)
+                    Json.MAPPER.readTree(Files.readString(Path.of(System.getProperty("kiln.root"), "examples", "kiln.json")));
+            JsonNode blueGreen = Json.MAPPER.readTree("""
+                    {"listenerArn": "%s", "previewCidrs": ["203.0.113.10/32"],
+                     "blue": {"group": "web-blue", "targetGroupArn": "%sweb-blue/73e2d6bc24d8a067"},
+                     "green": {"group": "my-asg", "targetGroupArn": "%sweb-green/5f3c7e1a9b2d4c60"}}"""
+                    .formatted(listener, targets, targets));
+            document.withArray("roles").forEach(role -> {
+                if (role.path("name").asText().equals("web")) {
+                    ((ObjectNode) role).set("blueGreen", blueGreen);
+                }
+            });
+            return KilnConfigJson.read(document.toString());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void shouldDeployTheReleasePinnedOnItsColourToAnInstanceOfABlueGreenGroup() {
+        configured = blueGreen();
+        Release pinnedRelease = new Release("web", "1.5.0", "s3://kiln-artifacts/releases/web/app-1.5.0.tar.gz", "b".repeat(64), null);
+        pinned.put("web#green", pinnedRelease.toJson());
+
+        LifecyclePlan plan = plan("launch-lifecycle-action.json", "launch");
+
+        assertThat(plan.release()).isEqualTo(new LifecyclePlan.InstalledRelease("1.5.0", "b".repeat(64), pinnedRelease.artifact()));
+    }
+
+    @Test
+    void shouldDeployNoReleaseToAColourWhoseBlueGreenReleasePinnedNone() {
+        configured = blueGreen();
+        pinned.put("web#green", "");
+
+        assertThat(plan("launch-lifecycle-action.json", "launch").release()).isNull();
+    }
+
+    @Test
+    void shouldDeployTheRolesReleaseToAColourBeforeItsFirstBlueGreenReleaseOrToAnyOtherGroup() {
+        configured = blueGreen();
+        pinned.put("web#blue", new Release("web", "0.9.0", "s3://kiln-artifacts/releases/web/app-0.9.0.tar.gz", "c".repeat(64), null)
+                .toJson());
+
+        assertThat(plan("launch-lifecycle-action.json", "launch").release().version()).isEqualTo("1.4.2");
     }
 
     @Test

@@ -29,7 +29,7 @@ class StateMachineContractTest extends StateMachineContract {
     private static final String EXECUTION = "arn:aws:states:us-east-1:000000000000:execution:kiln-launch:e1";
 
     private static final Config CONFIG = new Config("/kiln/config", "kiln-actions", "kiln-artifacts",
-            "/kiln/releases/", "kiln/env/", "/kiln/env/");
+            "/kiln/releases/", "kiln/env/", "/kiln/env/", "kiln-releases");
     private static final Release RELEASE = new Release("web", "1.4.2",
             "s3://kiln-artifacts/releases/web/app-1.4.2.tar.gz", "a".repeat(64), null);
     /** What the handler reads of its payload. */
@@ -56,7 +56,7 @@ class StateMachineContractTest extends StateMachineContract {
     protected JsonNode outcome(ObjectNode payload) {
         Map<String, String> claims = new TreeMap<>();
         LifecyclePlanHandler handler = new LifecyclePlanHandler(new LifecyclePlanService(
-                StateMachineContractTest::config, role -> Optional.of(RELEASE), instanceId -> Optional.of(Map.of("kiln:role", "web")),
+                StateMachineContractTest::config, role -> Optional.of(RELEASE), (role, colour) -> Optional.empty(), instanceId -> Optional.of(Map.of("kiln:role", "web")),
                 (token, instanceId, executionArn, now) -> Optional.ofNullable(claims.put(token, instanceId + " " + executionArn)),
                 CONFIG));
         return Json.MAPPER.createObjectNode().<ObjectNode>set("answer", invoke(handler, payload))

@@ -120,6 +120,12 @@ public record RotatePlanService(ConfigSource configs, Ports.TagPages tagPages, P
         if (config.role(role).isEmpty()) {
             return new RotatePlan.Item(asg, role, null, "role " + role + " is not in Kiln's configuration");
         }
+        KilnConfig.BlueGreen blueGreen = config.role(role).get().blueGreen();
+        if (blueGreen != null && blueGreen.colours().stream().anyMatch(colour -> colour.group().equals(asg))) {
+            // a refresh would put a new image on the live colour without its preview and approval
+            return new RotatePlan.Item(asg, role, null, "a colour of role " + role + ", which is released blue/green"
+                    + " (docs/blue-green.md), not rotated");
+        }
         // thousands of groups share a handful of roles: one consistent read per role
         Optional<String> image = images.computeIfAbsent(role, currentImages::imageId);
         if (image.isEmpty()) {

@@ -155,6 +155,23 @@ class RotatePlanServiceTest {
     }
 
     @Test
+    void shouldLeaveTheColoursOfABlueGreenRoleToItsReleases() throws Exception {
+        tagPages.store(BUCKET, TAGS, page(nightly("api-blue"), role("api-blue", "api"), nightly("api-1"), role("api-1", "api")));
+        String listener = "arn:aws:elasticloadbalancing:us-east-1:000000000000:listener/app/api/50dc6c495c0c9188/f2f7dc8efc522ab2";
+        String targets = "arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/";
+
+        planWith("\"watch\": [\"api/**\"]}", ("\"watch\": [\"api/**\"], \"blueGreen\": {\"listenerArn\": \"%s\","
+                + " \"blue\": {\"group\": \"api-blue\", \"targetGroupArn\": \"%sapi-blue/73e2d6bc24d8a067\"},"
+                + " \"green\": {\"group\": \"api-green\", \"targetGroupArn\": \"%sapi-green/5f3c7e1a9b2d4c60\"},"
+                + " \"previewCidrs\": [\"203.0.113.10/32\"]}}").formatted(listener, targets, targets), "{}");
+
+        assertThat(written()).isEqualTo(Json.MAPPER.readTree("""
+                [{"asg": "api-1", "role": "api", "imageId": "%s", "skip": null},
+                 {"asg": "api-blue", "role": "api", "imageId": null,
+                  "skip": "a colour of role api, which is released blue/green (docs/blue-green.md), not rotated"}]""".formatted(API_AMI)));
+    }
+
+    @Test
     void shouldSkipAGroupThatOptedInWithoutSayingItsRole() throws Exception {
         tagPages.store(BUCKET, TAGS, page(nightly("mystery"), role("blank-role", " "), nightly("blank-role")));
 

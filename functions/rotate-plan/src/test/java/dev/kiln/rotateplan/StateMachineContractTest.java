@@ -43,8 +43,8 @@ class StateMachineContractTest extends StateMachineContract {
     protected JsonNode outcome(ObjectNode payload) {
         Fakes.StoredTagPages tagPages = new Fakes.StoredTagPages();
         tagPages.store(BUCKET, "rotations/" + ROTATION + "/tags/", page(
-                row("web-blue", "kiln:rotate", "nightly"), row("web-blue", "kiln:role", "web"),
-                row("web-green", "kiln:rotate", "nightly"), row("web-green", "kiln:role", "web"), row("web-green", "kiln:freeze", "true"),
+                row("web-1", "kiln:rotate", "nightly"), row("web-1", "kiln:role", "web"),
+                row("web-2", "kiln:rotate", "nightly"), row("web-2", "kiln:role", "web"), row("web-2", "kiln:freeze", "true"),
                 row("api-blue", "kiln:rotate", "nightly"), row("api-blue", "kiln:role", "api")));
         Fakes.PublishedImages images = new Fakes.PublishedImages();
         images.images.put("web", AMI);
@@ -66,8 +66,8 @@ class StateMachineContractTest extends StateMachineContract {
             assertThat(plan.path("toRotate").asInt()).isEqualTo(1);
             assertThat(plan.at("/settings/maxConcurrency").asInt()).isEqualTo(10);
             assertThat(outcome.at("/wrote/0/json").asText()).isEqualTo(Json.MAPPER.valueToTree(List.of(
-                    new RotatePlan.Item("web-blue", "web", AMI, null),
-                    new RotatePlan.Item("web-green", "web", AMI, "frozen by its kiln:freeze tag"))).toString());
+                    new RotatePlan.Item("web-1", "web", AMI, null),
+                    new RotatePlan.Item("web-2", "web", AMI, "frozen by its kiln:freeze tag"))).toString());
         });
     }
 }

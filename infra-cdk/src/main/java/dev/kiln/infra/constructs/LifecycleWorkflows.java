@@ -46,6 +46,7 @@ public final class LifecycleWorkflows extends Construct {
      * @param roles         the configured roles: each gets a fleet instance policy of its own
      * @param reservedConcurrency lifecycle-plan's reserved concurrency (the configuration's concurrency.lifecycle)
      * @param topic         where launch-guard says that it suspended a group's launches
+     * @param releases      the blue/green releases table: the release pinned on each colour, which its launches deploy
      */
     public record Props(
             Path launchDefinition,
@@ -58,7 +59,8 @@ public final class LifecycleWorkflows extends Construct {
             IBucket artifacts,
             List<String> roles,
             int reservedConcurrency,
-            ITopic topic) {
+            ITopic topic,
+            Table releases) {
 
         public Props {
             roles = List.copyOf(roles);
@@ -95,12 +97,14 @@ public final class LifecycleWorkflows extends Construct {
                         "ARTIFACTS_BUCKET", props.artifacts().getBucketName(),
                         "RELEASE_PARAMETER_PREFIX", releases,
                         "ENV_SECRET_PREFIX", props.name() + "/env/",
-                        "ENV_PARAMETER_PREFIX", "/" + props.name() + "/env/"),
+                        "ENV_PARAMETER_PREFIX", "/" + props.name() + "/env/",
+                        "RELEASES_TABLE", props.releases().getTableName()),
                 1024, Duration.seconds(60)))
                 // every launch waits for it: other functions can never take its concurrency away
                 .reserveConcurrency(props.reservedConcurrency());
         props.config().grantRead(plan.function());
         actions.grant(plan.function(), "dynamodb:PutItem", "dynamodb:GetItem");
+        props.releases().grant(plan.function(), "dynamodb:GetItem");
         plan.function().addToRolePolicy(allow(List.of("ssm:GetParameter"), releaseParameters));
         plan.function().addToRolePolicy(allow(List.of("ec2:DescribeInstances"), "*"));
 

@@ -6,14 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.common.release.InstanceCommands;
 import dev.kiln.common.release.Release;
-import dev.kiln.infra.Synthesized;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,7 +18,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.autoscaling.model.AutoScalingInstanceDetails;
 import software.amazon.awssdk.services.ec2.Ec2Client;
@@ -34,7 +28,6 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalanci
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.ActionTypeEnum;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.ProtocolEnum;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealthStateEnum;
-import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.InvokeResponse;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -43,9 +36,6 @@ import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 import software.amazon.awssdk.services.sfn.model.HistoryEvent;
 import software.amazon.awssdk.services.sfn.model.HistoryEventType;
-import software.amazon.awssdk.services.ssm.SsmClient;
-import software.amazon.awssdk.services.ssm.model.CommandInvocationStatus;
-import software.amazon.awssdk.services.ssm.model.ParameterType;
 
 /**
  * launch and drain started by Auto Scaling itself: groups of the web role carry Kiln's two hooks (as
@@ -59,14 +49,11 @@ class LifecycleIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration END = Duration.ofMinutes(4);
-    private static final String BASE_IMAGE = "ami-0bb7267a511c0a8e8";
     private static final String FAULT_TAG = "local-cloud:fault";
 
     private static final SfnClient SFN = LocalCloud.client(SfnClient.builder());
     private static final Ec2Client EC2 = LocalCloud.client(Ec2Client.builder());
-    private static final SsmClient SSM = LocalCloud.client(SsmClient.builder());
     private static final S3Client S3 = LocalCloud.client(S3Client.builder());
-    private static final IamClient IAM = LocalCloud.client(IamClient.builder());
     private static final AutoScalingClient ASG = LocalCloud.client(AutoScalingClient.builder());
     private static final ElasticLoadBalancingV2Client ELB = LocalCloud.client(ElasticLoadBalancingV2Client.builder());
 
@@ -84,13 +71,13 @@ class LifecycleIT {
     @BeforeAll
     static void releaseProfileAndImages() throws Exception {
         mailbox = new Mailbox();
-        release = release();
-        profileArn = fleetInstanceProfile();
-        List<String> web = List.of("set -euo pipefail", "dnf install -y nginx", "systemctl enable nginx");
-        webImage = image("it-web", web);
-        List<String> released = new ArrayList<>(web);
+        release = WebFleet.release("web-lifecycle-it", "1.0.0-it");
+        WebFleet.putRelease(release);
+        profileArn = WebFleet.instanceProfile();
+        webImage = WebFleet.image("it-web", WebFleet.NGINX, profileArn);
+        List<String> released = new ArrayList<>(WebFleet.NGINX);
         released.addAll(new InstanceCommands(InstanceCommands.Paths.DEFAULT).install(release, InstanceCommands.Phase.BAKE));
-        releasedImage = image("it-web-released", released);
+        releasedImage = WebFleet.image("it-web-released", released, profileArn);
     }
 
     /**
@@ -353,7 +340,7 @@ class LifecycleIT {
     @Test
     void shouldSuspendTheLaunchesOfAGroupWhoseEveryLaunchFailsSayItOnceAndResumeThemWhenAnotherReleaseIsSet() throws Exception {
         // a bad release: its artifact is not the one its checksum names, so every install fails
-        putRelease(new Release("web", "1.0.0-bad", release.artifact(), "0".repeat(64), null));
+        WebFleet.putRelease(new Release("web", "1.0.0-bad", release.artifact(), "0".repeat(64), null));
         try {
             String group = group("failing", webImage, true, null);
             ASG.setDesiredCapacity(r -> r.autoScalingGroupName(group).desiredCapacity(1));
@@ -388,34 +375,11 @@ class LifecycleIT {
             assertThat(good.states()).contains("ForgetFailedLaunches");
             assertThat(lifecycleState(instance)).contains("InService");
         } finally {
-            putRelease(release);
+            WebFleet.putRelease(release);
         }
     }
 
     // --- the fleet ---------------------------------------------------------------------------------
-
-    /** examples/releases/web, packed and uploaded; /kiln/releases/web names it. */
-    private static Release release() throws Exception {
-        Path tarball = Files.createTempDirectory("kiln-lifecycle-it").resolve("web.tar.gz");
-        Process tar = new ProcessBuilder("tar", "-czf", tarball.toString(), "-C",
-                Synthesized.layout().root().resolve("examples/releases/web").toString(), ".").inheritIO().start();
-        assertThat(tar.waitFor()).as("tar").isZero();
-        byte[] bytes = Files.readAllBytes(tarball);
-        String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        String bucket = LocalCloud.stackOutput("ArtifactBucketName");
-        String key = "releases/web/web-lifecycle-it-" + sha256.substring(0, 12) + ".tar.gz";
-        S3.putObject(r -> r.bucket(bucket).key(key), RequestBody.fromBytes(bytes));
-        Release release = new Release("web", "1.0.0-it", "s3://" + bucket + "/" + key, sha256, null);
-        putRelease(release);
-        return release;
-    }
-
-    /** Writes /kiln/releases/web by hand, as a person could: without the release function's checks. */
-    private static void putRelease(Release release) {
-        SSM.putParameter(r -> r.name("/kiln/releases/web").type(ParameterType.STRING).overwrite(true).value(
-                JSON.createObjectNode().put("role", "web").put("version", release.version())
-                        .put("artifact", release.artifact()).put("sha256", release.sha256()).toString()));
-    }
 
     private static List<String> suspendedProcesses(String group) {
         return ASG.describeAutoScalingGroups(r -> r.autoScalingGroupNames(group)).autoScalingGroups().get(0)
@@ -441,36 +405,6 @@ class LifecycleIT {
                 SFN.listExecutionsPaginator(r -> r.stateMachineArn(machine("launch")).statusFilter(ExecutionStatus.RUNNING))
                         .executions().stream().noneMatch(e -> SFN.describeExecution(r -> r.executionArn(e.executionArn()))
                                 .input().contains(g))));
-    }
-
-    /** The web fleet's instance profile, with Kiln's fleet instance policy for web and nothing else. */
-    private static String fleetInstanceProfile() {
-        String name = "kiln-it-web-fleet";
-        if (IAM.listInstanceProfiles().instanceProfiles().stream().noneMatch(p -> p.instanceProfileName().equals(name))) {
-            IAM.createRole(r -> r.roleName(name).assumeRolePolicyDocument("{\"Version\":\"2012-10-17\",\"Statement\":[{"
-                    + "\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"ec2.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}"));
-            IAM.attachRolePolicy(r -> r.roleName(name).policyArn(LocalCloud.stackOutput("FleetInstancePolicyArnWeb")));
-            IAM.createInstanceProfile(r -> r.instanceProfileName(name));
-            IAM.addRoleToInstanceProfile(r -> r.instanceProfileName(name).roleName(name));
-        }
-        return IAM.getInstanceProfile(r -> r.instanceProfileName(name)).instanceProfile().arn();
-    }
-
-    /** An image made the way a bake makes one: an instance runs the commands, then CreateImage. */
-    private static String image(String name, List<String> commands) {
-        String instance = EC2.runInstances(r -> r.imageId(BASE_IMAGE).instanceType("t4g.small").minCount(1).maxCount(1)
-                .iamInstanceProfile(p -> p.arn(profileArn))).instances().get(0).instanceId();
-        LocalCloud.await(instance + " online in Systems Manager", Duration.ofSeconds(60), () -> SSM.describeInstanceInformation(
-                r -> r.filters(f -> f.key("InstanceIds").values(instance))).instanceInformationList().stream().findFirst());
-        String command = SSM.sendCommand(r -> r.documentName("AWS-RunShellScript").instanceIds(instance)
-                .parameters(Map.of("commands", commands))).command().commandId();
-        var done = LocalCloud.await("the commands of " + name, Duration.ofSeconds(120), () -> Optional.of(
-                SSM.getCommandInvocation(r -> r.commandId(command).instanceId(instance)))
-                .filter(i -> i.status() != CommandInvocationStatus.IN_PROGRESS && i.status() != CommandInvocationStatus.PENDING));
-        assertThat(done.status()).as(done.standardErrorContent()).isEqualTo(CommandInvocationStatus.SUCCESS);
-        String image = EC2.createImage(r -> r.instanceId(instance).name(name + "-" + UUID.randomUUID())).imageId();
-        EC2.terminateInstances(r -> r.instanceIds(instance));
-        return image;
     }
 
     /** A web group with Kiln's hooks (as KilnLifecycleHooks makes them), empty. */

@@ -91,10 +91,11 @@ class StateMachineRolesTest {
     static List<Call> integration(String resource) {
         String[] parts = resource.split(":");
         if (parts[0].equals("aws-sdk")) {
-            String service = Map.of("sfn", "states", "eventbridge", "events").getOrDefault(parts[1], parts[1]);
+            String service = Map.of("sfn", "states", "eventbridge", "events", "elasticloadbalancingv2", "elasticloadbalancing")
+                    .getOrDefault(parts[1], parts[1]);
             return List.of(new Call(service + ":" + capitalized(parts[2].replaceFirst("\\..*$", "")), null));
         }
-        if (resource.equals("lambda:invoke")) {
+        if (resource.equals("lambda:invoke") || resource.equals("lambda:invoke.waitForTaskToken")) {
             return List.of(new Call("lambda:InvokeFunction", null));
         }
         if (resource.startsWith("states:startExecution.sync")) {

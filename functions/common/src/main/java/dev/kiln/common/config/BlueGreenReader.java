@@ -76,7 +76,7 @@ final class BlueGreenReader extends DocumentReader {
         allowOnly(approval, path + ".approval", "topicArn", "timeoutMinutes");
         String topic = approval.has("topicArn")
                 ? text(approval, path + ".approval.topicArn", "topicArn", TOPIC, "an SNS topic ARN") : null;
-        int approvalTimeout = number(approval, path + ".approval", "timeoutMinutes", 240, 5, 7 * 24 * 60);
+        int approvalTimeout = number(approval, path + ".approval", "timeoutMinutes", 240, 1, 7 * 24 * 60);
 
         JsonNode switching = part(node, path, "switch");
         allowOnly(switching, path + ".switch", "steps", "pauseMinutes", "alarms");

@@ -145,7 +145,7 @@ class BlueGreenConfigTest {
         assertThatThrownBy(() -> read(with("approval", "{\"topicArn\": \"web-approvers\", \"timeoutMinutes\": 0}")))
                 .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems()).containsExactly(
                         "roles[0] (web).blueGreen.approval.topicArn: 'web-approvers' is not an SNS topic ARN",
-                        "roles[0] (web).blueGreen.approval.timeoutMinutes: must be a whole number from 5 to 10080, got 0"));
+                        "roles[0] (web).blueGreen.approval.timeoutMinutes: must be a whole number from 1 to 10080, got 0"));
     }
 
     @Test

@@ -66,8 +66,9 @@ public final class StateMachines {
     /**
      * A Task state that invokes the function: where it is, the Payload it sends, and the fields of the
      * function's answer the state machine reads (e.g. {@code commands.provision.parameters}, {@code bakes[0].name}).
+     * A state that invokes it {@code .waitForTaskToken} reads none: its result is what SendTaskSuccess sends.
      */
-    public record Invocation(String state, JsonNode payload, Set<String> answerPaths) {
+    public record Invocation(String state, JsonNode payload, Set<String> answerPaths, boolean waitsForToken) {
 
         /** The payload's fields, named as the function receives them ({@code "sha.$"} arrives as {@code sha}). */
         public Set<String> fields() {
@@ -115,7 +116,9 @@ public final class StateMachines {
         states.fields().forEachRemaining(state -> {
             JsonNode task = state.getValue();
             if (function.equals(task.path("Parameters").path("FunctionName").asText())) {
-                found.add(new Invocation(where + state.getKey(), task.path("Parameters").path("Payload"), answerPaths(states, task)));
+                boolean waits = task.path("Resource").asText().endsWith(".waitForTaskToken");
+                found.add(new Invocation(where + state.getKey(), task.path("Parameters").path("Payload"),
+                        waits ? Set.of() : answerPaths(states, task), waits));
             }
             find(task.path("ItemProcessor").path("States"), function, where, found);
             task.path("Branches").forEach(branch -> find(branch.path("States"), function, where, found));

@@ -1,0 +1,398 @@
+package dev.kiln.infra.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiln.common.release.Release;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
+import software.amazon.awssdk.services.autoscaling.model.AutoScalingException;
+import software.amazon.awssdk.services.autoscaling.model.AutoScalingGroup;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.ResourceType;
+import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.Action;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.ActionTypeEnum;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.Rule;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroupTuple;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.model.InvokeResponse;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
+
+/**
+ * blue-green on the local cloud's load balancer and groups: role web's colours are the groups web-blue and
+ * web-green behind the listener the local deployment made (scripts/lib/local_config.py), with Kiln's hooks, so each
+ * new instance goes through the launch workflow for real. Each test asserts what the listener, its rules and the
+ * groups look like, not only how the execution ended. The local cloud has no load balancer data plane: the preview
+ * is checked by reading its rule back.
+ */
+class BlueGreenIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration RELEASE = Duration.ofMinutes(6);
+    private static final String OFFICE = "203.0.113.10/32";
+
+    private static final SfnClient SFN = LocalCloud.client(SfnClient.builder());
+    private static final AutoScalingClient ASG = LocalCloud.client(AutoScalingClient.builder());
+    private static final ElasticLoadBalancingV2Client ELB = LocalCloud.client(ElasticLoadBalancingV2Client.builder());
+    private static final Ec2Client EC2 = LocalCloud.client(Ec2Client.builder());
+    private static final DynamoDbClient DYNAMO = LocalCloud.client(DynamoDbClient.builder());
+    private static final LambdaClient LAMBDA = LocalCloud.client(LambdaClient.builder());
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private static Mailbox mailbox;
+    private static Release release;
+    private static String listener;
+    private static final Map<String, String> TARGETS = new HashMap<>();
+
+    @BeforeAll
+    static void colours() throws Exception {
+        mailbox = new Mailbox();
+        release = WebFleet.release("web-blue-green-it", "2.0.0-it");
+        String profile = WebFleet.instanceProfile();
+        String image = WebFleet.image("it-blue-green-web", WebFleet.NGINX, profile);
+        DYNAMO.putItem(r -> r.tableName(LocalCloud.stackOutput("BakesTableName")).item(Map.of(
+                "bakeKey", AttributeValue.fromS("current#web"), "imageId", AttributeValue.fromS(image),
+                "sha", AttributeValue.fromS("0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c"),
+                "pushedAt", AttributeValue.fromS(Instant.now().toString()))));
+        DYNAMO.deleteItem(r -> r.tableName(LocalCloud.stackOutput("ReleasesTableName"))
+                .key(Map.of("releaseKey", AttributeValue.fromS("live#web"))));
+
+        String balancer = ELB.describeLoadBalancers(r -> r.names("kiln-local-web")).loadBalancers().get(0).loadBalancerArn();
+        listener = ELB.describeListeners(r -> r.loadBalancerArn(balancer)).listeners().get(0).listenerArn();
+        for (String colour : List.of("blue", "green")) {
+            TARGETS.put(colour, ELB.describeTargetGroups(r -> r.names("kiln-local-web-" + colour)).targetGroups().get(0)
+                    .targetGroupArn());
+            ELB.modifyTargetGroupAttributes(r -> r.targetGroupArn(TARGETS.get(colour))
+                    .attributes(a -> a.key("deregistration_delay.timeout_seconds").value("5")));
+        }
+        // blue serves, on one instance of the image; green waits empty
+        sendEverythingTo("blue");
+        for (String colour : List.of("blue", "green")) {
+            group("web-" + colour, TARGETS.get(colour), image, profile);
+        }
+        ASG.setDesiredCapacity(r -> r.autoScalingGroupName("web-blue").desiredCapacity(1));
+        awaitReady("web-blue", 1);
+    }
+
+    @AfterAll
+    static void stopReleasesAndGroups() {
+        SFN.listExecutionsPaginator(r -> r.stateMachineArn(machine()).statusFilter(ExecutionStatus.RUNNING)).executions()
+                .forEach(e -> SFN.stopExecution(r -> r.executionArn(e.executionArn()).cause("the test is over")));
+        for (String group : List.of("web-blue", "web-green")) {
+            ASG.suspendProcesses(r -> r.autoScalingGroupName(group).scalingProcesses("Launch"));
+            ASG.deleteAutoScalingGroup(r -> r.autoScalingGroupName(group).forceDelete(true));
+        }
+        mailbox.close();
+    }
+
+    @Test
+    void shouldRefuseAReleaseWhileBothColoursCarryTrafficAndChangeNothing() {
+        ELB.modifyListener(r -> r.listenerArn(listener).defaultActions(Action.builder().type(ActionTypeEnum.FORWARD)
+                .forwardConfig(f -> f.targetGroups(TargetGroupTuple.builder().targetGroupArn(TARGETS.get("blue")).weight(50).build(),
+                        TargetGroupTuple.builder().targetGroupArn(TARGETS.get("green")).weight(50).build())).build()));
+        try {
+            DescribeExecutionResponse ended = awaitEnd(start(), Duration.ofMinutes(1));
+
+            assertThat(ended.status()).isEqualTo(ExecutionStatus.FAILED);
+            assertThat(ended.error()).isEqualTo("dev.kiln.bluegreenplan.errors.ReleaseRefusedException");
+            assertThat(ended.cause()).contains("both colours carry traffic on listener " + listener + " (blue 50%, green 50%)");
+            assertThat(previewRule()).isEmpty();
+            assertThat(group("web-green").desiredCapacity()).isZero();
+        } finally {
+            sendEverythingTo(live());
+        }
+    }
+
+    @Test
+    void shouldTearThePreviewDownOnARejectionAndRefuseASecondStartMeanwhile() throws Exception {
+        String live = live();
+        String idle = other(live);
+        WebFleet.putRelease(version("2.0.1-it"));
+        String first = start();
+        Rule preview = awaitPreview(idle);
+
+        DescribeExecutionResponse second = awaitEnd(start(), Duration.ofMinutes(1));
+        assertThat(second.status()).isEqualTo(ExecutionStatus.FAILED);
+        assertThat(second.cause()).contains("this release of web is already running: execution " + first);
+
+        approvalLink(first);
+        JsonNode rejected = decide("reject");
+        assertThat(rejected.path("execution").asText()).isEqualTo(first);
+        DescribeExecutionResponse ended = awaitEnd(first, RELEASE);
+
+        assertThat(ended.status()).isEqualTo(ExecutionStatus.FAILED);
+        assertThat(ended.error()).isEqualTo("Kiln.ReleaseRejected");
+        assertThat(ELB.describeRules(r -> r.listenerArn(listener)).rules()).extracting(Rule::ruleArn).doesNotContain(preview.ruleArn());
+        assertThat(forwardsTo()).as("the public side never moved").isEqualTo(only(live));
+        assertThat(group("web-" + idle).desiredCapacity()).isZero();
+        assertThat(group("web-" + live).desiredCapacity()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldSwitchAfterTheApprovalPagesButtonAndRetireTheOldColourAfterTheWindow() throws Exception {
+        String live = live();
+        String idle = other(live);
+        WebFleet.putRelease(version("2.0.2-it"));
+        String execution = start();
+        Rule preview = awaitPreview(idle);
+
+        assertThat(preview.conditions()).singleElement().satisfies(c -> {
+            assertThat(c.field()).isEqualTo("source-ip");
+            assertThat(c.sourceIpConfig().values()).containsExactly(OFFICE);
+        });
+        assertThat(preview.actions()).singleElement().satisfies(a -> assertThat(forwards(a)).isEqualTo(only(idle)));
+        assertThat(preview.priority()).isEqualTo("1");
+        AutoScalingGroup previewed = group("web-" + idle);
+        assertThat(previewed.instances()).hasSize(1).allSatisfy(i -> assertThat(i.lifecycleStateAsString()).isEqualTo("InService"));
+        assertThat(forwardsTo()).as("only the office sees the new colour").isEqualTo(only(live));
+
+        String link = approvalLink(execution);
+        HttpResponse<String> page = page("GET", link, null);
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("Approve and switch").contains("Reject").contains(OFFICE);
+        assertThat(SFN.describeExecution(r -> r.executionArn(execution)).status()).as("a GET decides nothing").isEqualTo(ExecutionStatus.RUNNING);
+
+        HttpResponse<String> approved = page("POST", link, "approve");
+        assertThat(approved.statusCode()).isEqualTo(200);
+        assertThat(approved.body()).contains("Approved: the switch starts now.");
+        assertThat(page("POST", link, "reject").statusCode()).as("a link decides once").isEqualTo(409);
+
+        LocalCloud.await("every request on " + idle, Duration.ofMinutes(2),
+                () -> Optional.of(forwardsTo()).filter(f -> f.equals(only(idle))));
+        DescribeExecutionResponse ended = awaitEnd(execution, RELEASE);
+
+        assertThat(ended.status()).as(ended.cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(JSON.readTree(ended.output()).path("outcome").asText()).isEqualTo("switched");
+        assertThat(previewRule()).isEmpty();
+        assertThat(group("web-" + live).desiredCapacity()).as("the old colour let its instances go").isZero();
+        assertThat(group("web-" + idle).desiredCapacity()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldRollBackAtOnceWithinTheWindow() throws Exception {
+        String live = live();
+        String idle = other(live);
+        WebFleet.putRelease(version("2.0.3-it"));
+        String execution = start();
+        awaitPreview(idle);
+        approvalLink(execution);
+        decide("approve");
+        LocalCloud.await("every request on " + idle, Duration.ofMinutes(2),
+                () -> Optional.of(forwardsTo()).filter(f -> f.equals(only(idle))));
+        assertThat(group("web-" + live).desiredCapacity()).as("the old colour is kept for the window").isEqualTo(1);
+
+        JsonNode rolledBack = LocalCloud.await("the rollback window open", Duration.ofSeconds(30), () -> {
+            JsonNode answer = invokeDecide("rollback");
+            return answer.has("errorMessage") ? Optional.empty() : Optional.of(answer);
+        });
+        assertThat(rolledBack.path("decision").asText()).isEqualTo("rollback");
+        DescribeExecutionResponse ended = awaitEnd(execution, Duration.ofMinutes(2));
+
+        assertThat(ended.status()).as(ended.cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(JSON.readTree(ended.output()).path("outcome").asText()).isEqualTo("rolledBack");
+        assertThat(forwardsTo()).isEqualTo(only(live));
+        assertThat(group("web-" + idle).desiredCapacity()).isZero();
+        assertThat(group("web-" + live).desiredCapacity()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldTakeTheReleaseDownWhenNobodyDecidesInTime() {
+        String live = live();
+        String idle = other(live);
+        WebFleet.putRelease(version("2.0.4-it"));
+        String execution = start();
+        awaitPreview(idle);
+
+        DescribeExecutionResponse ended = awaitEnd(execution, RELEASE);
+
+        assertThat(ended.status()).isEqualTo(ExecutionStatus.FAILED);
+        assertThat(ended.error()).isEqualTo("Kiln.ApprovalTimedOut");
+        assertThat(previewRule()).isEmpty();
+        assertThat(forwardsTo()).isEqualTo(only(live));
+        assertThat(group("web-" + idle).desiredCapacity()).isZero();
+        assertThat(invokeDecide("approve").path("errorType").asText())
+                .isEqualTo("dev.kiln.bluegreendecide.errors.NothingToDecideException");
+    }
+
+    // --- the colours ------------------------------------------------------------------------------------------
+
+    private static Release version(String version) {
+        return new Release("web", version, release.artifact(), release.sha256(), null);
+    }
+
+    /** A colour's group with Kiln's hooks, attached to its target group, launching the image from a template tagged kiln:role. */
+    private static void group(String name, String targetGroup, String image, String profile) {
+        try {
+            ASG.deleteAutoScalingGroup(r -> r.autoScalingGroupName(name).forceDelete(true));
+        } catch (AutoScalingException gone) {
+            // none left by an earlier run
+        }
+        String template = "kiln-it-" + name;
+        EC2.describeLaunchTemplates(r -> r.filters(Filter.builder().name("launch-template-name").values(template).build()))
+                .launchTemplates().forEach(t -> EC2.deleteLaunchTemplate(r -> r.launchTemplateId(t.launchTemplateId())));
+        EC2.createLaunchTemplate(r -> r.launchTemplateName(template)
+                .launchTemplateData(d -> d.imageId(image).instanceType("t4g.small").iamInstanceProfile(p -> p.arn(profile)))
+                .tagSpecifications(t -> t.resourceType(ResourceType.LAUNCH_TEMPLATE).tags(tag -> tag.key("kiln:role").value("web"))));
+        ASG.createAutoScalingGroup(r -> r.autoScalingGroupName(name).minSize(0).maxSize(2).desiredCapacity(0)
+                .launchTemplate(t -> t.launchTemplateName(template).version("1")).availabilityZones("us-east-1a")
+                .targetGroupARNs(targetGroup)
+                .tags(t -> t.resourceId(name).resourceType("auto-scaling-group").key("kiln:role").value("web").propagateAtLaunch(true)));
+        ASG.putLifecycleHook(r -> r.autoScalingGroupName(name).lifecycleHookName("kiln-launch")
+                .lifecycleTransition("autoscaling:EC2_INSTANCE_LAUNCHING").heartbeatTimeout(600).defaultResult("ABANDON"));
+        ASG.putLifecycleHook(r -> r.autoScalingGroupName(name).lifecycleHookName("kiln-drain")
+                .lifecycleTransition("autoscaling:EC2_INSTANCE_TERMINATING").heartbeatTimeout(600).defaultResult("CONTINUE"));
+    }
+
+    private static AutoScalingGroup group(String name) {
+        return ASG.describeAutoScalingGroups(r -> r.autoScalingGroupNames(name)).autoScalingGroups().get(0);
+    }
+
+    private static void awaitReady(String name, int size) {
+        LocalCloud.await(size + " instance(s) of " + name + " in service", Duration.ofMinutes(3), () -> Optional.of(group(name))
+                .filter(g -> g.instances().size() == size && g.instances().stream().allMatch(i -> i.lifecycleStateAsString().equals("InService"))));
+    }
+
+    private static void sendEverythingTo(String colour) {
+        ELB.modifyListener(r -> r.listenerArn(listener).defaultActions(Action.builder().type(ActionTypeEnum.FORWARD)
+                .targetGroupArn(TARGETS.get(colour)).build()));
+    }
+
+    /** The target groups the listener's default action sends requests to (a weight above 0). */
+    private static Set<String> forwardsTo() {
+        return forwards(ELB.describeListeners(r -> r.listenerArns(listener)).listeners().get(0).defaultActions().get(0));
+    }
+
+    private static Set<String> forwards(Action action) {
+        if (action.forwardConfig() != null && action.forwardConfig().hasTargetGroups() && !action.forwardConfig().targetGroups().isEmpty()) {
+            return action.forwardConfig().targetGroups().stream().filter(t -> t.weight() == null || t.weight() > 0)
+                    .map(TargetGroupTuple::targetGroupArn).collect(Collectors.toSet());
+        }
+        return Set.of(action.targetGroupArn());
+    }
+
+    /** The colour everything goes to. */
+    private static String live() {
+        return forwardsTo().contains(TARGETS.get("blue")) ? "blue" : "green";
+    }
+
+    /** Everything goes to the colour. */
+    private static Set<String> only(String colour) {
+        return Set.of(TARGETS.get(colour));
+    }
+
+    private static String other(String colour) {
+        return colour.equals("blue") ? "green" : "blue";
+    }
+
+    /** Kiln's preview rule of the listener, if there is one (tagged kiln:purpose=preview). */
+    private static Optional<Rule> previewRule() {
+        List<Rule> rules = ELB.describeRules(r -> r.listenerArn(listener)).rules().stream().filter(r -> !r.isDefault()).toList();
+        if (rules.isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> tagged = ELB.describeTags(r -> r.resourceArns(rules.stream().map(Rule::ruleArn).toList())).tagDescriptions()
+                .stream().filter(d -> d.tags().stream().anyMatch(t -> t.key().equals("kiln:purpose") && t.value().equals("preview")))
+                .map(d -> d.resourceArn()).toList();
+        return rules.stream().filter(r -> tagged.contains(r.ruleArn())).findFirst();
+    }
+
+    /** The preview rule, once the idle colour is ready and its smoke checks passed (it comes before the approval is asked). */
+    private static Rule awaitPreview(String idle) {
+        return LocalCloud.await("the preview of " + idle, RELEASE, () -> previewRule()
+                .filter(rule -> rule.actions().stream().anyMatch(a -> forwards(a).contains(TARGETS.get(idle)))));
+    }
+
+    // --- the workflow ------------------------------------------------------------------------------------------
+
+    private static String machine() {
+        return LocalCloud.stackOutput("BlueGreenStateMachineArn");
+    }
+
+    private static String start() {
+        return SFN.startExecution(r -> r.stateMachineArn(machine()).name("it-web-" + UUID.randomUUID().toString().substring(0, 8))
+                .input("{\"role\": \"web\", \"reason\": \"BlueGreenIT\"}")).executionArn();
+    }
+
+    private static DescribeExecutionResponse awaitEnd(String execution, Duration deadline) {
+        return LocalCloud.await(execution + " to end", deadline, () -> Optional.of(SFN.describeExecution(r -> r.executionArn(execution)))
+                .filter(e -> e.status() != ExecutionStatus.RUNNING));
+    }
+
+    /** A decision by command, as a person makes it; fails the test when the function refuses. */
+    private static JsonNode decide(String decision) {
+        JsonNode answer = invokeDecide(decision);
+        assertThat(answer.has("errorMessage")).as(answer.toString()).isFalse();
+        return answer;
+    }
+
+    private static JsonNode invokeDecide(String decision) {
+        InvokeResponse response = LAMBDA.invoke(r -> r.functionName(LocalCloud.stackOutput("BlueGreenDecideFunctionName"))
+                .payload(SdkBytes.fromUtf8String("{\"role\": \"web\", \"decision\": \"" + decision + "\", \"by\": \"BlueGreenIT\"}")));
+        try {
+            return JSON.readTree(response.payload().asUtf8String());
+        } catch (Exception e) {
+            throw new IllegalStateException(response.payload().asUtf8String(), e);
+        }
+    }
+
+    /** The link in the approval request the notification topic got for this execution: the release waits for a decision. */
+    private static String approvalLink(String execution) {
+        JsonNode mail = mailbox.await("the approval request of " + execution, Duration.ofMinutes(2),
+                n -> Mailbox.subject(n).orElse("").equals("Kiln: approve the release of web?")
+                        && n.path("Message").asText().contains("Execution: " + execution));
+        Matcher link = Pattern.compile("Approve or reject: (\\S+)").matcher(mail.path("Message").asText());
+        assertThat(link.find()).as(mail.path("Message").asText()).isTrue();
+        return link.group(1);
+    }
+
+    /**
+     * The approval page, asked as a browser would: a GET of the link, or a POST of the page's form with a decision.
+     * The local cloud routes a Function URL by its Host header.
+     */
+    private static HttpResponse<String> page(String method, String link, String decision) throws Exception {
+        URI uri = URI.create(link);
+        String host = uri.getHost();
+        Map<String, String> query = new HashMap<>();
+        for (String pair : uri.getRawQuery().split("&")) {
+            String[] kv = pair.split("=", 2);
+            query.put(kv[0], kv[1]);
+        }
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:4566/"
+                + (method.equals("GET") ? "?" + uri.getRawQuery() : ""))).header("Host", host).timeout(Duration.ofSeconds(60));
+        if (method.equals("GET")) {
+            request.GET();
+        } else {
+            String form = "id=" + query.get("id") + "&expires=" + query.get("expires") + "&signature=" + query.get("signature")
+                    + "&decision=" + URLEncoder.encode(decision, StandardCharsets.UTF_8);
+            request.header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form));
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
