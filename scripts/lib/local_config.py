@@ -85,7 +85,7 @@ def main(example_path, out_path):
                 "listenerArn": listener,
                 "blue": {"group": "web-blue", "targetGroupArn": targets["blue"]},
                 "green": {"group": "web-green", "targetGroupArn": targets["green"]},
-                "readyTimeoutMinutes": 4, "smokeTimeoutSeconds": 60, "approval": {"timeoutMinutes": 2},
+                "readyTimeoutMinutes": 4, "smokeTimeoutSeconds": 60, "approval": {"timeoutMinutes": 1},
                 "switch": {"steps": [50, 100], "pauseMinutes": 0}, "keepOldMinutes": 1})
     config["repository"]["apiUrl"] = LOCAL_GITHUB_API
     # read by hand in the tests; a scheduled read in the middle of one would take its advisories

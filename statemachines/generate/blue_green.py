@@ -1,8 +1,8 @@
 """Generates statemachines/blue-green.asl.json: a role's release, previewed from the office, approved, switched to.
 
-plan (find the idle colour, claim the role) → put the image and release on the idle colour and wait until every
-instance is in service and healthy → a listener rule sends the preview CIDRs to it → smoke checks on its
-instances → ask the approvers and wait → switch the listener's default action, step by step, watching the
+plan (find the idle colour, claim the role) → put the image and release on the idle colour → a listener rule sends
+the preview CIDRs to it (a target group no rule sends to is not health-checked) → wait until every instance is in
+service and healthy → smoke checks on its instances → ask the approvers and wait → switch the listener's default action, step by step, watching the
 alarms → remove the preview → keep the old colour for the rollback window (a rollback switches back) → retire it.
 
 Until the switch, any failure (a rejection, the approval's timeout, a failed check) tears the preview down and
@@ -119,7 +119,28 @@ states["ScaleIdle"] = task(
                                    "Version.$": "States.Format('{}', $.version.number)"},
                 "MinSize.$": "$.plan.capacity.min", "MaxSize.$": "$.plan.capacity.max",
                 "DesiredCapacity.$": "$.plan.capacity.desired"},
-    result_path=None, retry=[ASG_RETRY], catch=TO_TEAR_DOWN, next="ReadyStart")
+    result_path=None, retry=[ASG_RETRY], catch=TO_TEAR_DOWN, next="Preview")
+
+# --- preview: the office sees the idle colour -------------------------------------------------------------------
+# before the wait for health: a target group that no rule of a listener sends to is not health-checked (AWS reports
+# its targets unused, Target.NotInUse), so the idle colour could never be found healthy without its preview rule
+states["Preview"] = choice(
+    choices=[{"Variable": "$.plan.preview.ruleArn", "IsString": True, "Next": "ChangePreview"}], default="AddPreview")
+states["AddPreview"] = task(
+    comment="Requests from the preview CIDRs go to the idle colour, before every other rule",
+    resource=sdk("elasticloadbalancingv2", "createRule"),
+    parameters={"ListenerArn.$": "$.plan.preview.create.ListenerArn", "Priority.$": "$.plan.preview.create.Priority",
+                "Conditions.$": "$.plan.preview.create.Conditions", "Actions.$": "$.plan.preview.create.Actions",
+                "Tags.$": "$.plan.preview.create.Tags"},
+    result_selector={"ruleArn.$": "$.Rules[0].RuleArn"}, result_path="$.preview",
+    retry=[ELB_RETRY], catch=TO_TEAR_DOWN, next="ReadyStart")
+states["ChangePreview"] = task(
+    comment="An earlier release left its preview rule: it now sends to this release's colour",
+    resource=sdk("elasticloadbalancingv2", "modifyRule"),
+    parameters={"RuleArn.$": "$.plan.preview.modify.RuleArn", "Conditions.$": "$.plan.preview.modify.Conditions",
+                "Actions.$": "$.plan.preview.modify.Actions"},
+    result_selector={"ruleArn.$": "$.Rules[0].RuleArn"}, result_path="$.preview",
+    retry=[ELB_RETRY], catch=TO_TEAR_DOWN, next="ReadyStart")
 
 # --- ready: every instance in service and healthy in the idle target group ------------------------------------
 states["ReadyStart"] = pass_state(result={"n": 0}, result_path="$.count", next="ReadyWait")
@@ -140,7 +161,7 @@ states["ReadyCheck"] = lambda_task(
                      "problem.$": "$.Payload.problem"},
     result_path="$.ready", retry=[LAMBDA_RETRY], catch=TO_TEAR_DOWN, next="Ready")
 states["Ready"] = choice(
-    choices=[{"Variable": "$.ready.ready", "BooleanEquals": True, "Next": "Preview"},
+    choices=[{"Variable": "$.ready.ready", "BooleanEquals": True, "Next": "SmokeChecks"},
              {"Variable": "$.ready.problem", "IsString": True, "Next": "NotReady"}],
     default="ReadyCount")
 states["ReadyCount"] = pass_state(parameters={"n.$": "States.MathAdd($.count.n, 1)"}, result_path="$.count", next="ReadyLimit")
@@ -153,25 +174,6 @@ states["ReadyTimedOut"] = pass_state(
     parameters={"Error": "Kiln.IdleColourNotReady",
                 "Cause.$": "States.Format('the idle group {} was not ready in time: {}', $.plan.idle.group, $.ready.status)"},
     result_path="$.error", next="TearDown")
-
-# --- preview: the office sees the idle colour -------------------------------------------------------------------
-states["Preview"] = choice(
-    choices=[{"Variable": "$.plan.preview.ruleArn", "IsString": True, "Next": "ChangePreview"}], default="AddPreview")
-states["AddPreview"] = task(
-    comment="Requests from the preview CIDRs go to the idle colour, before every other rule",
-    resource=sdk("elasticloadbalancingv2", "createRule"),
-    parameters={"ListenerArn.$": "$.plan.preview.create.ListenerArn", "Priority.$": "$.plan.preview.create.Priority",
-                "Conditions.$": "$.plan.preview.create.Conditions", "Actions.$": "$.plan.preview.create.Actions",
-                "Tags.$": "$.plan.preview.create.Tags"},
-    result_selector={"ruleArn.$": "$.Rules[0].RuleArn"}, result_path="$.preview",
-    retry=[ELB_RETRY], catch=TO_TEAR_DOWN, next="SmokeChecks")
-states["ChangePreview"] = task(
-    comment="An earlier release left its preview rule: it now sends to this release's colour",
-    resource=sdk("elasticloadbalancingv2", "modifyRule"),
-    parameters={"RuleArn.$": "$.plan.preview.modify.RuleArn", "Conditions.$": "$.plan.preview.modify.Conditions",
-                "Actions.$": "$.plan.preview.modify.Actions"},
-    result_selector={"ruleArn.$": "$.Rules[0].RuleArn"}, result_path="$.preview",
-    retry=[ELB_RETRY], catch=TO_TEAR_DOWN, next="SmokeChecks")
 
 # --- smoke checks: on every instance of the idle colour, through Run Command --------------------------------------
 states["SmokeChecks"] = choice(

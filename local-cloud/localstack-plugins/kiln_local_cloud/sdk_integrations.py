@@ -13,6 +13,10 @@ Timestamps. A task's result is JSON, so AWS gives a timestamp of the response as
 UTC with milliseconds ("2013-08-23T01:02:15.422Z"). LocalStack keeps botocore's datetime objects in the
 state's data: they print in the history, but `States.JsonToString` over them fails the state with
 "Object of type datetime is not JSON serializable". The second hook turns them into AWS's strings.
+
+Service names. An integration names its service as AWS's SDKs do (`aws-sdk:elasticloadbalancingv2:modifyListener`),
+which LocalStack looks up among botocore's names (`elbv2`): "Unknown service: 'elasticloadbalancingv2'". The
+third hook adds the names that differ, and names their errors as AWS does (`ElasticLoadBalancingV2.…`).
 """
 
 import datetime
@@ -44,6 +48,10 @@ def json_timestamps(value: Any) -> Any:
     return value
 
 
+# Step Functions' service names (AWS's SDKs') whose botocore name differs, and the prefix of their errors
+SERVICE_NAMES = {"elasticloadbalancingv2": ("elbv2", "ElasticLoadBalancingV2")}
+
+
 def _aws_sdk_task():
     from localstack.services.stepfunctions.asl.component.state.state_execution.state_task.service.state_task_service_aws_sdk import (
         StateTaskServiceAwsSdk,
@@ -70,3 +78,15 @@ def write_sdk_timestamps_as_aws():
 
     task._eval_service_task = eval_service_task
     LOG.info("Kiln: SDK integrations' timestamps are ISO 8601 strings in UTC, as on AWS")
+
+
+@hooks.on_infra_start()
+def know_sdk_service_names_as_aws():
+    from localstack.services.stepfunctions.asl.component.state.state_execution.state_task.service import (
+        state_task_service, state_task_service_aws_sdk,
+    )
+
+    for name, (boto, errors) in SERVICE_NAMES.items():
+        state_task_service.StateTaskService._SERVICE_NAME_SFN_TO_BOTO_OVERRIDES[name] = boto
+        state_task_service_aws_sdk._SERVICE_ERROR_NAMES[name] = errors
+    LOG.info("Kiln: SDK integrations know AWS's service names %s", sorted(SERVICE_NAMES))
