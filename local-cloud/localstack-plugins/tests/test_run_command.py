@@ -14,6 +14,7 @@ from types import SimpleNamespace
 
 from moto.core.exceptions import JsonRESTError
 
+from kiln_local_cloud import instances
 from kiln_local_cloud.instances import Machine, Sandbox, end_commands
 from kiln_local_cloud.run_command import (aggregate, describe, new_invocation, output_keys, ping_status, run,
                                           shell_script)
@@ -168,7 +169,14 @@ class InvocationTest(unittest.TestCase):
         self.assertFalse((self.sandbox.root / "etc/ran").exists())
 
     def test_a_command_whose_instance_is_terminated_fails_and_its_processes_end(self):
-        threading.Timer(1, end_commands, args=(self.machine.instance_id, "terminated")).start()
+        def terminate_once_running():
+            # the sandbox may take a while to start on a busy machine: terminate once the command runs
+            deadline = time.monotonic() + 30
+            while not instances._running.get(self.machine.instance_id) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            end_commands(self.machine.instance_id, "terminated")
+
+        threading.Thread(target=terminate_once_running, daemon=True).start()
         invocation = self.invoke("sleep 60")
 
         self.assertEqual(("Failed", "Failed", 137), (invocation["Status"], invocation["StatusDetails"], invocation["ResponseCode"]))

@@ -2,7 +2,6 @@ package dev.kiln.infra.constructs;
 
 import static dev.kiln.infra.constructs.Statements.allow;
 import static dev.kiln.infra.constructs.Statements.ec2;
-import static dev.kiln.infra.constructs.Statements.shared;
 
 import dev.kiln.common.config.KilnConfig;
 import io.github.cdklabs.cdknag.NagPackSuppression;
@@ -235,31 +234,7 @@ public final class BlueGreenWorkflow extends Construct {
                 .build());
         // a group's launch template is checked as if the caller launched it: Kiln's templates, what a launch
         // uses and makes, the tags it gives at launch, and the instance profile's role (to EC2 only)
-        machine.addToRolePolicy(PolicyStatement.Builder.create()
-                .actions(List.of("ec2:RunInstances"))
-                .resources(List.of(ec2(stack, "launch-template/*")))
-                .conditions(Map.of("Null", Map.of("aws:ResourceTag/kiln:role", "false")))
-                .build());
-        machine.addToRolePolicy(PolicyStatement.Builder.create()
-                .actions(List.of("ec2:RunInstances"))
-                .resources(List.of(ec2(stack, "instance/*"), ec2(stack, "volume/*"), ec2(stack, "network-interface/*"),
-                        ec2(stack, "subnet/*"), ec2(stack, "security-group/*"), ec2(stack, "key-pair/*"),
-                        ec2(stack, "spot-instances-request/*"), ec2(stack, "placement-group/*"),
-                        ec2(stack, "capacity-reservation/*"), shared(stack, "image/*")))
-                .conditions(Map.of("ArnLike", Map.of("ec2:LaunchTemplate", ec2(stack, "launch-template/*"))))
-                .build());
-        machine.addToRolePolicy(PolicyStatement.Builder.create()
-                .actions(List.of("ec2:CreateTags"))
-                .resources(List.of(ec2(stack, "instance/*"), ec2(stack, "volume/*"), ec2(stack, "network-interface/*"),
-                        ec2(stack, "spot-instances-request/*")))
-                .conditions(Map.of("StringEquals", Map.of("ec2:CreateAction", "RunInstances")))
-                .build());
-        machine.addToRolePolicy(PolicyStatement.Builder.create()
-                .actions(List.of("iam:PassRole"))
-                .resources(List.of(stack.formatArn(ArnComponents.builder().service("iam").region("").resource("role")
-                        .resourceName("*").build())))
-                .conditions(Map.of("StringEquals", Map.of("iam:PassedToService", "ec2.amazonaws.com")))
-                .build());
+        Statements.launchFromKilnTemplates(stack).forEach(machine::addToRolePolicy);
         machine.addToRolePolicy(allow(List.of("ssm:SendCommand"), stack.formatArn(ArnComponents.builder().service("ssm")
                 .account("").resource("document").resourceName("AWS-RunShellScript").build())));
         machine.addToRolePolicy(PolicyStatement.Builder.create()

@@ -1,8 +1,6 @@
 package dev.kiln.infra.constructs;
 
 import static dev.kiln.infra.constructs.Statements.allow;
-import static dev.kiln.infra.constructs.Statements.ec2;
-import static dev.kiln.infra.constructs.Statements.shared;
 
 import dev.kiln.common.config.KilnConfig;
 import io.github.cdklabs.cdknag.NagPackSuppression;
@@ -147,31 +145,7 @@ public final class RotateWorkflow extends Construct {
         // a refresh's DesiredConfiguration is checked as if the caller launched the template itself: only
         // Kiln's templates (tagged kiln:role, as rotate-group pins them), what a launch from a template
         // uses and makes, the tags it gives at launch, and the instance profile's role (to EC2 only)
-        rotate.addToRolePolicy(PolicyStatement.Builder.create()
-                .actions(List.of("ec2:RunInstances"))
-                .resources(List.of(ec2(stack, "launch-template/*")))
-                .conditions(Map.of("Null", Map.of("aws:ResourceTag/kiln:role", "false")))
-                .build());
-        rotate.addToRolePolicy(PolicyStatement.Builder.create()
-                .actions(List.of("ec2:RunInstances"))
-                .resources(List.of(ec2(stack, "instance/*"), ec2(stack, "volume/*"), ec2(stack, "network-interface/*"),
-                        ec2(stack, "subnet/*"), ec2(stack, "security-group/*"), ec2(stack, "key-pair/*"),
-                        ec2(stack, "spot-instances-request/*"), ec2(stack, "placement-group/*"),
-                        ec2(stack, "capacity-reservation/*"), shared(stack, "image/*")))
-                .conditions(Map.of("ArnLike", Map.of("ec2:LaunchTemplate", ec2(stack, "launch-template/*"))))
-                .build());
-        rotate.addToRolePolicy(PolicyStatement.Builder.create()
-                .actions(List.of("ec2:CreateTags"))
-                .resources(List.of(ec2(stack, "instance/*"), ec2(stack, "volume/*"), ec2(stack, "network-interface/*"),
-                        ec2(stack, "spot-instances-request/*")))
-                .conditions(Map.of("StringEquals", Map.of("ec2:CreateAction", "RunInstances")))
-                .build());
-        rotate.addToRolePolicy(PolicyStatement.Builder.create()
-                .actions(List.of("iam:PassRole"))
-                .resources(List.of(stack.formatArn(ArnComponents.builder().service("iam").region("").resource("role")
-                        .resourceName("*").build())))
-                .conditions(Map.of("StringEquals", Map.of("iam:PassedToService", "ec2.amazonaws.com")))
-                .build());
+        Statements.launchFromKilnTemplates(stack).forEach(rotate::addToRolePolicy);
         // the distributed Map runs each group as a child execution of rotate itself
         String executions = stack.formatArn(ArnComponents.builder().service("states").resource("execution")
                 .resourceName(machineName + "/*").arnFormat(ArnFormat.COLON_RESOURCE_NAME).build());

@@ -31,4 +31,38 @@ final class Statements {
     static String shared(Stack stack, String resource) {
         return stack.formatArn(ArnComponents.builder().service("ec2").account("").resource(resource).build());
     }
+
+    /**
+     * Launching from one of Kiln's launch templates (tagged kiln:role), as Auto Scaling checks a group's template or a
+     * refresh's desired configuration: ec2:RunInstances on the template and on what a launch from it uses and makes,
+     * ec2:CreateTags at launch only, and iam:PassRole of the instance profile's role to EC2 only.
+     */
+    static List<PolicyStatement> launchFromKilnTemplates(Stack stack) {
+        return List.of(
+                PolicyStatement.Builder.create()
+                        .actions(List.of("ec2:RunInstances"))
+                        .resources(List.of(ec2(stack, "launch-template/*")))
+                        .conditions(Map.of("Null", Map.of("aws:ResourceTag/kiln:role", "false")))
+                        .build(),
+                PolicyStatement.Builder.create()
+                        .actions(List.of("ec2:RunInstances"))
+                        .resources(List.of(ec2(stack, "instance/*"), ec2(stack, "volume/*"), ec2(stack, "network-interface/*"),
+                                ec2(stack, "subnet/*"), ec2(stack, "security-group/*"), ec2(stack, "key-pair/*"),
+                                ec2(stack, "spot-instances-request/*"), ec2(stack, "placement-group/*"),
+                                ec2(stack, "capacity-reservation/*"), shared(stack, "image/*")))
+                        .conditions(Map.of("ArnLike", Map.of("ec2:LaunchTemplate", ec2(stack, "launch-template/*"))))
+                        .build(),
+                PolicyStatement.Builder.create()
+                        .actions(List.of("ec2:CreateTags"))
+                        .resources(List.of(ec2(stack, "instance/*"), ec2(stack, "volume/*"), ec2(stack, "network-interface/*"),
+                                ec2(stack, "spot-instances-request/*")))
+                        .conditions(Map.of("StringEquals", Map.of("ec2:CreateAction", "RunInstances")))
+                        .build(),
+                PolicyStatement.Builder.create()
+                        .actions(List.of("iam:PassRole"))
+                        .resources(List.of(stack.formatArn(ArnComponents.builder().service("iam").region("").resource("role")
+                                .resourceName("*").build())))
+                        .conditions(Map.of("StringEquals", Map.of("iam:PassedToService", "ec2.amazonaws.com")))
+                        .build());
+    }
 }
