@@ -121,7 +121,7 @@ class BlueGreenIT {
     @Test
     void shouldRefuseAReleaseWhileBothColoursCarryTrafficAndChangeNothing() {
         String live = live();
-        List<Rule> rules = ELB.describeRules(r -> r.listenerArn(listener)).rules();
+        List<Rule> rules = rules();
         int idleSize = group("web-" + other(live)).desiredCapacity();
         ELB.modifyListener(r -> r.listenerArn(listener).defaultActions(Action.builder().type(ActionTypeEnum.FORWARD)
                 .forwardConfig(f -> f.targetGroups(TargetGroupTuple.builder().targetGroupArn(TARGETS.get("blue")).weight(50).build(),
@@ -132,7 +132,7 @@ class BlueGreenIT {
             assertThat(ended.status()).isEqualTo(ExecutionStatus.FAILED);
             assertThat(ended.error()).isEqualTo("dev.kiln.bluegreenplan.errors.ReleaseRefusedException");
             assertThat(ended.cause()).contains("both colours carry traffic on listener " + listener + " (blue 50%, green 50%)");
-            assertThat(ELB.describeRules(r -> r.listenerArn(listener)).rules()).isEqualTo(rules);
+            assertThat(rules()).as("the listener's rules").isEqualTo(rules);
             assertThat(group("web-" + other(live)).desiredCapacity()).isEqualTo(idleSize);
         } finally {
             sendEverythingTo(live);
@@ -320,9 +320,14 @@ class BlueGreenIT {
         return colour.equals("blue") ? "green" : "blue";
     }
 
+    /** The listener's rules but its default one (whose action is the listener's default action). */
+    private static List<Rule> rules() {
+        return ELB.describeRules(r -> r.listenerArn(listener)).rules().stream().filter(r -> !r.isDefault()).toList();
+    }
+
     /** Kiln's preview rule of the listener, if there is one (tagged kiln:purpose=preview). */
     private static Optional<Rule> previewRule() {
-        List<Rule> rules = ELB.describeRules(r -> r.listenerArn(listener)).rules().stream().filter(r -> !r.isDefault()).toList();
+        List<Rule> rules = rules();
         if (rules.isEmpty()) {
             return Optional.empty();
         }
