@@ -71,6 +71,10 @@ class RotateIT {
         List<String> images = LocalFleet.images(2);
         oldImage = images.get(0);
         currentImage = images.get(1);
+        // a bake another test started publishes web's image when it ends, replacing the one set here
+        LocalCloud.await("no bake running", Duration.ofMinutes(10), () -> Optional.of(true).filter(none ->
+                SFN.listExecutions(r -> r.stateMachineArn(LocalCloud.stackOutput("BakeStateMachineArn"))
+                        .statusFilter(ExecutionStatus.RUNNING)).executions().isEmpty()));
         before = DYNAMO.getItem(r -> r.tableName(bakes()).key(currentKey())).item();
         DYNAMO.putItem(r -> r.tableName(bakes()).item(Map.of("bakeKey", AttributeValue.fromS("current#web"),
                 "imageId", AttributeValue.fromS(currentImage), "sha", AttributeValue.fromS("0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c"),
