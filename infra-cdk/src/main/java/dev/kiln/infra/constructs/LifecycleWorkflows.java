@@ -166,12 +166,14 @@ public final class LifecycleWorkflows extends Construct {
         Secret envSecret = envSecret(props, role, env);
         return ManagedPolicy.Builder.create(this, "FleetInstancePolicy" + pascal(role))
                 .description("Attach to the instance role of role " + role + "'s fleets (with AmazonSSMManagedInstanceCore):"
-                        + " read its releases, env secret and parameters; write its launch and drain output")
+                        + " read its releases, env secret and parameters; write its launch, drain and smoke check output")
                 .statements(List.of(
                         allow(List.of("s3:GetObject"), props.artifacts().arnForObjects("releases/" + role + "/*")),
                         PolicyStatement.Builder.create().actions(List.of("s3:PutObject"))
                                 .resources(List.of(props.artifacts().arnForObjects("logs/launch/" + role + "/*"),
-                                        props.artifacts().arnForObjects("logs/drain/" + role + "/*"))).build(),
+                                        props.artifacts().arnForObjects("logs/drain/" + role + "/*"),
+                                        // blue-green's smoke checks run on the idle colour's instances
+                                        props.artifacts().arnForObjects("logs/blue-green/" + role + "/*"))).build(),
                         allow(List.of("secretsmanager:GetSecretValue"), envSecret.getSecretArn()),
                         PolicyStatement.Builder.create()
                                 .actions(List.of("ssm:GetParametersByPath", "ssm:GetParameters", "ssm:GetParameter"))

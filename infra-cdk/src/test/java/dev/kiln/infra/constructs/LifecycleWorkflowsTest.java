@@ -74,7 +74,7 @@ class LifecycleWorkflowsTest {
         String web = fleetInstancePolicy("web");
 
         assertThat(web).contains("\"Action\":\"s3:GetObject\"", "/releases/web/*", "\"Action\":\"s3:PutObject\"",
-                "/logs/launch/web/*", "/logs/drain/web/*", "\"Action\":\"secretsmanager:GetSecretValue\"",
+                "/logs/launch/web/*", "/logs/drain/web/*", "/logs/blue-green/web/*", "\"Action\":\"secretsmanager:GetSecretValue\"",
                 "\"Resource\":{\"Ref\":\"LifecycleEnvSecretWeb", "\"ssm:GetParametersByPath\"", ":parameter/kiln/env/web\"",
                 ":parameter/kiln/env/web/*\"");
         assertThat(web).doesNotContain("bundles/", "manifests/", "s3:DeleteObject", "ssm:PutParameter", "/base",
