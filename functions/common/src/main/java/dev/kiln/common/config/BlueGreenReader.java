@@ -31,8 +31,6 @@ final class BlueGreenReader extends DocumentReader {
     private static final Pattern TOPIC = Pattern.compile("arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}");
     /** Auto Scaling's own rule for a group's name: ASCII 33 to 126, at most 255. */
     private static final Pattern GROUP = Pattern.compile("[\\x21-\\x7E]{1,255}");
-    private static final Pattern ALARM_NAME = Pattern.compile("[^\\x00-\\x1F]{1,255}");
-    private static final Pattern COMMAND = Pattern.compile("[^\\x00]{1,4096}");
     private static final Pattern IPV4 = Pattern.compile("(0|[1-9][0-9]{0,2})\\.(0|[1-9][0-9]{0,2})\\.(0|[1-9][0-9]{0,2})\\.(0|[1-9][0-9]{0,2})/([0-9]{1,2})");
     private static final Pattern IPV6 = Pattern.compile("([0-9A-Fa-f:]{2,39})/([0-9]{1,3})");
     /** An Application Load Balancer rule holds at most five condition values. */
@@ -69,7 +67,7 @@ final class BlueGreenReader extends DocumentReader {
         }
         List<String> cidrs = previewCidrs(node, path + ".previewCidrs");
         List<String> smokeChecks = node.has("smokeChecks")
-                ? texts(node, path + ".smokeChecks", "smokeChecks", COMMAND, "shell commands") : List.of();
+                ? texts(node, path + ".smokeChecks", "smokeChecks", ConfigReader.COMMAND, "shell commands") : List.of();
         int smokeTimeout = number(node, path, "smokeTimeoutSeconds", 300, 10, 3600);
 
         JsonNode approval = part(node, path, "approval");
@@ -83,7 +81,7 @@ final class BlueGreenReader extends DocumentReader {
         List<Integer> steps = steps(switching, path + ".switch.steps");
         int pause = number(switching, path + ".switch", "pauseMinutes", 5, 0, 60);
         List<String> alarms = switching.has("alarms")
-                ? texts(switching, path + ".switch.alarms", "alarms", ALARM_NAME, "CloudWatch alarm names") : List.of();
+                ? texts(switching, path + ".switch.alarms", "alarms", ConfigReader.ALARM_NAME, "CloudWatch alarm names") : List.of();
         if (alarms.size() > MAX_ALARMS) {
             problems.add(path + ".switch.alarms: at most " + MAX_ALARMS + " alarms, got " + alarms.size());
         }

@@ -52,9 +52,9 @@ final class ConfigReader extends DocumentReader {
     private static final Pattern HEALTH_URL = Pattern.compile("http://(127\\.0\\.0\\.1|localhost)(:[0-9]{1,5})?(/[A-Za-z0-9._~/?=&%+-]*)?");
     /** EventBridge Scheduler's six-field cron, or a rate. */
     private static final Pattern SCHEDULE = Pattern.compile("cron\\(\\S+( \\S+){5}\\)|rate\\([1-9][0-9]* (minute|minutes|hour|hours|day|days)\\)");
-    private static final Pattern ALARM_NAME = Pattern.compile("[^\\x00-\\x1F]{1,255}");
+    static final Pattern ALARM_NAME = Pattern.compile("[^\\x00-\\x1F]{1,255}");
     private static final Pattern REASON = Pattern.compile("[^\\x00-\\x1F]{1,200}");
-    private static final Pattern COMMAND = Pattern.compile("[^\\x00]{1,4096}");
+    static final Pattern COMMAND = Pattern.compile("[^\\x00]{1,4096}");
     private static final int DEPLOY_TIMEOUT_DEFAULT = 10;
     private static final int DRAIN_TIMEOUT_DEFAULT = 300;
 
