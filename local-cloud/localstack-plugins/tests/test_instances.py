@@ -264,6 +264,15 @@ class ServicesTest(SandboxTestCase):
         self.assertEqual("7\nok\n", outcome.stdout)
         self.assertIn("curl: (7) Failed to connect to 127.0.0.1 port 80", outcome.stderr)
 
+    def test_the_instances_web_server_serves_the_files_under_nginxs_root(self):
+        outcome = self.run_script(
+            "mkdir -p /etc/systemd/system /usr/share/nginx/html/docs && touch /etc/systemd/system/web.service\n"
+            "echo '<h1>home</h1>' > /usr/share/nginx/html/index.html\necho 'guide' > /usr/share/nginx/html/docs/guide.txt\n"
+            "systemctl start web\ncurl -fsS http://127.0.0.1/\ncurl -fsS http://localhost/docs/guide.txt\n"
+            "curl -fsS http://127.0.0.1/healthz; echo\ncurl -fsS http://127.0.0.1/../../etc/hostname; echo\n")
+
+        self.assertEqual("<h1>home</h1>\nguide\nok\nok\n", outcome.stdout)
+
     def test_the_health_fails_fault_refuses_the_web_server(self):
         faulty = Machine(**{**MACHINE.__dict__, "faults": frozenset({"health-fails"})})
         outcome = self.run_script("mkdir -p /etc/systemd/system && touch /etc/systemd/system/web.service\n"

@@ -13,8 +13,10 @@ the sandbox's files as the real one works on the machine:
   installed when /etc/systemd/system/<unit>.service exists or a package of the unit's name (or the
   package UNIT_PACKAGES names) is installed; only an installed unit starts or is enabled.
 - curl: the instance metadata service (IMDSv2) at 169.254.169.254 and the instance's own web server
-  at 127.0.0.1/localhost, which answers 200 "ok" while a unit other than the SSM agent is active and
-  the instance has no health-fails fault, else refuses the connection; anything else is the real curl.
+  at 127.0.0.1/localhost, which answers while a unit other than the SSM agent is active and the
+  instance has no health-fails fault, else refuses the connection: a path naming a file under nginx's
+  root (/usr/share/nginx/html; a path ending in / its index.html) with the file, any other path with
+  200 "ok" (the application's health endpoint, say). Anything else is the real curl.
 - aws: the real AWS CLI, calling the local cloud with the instance's credentials (from the script's
   environment) and without asking the metadata service for any.
 - timedatectl (set-timezone, show, status) and nginx (-t, when the nginx package is installed).
@@ -37,6 +39,7 @@ UNITS = Path("/var/lib/local-cloud/systemd")
 ADVISORIES = Path("/.local-cloud/advisories.tsv")
 INSTANCE = Path("/.local-cloud/instance.json")
 AGENT = "amazon-ssm-agent"
+NGINX_ROOT = Path("/usr/share/nginx/html")
 UNIT_PACKAGES = {"chronyd": "chrony", "sshd": "openssh-server", "crond": "cronie", "httpd": "httpd"}
 EXTRAS_TOPICS = {"ansible2": ["ansible"], "nginx1": ["nginx"], "docker": ["docker"]}
 IMDS = "169.254.169.254"
@@ -426,7 +429,8 @@ def curl(name: str, args: list[str]) -> int:
             if "-s" not in request["flags"] or "-S" in request["flags"]:
                 err(f"curl: (7) Failed to connect to {host} port {port or 80} after 0 ms: Couldn't connect to server")
             return 7
-        status, body = 200, "ok"
+        page = served_page(path)
+        status, body = 200, page.read_text() if page else "ok"
     else:
         os.execv("/usr/bin/curl", ["curl", *args])
     if status >= 400 and "-f" in request["flags"]:
@@ -438,6 +442,15 @@ def curl(name: str, args: list[str]) -> int:
     else:
         sys.stdout.write(body)
     return 0
+
+
+def served_page(path: str) -> Path | None:
+    """The file under nginx's root that a request for the path gets, if there is one."""
+    root = NGINX_ROOT.resolve()
+    page = (root / path.lstrip("/")).resolve()
+    if path.endswith("/"):
+        page = page / "index.html"
+    return page if page.is_relative_to(root) and page.is_file() else None
 
 
 def serving() -> bool:
