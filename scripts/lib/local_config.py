@@ -86,7 +86,7 @@ def main(example_path, out_path):
                 "blue": {"group": "web-blue", "targetGroupArn": targets["blue"]},
                 "green": {"group": "web-green", "targetGroupArn": targets["green"]},
                 "readyTimeoutMinutes": 4, "smokeTimeoutSeconds": 60, "approval": {"timeoutMinutes": 1},
-                "switch": {"steps": [50, 100], "pauseMinutes": 0}, "keepOldMinutes": 1})
+                "switch": {**role["blueGreen"].get("switch", {}), "steps": [50, 100], "pauseMinutes": 0}, "keepOldMinutes": 1})
     config["repository"]["apiUrl"] = LOCAL_GITHUB_API
     # read by hand in the tests; a scheduled read in the middle of one would take its advisories
     config.setdefault("advisories", {}).update({"siteUrl": LOCAL_ALAS_SITE, "everyMinutes": 1440})

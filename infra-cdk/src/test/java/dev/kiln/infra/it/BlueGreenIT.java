@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.common.release.Release;
+import dev.kiln.infra.Synthesized;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -30,6 +32,10 @@ import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.autoscaling.model.AutoScalingException;
 import software.amazon.awssdk.services.autoscaling.model.AutoScalingGroup;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.cloudwatch.model.ComparisonOperator;
+import software.amazon.awssdk.services.cloudwatch.model.StateValue;
+import software.amazon.awssdk.services.cloudwatch.model.Statistic;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.ec2.Ec2Client;
@@ -58,6 +64,8 @@ class BlueGreenIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration RELEASE = Duration.ofMinutes(6);
     private static final String OFFICE = "203.0.113.10/32";
+    /** Where the approval page's screenshots are kept (the build's output). */
+    private static final Path SCREENSHOTS = Synthesized.layout().root().resolve("infra-cdk/target/screenshots");
 
     private static final SfnClient SFN = LocalCloud.client(SfnClient.builder());
     private static final AutoScalingClient ASG = LocalCloud.client(AutoScalingClient.builder());
@@ -65,7 +73,10 @@ class BlueGreenIT {
     private static final Ec2Client EC2 = LocalCloud.client(Ec2Client.builder());
     private static final DynamoDbClient DYNAMO = LocalCloud.client(DynamoDbClient.builder());
     private static final LambdaClient LAMBDA = LocalCloud.client(LambdaClient.builder());
+    private static final CloudWatchClient CLOUDWATCH = LocalCloud.client(CloudWatchClient.builder());
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    /** The role's alarm that a switch watches (examples/kiln.json's web.blueGreen.switch.alarms). */
+    private static final String ALARM = "web-5xx-high";
 
     private static Mailbox mailbox;
     private static Release release;
@@ -183,15 +194,21 @@ class BlueGreenIT {
         assertThat(previewed.instances()).hasSize(1).allSatisfy(i -> assertThat(i.lifecycleStateAsString()).isEqualTo("InService"));
         assertThat(forwardsTo()).as("only the office sees the new colour").isEqualTo(only(live));
 
-        HttpResponse<String> page = page("GET", link, null);
-        assertThat(page.statusCode()).isEqualTo(200);
-        assertThat(page.body()).contains("Approve and switch").contains("Reject").contains(OFFICE);
-        assertThat(SFN.describeExecution(r -> r.executionArn(execution)).status()).as("a GET decides nothing").isEqualTo(ExecutionStatus.RUNNING);
+        // the approver opens the link in a browser, reads the page, and presses Approve
+        try (FunctionUrlForwarder approvalPage = FunctionUrlForwarder.to(link); Browser browser = Browser.start()) {
+            browser.open(approvalPage.address(link));
+            browser.screenshot(SCREENSHOTS.resolve("approval-page.png"));
+            assertThat(browser.text()).contains("Kiln: Release of web").contains("Release: 2.0.2-it").contains(OFFICE)
+                    .contains("Approve and switch").contains("Reject");
+            assertThat(SFN.describeExecution(r -> r.executionArn(execution)).status()).as("opening the page decides nothing")
+                    .isEqualTo(ExecutionStatus.RUNNING);
 
-        HttpResponse<String> approved = page("POST", link, "approve");
-        assertThat(approved.statusCode()).isEqualTo(200);
-        assertThat(approved.body()).contains("Approved: the switch starts now.");
-        assertThat(page("POST", link, "reject").statusCode()).as("a link decides once").isEqualTo(409);
+            browser.press("button.approve");
+            browser.screenshot(SCREENSHOTS.resolve("approval-approved.png"));
+
+            assertThat(browser.text()).contains("Approved: the switch starts now.");
+            assertThat(post(approvalPage, link, "reject").statusCode()).as("a link decides once").isEqualTo(409);
+        }
 
         LocalCloud.await("every request on " + idle, Duration.ofMinutes(2),
                 () -> Optional.of(forwardsTo()).filter(f -> f.equals(only(idle))));
@@ -250,6 +267,68 @@ class BlueGreenIT {
                 .isEqualTo("dev.kiln.bluegreendecide.errors.NothingToDecideException");
     }
 
+    @Test
+    void shouldTakeTheReleaseDownWhenASmokeCheckFailsOnTheIdleColour() throws Exception {
+        String live = live();
+        String idle = other(live);
+        // installs and starts as a good release does (the launch's health check passes), but serves another page
+        Release broken = WebFleet.release("web-blue-green-it-broken", "2.0.5-it",
+                "<!doctype html><html><body><h1>Under maintenance</h1></body></html>\n");
+        WebFleet.putRelease(broken);
+        String execution = start();
+        awaitPreview(idle);
+
+        DescribeExecutionResponse ended = awaitEnd(execution, RELEASE);
+
+        assertThat(ended.status()).isEqualTo(ExecutionStatus.FAILED);
+        assertThat(ended.error()).isEqualTo("Kiln.SmokeChecksFailed");
+        assertThat(ended.cause()).contains("the smoke checks ended Failed on the idle colour web-" + idle);
+        assertThat(previewRule()).isEmpty();
+        assertThat(forwardsTo()).as("the public side never moved").isEqualTo(only(live));
+        assertThat(group("web-" + idle).desiredCapacity()).isZero();
+        assertThat(group("web-" + live).desiredCapacity()).isEqualTo(1);
+        String name = execution.substring(execution.lastIndexOf(':') + 1);
+        assertThat(mailbox.awaitAbout(name).path("Message").asText()).contains("Kiln.SmokeChecksFailed");
+        assertThat(mailbox.received()).as("nobody was asked to approve").noneMatch(n -> n.path("Message").asText()
+                .contains("Execution: " + execution) && Mailbox.subject(n).orElse("").startsWith("Kiln: approve"));
+    }
+
+    @Test
+    void shouldSendEverythingBackToTheLiveColourWhenAnAlarmGoesOffDuringAWeightedStep() throws Exception {
+        String live = live();
+        String idle = other(live);
+        WebFleet.putRelease(version("2.0.6-it"));
+        String execution = start();
+        awaitPreview(idle);
+        approvalLink(execution);
+        // the role's alarm (the example's switch.alarms) goes off: the new colour answers with errors
+        CLOUDWATCH.putMetricAlarm(r -> r.alarmName(ALARM).namespace("AWS/ApplicationELB").metricName("HTTPCode_Target_5XX_Count")
+                .statistic(Statistic.SUM).period(60).evaluationPeriods(1).threshold(10.0)
+                .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD));
+        CLOUDWATCH.putMetricData(r -> r.namespace("AWS/ApplicationELB").metricData(d -> d.metricName("HTTPCode_Target_5XX_Count")
+                .value(500.0).timestamp(Instant.now())));
+        CLOUDWATCH.setAlarmState(r -> r.alarmName(ALARM).stateValue(StateValue.ALARM).stateReason("BlueGreenIT: 500 errors a minute"));
+        try {
+            decide("approve");
+            DescribeExecutionResponse ended = awaitEnd(execution, RELEASE);
+
+            assertThat(ended.status()).isEqualTo(ExecutionStatus.FAILED);
+            assertThat(ended.error()).isEqualTo("Kiln.AlarmDuringSwitch");
+            assertThat(ended.cause()).contains("with 50 percent of requests on the new colour");
+            List<Map<String, Integer>> switches = SFN.getExecutionHistoryPaginator(r -> r.executionArn(execution)).events().stream()
+                    .filter(e -> e.taskScheduledEventDetails() != null && e.taskScheduledEventDetails().resource().equals("modifyListener"))
+                    .map(e -> weights(e.taskScheduledEventDetails().parameters())).toList();
+            assertThat(switches).as("half the requests went to the new colour, then all back")
+                    .containsExactly(Map.of(TARGETS.get(idle), 50, TARGETS.get(live), 50), Map.of(TARGETS.get(live), 1));
+            assertThat(forwardsTo()).isEqualTo(only(live));
+            assertThat(previewRule()).isEmpty();
+            assertThat(group("web-" + idle).desiredCapacity()).isZero();
+            assertThat(group("web-" + live).desiredCapacity()).isEqualTo(1);
+        } finally {
+            CLOUDWATCH.deleteAlarms(r -> r.alarmNames(ALARM));
+        }
+    }
+
     // --- the colours ------------------------------------------------------------------------------------------
 
     private static Release version(String version) {
@@ -304,6 +383,21 @@ class BlueGreenIT {
                     .map(TargetGroupTuple::targetGroupArn).collect(Collectors.toSet());
         }
         return Set.of(action.targetGroupArn());
+    }
+
+    /** The share of each target group in a ModifyListener request's default action (1 for a plain forward). */
+    private static Map<String, Integer> weights(String modifyListener) {
+        try {
+            JsonNode action = JSON.readTree(modifyListener).path("DefaultActions").path(0);
+            if (!action.has("ForwardConfig")) {
+                return Map.of(action.path("TargetGroupArn").asText(), 1);
+            }
+            Map<String, Integer> weights = new HashMap<>();
+            action.path("ForwardConfig").path("TargetGroups").forEach(t -> weights.put(t.path("TargetGroupArn").asText(), t.path("Weight").asInt(1)));
+            return weights;
+        } catch (Exception e) {
+            throw new IllegalStateException(modifyListener, e);
+        }
     }
 
     /** The colour everything goes to. */
@@ -386,28 +480,11 @@ class BlueGreenIT {
         return link.group(1);
     }
 
-    /**
-     * The approval page, asked as a browser would: a GET of the link, or a POST of the page's form with a decision.
-     * The local cloud routes a Function URL by its Host header.
-     */
-    private static HttpResponse<String> page(String method, String link, String decision) throws Exception {
-        // e.g. http://<url-id>.lambda-url.us-east-1.127.0.0.1:4566/?id=..., whose host no resolver (nor java.net.URI) knows
-        String host = link.replaceFirst("^https?://", "").replaceFirst("[:/?].*$", "");
-        String rawQuery = link.substring(link.indexOf('?') + 1);
-        Map<String, String> query = new HashMap<>();
-        for (String pair : rawQuery.split("&")) {
-            String[] kv = pair.split("=", 2);
-            query.put(kv[0], kv[1]);
-        }
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:4566/"
-                + (method.equals("GET") ? "?" + rawQuery : ""))).header("Host", host).timeout(Duration.ofSeconds(60));
-        if (method.equals("GET")) {
-            request.GET();
-        } else {
-            String form = "id=" + query.get("id") + "&expires=" + query.get("expires") + "&signature=" + query.get("signature")
-                    + "&decision=" + URLEncoder.encode(decision, StandardCharsets.UTF_8);
-            request.header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form));
-        }
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    /** The approval page's form, posted with a decision as its buttons post it. */
+    private static HttpResponse<String> post(FunctionUrlForwarder approvalPage, String link, String decision) throws Exception {
+        String form = link.substring(link.indexOf('?') + 1) + "&decision=" + URLEncoder.encode(decision, StandardCharsets.UTF_8);
+        return HTTP.send(HttpRequest.newBuilder(URI.create(approvalPage.address(link))).timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -56,6 +56,11 @@ public final class LocalCloud {
                 .build();
     }
 
+    /** Where the local cloud answers, e.g. http://127.0.0.1:4566. */
+    public static URI endpoint() {
+        return ENDPOINT;
+    }
+
     /** An output of the deployed Kiln stack. */
     public static String stackOutput(String key) {
         try (CloudFormationClient cloudFormation = client(CloudFormationClient.builder())) {

@@ -7,6 +7,7 @@ import dev.kiln.common.release.Release;
 import dev.kiln.infra.Synthesized;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -43,9 +44,29 @@ final class WebFleet {
 
     /** examples/releases/web, packed and uploaded as {@code releases/web/<name>-<sha12>.tar.gz}: a release of that version. */
     static Release release(String name, String version) throws Exception {
+        return release(name, version, Synthesized.layout().root().resolve("examples/releases/web"));
+    }
+
+    /**
+     * examples/releases/web with another home page (site/index.html): a release whose site is broken, say, and
+     * whose install still works.
+     */
+    static Release release(String name, String version, String homePage) throws Exception {
+        Path copy = Files.createTempDirectory("kiln-web-release-source");
+        Path example = Synthesized.layout().root().resolve("examples/releases/web");
+        try (var files = Files.walk(example)) {
+            for (Path file : files.toList()) {
+                Files.copy(file, copy.resolve(example.relativize(file).toString()), StandardCopyOption.REPLACE_EXISTING,
+                        StandardCopyOption.COPY_ATTRIBUTES);
+            }
+        }
+        Files.writeString(copy.resolve("site/index.html"), homePage);
+        return release(name, version, copy);
+    }
+
+    private static Release release(String name, String version, Path directory) throws Exception {
         Path tarball = Files.createTempDirectory("kiln-web-release").resolve("web.tar.gz");
-        Process tar = new ProcessBuilder("tar", "-czf", tarball.toString(), "-C",
-                Synthesized.layout().root().resolve("examples/releases/web").toString(), ".").inheritIO().start();
+        Process tar = new ProcessBuilder("tar", "-czf", tarball.toString(), "-C", directory.toString(), ".").inheritIO().start();
         assertThat(tar.waitFor()).as("tar").isZero();
         byte[] bytes = Files.readAllBytes(tarball);
         String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
