@@ -30,6 +30,11 @@ launch and drain through their lifecycle hooks, and replaces a group's instances
    finds the groups tagged kiln:rotate=nightly, skips the frozen one, pins base's current image in the
    group's launch template and starts an instance refresh, which replaces the group's instances one
    at a time; rotate follows it to its end, records each group's outcome and tells the team.
+7. The team releases web by day, blue/green (demo_blue_green.py): web-blue serves behind the local load
+   balancer; one command starts blue-green, which puts web's current image on web-green (through the
+   launch workflow), adds a listener rule that shows green to the office's address only, runs the smoke
+   checks and mails the approvers a link; the demo presses Approve on the page, the listener moves to
+   green in steps, and after the rollback window web-blue's instance drains away.
 """
 
 import hashlib
@@ -44,6 +49,7 @@ import uuid
 import boto3
 import botocore.exceptions
 
+from demo_blue_green import blue_green_release
 from local_fakes import ALAS_PORT, GITHUB_API_PORT, LocalAlas, LocalGitHub, deliver, push_payload, sign
 from watch import (bake_instances, child_sha, execution_about, follow, group_images, instance_changes, lifecycle_state,
                    live_builders, patch_plan, wait, wait_for_child, wait_for_execution, wait_for_notification,
@@ -132,10 +138,14 @@ def main(root: str) -> int:
         return 1
     if not nightly_rotation(outputs, sfn, ec2, sqs, queue_url, template_id):
         return 1
+    if not blue_green_release(outputs, ec2, sqs, queue_url, fleet_instance_profile(outputs["FleetInstancePolicyArnWeb"]),
+                              web_image, show_notification):
+        return 1
     if not refusals.none_since_start():
         return 1
     print("\nNext: scripts/local-cloud stop when done; docs/ explains the webhook, starting bakes by hand,"
-          " releases, the lifecycle hooks, security advisories and rotation (docs/architecture.md is the map).")
+          " releases, the lifecycle hooks, security advisories, rotation and blue/green releases"
+          " (docs/architecture.md is the map).")
     return 0
 
 
