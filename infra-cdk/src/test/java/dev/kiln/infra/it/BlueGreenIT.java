@@ -28,7 +28,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.autoscaling.model.AutoScalingException;
 import software.amazon.awssdk.services.autoscaling.model.AutoScalingGroup;
@@ -46,8 +45,6 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.Action;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.ActionTypeEnum;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Rule;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroupTuple;
-import software.amazon.awssdk.services.lambda.LambdaClient;
-import software.amazon.awssdk.services.lambda.model.InvokeResponse;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
@@ -72,7 +69,6 @@ class BlueGreenIT {
     private static final ElasticLoadBalancingV2Client ELB = LocalCloud.client(ElasticLoadBalancingV2Client.builder());
     private static final Ec2Client EC2 = LocalCloud.client(Ec2Client.builder());
     private static final DynamoDbClient DYNAMO = LocalCloud.client(DynamoDbClient.builder());
-    private static final LambdaClient LAMBDA = LocalCloud.client(LambdaClient.builder());
     private static final CloudWatchClient CLOUDWATCH = LocalCloud.client(CloudWatchClient.builder());
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     /** The role's alarm that a switch watches (examples/kiln.json's web.blueGreen.switch.alarms). */
@@ -151,16 +147,19 @@ class BlueGreenIT {
     }
 
     @Test
-    void shouldTearThePreviewDownOnARejectionAndRefuseASecondStartMeanwhile() throws Exception {
+    void shouldTearThePreviewDownOnARejectionByCommandAndRefuseASecondStartMeanwhile() throws Exception {
         String live = live();
         String idle = other(live);
         WebFleet.putRelease(version("2.0.1-it"));
-        String first = start();
+        KilnCli.Run started = KilnCli.run("--output", "json", "release", "start", "web", "--no-wait", "--reason", "BlueGreenIT");
+        assertThat(started.exitCode()).as(started.err()).isZero();
+        String first = started.json().path("execution").asText();
         Rule preview = awaitPreview(idle);
 
-        DescribeExecutionResponse second = awaitEnd(start(), Duration.ofMinutes(1));
-        assertThat(second.status()).isEqualTo(ExecutionStatus.FAILED);
-        assertThat(second.cause()).contains("this release of web is already running: execution " + first);
+        // the command line follows the second start to its end: refused at once
+        KilnCli.Run second = KilnCli.run("release", "start", "web", "--reason", "BlueGreenIT, again");
+        assertThat(second.exitCode()).as(second.err()).isEqualTo(1);
+        assertThat(second.out()).contains("  Plan\n", "kiln: FAILED after ", "this release of web is already running: execution " + first);
 
         approvalLink(first);
         JsonNode rejected = decide("reject");
@@ -177,12 +176,12 @@ class BlueGreenIT {
 
     @Test
     void shouldSwitchAfterTheApprovalPagesButtonAndRetireTheOldColourAfterTheWindow() throws Exception {
-        String live = live();
-        String idle = other(live);
-        WebFleet.putRelease(version("2.0.2-it"));
-        String execution = start();
-        Rule preview = awaitPreview(idle);
-        String link = approvalLink(execution);
+        Waiting release = awaitingApproval("2.0.2-it");
+        String live = release.live();
+        String idle = release.idle();
+        String execution = release.execution();
+        Rule preview = release.preview();
+        String link = release.link();
 
         assertThat(preview.conditions()).singleElement().satisfies(c -> {
             assertThat(c.field()).isEqualTo("source-ip");
@@ -223,23 +222,18 @@ class BlueGreenIT {
 
     @Test
     void shouldRollBackAtOnceWithinTheWindow() throws Exception {
-        String live = live();
-        String idle = other(live);
-        WebFleet.putRelease(version("2.0.3-it"));
-        String execution = start();
-        awaitPreview(idle);
-        approvalLink(execution);
+        Waiting release = awaitingApproval("2.0.3-it");
+        String live = release.live();
+        String idle = release.idle();
         decide("approve");
         LocalCloud.await("every request on " + idle, Duration.ofMinutes(2),
                 () -> Optional.of(forwardsTo()).filter(f -> f.equals(only(idle))));
         assertThat(group("web-" + live).desiredCapacity()).as("the old colour is kept for the window").isEqualTo(1);
 
-        JsonNode rolledBack = LocalCloud.await("the rollback window open", Duration.ofSeconds(30), () -> {
-            JsonNode answer = invokeDecide("rollback");
-            return answer.has("errorMessage") ? Optional.empty() : Optional.of(answer);
-        });
-        assertThat(rolledBack.path("decision").asText()).isEqualTo("rollback");
-        DescribeExecutionResponse ended = awaitEnd(execution, Duration.ofMinutes(2));
+        KilnCli.Run rolledBack = LocalCloud.await("the rollback window open", Duration.ofSeconds(30), () -> Optional.of(
+                cli("--output", "json", "release", "rollback", "web", "--by", "BlueGreenIT")).filter(run -> run.exitCode() == 0));
+        assertThat(rolledBack.json().path("decision").asText()).isEqualTo("rollback");
+        DescribeExecutionResponse ended = awaitEnd(release.execution(), Duration.ofMinutes(2));
 
         assertThat(ended.status()).as(ended.cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
         assertThat(JSON.readTree(ended.output()).path("outcome").asText()).isEqualTo("rolledBack");
@@ -249,7 +243,7 @@ class BlueGreenIT {
     }
 
     @Test
-    void shouldTakeTheReleaseDownWhenNobodyDecidesInTime() {
+    void shouldTakeTheReleaseDownWhenNobodyDecidesInTime() throws Exception {
         String live = live();
         String idle = other(live);
         WebFleet.putRelease(version("2.0.4-it"));
@@ -263,8 +257,9 @@ class BlueGreenIT {
         assertThat(previewRule()).isEmpty();
         assertThat(forwardsTo()).isEqualTo(only(live));
         assertThat(group("web-" + idle).desiredCapacity()).isZero();
-        assertThat(invokeDecide("approve").path("errorType").asText())
-                .isEqualTo("dev.kiln.bluegreendecide.errors.NothingToDecideException");
+        KilnCli.Run late = KilnCli.run("release", "approve", "web");
+        assertThat(late.exitCode()).isEqualTo(1);
+        assertThat(late.err()).contains("kiln: could not approve the release of web: no release of web waits for a decision");
     }
 
     @Test
@@ -295,12 +290,10 @@ class BlueGreenIT {
 
     @Test
     void shouldSendEverythingBackToTheLiveColourWhenAnAlarmGoesOffDuringAWeightedStep() throws Exception {
-        String live = live();
-        String idle = other(live);
-        WebFleet.putRelease(version("2.0.6-it"));
-        String execution = start();
-        awaitPreview(idle);
-        approvalLink(execution);
+        Waiting release = awaitingApproval("2.0.6-it");
+        String live = release.live();
+        String idle = release.idle();
+        String execution = release.execution();
         // the role's alarm (the example's switch.alarms) goes off: the new colour answers with errors
         CLOUDWATCH.putMetricAlarm(r -> r.alarmName(ALARM).namespace("AWS/ApplicationELB").metricName("HTTPCode_Target_5XX_Count")
                 .statistic(Statistic.SUM).period(60).evaluationPeriods(1).threshold(10.0)
@@ -437,6 +430,20 @@ class BlueGreenIT {
                 .filter(rule -> rule.actions().stream().anyMatch(a -> forwards(a).contains(TARGETS.get(idle)))));
     }
 
+    /** A release waiting for its approval: the colours, its execution, its preview rule and the mailed link. */
+    private record Waiting(String live, String idle, String execution, Rule preview, String link) {
+    }
+
+    /** Starts a release of web at this version and waits until it asks for an approval. */
+    private static Waiting awaitingApproval(String releaseVersion) {
+        String live = live();
+        String idle = other(live);
+        WebFleet.putRelease(version(releaseVersion));
+        String execution = start();
+        Rule preview = awaitPreview(idle);
+        return new Waiting(live, idle, execution, preview, approvalLink(execution));
+    }
+
     // --- the workflow ------------------------------------------------------------------------------------------
 
     private static String machine() {
@@ -453,20 +460,18 @@ class BlueGreenIT {
                 .filter(e -> e.status() != ExecutionStatus.RUNNING));
     }
 
-    /** A decision by command, as a person makes it; fails the test when the function refuses. */
-    private static JsonNode decide(String decision) {
-        JsonNode answer = invokeDecide(decision);
-        assertThat(answer.has("errorMessage")).as(answer.toString()).isFalse();
-        return answer;
+    /** A decision by command (kiln release approve|reject|rollback web), as a person makes it; fails the test when refused. */
+    private static JsonNode decide(String decision) throws Exception {
+        KilnCli.Run run = KilnCli.run("--output", "json", "release", decision, "web", "--by", "BlueGreenIT");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        return run.json();
     }
 
-    private static JsonNode invokeDecide(String decision) {
-        InvokeResponse response = LAMBDA.invoke(r -> r.functionName(LocalCloud.stackOutput("BlueGreenDecideFunctionName"))
-                .payload(SdkBytes.fromUtf8String("{\"role\": \"web\", \"decision\": \"" + decision + "\", \"by\": \"BlueGreenIT\"}")));
+    private static KilnCli.Run cli(String... args) {
         try {
-            return JSON.readTree(response.payload().asUtf8String());
+            return KilnCli.run(args);
         } catch (Exception e) {
-            throw new IllegalStateException(response.payload().asUtf8String(), e);
+            throw new IllegalStateException(e);
         }
     }
 

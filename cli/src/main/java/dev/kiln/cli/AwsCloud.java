@@ -1,0 +1,105 @@
+package dev.kiln.cli;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.cloudformation.model.CloudFormationException;
+import software.amazon.awssdk.services.cloudformation.model.Output;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.model.InvokeResponse;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
+import software.amazon.awssdk.services.sfn.model.HistoryEvent;
+import software.amazon.awssdk.services.sfn.model.HistoryEventType;
+import software.amazon.awssdk.services.ssm.SsmClient;
+import software.amazon.awssdk.services.ssm.model.ParameterNotFoundException;
+
+/**
+ * The command line's AWS: the standard credential and region chain, and AWS_ENDPOINT_URL when it is set
+ * (the SDK reads it), so the same command works against the local cloud. Clients are made when first used.
+ */
+final class AwsCloud implements Cloud {
+
+    private final Supplier<CloudFormationClient> cloudFormation = once(() -> CloudFormationClient.builder().httpClient(http()).build());
+    private final Supplier<SsmClient> ssm = once(() -> SsmClient.builder().httpClient(http()).build());
+    private final Supplier<SfnClient> sfn = once(() -> SfnClient.builder().httpClient(http()).build());
+    private final Supplier<LambdaClient> lambda = once(() -> LambdaClient.builder().httpClient(http()).build());
+
+    @Override
+    public Optional<Map<String, String>> outputs(String stack) {
+        try {
+            return cloudFormation.get().describeStacks(r -> r.stackName(stack)).stacks().stream().findFirst()
+                    .map(s -> s.outputs().stream().collect(Collectors.toMap(Output::outputKey, Output::outputValue)));
+        } catch (CloudFormationException e) {
+            if (e.statusCode() == 400 && String.valueOf(e.getMessage()).contains("does not exist")) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public Optional<String> parameter(String name) {
+        try {
+            return Optional.of(ssm.get().getParameter(r -> r.name(name)).parameter().value());
+        } catch (ParameterNotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public String start(String stateMachineArn, String name, String input) {
+        return sfn.get().startExecution(r -> r.stateMachineArn(stateMachineArn).name(name).input(input)).executionArn();
+    }
+
+    @Override
+    public Execution describe(String executionArn) {
+        DescribeExecutionResponse e = sfn.get().describeExecution(r -> r.executionArn(executionArn));
+        return new Execution(e.executionArn(), e.statusAsString(), e.error(), e.cause(), e.output(), e.startDate(), e.stopDate());
+    }
+
+    @Override
+    public List<Step> steps(String executionArn) {
+        List<Step> steps = new ArrayList<>();
+        for (HistoryEvent event : sfn.get().getExecutionHistoryPaginator(r -> r.executionArn(executionArn).maxResults(1000)).events()) {
+            if (event.stateEnteredEventDetails() != null && event.type() != HistoryEventType.MAP_ITERATION_STARTED) {
+                steps.add(new Step(event.stateEnteredEventDetails().name(), event.timestamp()));
+            }
+        }
+        return steps;
+    }
+
+    @Override
+    public Invocation invoke(String functionName, String payload) {
+        InvokeResponse answer = lambda.get().invoke(r -> r.functionName(functionName).payload(SdkBytes.fromUtf8String(payload)));
+        return new Invocation(answer.functionError() != null, answer.payload().asUtf8String());
+    }
+
+    /** A function's answer may take a while (a cold start on the local cloud): two minutes before giving up. */
+    private static SdkHttpClient http() {
+        return UrlConnectionHttpClient.builder().socketTimeout(Duration.ofMinutes(2)).build();
+    }
+
+    /** Made when first asked for: a command uses one or two of the clients. */
+    private static <T> Supplier<T> once(Supplier<T> make) {
+        return new Supplier<>() {
+            private T made;
+
+            @Override
+            public synchronized T get() {
+                if (made == null) {
+                    made = make.get();
+                }
+                return made;
+            }
+        };
+    }
+}

@@ -1,0 +1,116 @@
+package dev.kiln.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.common.InputSchema;
+import dev.kiln.common.Json;
+import dev.kiln.common.config.KilnConfig;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code kiln release start|approve|reject|rollback ROLE}: the blue-green workflow (docs/blue-green.md). start checks
+ * the input with the state machine's schema and the role against the deployed configuration, starts the release and
+ * follows it; approve, reject and rollback are the decisions the release waits for, made as the approval link's
+ * buttons make them.
+ */
+@Command(name = "release", mixinStandardHelpOptions = true, description = "Release a role blue/green: start it, decide it, roll it back.")
+final class ReleaseCommand {
+
+    private static final InputSchema INPUT = InputSchema.load("blue-green.input.schema.json");
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+
+    @ParentCommand
+    Kiln kiln;
+
+    @Command(name = "start", mixinStandardHelpOptions = true, description = "Release the role's current image and release to"
+            + " its idle colour, preview it from the office, and switch after an approval; follows it until it ends.")
+    int start(@Parameters(paramLabel = "ROLE", description = "a role with a blueGreen block") String role,
+              @Option(names = "--reason", description = "why, in a few words people read") String reason,
+              @Option(names = "--no-wait", description = "start it and return; do not follow it") boolean noWait) {
+        ObjectNode input = Json.MAPPER.createObjectNode().put("role", role).put("reason", reason == null
+                ? "kiln release start, by " + kiln.context().user() : reason);
+        List<String> problems = INPUT.problems(input);
+        if (!problems.isEmpty()) {
+            throw CliException.badInput("blue-green does not take this input (" + INPUT.where() + "): " + String.join("; ", problems));
+        }
+        blueGreen(role);
+        Console console = kiln.console();
+        String name = "cli-" + role + "-" + STAMP.format(kiln.context().clock().instant()) + "-" + UUID.randomUUID().toString().substring(0, 4);
+        String execution = kiln.context().cloud().start(kiln.deployment().output("BlueGreenStateMachineArn"), name, input.toString());
+        if (noWait) {
+            if (console.json()) {
+                console.result(Json.MAPPER.createObjectNode().put("execution", execution).put("status", "RUNNING").toString());
+            } else {
+                console.line("kiln: started the release of " + role + ": " + execution);
+            }
+            return 0;
+        }
+        console.line("kiln: releasing " + role + " blue/green: " + execution + " (Ctrl-C stops following, not the release)");
+        return new Follow(kiln.context().cloud(), console, kiln.context().clock()).follow(execution, Map.of(
+                "AskApproval", "waiting for a decision: kiln release approve " + role + " (or reject), or the link mailed to the approvers",
+                "RollbackWindow", "the old colour is kept for the rollback window: kiln release rollback " + role + " switches back"));
+    }
+
+    @Command(name = "approve", mixinStandardHelpOptions = true, description = "Approve the release waiting for it: the switch starts.")
+    int approve(@Parameters(paramLabel = "ROLE") String role, @Option(names = "--by", description = "who decides (default: your user name)") String by) {
+        return decide(role, "approve", by);
+    }
+
+    @Command(name = "reject", mixinStandardHelpOptions = true, description = "Reject the release waiting for approval: its preview is taken down.")
+    int reject(@Parameters(paramLabel = "ROLE") String role, @Option(names = "--by", description = "who decides (default: your user name)") String by) {
+        return decide(role, "reject", by);
+    }
+
+    @Command(name = "rollback", mixinStandardHelpOptions = true, description = "Within the rollback window: send everything back to the old colour at once.")
+    int rollback(@Parameters(paramLabel = "ROLE") String role, @Option(names = "--by", description = "who decides (default: your user name)") String by) {
+        return decide(role, "rollback", by);
+    }
+
+    private int decide(String role, String decision, String by) {
+        blueGreen(role);
+        String who = by == null ? kiln.context().user() + " (kiln command line)" : by;
+        Cloud.Invocation answer = kiln.context().cloud().invoke(kiln.deployment().output("BlueGreenDecideFunctionName"),
+                Json.MAPPER.createObjectNode().put("role", role).put("decision", decision).put("by", who).toString());
+        JsonNode said = parsed(answer.payload());
+        if (answer.failed()) {
+            throw CliException.failed("could not " + decision + " the release of " + role + ": " + said.path("errorMessage").asText(answer.payload()));
+        }
+        Console console = kiln.console();
+        if (console.json()) {
+            console.result(said.toString());
+        } else {
+            console.line("kiln: " + switch (decision) {
+                case "approve" -> "approved";
+                case "reject" -> "rejected";
+                default -> "rolled back";
+            } + " the release of " + role + " (execution " + said.path("execution").asText("?") + "), as " + who);
+        }
+        return 0;
+    }
+
+    /** The role, which must be released blue/green. */
+    private KilnConfig.Role blueGreen(String role) {
+        KilnConfig.Role found = kiln.deployment().role(role);
+        if (found.blueGreen() == null) {
+            throw CliException.badInput("role " + role + " is not released blue/green: its entry in the configuration has no"
+                    + " blueGreen block (docs/blue-green.md)");
+        }
+        return found;
+    }
+
+    private static JsonNode parsed(String payload) {
+        try {
+            return Json.MAPPER.readTree(payload);
+        } catch (Exception notJson) {
+            return Json.MAPPER.getNodeFactory().textNode(payload);
+        }
+    }
+}

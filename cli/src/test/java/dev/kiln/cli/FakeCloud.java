@@ -1,0 +1,86 @@
+package dev.kiln.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A deployed Kiln as the command line sees it: the stack's outputs, the example configuration (examples/kiln.json)
+ * in its parameter, executions that go through the states a test scripts, and a decide function whose answer a
+ * test gives.
+ */
+final class FakeCloud implements Cloud {
+
+    static final String MACHINE = "arn:aws:states:us-east-1:000000000000:stateMachine:kiln-blue-green";
+    static final Instant START = Instant.parse("2026-12-07T03:00:00Z");
+
+    final Map<String, String> outputs = new HashMap<>(Map.of(
+            "BlueGreenStateMachineArn", MACHINE, "BlueGreenDecideFunctionName", "kiln-BlueGreenDecide"));
+    final Map<String, String> parameters = new HashMap<>();
+    final List<String> started = new ArrayList<>();
+    final List<String> invoked = new ArrayList<>();
+    /** What the execution looks like at each look, the last one repeated. */
+    final List<Execution> looks = new ArrayList<>();
+    final List<List<Step>> stepsAtLook = new ArrayList<>();
+    Invocation answer = new Invocation(false, "{}");
+    private int look;
+
+    FakeCloud() {
+        try {
+            parameters.put("/kiln/config", Files.readString(Path.of("../examples/kiln.json")));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The execution, at the next look, with the states entered so far (seconds after the start). */
+    FakeCloud then(String status, String error, String cause, String output, Object... stepsAndSeconds) {
+        List<Step> steps = new ArrayList<>();
+        for (int i = 0; i < stepsAndSeconds.length; i += 2) {
+            steps.add(new Step((String) stepsAndSeconds[i], START.plusSeconds((Integer) stepsAndSeconds[i + 1])));
+        }
+        looks.add(new Execution("arn:exec", status, error, cause, output, START,
+                status.equals("RUNNING") ? null : steps.get(steps.size() - 1).enteredAt()));
+        stepsAtLook.add(steps);
+        return this;
+    }
+
+    @Override
+    public Optional<Map<String, String>> outputs(String stack) {
+        return stack.equals("kiln") ? Optional.of(outputs) : Optional.empty();
+    }
+
+    @Override
+    public Optional<String> parameter(String name) {
+        return Optional.ofNullable(parameters.get(name));
+    }
+
+    @Override
+    public String start(String stateMachineArn, String name, String input) {
+        started.add(stateMachineArn + " " + name + " " + input);
+        return "arn:exec";
+    }
+
+    @Override
+    public Execution describe(String executionArn) {
+        return looks.get(Math.min(look, looks.size() - 1));
+    }
+
+    @Override
+    public List<Step> steps(String executionArn) {
+        return stepsAtLook.get(Math.min(look++, stepsAtLook.size() - 1));
+    }
+
+    @Override
+    public Invocation invoke(String functionName, String payload) {
+        invoked.add(functionName + " " + payload);
+        return answer;
+    }
+}
