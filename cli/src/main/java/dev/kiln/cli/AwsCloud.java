@@ -18,7 +18,9 @@ import software.amazon.awssdk.services.lambda.model.InvokeResponse;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.HistoryEvent;
-import software.amazon.awssdk.services.sfn.model.HistoryEventType;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.ssm.model.ParameterNotFoundException;
 
@@ -32,6 +34,7 @@ final class AwsCloud implements Cloud {
     private final Supplier<SsmClient> ssm = once(() -> SsmClient.builder().httpClient(http()).build());
     private final Supplier<SfnClient> sfn = once(() -> SfnClient.builder().httpClient(http()).build());
     private final Supplier<LambdaClient> lambda = once(() -> LambdaClient.builder().httpClient(http()).build());
+    private final Supplier<SecretsManagerClient> secrets = once(() -> SecretsManagerClient.builder().httpClient(http()).build());
 
     @Override
     public Optional<Map<String, String>> outputs(String stack) {
@@ -67,14 +70,50 @@ final class AwsCloud implements Cloud {
     }
 
     @Override
-    public List<Step> steps(String executionArn) {
-        List<Step> steps = new ArrayList<>();
-        for (HistoryEvent event : sfn.get().getExecutionHistoryPaginator(r -> r.executionArn(executionArn).maxResults(1000)).events()) {
-            if (event.stateEnteredEventDetails() != null && event.type() != HistoryEventType.MAP_ITERATION_STARTED) {
-                steps.add(new Step(event.stateEnteredEventDetails().name(), event.timestamp()));
-            }
+    public Optional<Execution> find(String executionArn) {
+        try {
+            return Optional.of(describe(executionArn));
+        } catch (ExecutionDoesNotExistException e) {
+            return Optional.empty();
         }
-        return steps;
+    }
+
+    @Override
+    public List<Event> history(String executionArn) {
+        List<Event> events = new ArrayList<>();
+        for (HistoryEvent e : sfn.get().getExecutionHistoryPaginator(r -> r.executionArn(executionArn).maxResults(1000)).events()) {
+            String state = e.stateEnteredEventDetails() == null ? null : e.stateEnteredEventDetails().name();
+            String[] failure = failure(e);
+            String parameters = e.taskScheduledEventDetails() == null ? null : e.taskScheduledEventDetails().parameters();
+            events.add(new Event(e.typeAsString(), state, e.timestamp(), failure[0], failure[1], parameters));
+        }
+        return events;
+    }
+
+    @Override
+    public Optional<String> secret(String id) {
+        try {
+            return Optional.ofNullable(secrets.get().getSecretValue(r -> r.secretId(id)).secretString());
+        } catch (ResourceNotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The error and cause of an event that carries them, else two nulls. */
+    private static String[] failure(HistoryEvent e) {
+        if (e.taskFailedEventDetails() != null) {
+            return new String[] {e.taskFailedEventDetails().error(), e.taskFailedEventDetails().cause()};
+        }
+        if (e.taskTimedOutEventDetails() != null) {
+            return new String[] {e.taskTimedOutEventDetails().error(), e.taskTimedOutEventDetails().cause()};
+        }
+        if (e.lambdaFunctionFailedEventDetails() != null) {
+            return new String[] {e.lambdaFunctionFailedEventDetails().error(), e.lambdaFunctionFailedEventDetails().cause()};
+        }
+        if (e.executionFailedEventDetails() != null) {
+            return new String[] {e.executionFailedEventDetails().error(), e.executionFailedEventDetails().cause()};
+        }
+        return new String[] {null, null};
     }
 
     @Override

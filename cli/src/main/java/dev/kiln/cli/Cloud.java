@@ -19,8 +19,14 @@ interface Cloud {
 
     Execution describe(String executionArn);
 
-    /** The states the execution entered so far, in order. */
-    List<Step> steps(String executionArn);
+    /** The execution, if there is one with that ARN. */
+    Optional<Execution> find(String executionArn);
+
+    /** The execution's history so far, oldest first. */
+    List<Event> history(String executionArn);
+
+    /** A secret's value, if it exists and has one. */
+    Optional<String> secret(String id);
 
     /** Invokes the function and waits for its answer. */
     Invocation invoke(String functionName, String payload);
@@ -32,8 +38,19 @@ interface Cloud {
         }
     }
 
-    /** A state the execution entered, and when. */
-    record Step(String state, Instant enteredAt) {
+    /**
+     * One event of an execution's history: its type (e.g. TaskStateEntered, TaskFailed), the state it is about (for
+     * a state entered), when, the error and cause of a failure, and the parameters of a scheduled task.
+     */
+    record Event(String type, String state, Instant at, String error, String cause, String parameters) {
+        boolean entered() {
+            return type.endsWith("StateEntered");
+        }
+
+        /** A task, Lambda function or activity that failed or timed out. */
+        boolean taskFailure() {
+            return type.matches("(Task|LambdaFunction|Activity)(Failed|TimedOut|StartFailed|SubmitFailed)");
+        }
     }
 
     /** A function's answer; {@code failed} when it threw (its payload then says what). */

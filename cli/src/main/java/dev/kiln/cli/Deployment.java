@@ -28,6 +28,11 @@ final class Deployment {
                 + stack + " in this account and region: deploy Kiln first (README: Deploying to AWS), or name its stack with --stack")));
     }
 
+    /** Every output of the stack, by key. */
+    Map<String, String> outputs() {
+        return outputs;
+    }
+
     /** The output, e.g. BlueGreenStateMachineArn. */
     String output(String key) {
         String value = outputs.get(key);

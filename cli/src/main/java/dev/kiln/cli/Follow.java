@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Follows an execution until it ends: a line for each state the first time it enters it, with the time since it
@@ -35,9 +36,10 @@ final class Follow {
     /**
      * Follows the execution to its end and says how it ended; exit code 0 only when it succeeded.
      *
-     * @param hints a line to add when the execution enters a state, e.g. what a person is expected to do there
+     * @param hints   a line to add when the execution enters a state, e.g. what a person is expected to do there
+     * @param summary what a successful execution's output means, in a few words
      */
-    int follow(String executionArn, Map<String, String> hints) {
+    int follow(String executionArn, Map<String, String> hints, Function<JsonNode, String> summary) {
         Thread notice = new Thread(() -> console.progress().println("\nkiln: stopped following; the execution goes on: "
                 + executionArn));
         Runtime.getRuntime().addShutdownHook(notice);
@@ -46,12 +48,12 @@ final class Follow {
             Set<String> printed = new HashSet<>();
             while (true) {
                 Cloud.Execution execution = cloud.describe(executionArn);
-                List<Cloud.Step> steps = cloud.steps(executionArn);
-                for (Cloud.Step step : steps.subList(Math.min(shown, steps.size()), steps.size())) {
+                List<Cloud.Event> steps = cloud.history(executionArn).stream().filter(Cloud.Event::entered).toList();
+                for (Cloud.Event step : steps.subList(Math.min(shown, steps.size()), steps.size())) {
                     if (!printed.add(step.state())) {
                         continue; // a polling loop's next round: the status line shows it
                     }
-                    console.line(String.format("  %s  %s", elapsed(execution.startedAt(), step.enteredAt()), step.state()));
+                    console.line(String.format("  %s  %s", elapsed(execution.startedAt(), step.at()), step.state()));
                     String hint = hints.get(step.state());
                     if (hint != null) {
                         console.line("         " + hint);
@@ -59,7 +61,7 @@ final class Follow {
                 }
                 shown = Math.max(shown, steps.size());
                 if (!execution.running()) {
-                    return ended(execution);
+                    return ended(execution, summary);
                 }
                 if (!steps.isEmpty()) {
                     console.status(String.format("  %s  in %s", elapsed(execution.startedAt(), clock.instant()),
@@ -76,7 +78,7 @@ final class Follow {
         }
     }
 
-    private int ended(Cloud.Execution execution) {
+    private int ended(Cloud.Execution execution, Function<JsonNode, String> summary) {
         boolean succeeded = execution.status().equals("SUCCEEDED");
         String took = execution.stoppedAt() == null ? "" : " after " + elapsed(execution.startedAt(), execution.stoppedAt());
         if (console.json()) {
@@ -89,7 +91,8 @@ final class Follow {
             }
             console.result(result.toString());
         } else if (succeeded) {
-            console.line("kiln: " + execution.status() + took + (execution.output() == null ? "" : ": " + execution.output()));
+            console.line("kiln: " + execution.status() + took + (execution.output() == null ? "" : ": "
+                    + summary.apply(parsed(execution.output()))));
         } else {
             console.line("kiln: " + execution.status() + took + (execution.error() == null ? "" : ": " + execution.error()
                     + (execution.cause() == null ? "" : ": " + execution.cause())));

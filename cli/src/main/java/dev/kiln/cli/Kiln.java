@@ -17,12 +17,12 @@ import software.amazon.awssdk.core.exception.SdkException;
  * 2 bad input (nothing started or changed).
  */
 @Command(name = "kiln", mixinStandardHelpOptions = true, version = "kiln 0.1.0",
-        description = "Operate Kiln: release roles blue/green and follow what Kiln does.",
-        subcommands = {ReleaseCommand.class})
+        description = "Operate Kiln: bake images, release roles blue/green, and see what Kiln did.",
+        subcommands = {BakeCommand.class, ReleaseCommand.class, LogsCommand.class})
 public final class Kiln implements Runnable {
 
     /** What a command needs from outside: AWS, the clock, whether it talks to a terminal, how it waits. */
-    record Context(Cloud cloud, Clock clock, boolean terminal, Console.Pause pause, String user) {
+    record Context(Cloud cloud, BranchHeads heads, Clock clock, boolean terminal, Console.Pause pause, String user) {
     }
 
     enum Output { text, json }
@@ -48,7 +48,7 @@ public final class Kiln implements Runnable {
         System.setProperty("log4j2.configurationFile", "log4j2-cli.xml");
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
-        Context context = new Context(new AwsCloud(), Clock.systemUTC(), Terminal.interactive(), Kiln::sleep,
+        Context context = new Context(new AwsCloud(), BranchHeads.gitHub(), Clock.systemUTC(), Terminal.interactive(), Kiln::sleep,
                 System.getProperty("user.name", "someone"));
         System.exit(run(context, out, err, args));
     }

@@ -2,14 +2,9 @@ package dev.kiln.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kiln.common.InputSchema;
 import dev.kiln.common.Json;
 import dev.kiln.common.config.KilnConfig;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -24,9 +19,6 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "release", mixinStandardHelpOptions = true, description = "Release a role blue/green: start it, decide it, roll it back.")
 final class ReleaseCommand {
 
-    private static final InputSchema INPUT = InputSchema.load("blue-green.input.schema.json");
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
-
     @ParentCommand
     Kiln kiln;
 
@@ -37,26 +29,12 @@ final class ReleaseCommand {
               @Option(names = "--no-wait", description = "start it and return; do not follow it") boolean noWait) {
         ObjectNode input = Json.MAPPER.createObjectNode().put("role", role).put("reason", reason == null
                 ? "kiln release start, by " + kiln.context().user() : reason);
-        List<String> problems = INPUT.problems(input);
-        if (!problems.isEmpty()) {
-            throw CliException.badInput("blue-green does not take this input (" + INPUT.where() + "): " + String.join("; ", problems));
-        }
+        Start.check("blue-green", input);
         blueGreen(role);
-        Console console = kiln.console();
-        String name = "cli-" + role + "-" + STAMP.format(kiln.context().clock().instant()) + "-" + UUID.randomUUID().toString().substring(0, 4);
-        String execution = kiln.context().cloud().start(kiln.deployment().output("BlueGreenStateMachineArn"), name, input.toString());
-        if (noWait) {
-            if (console.json()) {
-                console.result(Json.MAPPER.createObjectNode().put("execution", execution).put("status", "RUNNING").toString());
-            } else {
-                console.line("kiln: started the release of " + role + ": " + execution);
-            }
-            return 0;
-        }
-        console.line("kiln: releasing " + role + " blue/green: " + execution + " (Ctrl-C stops following, not the release)");
-        return new Follow(kiln.context().cloud(), console, kiln.context().clock()).follow(execution, Map.of(
+        return Start.run(kiln, "BlueGreenStateMachineArn", "the release of " + role, "cli-" + role, input, noWait, Map.of(
                 "AskApproval", "waiting for a decision: kiln release approve " + role + " (or reject), or the link mailed to the approvers",
-                "RollbackWindow", "the old colour is kept for the rollback window: kiln release rollback " + role + " switches back"));
+                "RollbackWindow", "the old colour is kept for the rollback window: kiln release rollback " + role + " switches back"),
+                output -> "outcome " + output.path("outcome").asText("?"));
     }
 
     @Command(name = "approve", mixinStandardHelpOptions = true, description = "Approve the release waiting for it: the switch starts.")

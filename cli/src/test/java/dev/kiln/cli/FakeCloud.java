@@ -21,14 +21,21 @@ final class FakeCloud implements Cloud {
     static final String MACHINE = "arn:aws:states:us-east-1:000000000000:stateMachine:kiln-blue-green";
     static final Instant START = Instant.parse("2026-12-07T03:00:00Z");
 
+    static final String BAKE = "arn:aws:states:us-east-1:000000000000:stateMachine:kiln-bake";
+
     final Map<String, String> outputs = new HashMap<>(Map.of(
-            "BlueGreenStateMachineArn", MACHINE, "BlueGreenDecideFunctionName", "kiln-BlueGreenDecide"));
+            "BlueGreenStateMachineArn", MACHINE, "BlueGreenDecideFunctionName", "kiln-BlueGreenDecide",
+            "BakeStateMachineArn", BAKE, "GitHubTokenSecretName", "kiln/github-token"));
+    final Map<String, String> secrets = new HashMap<>(Map.of("kiln/github-token", "unset"));
+    /** Executions that exist, by ARN, for lookups (kiln logs), and their history. */
+    final Map<String, Execution> executions = new HashMap<>();
+    final Map<String, List<Event>> histories = new HashMap<>();
     final Map<String, String> parameters = new HashMap<>();
     final List<String> started = new ArrayList<>();
     final List<String> invoked = new ArrayList<>();
     /** What the execution looks like at each look, the last one repeated. */
     final List<Execution> looks = new ArrayList<>();
-    final List<List<Step>> stepsAtLook = new ArrayList<>();
+    final List<List<Event>> stepsAtLook = new ArrayList<>();
     Invocation answer = new Invocation(false, "{}");
     private int look;
 
@@ -42,12 +49,12 @@ final class FakeCloud implements Cloud {
 
     /** The execution, at the next look, with the states entered so far (seconds after the start). */
     FakeCloud then(String status, String error, String cause, String output, Object... stepsAndSeconds) {
-        List<Step> steps = new ArrayList<>();
+        List<Event> steps = new ArrayList<>();
         for (int i = 0; i < stepsAndSeconds.length; i += 2) {
-            steps.add(new Step((String) stepsAndSeconds[i], START.plusSeconds((Integer) stepsAndSeconds[i + 1])));
+            steps.add(entered((String) stepsAndSeconds[i], (Integer) stepsAndSeconds[i + 1]));
         }
         looks.add(new Execution("arn:exec", status, error, cause, output, START,
-                status.equals("RUNNING") ? null : steps.get(steps.size() - 1).enteredAt()));
+                status.equals("RUNNING") ? null : steps.get(steps.size() - 1).at()));
         stepsAtLook.add(steps);
         return this;
     }
@@ -74,8 +81,26 @@ final class FakeCloud implements Cloud {
     }
 
     @Override
-    public List<Step> steps(String executionArn) {
+    public Optional<Execution> find(String executionArn) {
+        return Optional.ofNullable(executions.get(executionArn));
+    }
+
+    @Override
+    public List<Event> history(String executionArn) {
+        if (histories.containsKey(executionArn)) {
+            return histories.get(executionArn);
+        }
         return stepsAtLook.get(Math.min(look++, stepsAtLook.size() - 1));
+    }
+
+    @Override
+    public Optional<String> secret(String id) {
+        return Optional.ofNullable(secrets.get(id));
+    }
+
+    /** A state entered, seconds after the start. */
+    static Event entered(String state, int seconds) {
+        return new Event("TaskStateEntered", state, START.plusSeconds(seconds), null, null, null);
     }
 
     @Override

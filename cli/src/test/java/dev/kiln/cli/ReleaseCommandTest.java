@@ -4,22 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.common.Json;
-import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.time.Clock;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 class ReleaseCommandTest {
 
-    private final FakeCloud cloud = new FakeCloud();
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final Operator line = new Operator();
+    private final FakeCloud cloud = line.cloud;
+    private final StringWriter out = line.out;
+    private final StringWriter err = line.err;
 
     private int kiln(String... args) {
-        Kiln.Context context = new Kiln.Context(cloud, Clock.fixed(FakeCloud.START.plusSeconds(90), ZoneOffset.UTC), false,
-                duration -> { }, "hana");
-        return Kiln.run(context, new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return line.kiln(args);
     }
 
     @Test
@@ -82,7 +78,7 @@ class ReleaseCommandTest {
                          waiting for a decision: kiln release approve web (or reject), or the link mailed to the approvers
                   01:15  Switch
                   1:02:05  Released
-                kiln: SUCCEEDED after 1:02:05: {"outcome":"switched"}
+                kiln: SUCCEEDED after 1:02:05: outcome switched
                 """);
     }
 

@@ -122,11 +122,4 @@ class SourceFetchServiceTest {
                 .getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(MalformedRequestException.class).hasMessageStartingWith("key is not bundles/");
     }
-
-    @Test
-    void shouldTreatTheSecretsPlaceholderAsNoToken() {
-        assertThat(SecretsManagerToken.usable(SecretsManagerToken.NO_TOKEN)).isEmpty();
-        assertThat(SecretsManagerToken.usable("  ")).isEmpty();
-        assertThat(SecretsManagerToken.usable(" ghp_abc\n")).contains("ghp_abc");
-    }
 }

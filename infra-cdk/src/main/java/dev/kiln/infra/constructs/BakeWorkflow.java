@@ -5,6 +5,7 @@ import static dev.kiln.infra.constructs.Statements.ec2;
 import static dev.kiln.infra.constructs.Statements.onKilnBuild;
 import static dev.kiln.infra.constructs.Statements.shared;
 
+import dev.kiln.common.GitHubToken;
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
 import java.nio.file.Path;
@@ -34,8 +35,6 @@ import software.constructs.Construct;
  */
 public final class BakeWorkflow extends Construct {
 
-    /** What the GitHub token secret holds until someone puts a token in it (source-fetch's SecretsManagerToken.NO_TOKEN). */
-    public static final String NO_GITHUB_TOKEN = "unset";
     private static final String BUILD_REQUEST_TAG = "aws:RequestTag/kiln:build-id";
     /** Room in /tmp for a tarball of the largest allowed size (source-fetch's MAX_BUNDLE_BYTES). */
     static final int SOURCE_FETCH_STORAGE_MB = 1024;
@@ -101,9 +100,9 @@ public final class BakeWorkflow extends Construct {
 
         githubToken = Secret.Builder.create(this, "GitHubToken")
                 .secretName(props.name() + "/github-token")
-                .description("A GitHub token that can read the repository's contents; '" + NO_GITHUB_TOKEN
+                .description("A GitHub token that can read the repository's contents; '" + GitHubToken.NONE
                         + "' fetches without one (public repositories only)")
-                .secretStringValue(SecretValue.unsafePlainText(NO_GITHUB_TOKEN))
+                .secretStringValue(SecretValue.unsafePlainText(GitHubToken.NONE))
                 .build();
         sourceFetch = new KilnFunction(this, "SourceFetch", new KilnFunction.Props("kiln-source-fetch",
                 props.sourceFetchCode(), "Puts a commit's tarball from the GitHub API into the artifact bucket, once",

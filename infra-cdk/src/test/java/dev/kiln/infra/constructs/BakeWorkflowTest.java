@@ -2,9 +2,9 @@ package dev.kiln.infra.constructs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kiln.common.GitHubToken;
 import dev.kiln.infra.CloudFormationValues;
 import dev.kiln.infra.Synthesized;
-import dev.kiln.sourcefetch.SecretsManagerToken;
 import dev.kiln.sourcefetch.SourceFetchHandler;
 import java.util.List;
 import java.util.Map;
@@ -88,10 +88,10 @@ class BakeWorkflowTest {
 
     @Test
     void shouldCreateTheTokenSecretWithTheValueSourceFetchTakesForNoToken() {
-        assertThat(BakeWorkflow.NO_GITHUB_TOKEN).isEqualTo(SecretsManagerToken.NO_TOKEN);
         template.hasResourceProperties("AWS::SecretsManager::Secret", Match.objectLike(Map.of(
                 "Name", "kiln/github-token",
-                "SecretString", BakeWorkflow.NO_GITHUB_TOKEN)));
+                "SecretString", GitHubToken.NONE)));
+        assertThat(GitHubToken.usable(GitHubToken.NONE)).as("what source-fetch takes for no token").isEmpty();
     }
 
     @Test

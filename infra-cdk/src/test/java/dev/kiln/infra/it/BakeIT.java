@@ -176,20 +176,24 @@ class BakeIT {
     }
 
     @Test
-    void shouldBakeTheSampleInputAsAPersonWouldStartIt() throws Exception {
+    void shouldBakeTheSampleInputAsAPersonStartsItFromTheCommandLineFollowingItToItsEnd() throws Exception {
         // given the sample a person would start bake with, and its commit's source bundle
         JsonNode sample = JSON.readTree(java.nio.file.Files.readString(Synthesized.layout().root()
                 .resolve("events/inputs/bake/manual-keep-on-failure.json")));
-        SourceBundles.upload(FLEET, sample.at("/source/sha").asText());
+        String sha = sample.at("/source/sha").asText();
+        SourceBundles.upload(FLEET, sha);
 
-        // when
-        String execution = SFN.startExecution(r -> r.stateMachineArn(LocalCloud.stackOutput("BakeStateMachineArn"))
-                .name("it-sample-" + UUID.randomUUID()).input(sample.toString())).executionArn();
-        DescribeExecutionResponse ended = awaitEnd(execution);
+        // when a person bakes it with the command line, which follows the bake until it ends
+        KilnCli.Run baked = KilnCli.run("--output", "json", "bake", sample.get("role").asText(), "--sha", sha, "--keep-on-failure");
 
-        // then (in a local cloud that already baked this sample, the bake is a duplicate and ends at once)
-        assertThat(ended.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
-        JsonNode output = JSON.readTree(ended.output());
+        // then the command started exactly the sample and ended with the bake's result
+        assertThat(baked.exitCode()).as(baked.err()).isZero();
+        JsonNode result = baked.json();
+        assertThat(result.path("status").asText()).isEqualTo("SUCCEEDED");
+        assertThat(JSON.readTree(SFN.describeExecution(r -> r.executionArn(result.path("execution").asText())).input())).isEqualTo(sample);
+        assertThat(baked.err()).as("its progress, on standard error").contains("  Plan\n");
+        // (in a local cloud that already baked this sample, the bake is a duplicate and ends at once)
+        JsonNode output = result.path("output");
         if (!output.path("duplicate").asBoolean()) {
             assertThat(EC2.describeImages(r -> r.imageIds(output.get("imageId").asText())).images())
                     .singleElement().satisfies(image -> assertThat(image.tags()).contains(tag("kiln:role", "base")));
@@ -268,6 +272,15 @@ class BakeIT {
             assertThat(EC2.describeSnapshots(r -> r.ownerIds("self").filters(Filter.builder().name("description")
                     .values(builders.stream().map(id -> "Created by CreateImage(" + id + ")*").toList()).build()))
                     .snapshots()).isEmpty();
+        }
+
+        // kiln logs says the same: the step, the error, and where the commands' output is
+        KilnCli.Run logs = KilnCli.run("--output", "json", "logs", run.name());
+        assertThat(logs.exitCode()).as(logs.err()).isZero();
+        assertThat(logs.json().path("failedStep").asText()).isEqualTo(failedStep);
+        assertThat(logs.json().path("error").asText()).isEqualTo(error);
+        if (failure.equals("command-fails")) {
+            assertThat(logs.json().path("commandOutput").get(0).asText()).startsWith("s3://").contains("/logs/base/");
         }
 
         // and the people subscribed hear about it
