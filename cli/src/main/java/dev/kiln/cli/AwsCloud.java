@@ -7,12 +7,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import dev.kiln.common.bake.CurrentImages;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.CloudFormationException;
 import software.amazon.awssdk.services.cloudformation.model.Output;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.InvokeResponse;
 import software.amazon.awssdk.services.sfn.SfnClient;
@@ -34,6 +36,7 @@ final class AwsCloud implements Cloud {
     private final Supplier<SsmClient> ssm = once(() -> SsmClient.builder().httpClient(http()).build());
     private final Supplier<SfnClient> sfn = once(() -> SfnClient.builder().httpClient(http()).build());
     private final Supplier<LambdaClient> lambda = once(() -> LambdaClient.builder().httpClient(http()).build());
+    private final Supplier<DynamoDbClient> dynamo = once(() -> DynamoDbClient.builder().httpClient(http()).build());
     private final Supplier<SecretsManagerClient> secrets = once(() -> SecretsManagerClient.builder().httpClient(http()).build());
 
     @Override
@@ -66,7 +69,8 @@ final class AwsCloud implements Cloud {
     @Override
     public Execution describe(String executionArn) {
         DescribeExecutionResponse e = sfn.get().describeExecution(r -> r.executionArn(executionArn));
-        return new Execution(e.executionArn(), e.statusAsString(), e.error(), e.cause(), e.output(), e.startDate(), e.stopDate());
+        return new Execution(e.executionArn(), e.statusAsString(), e.input(), e.error(), e.cause(), e.output(), e.startDate(),
+                e.stopDate());
     }
 
     @Override
@@ -97,6 +101,19 @@ final class AwsCloud implements Cloud {
         } catch (ResourceNotFoundException e) {
             return Optional.empty();
         }
+    }
+
+    @Override
+    public Optional<CurrentImages.Current> currentImage(String bakesTable, String role) {
+        return new CurrentImages(dynamo.get(), bakesTable).of(role);
+    }
+
+    @Override
+    public List<Execution> executions(String stateMachineArn, String status, int most) {
+        return sfn.get().listExecutions(r -> r.stateMachineArn(stateMachineArn).statusFilter(status).maxResults(most)).executions()
+                .stream().map(e -> new Execution(e.executionArn(), e.statusAsString(), null, null, null, null, e.startDate(),
+                        e.stopDate()))
+                .toList();
     }
 
     /** The error and cause of an event that carries them, else two nulls. */

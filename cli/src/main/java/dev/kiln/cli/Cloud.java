@@ -1,5 +1,6 @@
 package dev.kiln.cli;
 
+import dev.kiln.common.bake.CurrentImages;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -28,11 +29,18 @@ interface Cloud {
     /** A secret's value, if it exists and has one. */
     Optional<String> secret(String id);
 
+    /** The role's current image, as the bakes table (its table) records it. */
+    Optional<CurrentImages.Current> currentImage(String bakesTable, String role);
+
+    /** The state machine's most recent executions with that status (RUNNING, FAILED, ...), newest first. */
+    List<Execution> executions(String stateMachineArn, String status, int most);
+
     /** Invokes the function and waits for its answer. */
     Invocation invoke(String functionName, String payload);
 
     /** An execution as DescribeExecution tells it: status RUNNING, SUCCEEDED, FAILED, TIMED_OUT or ABORTED. */
-    record Execution(String arn, String status, String error, String cause, String output, Instant startedAt, Instant stoppedAt) {
+    record Execution(String arn, String status, String input, String error, String cause, String output, Instant startedAt,
+                     Instant stoppedAt) {
         boolean running() {
             return status.equals("RUNNING") || status.equals("PENDING_REDRIVE");
         }

@@ -28,6 +28,11 @@ final class Deployment {
                 + stack + " in this account and region: deploy Kiln first (README: Deploying to AWS), or name its stack with --stack")));
     }
 
+    /** The stack's name, which also names Kiln's parameters (/&lt;stack&gt;/config, /&lt;stack&gt;/releases/&lt;role&gt;). */
+    String stack() {
+        return stack;
+    }
+
     /** Every output of the stack, by key. */
     Map<String, String> outputs() {
         return outputs;

@@ -1,5 +1,6 @@
 package dev.kiln.cli;
 
+import dev.kiln.common.bake.CurrentImages;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -25,11 +26,13 @@ final class FakeCloud implements Cloud {
 
     final Map<String, String> outputs = new HashMap<>(Map.of(
             "BlueGreenStateMachineArn", MACHINE, "BlueGreenDecideFunctionName", "kiln-BlueGreenDecide",
-            "BakeStateMachineArn", BAKE, "GitHubTokenSecretName", "kiln/github-token"));
+            "BakeStateMachineArn", BAKE, "GitHubTokenSecretName", "kiln/github-token", "BakesTableName", "kiln-bakes"));
     final Map<String, String> secrets = new HashMap<>(Map.of("kiln/github-token", "unset"));
     /** Executions that exist, by ARN, for lookups (kiln logs), and their history. */
     final Map<String, Execution> executions = new HashMap<>();
     final Map<String, List<Event>> histories = new HashMap<>();
+    /** Current images by "<bakes table> <role>". */
+    final Map<String, CurrentImages.Current> images = new HashMap<>();
     final Map<String, String> parameters = new HashMap<>();
     final List<String> started = new ArrayList<>();
     final List<String> invoked = new ArrayList<>();
@@ -53,7 +56,7 @@ final class FakeCloud implements Cloud {
         for (int i = 0; i < stepsAndSeconds.length; i += 2) {
             steps.add(entered((String) stepsAndSeconds[i], (Integer) stepsAndSeconds[i + 1]));
         }
-        looks.add(new Execution("arn:exec", status, error, cause, output, START,
+        looks.add(new Execution("arn:exec", status, "{}", error, cause, output, START,
                 status.equals("RUNNING") ? null : steps.get(steps.size() - 1).at()));
         stepsAtLook.add(steps);
         return this;
@@ -77,7 +80,18 @@ final class FakeCloud implements Cloud {
 
     @Override
     public Execution describe(String executionArn) {
-        return looks.get(Math.min(look, looks.size() - 1));
+        return executions.containsKey(executionArn) ? executions.get(executionArn) : looks.get(Math.min(look, looks.size() - 1));
+    }
+
+    @Override
+    public Optional<CurrentImages.Current> currentImage(String bakesTable, String role) {
+        return Optional.ofNullable(images.get(bakesTable + " " + role));
+    }
+
+    @Override
+    public List<Execution> executions(String stateMachineArn, String status, int most) {
+        return executions.values().stream().filter(e -> e.arn().startsWith(stateMachineArn.replace(":stateMachine:", ":execution:") + ":"))
+                .filter(e -> e.status().equals(status)).sorted((a, b) -> b.startedAt().compareTo(a.startedAt())).limit(most).toList();
     }
 
     @Override

@@ -16,7 +16,7 @@ class LogsCommandTest {
     private final Operator operator = new Operator();
 
     private void failedBake() {
-        operator.cloud.executions.put(EXECUTION, new Cloud.Execution(EXECUTION, "FAILED", "Kiln.CommandFailed",
+        operator.cloud.executions.put(EXECUTION, new Cloud.Execution(EXECUTION, "FAILED", "{}", "Kiln.CommandFailed",
                 "the playbook failed on the builder", null, FakeCloud.START, FakeCloud.START.plusSeconds(95)));
         operator.cloud.histories.put(EXECUTION, List.of(
                 FakeCloud.entered("Plan", 1),
@@ -61,7 +61,7 @@ class LogsCommandTest {
     @Test
     void shouldNameTheStateThatDeclaredTheFailureWhenNoTaskRaisedIt() {
         String arn = "arn:aws:states:us-east-1:000000000000:execution:kiln-blue-green:cli-web-1";
-        operator.cloud.executions.put(arn, new Cloud.Execution(arn, "FAILED", "Kiln.SmokeChecksFailed", "the smoke checks ended Failed",
+        operator.cloud.executions.put(arn, new Cloud.Execution(arn, "FAILED", "{}", "Kiln.SmokeChecksFailed", "the smoke checks ended Failed",
                 null, FakeCloud.START, FakeCloud.START.plusSeconds(50)));
         operator.cloud.histories.put(arn, List.of(FakeCloud.entered("SmokeCheck", 40), FakeCloud.entered("SmokeFailed", 41),
                 FakeCloud.entered("TearDown", 42), FakeCloud.entered("Failed", 50)));

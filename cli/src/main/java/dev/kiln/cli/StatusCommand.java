@@ -1,0 +1,133 @@
+package dev.kiln.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.common.Json;
+import dev.kiln.common.bake.CurrentImages;
+import dev.kiln.common.config.KilnConfig;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code kiln status [--role R]}: per role its current image (id, commit, when the commit was pushed, age) and its
+ * release; Kiln's running executions with the state each is in; the last failure of each workflow.
+ */
+@Command(name = "status", mixinStandardHelpOptions = true, description = "Each role's image and release, what runs now, what failed last.")
+final class StatusCommand implements Callable<Integer> {
+
+    @ParentCommand
+    Kiln kiln;
+
+    @Option(names = "--role", description = "only this role, and the executions whose input names it")
+    String role;
+
+    private record RoleStatus(String role, Optional<CurrentImages.Current> image, Optional<JsonNode> release) {
+    }
+
+    private record Run(String workflow, Cloud.Execution execution, String detail) {
+    }
+
+    @Override
+    public Integer call() {
+        Deployment deployment = kiln.deployment();
+        Cloud cloud = kiln.context().cloud();
+        List<KilnConfig.Role> roles = role == null ? deployment.config().roles() : List.of(deployment.role(role));
+        List<RoleStatus> statuses = roles.stream().map(r -> new RoleStatus(r.name(),
+                cloud.currentImage(deployment.output("BakesTableName"), r.name()),
+                cloud.parameter("/" + deployment.stack() + "/releases/" + r.name()).map(StatusCommand::parsed))).toList();
+        List<Run> running = new ArrayList<>();
+        List<Run> failures = new ArrayList<>();
+        for (Map.Entry<String, String> output : deployment.outputs().entrySet().stream()
+                .filter(o -> o.getKey().endsWith("StateMachineArn")).sorted(Map.Entry.comparingByValue()).toList()) {
+            String workflow = output.getValue().substring(output.getValue().lastIndexOf(':') + 1);
+            for (Cloud.Execution execution : cloud.executions(output.getValue(), "RUNNING", 20)) {
+                if (about(cloud, execution)) {
+                    List<Cloud.Event> history = cloud.history(execution.arn());
+                    running.add(new Run(workflow, execution, history.stream().filter(Cloud.Event::entered).reduce((a, b) -> b)
+                            .map(Cloud.Event::state).orElse("starting")));
+                }
+            }
+            cloud.executions(output.getValue(), "FAILED", 5).stream().filter(e -> about(cloud, e)).findFirst()
+                    .map(e -> cloud.describe(e.arn()))
+                    .ifPresent(e -> failures.add(new Run(workflow, e, e.error() + (e.cause() == null ? "" : ": " + shorter(e.cause())))));
+        }
+        Instant now = kiln.context().clock().instant();
+        Console console = kiln.console();
+        if (console.json()) {
+            console.result(json(statuses, running, failures).toString());
+            return 0;
+        }
+        console.line(String.format("%-12s %-22s %-8s %-17s %-6s %s", "ROLE", "IMAGE", "COMMIT", "PUSHED", "AGE", "RELEASE"));
+        for (RoleStatus s : statuses) {
+            console.line(String.format("%-12s %-22s %-8s %-17s %-6s %s", s.role(),
+                    s.image().map(CurrentImages.Current::imageId).orElse("(none yet)"),
+                    s.image().map(i -> i.sha().substring(0, 7)).orElse("-"),
+                    s.image().map(i -> i.pushedAt().toString().substring(0, 16).replace('T', ' ')).orElse("-"),
+                    s.image().map(i -> age(Duration.between(i.pushedAt(), now))).orElse("-"),
+                    s.release().map(r -> r.path("version").asText()).orElse("(none)")));
+        }
+        console.line("");
+        console.line(running.isEmpty() ? "Running: nothing" : "Running:");
+        running.forEach(r -> console.line(String.format("  %-18s %-44s %s in %s", r.workflow(), name(r.execution()),
+                Follow.elapsed(r.execution().startedAt(), now), r.detail())));
+        console.line(failures.isEmpty() ? "Last failures: none" : "Last failures (kiln logs EXECUTION says more):");
+        failures.forEach(f -> console.line(String.format("  %-18s %-44s %s  %s", f.workflow(), name(f.execution()),
+                f.execution().stoppedAt() == null ? "" : f.execution().stoppedAt().toString().substring(0, 16).replace('T', ' '), f.detail())));
+        return 0;
+    }
+
+    /** Whether the execution is about the role asked for (its input names it); every execution is, without --role. */
+    private boolean about(Cloud cloud, Cloud.Execution execution) {
+        return role == null || Optional.ofNullable(cloud.describe(execution.arn()).input())
+                .map(input -> input.matches("(?s).*\"" + role + "\".*")).orElse(false);
+    }
+
+    private ObjectNode json(List<RoleStatus> statuses, List<Run> running, List<Run> failures) {
+        ObjectNode result = Json.MAPPER.createObjectNode();
+        ArrayNode roles = result.putArray("roles");
+        for (RoleStatus s : statuses) {
+            ObjectNode r = roles.addObject().put("role", s.role());
+            s.image().ifPresent(i -> r.putObject("image").put("imageId", i.imageId()).put("sha", i.sha()).put("pushedAt", i.pushedAt().toString()));
+            s.release().ifPresent(release -> r.set("release", release));
+        }
+        ArrayNode runs = result.putArray("running");
+        running.forEach(r -> runs.addObject().put("workflow", r.workflow()).put("execution", r.execution().arn())
+                .put("startedAt", r.execution().startedAt().toString()).put("state", r.detail()));
+        ArrayNode failed = result.putArray("lastFailures");
+        failures.forEach(f -> failed.addObject().put("workflow", f.workflow()).put("execution", f.execution().arn())
+                .put("stoppedAt", String.valueOf(f.execution().stoppedAt())).put("error", f.execution().error())
+                .put("cause", f.execution().cause()));
+        return result;
+    }
+
+    private static String name(Cloud.Execution execution) {
+        return execution.arn().substring(execution.arn().lastIndexOf(':') + 1);
+    }
+
+    private static String shorter(String cause) {
+        String line = cause.replaceAll("\\s+", " ");
+        return line.length() <= 120 ? line : line.substring(0, 117) + "...";
+    }
+
+    /** e.g. 45m, 5h, 3d */
+    static String age(Duration age) {
+        return age.toDays() > 0 ? age.toDays() + "d" : age.toHours() > 0 ? age.toHours() + "h" : Math.max(0, age.toMinutes()) + "m";
+    }
+
+    private static JsonNode parsed(String json) {
+        try {
+            return Json.MAPPER.readTree(json);
+        } catch (Exception notJson) {
+            return Json.MAPPER.getNodeFactory().textNode(json);
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package dev.kiln.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kiln.common.Json;
+import dev.kiln.common.bake.CurrentImages;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class StatusCommandTest {
+
+    private static final String SHA = "0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c";
+    private static final String BAKING = "arn:aws:states:us-east-1:000000000000:execution:kiln-bake:cli-web-0d1a26e-20261207-030000-ab12";
+    private static final String FAILED = "arn:aws:states:us-east-1:000000000000:execution:kiln-blue-green:cli-web-20261207-020000-cd34";
+
+    private final Operator operator = new Operator();
+
+    private void fleet() {
+        // base was pushed two days before the clock; web has an image and a release
+        operator.cloud.images.put("kiln-bakes base", new CurrentImages.Current("ami-0base", SHA, FakeCloud.START.minus(Duration.ofDays(2))));
+        operator.cloud.images.put("kiln-bakes web", new CurrentImages.Current("ami-0web", SHA, FakeCloud.START.minus(Duration.ofHours(5))));
+        operator.cloud.parameters.put("/kiln/releases/web", "{\"role\":\"web\",\"version\":\"1.4.0\",\"artifact\":\"s3://b/releases/web/1.4.0.tar.gz\"}");
+        operator.cloud.executions.put(BAKING, new Cloud.Execution(BAKING, "RUNNING", "{\"role\":\"web\",\"source\":{\"sha\":\"" + SHA + "\"}}",
+                null, null, null, FakeCloud.START, null));
+        operator.cloud.histories.put(BAKING, List.of(FakeCloud.entered("Plan", 1), FakeCloud.entered("ProvisionCheck", 40)));
+        operator.cloud.executions.put(FAILED, new Cloud.Execution(FAILED, "FAILED", "{\"role\":\"web\"}", "Kiln.ApprovalTimedOut",
+                "nobody approved the release of web in 14400 seconds", null, FakeCloud.START.minusSeconds(3600),
+                FakeCloud.START.minusSeconds(60)));
+    }
+
+    @Test
+    void shouldShowEachRolesImageAndReleaseWhatRunsAndWhatFailedLast() {
+        fleet();
+
+        assertThat(operator.kiln("status")).isZero();
+
+        assertThat(operator.out.toString()).isEqualTo("""
+                ROLE         IMAGE                  COMMIT   PUSHED            AGE    RELEASE
+                base         ami-0base              0d1a26e  2026-12-05 03:00  2d     (none)
+                web          ami-0web               0d1a26e  2026-12-06 22:00  5h     1.4.0
+
+                Running:
+                  kiln-bake          cli-web-0d1a26e-20261207-030000-ab12         01:30 in ProvisionCheck
+                Last failures (kiln logs EXECUTION says more):
+                  kiln-blue-green    cli-web-20261207-020000-cd34                 2026-12-07 02:59  Kiln.ApprovalTimedOut: nobody approved the release of web in 14400 seconds
+                """);
+    }
+
+    @Test
+    void shouldKeepToOneRoleAndTheExecutionsAboutItAsJson() throws Exception {
+        fleet();
+
+        assertThat(operator.kiln("--output", "json", "status", "--role", "base")).isZero();
+
+        JsonNode status = Json.MAPPER.readTree(operator.out.toString());
+        assertThat(status.path("roles")).hasSize(1);
+        assertThat(status.at("/roles/0/image/imageId").asText()).isEqualTo("ami-0base");
+        assertThat(status.at("/roles/0/release").isMissingNode()).isTrue();
+        assertThat(status.path("running")).isEmpty();
+        assertThat(status.path("lastFailures")).isEmpty();
+    }
+
+    @Test
+    void shouldSayARoleHasNoImageYet() {
+        assertThat(operator.kiln("status", "--role", "web")).isZero();
+        assertThat(operator.out.toString()).contains("web          (none yet)             -        -                 -      (none)",
+                "Running: nothing", "Last failures: none");
+    }
+
+    @Test
+    void shouldNameTheRolesThereAreForAnUnknownRole() {
+        assertThat(operator.kiln("status", "--role", "api")).isEqualTo(2);
+        assertThat(operator.err.toString()).contains("kiln: unknown role api: the configuration has base, web");
+    }
+}
