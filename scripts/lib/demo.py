@@ -138,7 +138,7 @@ def main(root: str) -> int:
         return 1
     if not nightly_rotation(outputs, sfn, ec2, sqs, queue_url, template_id):
         return 1
-    if not blue_green_release(outputs, ec2, sqs, queue_url, fleet_instance_profile(outputs["FleetInstancePolicyArnWeb"]),
+    if not blue_green_release(root, outputs, ec2, sqs, queue_url, fleet_instance_profile(outputs["FleetInstancePolicyArnWeb"]),
                               web_image, show_notification):
         return 1
     if not refusals.none_since_start():

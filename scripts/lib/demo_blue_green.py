@@ -4,11 +4,11 @@ link pressed, the switch, and the old colour draining away."""
 
 import json
 import re
+import subprocess
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-import uuid
 
 import boto3
 import botocore.exceptions
@@ -19,7 +19,7 @@ BALANCER = "kiln-local-web"
 OFFICE = "203.0.113.10/32"  # the example's previewCidrs
 
 
-def blue_green_release(outputs: dict, ec2, sqs, queue_url: str, profile_arn: str, live_image: str, show_notification) -> bool:
+def blue_green_release(root: str, outputs: dict, ec2, sqs, queue_url: str, profile_arn: str, live_image: str, show_notification) -> bool:
     elbv2, autoscaling, sfn = boto3.client("elbv2"), boto3.client("autoscaling"), boto3.client("stepfunctions")
     balancer = elbv2.describe_load_balancers(Names=[BALANCER])["LoadBalancers"][0]
     listener = elbv2.describe_listeners(LoadBalancerArn=balancer["LoadBalancerArn"])["Listeners"][0]["ListenerArn"]
@@ -34,11 +34,10 @@ def blue_green_release(outputs: dict, ec2, sqs, queue_url: str, profile_arn: str
     blue = wait_until("web-blue in service", lambda: in_service(autoscaling, "web-blue", 1), seconds=180)
     print(f"   web-blue serves on {', '.join(blue)} (image {live_image}, launched through Kiln's launch workflow)")
 
-    name = f"demo-web-{uuid.uuid4().hex[:8]}"
-    execution = sfn.start_execution(stateMachineArn=outputs["BlueGreenStateMachineArn"], name=name,
-                                    input=json.dumps({"role": "web", "reason": "demo"}))["executionArn"]
-    print(f"   one command starts it: aws stepfunctions start-execution --state-machine-arn"
-          f" {outputs['BlueGreenStateMachineArn']} --input '{{\"role\": \"web\"}}'  ({name})")
+    execution = json.loads(kiln(root, "--output", "json", "release", "start", "web", "--no-wait",
+                                "--reason", "the demo's release by day").stdout)["execution"]
+    name = execution.split(":")[-1]
+    print(f"   one command starts it: scripts/kiln release start web (with --no-wait here: the demo follows it itself): {name}")
     rule = wait_until("the preview rule", lambda: preview_rule(elbv2, listener), seconds=120)
     source = next(c["SourceIpConfig"]["Values"] for c in rule["Conditions"] if c["Field"] == "source-ip")
     print(f"   the preview rule: priority {rule['Priority']}, source-ip {', '.join(source)} -> forward to"
@@ -60,9 +59,7 @@ def blue_green_release(outputs: dict, ec2, sqs, queue_url: str, profile_arn: str
     print(f"   the same link pressed again: {again} (a link decides once)")
 
     print("   where everyone is sent, and the colours' instances, until the release ends (the rollback window is one"
-          " minute locally; within it, one command would have switched back: aws lambda invoke --function-name"
-          f" {outputs['BlueGreenDecideFunctionName']} --cli-binary-format raw-in-base64-out"
-          " --payload '{\"role\":\"web\",\"decision\":\"rollback\"}' /dev/stdout):")
+          " minute locally; within it, one command would have switched back: scripts/kiln release rollback web):")
     changes = release_changes(elbv2, autoscaling, listener, targets)
     result = wait(sfn, execution, meanwhile=changes)
     output = json.loads(result.get("output") or "{}")
@@ -80,7 +77,18 @@ def blue_green_release(outputs: dict, ec2, sqs, queue_url: str, profile_arn: str
     wait_until("web-blue's instance gone", blue_empty, seconds=180)
     print(f"   everyone -> {colour_of(default_action(elbv2, listener), targets)}, on web-green's"
           f" {len(group(autoscaling, 'web-green')['Instances'])} instance; web-blue is empty, ready for the next release")
+    print("   scripts/kiln status --role web:")
+    for line in kiln(root, "status", "--role", "web").stdout.splitlines():
+        print(f"     {line}")
     return output.get("outcome") == "switched"
+
+
+def kiln(root: str, *args: str) -> subprocess.CompletedProcess:
+    """The operator's command line (scripts/kiln), on the local cloud the demo's environment points at."""
+    done = subprocess.run([f"{root}/scripts/kiln", *args], capture_output=True, text=True, timeout=300)
+    if done.returncode != 0:
+        raise RuntimeError(f"scripts/kiln {' '.join(args)} ended with {done.returncode}: {done.stderr.strip()}")
+    return done
 
 
 def colour_group(autoscaling, ec2, elbv2, name: str, target_group: str, profile_arn: str, image_id: str) -> None:

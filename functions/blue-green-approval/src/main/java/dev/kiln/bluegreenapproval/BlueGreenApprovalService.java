@@ -57,10 +57,9 @@ record BlueGreenApprovalService(Ports.Waits approvals, Ports.Mail mail, Supplier
                 + " (a listener rule sends only these addresses to the new colour; everyone else still sees the live one).\n\n"
                 + "Approve or reject: " + link + "\n"
                 + "The link decides once, until " + expires + ". Opening it decides nothing: the page has the buttons.\n\n"
-                + "From the command line:\n"
-                + "  aws lambda invoke --function-name " + settings.decisionFunction() + " --cli-binary-format raw-in-base64-out"
-                + " --payload '{\"role\":\"" + request.role() + "\",\"decision\":\"approve\"}' /dev/stdout\n"
-                + "  (or \"decision\":\"reject\")\n\n"
+                + "From the command line: kiln release approve " + request.role() + " (or reject)\n"
+                + "  or: aws lambda invoke --function-name " + settings.decisionFunction() + " --cli-binary-format raw-in-base64-out"
+                + " --payload '{\"role\":\"" + request.role() + "\",\"decision\":\"approve\"}' /dev/stdout\n\n"
                 + "Execution: " + request.execution();
     }
 }

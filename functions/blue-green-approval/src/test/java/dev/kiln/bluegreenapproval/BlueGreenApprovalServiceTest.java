@@ -66,6 +66,7 @@ class BlueGreenApprovalServiceTest {
                         + "  Image: ami-0new0000000000001 (commit 8f3e2a1b9c7d)\n  Release: 1.4.0; live runs 1.3.9\n\n")
                 .contains("See it: https://web-1234567890.us-west-2.elb.amazonaws.com/ from 203.0.113.10/32")
                 .contains("Approve or reject: " + LINKS.link("https://abc.lambda-url.us-west-2.on.aws/", opened.approvalId(), NOW.plusSeconds(14400)))
+                .contains("From the command line: kiln release approve web (or reject)\n")
                 .contains("--function-name kiln-blue-green-decide")
                 .doesNotContain("AQCEAAAAKgAAAAMAAAAAAAAAAe7Mw1example");
     }
