@@ -9,6 +9,7 @@ import io.github.cdklabs.cdknag.NagSuppressions;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -254,14 +255,17 @@ public final class BlueGreenWorkflow extends Construct {
         Map<String, Object> detail = new HashMap<>();
         detail.put("published", List.of(true));
         detail.put("role", new ArrayList<>(roles));
+        // in this order, whatever the JVM: Map.of's order changes from one run to the next, and so would the template
+        Map<String, Object> input = new LinkedHashMap<>();
+        input.put("role", EventField.fromPath("$.detail.role"));
+        input.put("reason", "its image was baked");
         Queue unstarted = DeadLetters.queue(this, "UnstartedReleases", "the rule that starts blue-green after a bake");
         return Rule.Builder.create(this, "AfterBake")
                 .description("A role released blue/green after each bake: its published image starts a release")
                 .eventBus(props.bus())
                 .eventPattern(EventPattern.builder().source(List.of("kiln.bake")).detailType(List.of("Image Baked")).detail(detail).build())
                 .targets(List.of(SfnStateMachine.Builder.create(machine)
-                        .input(RuleTargetInput.fromObject(Map.of("role", EventField.fromPath("$.detail.role"),
-                                "reason", "its image was baked")))
+                        .input(RuleTargetInput.fromObject(input))
                         .retryAttempts(8).maxEventAge(Duration.hours(6)).deadLetterQueue(unstarted).build()))
                 .build();
     }
