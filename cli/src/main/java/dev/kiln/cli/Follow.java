@@ -87,12 +87,12 @@ final class Follow {
                 result.put("error", execution.error()).put("cause", execution.cause());
             }
             if (execution.output() != null) {
-                result.set("output", parsed(execution.output()));
+                result.set("output", JsonText.parse(execution.output()));
             }
             console.result(result.toString());
         } else if (succeeded) {
             console.line("kiln: " + execution.status() + took + (execution.output() == null ? "" : ": "
-                    + summary.apply(parsed(execution.output()))));
+                    + summary.apply(JsonText.parse(execution.output()))));
         } else {
             console.line("kiln: " + execution.status() + took + (execution.error() == null ? "" : ": " + execution.error()
                     + (execution.cause() == null ? "" : ": " + execution.cause())));
@@ -100,13 +100,6 @@ final class Follow {
         return succeeded ? 0 : CliException.FAILED;
     }
 
-    private static JsonNode parsed(String output) {
-        try {
-            return Json.MAPPER.readTree(output);
-        } catch (Exception notJson) {
-            return Json.MAPPER.getNodeFactory().textNode(output);
-        }
-    }
 
     /** e.g. 00:42 or 1:02:03 */
     static String elapsed(Instant from, Instant to) {

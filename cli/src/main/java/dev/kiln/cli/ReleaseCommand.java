@@ -57,7 +57,7 @@ final class ReleaseCommand {
         String who = by == null ? kiln.context().user() + " (kiln command line)" : by;
         Cloud.Invocation answer = kiln.context().cloud().invoke(kiln.deployment().output("BlueGreenDecideFunctionName"),
                 Json.MAPPER.createObjectNode().put("role", role).put("decision", decision).put("by", who).toString());
-        JsonNode said = parsed(answer.payload());
+        JsonNode said = JsonText.parse(answer.payload());
         if (answer.failed()) {
             throw CliException.failed("could not " + decision + " the release of " + role + ": " + said.path("errorMessage").asText(answer.payload()));
         }
@@ -82,13 +82,5 @@ final class ReleaseCommand {
                     + " blueGreen block (docs/blue-green.md)");
         }
         return found;
-    }
-
-    private static JsonNode parsed(String payload) {
-        try {
-            return Json.MAPPER.readTree(payload);
-        } catch (Exception notJson) {
-            return Json.MAPPER.getNodeFactory().textNode(payload);
-        }
     }
 }

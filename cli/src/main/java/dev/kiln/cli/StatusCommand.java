@@ -43,7 +43,7 @@ final class StatusCommand implements Callable<Integer> {
         List<KilnConfig.Role> roles = role == null ? deployment.config().roles() : List.of(deployment.role(role));
         List<RoleStatus> statuses = roles.stream().map(r -> new RoleStatus(r.name(),
                 cloud.currentImage(deployment.output("BakesTableName"), r.name()),
-                cloud.parameter("/" + deployment.stack() + "/releases/" + r.name()).map(StatusCommand::parsed))).toList();
+                cloud.parameter("/" + deployment.stack() + "/releases/" + r.name()).map(JsonText::parse))).toList();
         List<Run> running = new ArrayList<>();
         List<Run> failures = new ArrayList<>();
         for (Map.Entry<String, String> output : deployment.outputs().entrySet().stream()
@@ -121,13 +121,5 @@ final class StatusCommand implements Callable<Integer> {
     /** e.g. 45m, 5h, 3d */
     static String age(Duration age) {
         return age.toDays() > 0 ? age.toDays() + "d" : age.toHours() > 0 ? age.toHours() + "h" : Math.max(0, age.toMinutes()) + "m";
-    }
-
-    private static JsonNode parsed(String json) {
-        try {
-            return Json.MAPPER.readTree(json);
-        } catch (Exception notJson) {
-            return Json.MAPPER.getNodeFactory().textNode(json);
-        }
     }
 }
