@@ -14,9 +14,9 @@ import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
  * Run daily by a schedule, or by hand: {@code {"dryRun": true}} reports what it would remove without
- * removing anything, whatever the configuration says.
+ * removing anything, whatever the configuration says; {@code "mail": false} mails nothing (kiln images).
  */
-public final class ImageRetentionHandler extends JsonHandler<Optional<Boolean>, ImageRetentionService.Report> {
+public final class ImageRetentionHandler extends JsonHandler<ImageRetentionService.Request, ImageRetentionService.Report> {
 
     public ImageRetentionHandler() {
         this(build(Config.fromEnv(System.getenv())));
@@ -38,8 +38,10 @@ public final class ImageRetentionHandler extends JsonHandler<Optional<Boolean>, 
     }
 
     /** {@code dryRun} when the payload says it; a schedule's event says nothing, so the configuration decides. */
-    private static Optional<Boolean> request(byte[] payload) {
+    private static ImageRetentionService.Request request(byte[] payload) {
         JsonNode event = Json.tree(payload, MalformedPayloadException::new);
-        return event != null && event.path("dryRun").isBoolean() ? Optional.of(event.get("dryRun").asBoolean()) : Optional.empty();
+        return new ImageRetentionService.Request(
+                event != null && event.path("dryRun").isBoolean() ? Optional.of(event.get("dryRun").asBoolean()) : Optional.empty(),
+                event == null || event.path("mail").asBoolean(true));
     }
 }

@@ -29,10 +29,18 @@ public record ImageRetentionService(ConfigSource configs, Images images, BiConsu
         }
     }
 
-    /** @param dryRun overrides the configuration's {@code retention.dryRun} when present */
-    public Report run(Optional<Boolean> dryRun) {
+    /**
+     * How a run was asked for.
+     *
+     * @param dryRun overrides the configuration's {@code retention.dryRun} when present
+     * @param mail   false: nothing is mailed (kiln images asks so, to list the images and what retention would do)
+     */
+    public record Request(Optional<Boolean> dryRun, boolean mail) {
+    }
+
+    public Report run(Request request) {
         KilnConfig config = configs.current();
-        boolean dry = dryRun.orElse(config.retention().dryRun());
+        boolean dry = request.dryRun().orElse(config.retention().dryRun());
         Map<String, String> inUse = images.inUse();
         List<Decision> decisions = new ArrayList<>();
         for (KilnConfig.Role role : config.roles()) {
@@ -50,7 +58,7 @@ public record ImageRetentionService(ConfigSource configs, Images images, BiConsu
         Report report = new Report(dry, decisions);
         LOG.info(dry ? "Retention dry run" : "Retention run", entry("removed", report.removed()),
                 entry("kept", decisions.size() - report.removed().size()));
-        if (!report.removed().isEmpty()) {
+        if (!report.removed().isEmpty() && request.mail()) {
             notifier.accept(subject(report), message(report));
         }
         return report;
@@ -59,7 +67,8 @@ public record ImageRetentionService(ConfigSource configs, Images images, BiConsu
     /** An image another account may launch is in use there, whatever this account's fleets do. */
     private Decision unlessShared(Decision remove) {
         return images.sharing(remove.imageId())
-                .map(with -> new Decision(remove.imageId(), remove.role(), Action.KEEP_IN_USE, "still shared with " + with))
+                .map(with -> new Decision(remove.imageId(), remove.role(), remove.createdAt(), Action.KEEP_IN_USE,
+                        "still shared with " + with, "account(s) it is shared with: " + with))
                 .orElse(remove);
     }
 

@@ -15,7 +15,8 @@ public final class RetentionPlan {
 
     public enum Action { KEEP_NEWEST, KEEP_IN_USE, REMOVE }
 
-    public record Decision(String imageId, String role, Action action, String reason) {
+    /** What happens to the image, why, and what uses it (null when nothing does); createdAt as ISO-8601 text. */
+    public record Decision(String imageId, String role, String createdAt, Action action, String reason, String usedBy) {
     }
 
     private RetentionPlan() {
@@ -31,15 +32,16 @@ public final class RetentionPlan {
         List<Decision> decisions = new ArrayList<>();
         for (int i = 0; i < newestFirst.size(); i++) {
             Image image = newestFirst.get(i);
+            String usedBy = inUse.get(image.imageId());
             if (i < keep) {
-                decisions.add(new Decision(image.imageId(), image.role(), Action.KEEP_NEWEST,
-                        "one of the " + keep + " newest images of " + image.role()));
-            } else if (inUse.containsKey(image.imageId())) {
-                decisions.add(new Decision(image.imageId(), image.role(), Action.KEEP_IN_USE,
-                        "still used by " + inUse.get(image.imageId())));
+                decisions.add(new Decision(image.imageId(), image.role(), image.createdAt().toString(), Action.KEEP_NEWEST,
+                        "one of the " + keep + " newest images of " + image.role(), usedBy));
+            } else if (usedBy != null) {
+                decisions.add(new Decision(image.imageId(), image.role(), image.createdAt().toString(), Action.KEEP_IN_USE,
+                        "still used by " + usedBy, usedBy));
             } else {
-                decisions.add(new Decision(image.imageId(), image.role(), Action.REMOVE,
-                        "older than the " + keep + " newest images of " + image.role() + " and not in use"));
+                decisions.add(new Decision(image.imageId(), image.role(), image.createdAt().toString(), Action.REMOVE,
+                        "older than the " + keep + " newest images of " + image.role() + " and not in use", null));
             }
         }
         return decisions;

@@ -53,7 +53,7 @@ class ImageRetentionServiceTest {
         KilnConfig config = config(false);
         ImageRetentionService service = new ImageRetentionService(() -> config, images, (s, m) -> notices.add(s + "\n" + m));
 
-        ImageRetentionService.Report report = service.run(Optional.empty());
+        ImageRetentionService.Report report = service.run(new ImageRetentionService.Request(Optional.empty(), true));
 
         assertThat(removed).containsExactly("ami-01");
         assertThat(report.dryRun()).isFalse();
@@ -69,7 +69,7 @@ class ImageRetentionServiceTest {
         shared.put("ami-01", "account 111122223333");
         ImageRetentionService service = new ImageRetentionService(() -> config, images, (s, m) -> notices.add(s));
 
-        ImageRetentionService.Report report = service.run(Optional.empty());
+        ImageRetentionService.Report report = service.run(new ImageRetentionService.Request(Optional.empty(), true));
 
         assertThat(removed).isEmpty();
         assertThat(report.decisions()).filteredOn(d -> d.imageId().equals("ami-01")).singleElement()
@@ -85,7 +85,7 @@ class ImageRetentionServiceTest {
         KilnConfig config = config(false);
         ImageRetentionService service = new ImageRetentionService(() -> config, images, (s, m) -> notices.add(s));
 
-        ImageRetentionService.Report report = service.run(Optional.of(true));
+        ImageRetentionService.Report report = service.run(new ImageRetentionService.Request(Optional.of(true), true));
 
         assertThat(removed).isEmpty();
         assertThat(report.removed()).extracting(RetentionPlan.Decision::imageId).containsExactly("ami-01");
@@ -96,8 +96,22 @@ class ImageRetentionServiceTest {
     void shouldFollowTheConfiguredDryRunWhenTheRunDoesNotSay() throws Exception {
         KilnConfig config = config(true);
 
-        new ImageRetentionService(() -> config, images, (s, m) -> { }).run(Optional.empty());
+        new ImageRetentionService(() -> config, images, (s, m) -> { }).run(new ImageRetentionService.Request(Optional.empty(), true));
 
         assertThat(removed).isEmpty();
+    }
+
+    @Test
+    void shouldMailNothingWhenAskedNotToButStillSayWhatUsesEachImage() throws Exception {
+        KilnConfig config = config(false);
+        ImageRetentionService service = new ImageRetentionService(() -> config, images, (s, m) -> notices.add(s));
+
+        ImageRetentionService.Report report = service.run(new ImageRetentionService.Request(Optional.of(true), false));
+
+        assertThat(removed).isEmpty();
+        assertThat(notices).isEmpty();
+        assertThat(report.removed()).extracting(RetentionPlan.Decision::imageId).containsExactly("ami-01");
+        assertThat(report.decisions()).filteredOn(d -> d.imageId().equals("ami-00")).singleElement()
+                .extracting(RetentionPlan.Decision::usedBy).isEqualTo("launch template web-asg version 2");
     }
 }

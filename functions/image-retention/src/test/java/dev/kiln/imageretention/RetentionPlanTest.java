@@ -39,7 +39,17 @@ class RetentionPlanTest {
         assertThat(decisions).filteredOn(d -> d.action() == Action.REMOVE).extracting(Decision::imageId)
                 .containsExactly("ami-01");
         assertThat(decisions).filteredOn(d -> d.imageId().equals("ami-00")).singleElement()
-                .isEqualTo(new Decision("ami-00", "web", Action.KEEP_IN_USE, "still used by launch template web-asg version 3"));
+                .extracting(Decision::action, Decision::reason, Decision::usedBy)
+                .containsExactly(Action.KEEP_IN_USE, "still used by launch template web-asg version 3", "launch template web-asg version 3");
+    }
+
+    @Test
+    void shouldSayWhatUsesAnImageItKeepsAsOneOfTheNewest() {
+        List<Decision> decisions = RetentionPlan.decide(EIGHT, 5, Map.of("ami-07", "the image pointer /kiln/images/web/current"));
+
+        assertThat(decisions).filteredOn(d -> d.imageId().equals("ami-07")).singleElement()
+                .extracting(Decision::action, Decision::usedBy)
+                .containsExactly(Action.KEEP_NEWEST, "the image pointer /kiln/images/web/current");
     }
 
     @Test
