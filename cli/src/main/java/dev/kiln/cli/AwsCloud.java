@@ -5,16 +5,26 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import dev.kiln.common.bake.CurrentImages;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
+import software.amazon.awssdk.services.autoscaling.model.AutoScalingGroup;
+import software.amazon.awssdk.services.autoscaling.model.Instance;
+import software.amazon.awssdk.services.autoscaling.model.LaunchTemplateSpecification;
+import software.amazon.awssdk.services.autoscaling.model.TagDescription;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.CloudFormationException;
 import software.amazon.awssdk.services.cloudformation.model.Output;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.LaunchTemplateVersion;
+import software.amazon.awssdk.services.ec2.model.Reservation;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.InvokeResponse;
 import software.amazon.awssdk.services.sfn.SfnClient;
@@ -37,6 +47,8 @@ final class AwsCloud implements Cloud {
     private final Supplier<SfnClient> sfn = once(() -> SfnClient.builder().httpClient(http()).build());
     private final Supplier<LambdaClient> lambda = once(() -> LambdaClient.builder().httpClient(http()).build());
     private final Supplier<DynamoDbClient> dynamo = once(() -> DynamoDbClient.builder().httpClient(http()).build());
+    private final Supplier<AutoScalingClient> autoScaling = once(() -> AutoScalingClient.builder().httpClient(http()).build());
+    private final Supplier<Ec2Client> ec2 = once(() -> Ec2Client.builder().httpClient(http()).build());
     private final Supplier<SecretsManagerClient> secrets = once(() -> SecretsManagerClient.builder().httpClient(http()).build());
 
     @Override
@@ -137,6 +149,55 @@ final class AwsCloud implements Cloud {
     public Invocation invoke(String functionName, String payload) {
         InvokeResponse answer = lambda.get().invoke(r -> r.functionName(functionName).payload(SdkBytes.fromUtf8String(payload)));
         return new Invocation(answer.functionError() != null, answer.payload().asUtf8String());
+    }
+
+    @Override
+    public List<Group> groups() {
+        Set<String> names = new TreeSet<>();
+        autoScaling.get().describeTagsPaginator(r -> r.filters(f -> f.name("key").values("kiln:role"))).tags()
+                .forEach(tag -> names.add(tag.resourceId()));
+        List<String> all = List.copyOf(names);
+        List<Group> groups = new ArrayList<>();
+        for (int from = 0; from < all.size(); from += 50) {
+            List<String> batch = all.subList(from, Math.min(all.size(), from + 50));
+            autoScaling.get().describeAutoScalingGroupsPaginator(r -> r.autoScalingGroupNames(batch).maxRecords(50))
+                    .autoScalingGroups().forEach(g -> groups.add(group(g)));
+        }
+        return groups;
+    }
+
+    private Group group(AutoScalingGroup g) {
+        Map<String, String> tags = g.tags().stream().collect(Collectors.toMap(TagDescription::key, TagDescription::value, (a, b) -> a));
+        LaunchTemplateSpecification spec = g.launchTemplate() != null ? g.launchTemplate()
+                : g.mixedInstancesPolicy() != null && g.mixedInstancesPolicy().launchTemplate() != null
+                ? g.mixedInstancesPolicy().launchTemplate().launchTemplateSpecification() : null;
+        List<String> ids = g.instances().stream().map(Instance::instanceId).toList();
+        List<String> images = ids.isEmpty() ? List.of() : ec2.get().describeInstancesPaginator(r -> r.filters(f -> f.name("instance-id")
+                        .values(ids))).reservations().stream().map(Reservation::instances).flatMap(List::stream)
+                .map(software.amazon.awssdk.services.ec2.model.Instance::imageId).toList();
+        if (spec == null) {
+            return new Group(g.autoScalingGroupName(), tags, null, null, null, null, images);
+        }
+        String version = spec.version() == null ? "$Default" : spec.version();
+        Optional<LaunchTemplateVersion> resolved = ec2.get().describeLaunchTemplateVersions(r -> r.versions(version)
+                        .launchTemplateId(spec.launchTemplateId()).launchTemplateName(spec.launchTemplateId() == null
+                                ? spec.launchTemplateName() : null))
+                .launchTemplateVersions().stream().findFirst();
+        return new Group(g.autoScalingGroupName(), tags, resolved.map(LaunchTemplateVersion::launchTemplateName)
+                .orElse(spec.launchTemplateName() != null ? spec.launchTemplateName() : spec.launchTemplateId()), version,
+                resolved.map(LaunchTemplateVersion::versionNumber).orElse(null),
+                resolved.map(v -> v.launchTemplateData() == null ? null : v.launchTemplateData().imageId()).orElse(null), images);
+    }
+
+    @Override
+    public void tagGroup(String group, String key, String value) {
+        autoScaling.get().createOrUpdateTags(r -> r.tags(t -> t.resourceType("auto-scaling-group").resourceId(group).key(key)
+                .value(value).propagateAtLaunch(false)));
+    }
+
+    @Override
+    public void untagGroup(String group, String key) {
+        autoScaling.get().deleteTags(r -> r.tags(t -> t.resourceType("auto-scaling-group").resourceId(group).key(key)));
     }
 
     /** A function's answer may take a while (a cold start on the local cloud): two minutes before giving up. */

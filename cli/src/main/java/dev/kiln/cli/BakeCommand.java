@@ -62,8 +62,8 @@ final class BakeCommand implements Callable<Integer> {
         String commit = source.path("sha").asText();
         return Start.run(kiln, "BakeStateMachineArn", "the bake of " + role + " at " + commit.substring(0, 7),
                 "cli-" + role + "-" + commit.substring(0, 7), input, noWait, Map.of(),
-                output -> output.has("imageId") ? "image " + output.path("imageId").asText()
+                Start.Outcome.of(output -> output.has("imageId") ? "image " + output.path("imageId").asText()
                         + (output.path("published").asBoolean(true) ? ", published as " + role + "'s current image" : ", kept but not published")
-                        : output.toString());
+                        : output.toString()));
     }
 }

@@ -38,6 +38,15 @@ interface Cloud {
     /** Invokes the function and waits for its answer. */
     Invocation invoke(String functionName, String payload);
 
+    /** Every Auto Scaling group tagged kiln:role (Kiln's fleets), in name order, with what it launches and runs. */
+    List<Group> groups();
+
+    /** Sets the group's tag (not propagated to its instances). */
+    void tagGroup(String group, String key, String value);
+
+    /** Removes the group's tag. */
+    void untagGroup(String group, String key);
+
     /** An execution as DescribeExecution tells it: status RUNNING, SUCCEEDED, FAILED, TIMED_OUT or ABORTED. */
     record Execution(String arn, String status, String input, String error, String cause, String output, Instant startedAt,
                      Instant stoppedAt) {
@@ -58,6 +67,19 @@ interface Cloud {
         /** A task, Lambda function or activity that failed or timed out. */
         boolean taskFailure() {
             return type.matches("(Task|LambdaFunction|Activity)(Failed|TimedOut|StartFailed|SubmitFailed)");
+        }
+    }
+
+    /**
+     * An Auto Scaling group: its tags, the launch template it launches from (null with a launch configuration), the
+     * version it asks for as written ($Latest, $Default or a number) and the number that is now, that version's image,
+     * and the image of each of its instances.
+     */
+    record Group(String name, Map<String, String> tags, String launchTemplate, String version, Long versionNumber,
+                 String imageId, List<String> instanceImages) {
+        public Group {
+            tags = Map.copyOf(tags);
+            instanceImages = List.copyOf(instanceImages);
         }
     }
 

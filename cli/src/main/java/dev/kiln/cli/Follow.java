@@ -10,7 +10,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * Follows an execution until it ends: a line for each state the first time it enters it, with the time since it
@@ -37,9 +36,9 @@ final class Follow {
      * Follows the execution to its end and says how it ended; exit code 0 only when it succeeded.
      *
      * @param hints   a line to add when the execution enters a state, e.g. what a person is expected to do there
-     * @param summary what a successful execution's output means, in a few words
+     * @param outcome what a successful execution's output means
      */
-    int follow(String executionArn, Map<String, String> hints, Function<JsonNode, String> summary) {
+    int follow(String executionArn, Map<String, String> hints, Start.Outcome outcome) {
         Thread notice = new Thread(() -> console.progress().println("\nkiln: stopped following; the execution goes on: "
                 + executionArn));
         Runtime.getRuntime().addShutdownHook(notice);
@@ -61,7 +60,7 @@ final class Follow {
                 }
                 shown = Math.max(shown, steps.size());
                 if (!execution.running()) {
-                    return ended(execution, summary);
+                    return ended(execution, outcome);
                 }
                 if (!steps.isEmpty()) {
                     console.status(String.format("  %s  in %s", elapsed(execution.startedAt(), clock.instant()),
@@ -78,21 +77,21 @@ final class Follow {
         }
     }
 
-    private int ended(Cloud.Execution execution, Function<JsonNode, String> summary) {
-        boolean succeeded = execution.status().equals("SUCCEEDED");
+    private int ended(Cloud.Execution execution, Start.Outcome outcome) {
+        JsonNode output = execution.output() == null ? null : JsonText.parse(execution.output());
+        boolean succeeded = execution.status().equals("SUCCEEDED") && (output == null || outcome.succeeded().test(output));
         String took = execution.stoppedAt() == null ? "" : " after " + elapsed(execution.startedAt(), execution.stoppedAt());
         if (console.json()) {
             ObjectNode result = Json.MAPPER.createObjectNode().put("execution", execution.arn()).put("status", execution.status());
             if (execution.error() != null) {
                 result.put("error", execution.error()).put("cause", execution.cause());
             }
-            if (execution.output() != null) {
-                result.set("output", JsonText.parse(execution.output()));
+            if (output != null) {
+                result.set("output", output);
             }
             console.result(result.toString());
-        } else if (succeeded) {
-            console.line("kiln: " + execution.status() + took + (execution.output() == null ? "" : ": "
-                    + summary.apply(JsonText.parse(execution.output()))));
+        } else if (execution.status().equals("SUCCEEDED")) {
+            console.line("kiln: " + execution.status() + took + (output == null ? "" : ": " + outcome.summary().apply(output)));
         } else {
             console.line("kiln: " + execution.status() + took + (execution.error() == null ? "" : ": " + execution.error()
                     + (execution.cause() == null ? "" : ": " + execution.cause())));

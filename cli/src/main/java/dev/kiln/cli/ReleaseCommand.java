@@ -34,7 +34,7 @@ final class ReleaseCommand {
         return Start.run(kiln, "BlueGreenStateMachineArn", "the release of " + role, "cli-" + role, input, noWait, Map.of(
                 "AskApproval", "waiting for a decision: kiln release approve " + role + " (or reject), or the link mailed to the approvers",
                 "RollbackWindow", "the old colour is kept for the rollback window: kiln release rollback " + role + " switches back"),
-                output -> "outcome " + output.path("outcome").asText("?"));
+                Start.Outcome.of(output -> "outcome " + output.path("outcome").asText("?")));
     }
 
     @Command(name = "approve", mixinStandardHelpOptions = true, description = "Approve the release waiting for it: the switch starts.")

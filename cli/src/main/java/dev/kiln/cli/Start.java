@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Starting a workflow from the command line: its input checked with the state machine's own schema (packaged from
@@ -20,6 +21,18 @@ final class Start {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
     private Start() {
+    }
+
+    /**
+     * What a successful execution's output means: a few words, and whether it is a success for the person (a rotation
+     * that ends with groups failed is an execution that succeeded, and a command that fails).
+     */
+    record Outcome(Function<JsonNode, String> summary, Predicate<JsonNode> succeeded) {
+
+        /** An output that is always a success. */
+        static Outcome of(Function<JsonNode, String> summary) {
+            return new Outcome(summary, output -> true);
+        }
     }
 
     /** Refuses (exit 2) an input the workflow's schema refuses: nothing starts. */
@@ -36,10 +49,10 @@ final class Start {
      *
      * @param label   what the command starts, in words: "the release of web"
      * @param name    the execution's name, before its time stamp
-     * @param summary what a successful execution's output means, in a few words
+     * @param outcome what a successful execution's output means
      */
     static int run(Kiln kiln, String machineOutput, String label, String name, ObjectNode input, boolean noWait,
-                   Map<String, String> hints, Function<JsonNode, String> summary) {
+                   Map<String, String> hints, Outcome outcome) {
         Console console = kiln.console();
         String execution = kiln.context().cloud().start(kiln.deployment().output(machineOutput),
                 name + "-" + STAMP.format(kiln.context().clock().instant()) + "-" + UUID.randomUUID().toString().substring(0, 4),
@@ -53,6 +66,6 @@ final class Start {
             return 0;
         }
         console.line("kiln: " + label + ": " + execution + " (Ctrl-C stops following, not the workflow)");
-        return new Follow(kiln.context().cloud(), console, kiln.context().clock()).follow(execution, hints, summary);
+        return new Follow(kiln.context().cloud(), console, kiln.context().clock()).follow(execution, hints, outcome);
     }
 }

@@ -19,9 +19,10 @@ import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code kiln status [--role R]}: per role its current image (id, commit, when the commit was pushed, age) and its
- * release; Kiln's running executions with the state each is in; the last failure of each workflow.
+ * release; Kiln's groups (tagged kiln:role) with the launch template version each launches and whether it runs the
+ * current image; Kiln's running executions with the state each is in; the last failure of each workflow.
  */
-@Command(name = "status", mixinStandardHelpOptions = true, description = "Each role's image and release, what runs now, what failed last.")
+@Command(name = "status", mixinStandardHelpOptions = true, description = "Each role's image and release, each group's template and image, what runs now, what failed last.")
 final class StatusCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -61,9 +62,12 @@ final class StatusCommand implements Callable<Integer> {
                     .ifPresent(e -> failures.add(new Run(workflow, e, e.error() + (e.cause() == null ? "" : ": " + shorter(e.cause())))));
         }
         Instant now = kiln.context().clock().instant();
+        List<Fleet.Standing> groups = Fleet.standings(kiln, role, now);
         Console console = kiln.console();
         if (console.json()) {
-            console.result(json(statuses, running, failures).toString());
+            ObjectNode result = json(statuses, running, failures);
+            groups.forEach(g -> g.json(result.withArray("groups")));
+            console.result(result.toString());
             return 0;
         }
         console.line(String.format("%-12s %-22s %-8s %-17s %-6s %s", "ROLE", "IMAGE", "COMMIT", "PUSHED", "AGE", "RELEASE"));
@@ -74,6 +78,15 @@ final class StatusCommand implements Callable<Integer> {
                     s.image().map(i -> i.pushedAt().toString().substring(0, 16).replace('T', ' ')).orElse("-"),
                     s.image().map(i -> age(Duration.between(i.pushedAt(), now))).orElse("-"),
                     s.release().map(r -> r.path("version").asText()).orElse("(none)")));
+        }
+        console.line("");
+        if (groups.isEmpty()) {
+            console.line("Groups: none tagged kiln:role" + (role == null ? "" : "=" + role));
+        } else {
+            console.line(String.format("%-20s %-10s %-8s %-28s %-9s %s", "GROUP", "ROLE", "ROTATE", "TEMPLATE:VERSION", "INSTANCES", "STATE"));
+            groups.forEach(g -> console.line(String.format("%-20s %-10s %-8s %-28s %-9s %s", g.group().name(), g.role(),
+                    g.group().tags().getOrDefault(Fleet.ROTATE, "-"), template(g.group()),
+                    g.instancesOnCurrent() + "/" + g.group().instanceImages().size(), g.state())));
         }
         console.line("");
         console.line(running.isEmpty() ? "Running: nothing" : "Running:");
@@ -99,6 +112,7 @@ final class StatusCommand implements Callable<Integer> {
             s.image().ifPresent(i -> r.putObject("image").put("imageId", i.imageId()).put("sha", i.sha()).put("pushedAt", i.pushedAt().toString()));
             s.release().ifPresent(release -> r.set("release", release));
         }
+        result.putArray("groups");
         ArrayNode runs = result.putArray("running");
         running.forEach(r -> runs.addObject().put("workflow", r.workflow()).put("execution", r.execution().arn())
                 .put("startedAt", r.execution().startedAt().toString()).put("state", r.detail()));
@@ -107,6 +121,15 @@ final class StatusCommand implements Callable<Integer> {
                 .put("stoppedAt", String.valueOf(f.execution().stoppedAt())).put("error", f.execution().error())
                 .put("cause", f.execution().cause()));
         return result;
+    }
+
+    /** e.g. kiln-web:3 or kiln-web:$Latest=3 */
+    static String template(Cloud.Group group) {
+        if (group.launchTemplate() == null) {
+            return "(launch configuration)";
+        }
+        String number = group.versionNumber() == null ? "?" : group.versionNumber().toString();
+        return group.launchTemplate() + ":" + (group.version().equals(number) ? number : group.version() + "=" + number);
     }
 
     private static String name(Cloud.Execution execution) {

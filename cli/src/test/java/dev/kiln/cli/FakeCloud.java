@@ -23,10 +23,12 @@ final class FakeCloud implements Cloud {
     static final Instant START = Instant.parse("2026-12-07T03:00:00Z");
 
     static final String BAKE = "arn:aws:states:us-east-1:000000000000:stateMachine:kiln-bake";
+    static final String ROTATE = "arn:aws:states:us-east-1:000000000000:stateMachine:kiln-rotate";
 
     final Map<String, String> outputs = new HashMap<>(Map.of(
             "BlueGreenStateMachineArn", MACHINE, "BlueGreenDecideFunctionName", "kiln-BlueGreenDecide",
-            "BakeStateMachineArn", BAKE, "GitHubTokenSecretName", "kiln/github-token", "BakesTableName", "kiln-bakes"));
+            "BakeStateMachineArn", BAKE, "GitHubTokenSecretName", "kiln/github-token", "BakesTableName", "kiln-bakes",
+            "RotateStateMachineArn", ROTATE, "RetentionFunctionName", "kiln-Retention"));
     final Map<String, String> secrets = new HashMap<>(Map.of("kiln/github-token", "unset"));
     /** Executions that exist, by ARN, for lookups (kiln logs), and their history. */
     final Map<String, Execution> executions = new HashMap<>();
@@ -40,6 +42,9 @@ final class FakeCloud implements Cloud {
     final List<Execution> looks = new ArrayList<>();
     final List<List<Event>> stepsAtLook = new ArrayList<>();
     Invocation answer = new Invocation(false, "{}");
+    /** Auto Scaling groups by name, in name order; tags set and removed change them. */
+    final Map<String, Group> groups = new java.util.TreeMap<>();
+    final List<String> tagged = new ArrayList<>();
     private int look;
 
     FakeCloud() {
@@ -121,5 +126,36 @@ final class FakeCloud implements Cloud {
     public Invocation invoke(String functionName, String payload) {
         invoked.add(functionName + " " + payload);
         return answer;
+    }
+
+    /** A group of the role launching the template version's image, with instances running these images. */
+    FakeCloud group(String name, String role, String imageId, Map<String, String> moreTags, String... instanceImages) {
+        Map<String, String> tags = new HashMap<>(moreTags);
+        tags.put("kiln:role", role);
+        groups.put(name, new Group(name, tags, "kiln-" + role, "$Latest", 3L, imageId, List.of(instanceImages)));
+        return this;
+    }
+
+    @Override
+    public List<Group> groups() {
+        return List.copyOf(groups.values());
+    }
+
+    @Override
+    public void tagGroup(String group, String key, String value) {
+        tagged.add("tag " + group + " " + key + "=" + value);
+        Group g = groups.get(group);
+        Map<String, String> tags = new HashMap<>(g.tags());
+        tags.put(key, value);
+        groups.put(group, new Group(g.name(), tags, g.launchTemplate(), g.version(), g.versionNumber(), g.imageId(), g.instanceImages()));
+    }
+
+    @Override
+    public void untagGroup(String group, String key) {
+        tagged.add("untag " + group + " " + key);
+        Group g = groups.get(group);
+        Map<String, String> tags = new HashMap<>(g.tags());
+        tags.remove(key);
+        groups.put(group, new Group(g.name(), tags, g.launchTemplate(), g.version(), g.versionNumber(), g.imageId(), g.instanceImages()));
     }
 }

@@ -41,6 +41,8 @@ class StatusCommandTest {
                 base         ami-0base              0d1a26e  2026-12-05 03:00  2d     (none)
                 web          ami-0web               0d1a26e  2026-12-06 22:00  5h     1.4.0
 
+                Groups: none tagged kiln:role
+
                 Running:
                   kiln-bake          cli-web-0d1a26e-20261207-030000-ab12         01:30 in ProvisionCheck
                 Last failures (kiln logs EXECUTION says more):
@@ -60,6 +62,29 @@ class StatusCommandTest {
         assertThat(status.at("/roles/0/release").isMissingNode()).isTrue();
         assertThat(status.path("running")).isEmpty();
         assertThat(status.path("lastFailures")).isEmpty();
+    }
+
+    @Test
+    void shouldShowEachGroupsTemplateVersionAndWhetherItRunsTheCurrentImage() throws Exception {
+        fleet();
+        operator.cloud.group("web-blue", "web", "ami-0web", java.util.Map.of("kiln:rotate", "nightly"), "ami-0web", "ami-0web")
+                .group("web-green", "web", "ami-0web", java.util.Map.of(), "ami-0web", "ami-0old")
+                .group("base-asg", "base", "ami-0old", java.util.Map.of("kiln:rotate", "nightly", "kiln:freeze", "2026-12-24T09:00:00+09:00"),
+                        "ami-0old");
+
+        assertThat(operator.kiln("status")).isZero();
+
+        assertThat(operator.out.toString()).contains("""
+                GROUP                ROLE       ROTATE   TEMPLATE:VERSION             INSTANCES STATE
+                base-asg             base       nightly  kiln-base:$Latest=3          0/1       behind the current image; frozen until 2026-12-24T09:00:00+09:00
+                web-blue             web        nightly  kiln-web:$Latest=3           2/2       on the current image
+                web-green            web        -        kiln-web:$Latest=3           1/2       template current, 1 instance(s) not yet
+                """);
+        operator.out.getBuffer().setLength(0);
+        assertThat(operator.kiln("--output", "json", "status", "--role", "web")).isZero();
+        JsonNode status = Json.MAPPER.readTree(operator.out.toString());
+        assertThat(status.path("groups")).extracting(g -> g.path("group").asText() + " " + g.path("onCurrent").asBoolean()
+                + " " + g.path("versionNumber").asLong()).containsExactly("web-blue true 3", "web-green false 3");
     }
 
     @Test

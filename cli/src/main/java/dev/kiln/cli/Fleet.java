@@ -1,0 +1,116 @@
+package dev.kiln.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.common.bake.CurrentImages;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Kiln's fleets (the Auto Scaling groups tagged kiln:role) and where each stands: the launch template version it
+ * launches, whether that version and every instance run the role's current image, and whether a kiln:freeze tag holds
+ * it back from rotation (docs/rotation.md).
+ */
+final class Fleet {
+
+    static final String ROLE = "kiln:role";
+    static final String ROTATE = "kiln:rotate";
+    static final String FREEZE = "kiln:freeze";
+
+    /**
+     * A group against its role's current image (null when the role has none yet); {@code frozen} says why rotation
+     * leaves it alone (null when nothing does).
+     */
+    record Standing(Cloud.Group group, String role, String current, String frozen) {
+
+        boolean optedIn() {
+            return "nightly".equals(group.tags().get(ROTATE));
+        }
+
+        long instancesOnCurrent() {
+            return group.instanceImages().stream().filter(image -> image.equals(current)).count();
+        }
+
+        /** Its launch template version pins the current image and every instance runs it. */
+        boolean onCurrent() {
+            return current != null && current.equals(group.imageId()) && instancesOnCurrent() == group.instanceImages().size();
+        }
+
+        /** Where it stands, in a few words. */
+        String state() {
+            String state = current == null ? "no image of " + role + " yet"
+                    : group.launchTemplate() == null ? "launch configuration: rotation cannot update it"
+                    : onCurrent() ? "on the current image"
+                    : current.equals(group.imageId()) ? "template current, " + (group.instanceImages().size() - instancesOnCurrent())
+                            + " instance(s) not yet"
+                    : "behind the current image";
+            return frozen == null ? state : state + "; " + frozen;
+        }
+
+        ObjectNode json(ArrayNode into) {
+            ObjectNode g = into.addObject().put("group", group.name()).put("role", role).put("optedIn", optedIn())
+                    .put("launchTemplate", group.launchTemplate()).put("version", group.version())
+                    .put("imageId", group.imageId()).put("currentImageId", current).put("onCurrent", onCurrent())
+                    .put("instances", group.instanceImages().size()).put("instancesOnCurrent", instancesOnCurrent())
+                    .put("frozen", frozen).put("state", state());
+            if (group.versionNumber() != null) {
+                g.put("versionNumber", group.versionNumber());
+            }
+            return g;
+        }
+    }
+
+    private Fleet() {
+    }
+
+    /** Kiln's groups (only the role's, when one is named), each against its role's current image at {@code now}. */
+    static List<Standing> standings(Kiln kiln, String role, Instant now) {
+        Deployment deployment = kiln.deployment();
+        Cloud cloud = kiln.context().cloud();
+        Map<String, Optional<String>> current = new HashMap<>();
+        return cloud.groups().stream()
+                .filter(g -> role == null || role.equals(g.tags().get(ROLE)))
+                .map(g -> {
+                    String of = g.tags().get(ROLE);
+                    String image = current.computeIfAbsent(of, r -> cloud.currentImage(deployment.output("BakesTableName"), r)
+                            .map(CurrentImages.Current::imageId)).orElse(null);
+                    return new Standing(g, of, image, frozen(g.tags().get(FREEZE), now));
+                })
+                .toList();
+    }
+
+    /** The group, which must be one of Kiln's, or a refusal that names Kiln's groups. */
+    static Cloud.Group group(Kiln kiln, String name) {
+        List<Cloud.Group> groups = kiln.context().cloud().groups();
+        return groups.stream().filter(g -> g.name().equals(name)).findFirst().orElseThrow(() -> CliException.badInput(
+                "unknown group " + name + ": Kiln's groups are the Auto Scaling groups tagged kiln:role" + (groups.isEmpty()
+                        ? ", and there are none in this account and region"
+                        : " (" + groups.stream().map(Cloud.Group::name).limit(20).collect(Collectors.joining(", "))
+                        + (groups.size() > 20 ? ", ..." : "") + ")")));
+    }
+
+    /**
+     * Why the kiln:freeze tag holds the group back at {@code now}, as rotate-plan reads it: true until it is removed, a
+     * time until then, anything else too (the safe side); null when there is no tag or its time has passed.
+     */
+    static String frozen(String tag, Instant now) {
+        if (tag == null) {
+            return null;
+        }
+        if (tag.trim().equalsIgnoreCase("true")) {
+            return "frozen until unfrozen";
+        }
+        try {
+            Instant until = OffsetDateTime.parse(tag.trim()).toInstant();
+            return until.isAfter(now) ? "frozen until " + tag.trim() : null;
+        } catch (DateTimeParseException e) {
+            return "frozen: its kiln:freeze tag '" + tag + "' is not understood";
+        }
+    }
+}
