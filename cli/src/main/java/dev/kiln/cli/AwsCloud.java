@@ -30,6 +30,9 @@ import software.amazon.awssdk.services.lambda.model.InvokeResponse;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.HistoryEvent;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException;
@@ -49,6 +52,9 @@ final class AwsCloud implements Cloud {
     private final Supplier<DynamoDbClient> dynamo = once(() -> DynamoDbClient.builder().httpClient(http()).build());
     private final Supplier<AutoScalingClient> autoScaling = once(() -> AutoScalingClient.builder().httpClient(http()).build());
     private final Supplier<Ec2Client> ec2 = once(() -> Ec2Client.builder().httpClient(http()).build());
+    /** Path-style addressing when an endpoint is named (the local cloud, an S3-compatible store): bucket.host may not resolve. */
+    private final Supplier<S3Client> s3 = once(() -> S3Client.builder().httpClient(http())
+            .forcePathStyle(System.getenv("AWS_ENDPOINT_URL") != null || System.getenv("AWS_ENDPOINT_URL_S3") != null).build());
     private final Supplier<SecretsManagerClient> secrets = once(() -> SecretsManagerClient.builder().httpClient(http()).build());
 
     @Override
@@ -149,6 +155,25 @@ final class AwsCloud implements Cloud {
     public Invocation invoke(String functionName, String payload) {
         InvokeResponse answer = lambda.get().invoke(r -> r.functionName(functionName).payload(SdkBytes.fromUtf8String(payload)));
         return new Invocation(answer.functionError() != null, answer.payload().asUtf8String());
+    }
+
+    @Override
+    public Optional<Map<String, String>> objectMetadata(String bucket, String key) {
+        try {
+            return Optional.of(s3.get().headObject(r -> r.bucket(bucket).key(key)).metadata());
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public void upload(String bucket, String key, java.nio.file.Path file, Map<String, String> metadata) {
+        s3.get().putObject(r -> r.bucket(bucket).key(key).metadata(metadata), file);
     }
 
     @Override

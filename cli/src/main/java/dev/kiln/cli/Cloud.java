@@ -38,6 +38,12 @@ interface Cloud {
     /** Invokes the function and waits for its answer. */
     Invocation invoke(String functionName, String payload);
 
+    /** The object's user metadata (x-amz-meta-*), if the object exists. */
+    Optional<Map<String, String>> objectMetadata(String bucket, String key);
+
+    /** Puts the file as the object, with this user metadata. */
+    void upload(String bucket, String key, java.nio.file.Path file, Map<String, String> metadata);
+
     /** Every Auto Scaling group tagged kiln:role (Kiln's fleets), in name order, with what it launches and runs. */
     List<Group> groups();
 

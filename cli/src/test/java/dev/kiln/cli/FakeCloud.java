@@ -28,7 +28,8 @@ final class FakeCloud implements Cloud {
     final Map<String, String> outputs = new HashMap<>(Map.of(
             "BlueGreenStateMachineArn", MACHINE, "BlueGreenDecideFunctionName", "kiln-BlueGreenDecide",
             "BakeStateMachineArn", BAKE, "GitHubTokenSecretName", "kiln/github-token", "BakesTableName", "kiln-bakes",
-            "RotateStateMachineArn", ROTATE, "RetentionFunctionName", "kiln-Retention"));
+            "RotateStateMachineArn", ROTATE, "RetentionFunctionName", "kiln-Retention", "ReleaseFunctionName", "kiln-Release",
+            "ArtifactBucketName", "kiln-artifacts"));
     final Map<String, String> secrets = new HashMap<>(Map.of("kiln/github-token", "unset"));
     /** Executions that exist, by ARN, for lookups (kiln logs), and their history. */
     final Map<String, Execution> executions = new HashMap<>();
@@ -157,5 +158,20 @@ final class FakeCloud implements Cloud {
         Map<String, String> tags = new HashMap<>(g.tags());
         tags.remove(key);
         groups.put(group, new Group(g.name(), tags, g.launchTemplate(), g.version(), g.versionNumber(), g.imageId(), g.instanceImages()));
+    }
+
+    /** Objects' user metadata by "bucket/key"; uploads add to it. */
+    final Map<String, Map<String, String>> objects = new HashMap<>();
+    final List<String> uploaded = new ArrayList<>();
+
+    @Override
+    public Optional<Map<String, String>> objectMetadata(String bucket, String key) {
+        return Optional.ofNullable(objects.get(bucket + "/" + key));
+    }
+
+    @Override
+    public void upload(String bucket, String key, Path file, Map<String, String> metadata) {
+        uploaded.add("s3://" + bucket + "/" + key + " " + file.getFileName() + " " + metadata);
+        objects.put(bucket + "/" + key, metadata);
     }
 }

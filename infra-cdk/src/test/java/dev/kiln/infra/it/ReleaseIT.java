@@ -39,12 +39,13 @@ class ReleaseIT {
     private static Optional<String> before;
     private static String artifact;
     private static String sha256;
+    private static Path tarball;
 
     @BeforeAll
     static void uploadTheExampleRelease() throws Exception {
         before = parameter();
         Path work = Files.createTempDirectory("release");
-        Path tarball = work.resolve("web.tar.gz");
+        tarball = work.resolve("web.tar.gz");
         Process tar = new ProcessBuilder("tar", "-czf", tarball.toString(), "-C", Synthesized.layout().root().resolve("examples/releases/web").toString(), ".")
                 .inheritIO().start();
         assertThat(tar.waitFor()).as("tar").isZero();
@@ -84,6 +85,30 @@ class ReleaseIT {
         assertThat(error.get("errorType").asText()).endsWith("InvalidReleaseException");
         assertThat(error.get("errorMessage").asText()).contains("sha256: the artifact's SHA-256 is " + sha256);
         assertThat(JSON.readTree(parameter().orElseThrow()).get("version").asText()).isEqualTo("it-1");
+    }
+
+    @Test
+    void shouldUploadALocalArtifactAndSetItFromTheCommandLineOnceAndRefuseAnotherUnderTheSameVersion() throws Exception {
+        String version = "it-cli-" + sha256.substring(0, 8);
+
+        KilnCli.Run set = KilnCli.run("release", "set", "web", version, "--artifact", tarball.toString());
+        KilnCli.Run again = KilnCli.run("--output", "json", "release", "set", "web", version, "--artifact", tarball.toString());
+
+        assertThat(set.exitCode()).as(set.err()).isZero();
+        String uploaded = "s3://" + LocalCloud.stackOutput("ArtifactBucketName") + "/releases/web/web-" + version + ".tar.gz";
+        assertThat(set.out()).contains("kiln: uploaded " + tarball + " to " + uploaded, "kiln: web's release is " + version);
+        JsonNode stored = JSON.readTree(parameter().orElseThrow());
+        assertThat(stored.get("artifact").asText()).isEqualTo(uploaded);
+        assertThat(stored.get("sha256").asText()).isEqualTo(sha256);
+        assertThat(again.exitCode()).as(again.err()).isZero();
+        assertThat(again.json().path("changed").asBoolean()).isFalse();
+
+        Path other = Files.writeString(tarball.resolveSibling("other.tar.gz"), "not the same artifact");
+        KilnCli.Run refused = KilnCli.run("release", "set", "web", version, "--artifact", other.toString());
+
+        assertThat(refused.exitCode()).isEqualTo(2);
+        assertThat(refused.err()).contains(uploaded + " already holds another artifact");
+        assertThat(JSON.readTree(parameter().orElseThrow()).get("sha256").asText()).isEqualTo(sha256);
     }
 
     private static InvokeResponse invoke(String request) {
