@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /**
- * {@code kiln rotate [--role R] [--now]}: without --now, the groups the next rotation would take (opted in with
+ * {@code kiln rotate [--role R] [--group G]... [--now]}: without --now, the groups the next rotation would take (opted in with
  * kiln:rotate=nightly) and where each stands, changing nothing; with --now, the rotate workflow started at once for
  * those groups and followed until it ends (docs/rotation.md). The exit code is 0 only when every group succeeded or
  * was skipped.
@@ -28,6 +28,10 @@ final class RotateCommand implements Callable<Integer> {
 
     @Option(names = "--role", description = "only the groups of this role")
     String role;
+
+    @Option(names = "--group", paramLabel = "GROUP", description = "only this group (repeat for more); each must be one of"
+            + " Kiln's, tagged kiln:rotate=nightly")
+    List<String> groups;
 
     @Option(names = "--now", description = "start the rotation now and follow it (without it nothing starts or changes)")
     boolean now;
@@ -43,17 +47,23 @@ final class RotateCommand implements Callable<Integer> {
         if (role != null) {
             kiln.deployment().role(role);
         }
+        if (groups != null) {
+            groups.forEach(g -> Fleet.group(kiln, g));
+        }
         if (!now) {
             return preview();
         }
         ObjectNode input = Json.MAPPER.createObjectNode();
+        if (groups != null) {
+            groups.forEach(input.putArray("asgs")::add);
+        }
         if (role != null) {
             input.putArray("roles").add(role);
         }
         input.put("reason", reason == null ? "kiln rotate --now, by " + kiln.context().user() : reason);
         Start.check("rotate", input);
-        String groups = role == null ? "every opted-in group" : "the groups of " + role;
-        return Start.run(kiln, "RotateStateMachineArn", "the rotation of " + groups, "cli-rotate" + (role == null ? "" : "-" + role),
+        String which = groups != null ? String.join(", ", groups) : role == null ? "every opted-in group" : "the groups of " + role;
+        return Start.run(kiln, "RotateStateMachineArn", "the rotation of " + which, "cli-rotate" + (role == null ? "" : "-" + role),
                 input, noWait, Map.of(), new Start.Outcome(
                         output -> output.path("summary").asText(output.toString()),
                         output -> output.path("status").asText("SUCCEEDED").equals("SUCCEEDED")));
@@ -62,15 +72,15 @@ final class RotateCommand implements Callable<Integer> {
     /** The opted-in groups and where each stands; nothing starts. */
     private int preview() {
         KilnConfig.Rotation rotation = kiln.deployment().config().rotation();
-        List<Fleet.Standing> groups = Fleet.standings(kiln, role, kiln.context().clock().instant()).stream()
-                .filter(Fleet.Standing::optedIn).toList();
+        List<Fleet.Standing> taken = Fleet.standings(kiln, role, kiln.context().clock().instant()).stream()
+                .filter(Fleet.Standing::optedIn).filter(g -> groups == null || groups.contains(g.group().name())).toList();
         Set<String> colours = kiln.deployment().config().roles().stream().filter(r -> r.blueGreen() != null)
                 .flatMap(r -> Stream.of(r.blueGreen().blue().group(), r.blueGreen().green().group())).collect(Collectors.toSet());
         Console console = kiln.console();
         if (console.json()) {
             ObjectNode result = Json.MAPPER.createObjectNode().put("schedule", rotation.schedule()).put("timeZone", rotation.timeZone())
                     .put("enabled", rotation.enabled());
-            groups.forEach(g -> g.json(result.withArray("groups")).put("wouldRotate", wouldRotate(g, colours)));
+            taken.forEach(g -> g.json(result.withArray("groups")).put("wouldRotate", wouldRotate(g, colours)));
             result.withArray("groups");
             console.result(result.toString());
             return 0;
@@ -78,13 +88,14 @@ final class RotateCommand implements Callable<Integer> {
         console.line("The rotation " + (rotation.enabled() ? "runs " + rotation.schedule() + " (" + rotation.timeZone() + ")"
                 : "schedule is off (rotation.enabled is false)") + "; it would find these groups tagged kiln:rotate=nightly"
                 + (role == null ? "" : " and kiln:role=" + role) + ":");
-        if (groups.isEmpty()) {
+        if (taken.isEmpty()) {
             console.line("  none");
         }
-        groups.forEach(g -> console.line(String.format("  %-20s %-10s %-13s %s", g.group().name(), g.role(),
+        taken.forEach(g -> console.line(String.format("  %-20s %-10s %-13s %s", g.group().name(), g.role(),
                 wouldRotate(g, colours) ? "would rotate" : "would skip", colours.contains(g.group().name())
                         ? "a blue/green colour: releases bring its images (kiln release start " + g.role() + ")" : g.state())));
-        console.line("Nothing was started. kiln rotate" + (role == null ? "" : " --role " + role) + " --now rotates them now"
+        console.line("Nothing was started. kiln rotate" + (role == null ? "" : " --role " + role)
+                + (groups == null ? "" : groups.stream().map(g -> " --group " + g).collect(Collectors.joining())) + " --now rotates them now"
                 + " (each group's plan decides again: docs/rotation.md).");
         return 0;
     }

@@ -65,6 +65,21 @@ class RotateCommandTest {
     }
 
     @Test
+    void shouldRotateOnlyTheGroupsNamedRefusingOneThatIsNotKilns() {
+        fleet();
+        operator.cloud.then("SUCCEEDED", null, null, "{\"summary\":\"Kiln rotation: 1 succeeded\",\"status\":\"SUCCEEDED\"}",
+                "Discover", 1, "Report", 60);
+
+        assertThat(operator.kiln("rotate", "--group", "db-asg", "--now")).isEqualTo(2);
+        assertThat(operator.cloud.started).isEmpty();
+        assertThat(operator.err.toString()).contains("kiln: unknown group db-asg");
+
+        assertThat(operator.kiln("rotate", "--group", "web-asg", "--now", "--no-wait")).isZero();
+        assertThat(operator.cloud.started).singleElement().asString().startsWith(FakeCloud.ROTATE + " cli-rotate-")
+                .endsWith(" {\"asgs\":[\"web-asg\"],\"reason\":\"kiln rotate --now, by hana\"}");
+    }
+
+    @Test
     void shouldRefuseAnUnknownRoleAndStartNothing() {
         assertThat(operator.kiln("rotate", "--role", "db", "--now")).isEqualTo(2);
 
