@@ -158,7 +158,7 @@ class BakeFollowUpsIT {
             long previous = Instant.now().getEpochSecond();
             LocalCloud.await("the next second", Duration.ofSeconds(5),
                     () -> Optional.of(Instant.now()).filter(now -> now.getEpochSecond() > previous));
-            images.add(image("web"));
+            images.add(LocalFleet.bakedImage("web", "retention-it"));
         }
         String template = EC2.createLaunchTemplate(r -> r.launchTemplateName("retention-it-" + UUID.randomUUID())
                 .launchTemplateData(d -> d.imageId(images.get(0)))).launchTemplate().launchTemplateId();
@@ -215,19 +215,6 @@ class BakeFollowUpsIT {
         return instance.state().name();
     }
 
-    /** An available image Kiln would have baked for {@code role}, made from a stopped instance. */
-    private static String image(String role) {
-        String instance = EC2.runInstances(r -> r.imageId("ami-0bb7267a511c0a8e8").instanceType("t4g.large")
-                .minCount(1).maxCount(1)).instances().get(0).instanceId();
-        List<Tag> tags = List.of(Tag.builder().key("kiln:role").value(role).build(),
-                Tag.builder().key("kiln:build-id").value("retention-it-" + UUID.randomUUID()).build());
-        // as a bake does: the image and its snapshots tagged as CreateImage makes them
-        String imageId = EC2.createImage(r -> r.instanceId(instance).name("retention-it-" + UUID.randomUUID())
-                .tagSpecifications(t -> t.resourceType("image").tags(tags), t -> t.resourceType("snapshot").tags(tags)))
-                .imageId();
-        EC2.terminateInstances(r -> r.instanceIds(instance));
-        return imageId;
-    }
 
     private static List<String> available(List<String> imageIds) {
         return EC2.describeImages(r -> r.owners("self").filters(Filter.builder().name("state").values("available").build()))

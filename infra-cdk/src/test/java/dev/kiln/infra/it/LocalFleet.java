@@ -1,16 +1,23 @@
 package dev.kiln.infra.it;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.autoscaling.model.AutoScalingException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.Image;
 import software.amazon.awssdk.services.ec2.model.InstanceType;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 import software.amazon.awssdk.services.ec2.model.Tag;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 
 /**
  * Fleets in the local cloud: launch templates and groups of its Auto Scaling.
@@ -21,6 +28,54 @@ final class LocalFleet {
     private static final AutoScalingClient ASG = LocalCloud.client(AutoScalingClient.builder());
 
     private LocalFleet() {
+    }
+
+    /** The role's current image as set by {@link #current}, until closed: then what the bakes table held before. */
+    interface CurrentImage extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
+     * The role's current image in the bakes table (its record as bake-record writes it) set to {@code imageId}, once no
+     * bake runs (a bake another test started publishes its image when it ends, replacing the one set here).
+     */
+    static CurrentImage current(String role, String imageId) {
+        DynamoDbClient dynamo = LocalCloud.client(DynamoDbClient.builder());
+        SfnClient sfn = LocalCloud.client(SfnClient.builder());
+        String table = LocalCloud.stackOutput("BakesTableName");
+        Map<String, AttributeValue> key = Map.of("bakeKey", AttributeValue.fromS("current#" + role));
+        LocalCloud.await("no bake running", Duration.ofMinutes(10), () -> Optional.of(true).filter(none ->
+                sfn.listExecutions(r -> r.stateMachineArn(LocalCloud.stackOutput("BakeStateMachineArn"))
+                        .statusFilter(ExecutionStatus.RUNNING)).executions().isEmpty()));
+        Map<String, AttributeValue> before = dynamo.getItem(r -> r.tableName(table).key(key)).item();
+        dynamo.putItem(r -> r.tableName(table).item(Map.of("bakeKey", key.get("bakeKey"),
+                "imageId", AttributeValue.fromS(imageId), "sha", AttributeValue.fromS("0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c"),
+                "pushedAt", AttributeValue.fromS("2026-11-22T08:56:40Z"))));
+        return () -> {
+            if (before == null || before.isEmpty()) {
+                dynamo.deleteItem(r -> r.tableName(table).key(key));
+            } else {
+                dynamo.putItem(r -> r.tableName(table).item(before));
+            }
+        };
+    }
+
+    /**
+     * An available image as Kiln would have baked it for {@code role} (tagged kiln:role and kiln:build-id, its
+     * snapshots too), made from a stopped instance; {@code test} names it.
+     */
+    static String bakedImage(String role, String test) {
+        String instance = EC2.runInstances(r -> r.imageId("ami-0bb7267a511c0a8e8").instanceType("t4g.large")
+                .minCount(1).maxCount(1)).instances().get(0).instanceId();
+        List<Tag> tags = List.of(Tag.builder().key("kiln:role").value(role).build(),
+                Tag.builder().key("kiln:build-id").value(test + "-" + UUID.randomUUID()).build());
+        // as a bake does: the image and its snapshots tagged as CreateImage makes them
+        String imageId = EC2.createImage(r -> r.instanceId(instance).name(test + "-" + UUID.randomUUID())
+                .tagSpecifications(t -> t.resourceType("image").tags(tags), t -> t.resourceType("snapshot").tags(tags)))
+                .imageId();
+        EC2.terminateInstances(r -> r.instanceIds(instance));
+        return imageId;
     }
 
     /** Images the local cloud has, for instances and templates to run. */

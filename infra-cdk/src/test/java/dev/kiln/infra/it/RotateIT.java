@@ -57,7 +57,7 @@ class RotateIT {
     /** Frozen groups of no instances whose 120 tags make the opt-in tags two pages (DescribeTags answers 100 at most). */
     private static final int PAGE_GROUPS = 60;
 
-    private static Map<String, AttributeValue> before;
+    private static LocalFleet.CurrentImage current;
     private static String oldImage;
     private static String currentImage;
     private static Mailbox mailbox;
@@ -71,14 +71,7 @@ class RotateIT {
         List<String> images = LocalFleet.images(2);
         oldImage = images.get(0);
         currentImage = images.get(1);
-        // a bake another test started publishes web's image when it ends, replacing the one set here
-        LocalCloud.await("no bake running", Duration.ofMinutes(10), () -> Optional.of(true).filter(none ->
-                SFN.listExecutions(r -> r.stateMachineArn(LocalCloud.stackOutput("BakeStateMachineArn"))
-                        .statusFilter(ExecutionStatus.RUNNING)).executions().isEmpty()));
-        before = DYNAMO.getItem(r -> r.tableName(bakes()).key(currentKey())).item();
-        DYNAMO.putItem(r -> r.tableName(bakes()).item(Map.of("bakeKey", AttributeValue.fromS("current#web"),
-                "imageId", AttributeValue.fromS(currentImage), "sha", AttributeValue.fromS("0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c"),
-                "pushedAt", AttributeValue.fromS("2026-11-22T08:56:40Z"))));
+        current = LocalFleet.current("web", currentImage);
         LocalFleet.template("rotate-it-page", "web", oldImage);
         for (int i = 0; i < PAGE_GROUPS; i++) {
             LocalFleet.group(pageGroup(i), "rotate-it-page", 0, Map.of("kiln:role", "web", "kiln:freeze", "rotate-it"));
@@ -95,11 +88,7 @@ class RotateIT {
         for (int i = 0; i < PAGE_GROUPS; i++) {
             LocalFleet.deleteGroup(pageGroup(i));
         }
-        if (before == null || before.isEmpty()) {
-            DYNAMO.deleteItem(r -> r.tableName(bakes()).key(currentKey()));
-        } else {
-            DYNAMO.putItem(r -> r.tableName(bakes()).item(before));
-        }
+        current.close();
         finished.close();
         mailbox.close();
     }
@@ -383,13 +372,5 @@ class RotateIT {
         } catch (Exception e) {
             throw new IllegalStateException(json, e);
         }
-    }
-
-    private static String bakes() {
-        return LocalCloud.stackOutput("BakesTableName");
-    }
-
-    private static Map<String, AttributeValue> currentKey() {
-        return Map.of("bakeKey", AttributeValue.fromS("current#web"));
     }
 }
