@@ -16,8 +16,8 @@ launch and drain through their lifecycle hooks, and replaces a group's instances
 3. A developer pushes a change to the web role: GitHub's signed push delivery reaches Kiln's webhook,
    which answers which roles it bakes and starts that bake; a redelivery changes nothing, and a
    delivery signed with the wrong secret is refused.
-4. The team releases a new version of the web site (examples/releases/web) through Kiln's release
-   function, and their web group (step 2's image, Kiln's two lifecycle hooks) scales out: Auto
+4. The team releases a new version of the web site (examples/releases/web) with scripts/kiln release
+   set (which uploads it and asks Kiln's release function), and their web group (step 2's image, Kiln's two lifecycle hooks) scales out: Auto
    Scaling's lifecycle event starts launch, which deploys the release on the instance, checks the site
    and lets the instance serve; a repeated event does nothing. The group scales in and drain empties
    the instance before it goes. The demo prints the exact CompleteLifecycleAction requests.
@@ -26,7 +26,8 @@ launch and drain through their lifecycle hooks, and replaces a group's instances
    first read records what the feed lists; its next read announces the new advisory once; patch
    starts by itself, finds base affected and starts its bake with the advisory.
 6. The nightly rotation (its schedule is stored in the local cloud, which never fires it) is started
-   as the schedule would: the team's base group runs an older image and its canary is frozen; rotate
+   as the schedule would: the team's base group runs an older image and its canary, frozen with
+   scripts/kiln freeze, too; scripts/kiln rotate shows what the rotation will take; rotate
    finds the groups tagged kiln:rotate=nightly, skips the frozen one, pins base's current image in the
    group's launch template and starts an instance refresh, which replaces the group's instances one
    at a time; rotate follows it to its end, records each group's outcome and tells the team.
@@ -37,19 +38,20 @@ launch and drain through their lifecycle hooks, and replaces a group's instances
    green in steps, and after the rollback window web-blue's instance drains away.
 """
 
-import hashlib
 import io
 import json
+import pathlib
 import secrets
 import sys
 import tarfile
+import tempfile
 import time
 import uuid
 
 import boto3
 import botocore.exceptions
 
-from demo_blue_green import blue_green_release
+from demo_blue_green import blue_green_release, kiln
 from local_fakes import ALAS_PORT, GITHUB_API_PORT, LocalAlas, LocalGitHub, deliver, push_payload, sign
 from watch import (bake_instances, child_sha, execution_about, follow, group_images, instance_changes, lifecycle_state,
                    live_builders, patch_plan, wait, wait_for_child, wait_for_execution, wait_for_notification,
@@ -132,11 +134,11 @@ def main(root: str) -> int:
 
     if not push_to_github(root, outputs, sfn, s3, github):
         return 1
-    if not release_and_launch(root, outputs, sfn, s3, ec2, web_image):
+    if not release_and_launch(root, outputs, sfn, ec2, web_image):
         return 1
     if not security_advisory(root, outputs, sfn):
         return 1
-    if not nightly_rotation(outputs, sfn, ec2, sqs, queue_url, template_id):
+    if not nightly_rotation(root, outputs, sfn, ec2, sqs, queue_url, template_id):
         return 1
     if not blue_green_release(root, outputs, ec2, sqs, queue_url, fleet_instance_profile(outputs["FleetInstancePolicyArnWeb"]),
                               web_image, show_notification):
@@ -208,28 +210,19 @@ def push_to_github(root: str, outputs: dict, sfn, s3, github) -> bool:
     return len(bakes) == 1 and again == answer and forged_status == 401 and baked["status"] == "SUCCEEDED"
 
 
-def release_and_launch(root: str, outputs: dict, sfn, s3, ec2, image_id: str) -> bool:
-    release_fn = boto3.client("lambda")
+def release_and_launch(root: str, outputs: dict, sfn, ec2, image_id: str) -> bool:
     bucket = outputs["ArtifactBucketName"]
     version = time.strftime("%Y.%m.%d-%H%M%S")
-    artifact = release_tarball(f"{root}/examples/releases/web")
-    key = f"releases/web/web-{version}.tar.gz"
-    s3.put_object(Bucket=bucket, Key=key, Body=artifact)
-    sha256 = hashlib.sha256(artifact).hexdigest()
-    print(f"\n4. The team releases web {version}: examples/releases/web packed and uploaded to s3://{bucket}/{key}")
-
-    def set_release(digest: str) -> dict:
-        answer = release_fn.invoke(FunctionName=outputs["ReleaseFunctionName"], Payload=json.dumps(
-            {"role": "web", "version": version, "artifact": f"s3://{bucket}/{key}", "sha256": digest}).encode())
-        return {"error": answer.get("FunctionError"), **json.loads(answer["Payload"].read())}
-
-    wrong = set_release("0" * 64)
-    print(f"   with a mistyped checksum the release function refuses it: {wrong.get('errorMessage')}")
-    done = set_release(sha256)
-    if done.get("error"):
-        print(f"   the release was refused: {done.get('errorMessage')}", file=sys.stderr)
-        return False
-    print(f"   with the right one: {done['parameter']} = version {done['release']['version']}, sha256 {sha256[:12]}...")
+    tarball = pathlib.Path(tempfile.mkdtemp(prefix="kiln-demo-")) / f"web-{version}.tar.gz"
+    tarball.write_bytes(release_tarball(f"{root}/examples/releases/web"))
+    print(f"\n4. The team releases web {version}: examples/releases/web packed into {tarball.name}")
+    wrong = kiln(root, "release", "set", "web", version, "--artifact", str(tarball), "--sha256", "0" * 64, check=False)
+    print(f"   scripts/kiln release set web {version} --artifact {tarball.name} --sha256 000...: refused before anything"
+          f" is uploaded (exit {wrong.returncode}): {wrong.stderr.strip()}")
+    done = kiln(root, "release", "set", "web", version, "--artifact", str(tarball))
+    print(f"   scripts/kiln release set web {version} --artifact {tarball.name}:")
+    for line in done.stdout.splitlines():
+        print(f"     {line}")
 
     autoscaling = boto3.client("autoscaling")
     group = web_group(autoscaling, ec2, fleet_instance_profile(outputs["FleetInstancePolicyArnWeb"]), image_id)
@@ -342,7 +335,7 @@ def security_advisory(root: str, outputs: dict, sfn) -> bool:
         site.close()
 
 
-def nightly_rotation(outputs: dict, sfn, ec2, sqs, queue_url: str, template_id: str) -> bool:
+def nightly_rotation(root: str, outputs: dict, sfn, ec2, sqs, queue_url: str, template_id: str) -> bool:
     schedule = boto3.client("scheduler").get_schedule(Name=f"{STACK}-rotate-nightly")
     print(f"\n6. Every night ({schedule['ScheduleExpression']} in {schedule['ScheduleExpressionTimezone']}, schedule"
           f" {schedule['Name']}) rotate replaces the instances of groups tagged kiln:rotate=nightly with their"
@@ -353,7 +346,11 @@ def nightly_rotation(outputs: dict, sfn, ec2, sqs, queue_url: str, template_id: 
     version = rotation_groups(autoscaling, ec2, template_id, older)
     before = group_images(autoscaling, ec2, ROTATED_GROUP)
     print(f"   the team's group {ROTATED_GROUP} (role base, {TEMPLATE} version {version}) runs {len(before)} instances of"
-          f" {older}: {', '.join(sorted(before))}; {CANARY_GROUP} is tagged kiln:freeze=true")
+          f" {older}: {', '.join(sorted(before))}; so does its canary {CANARY_GROUP}, which the team holds back:")
+    print(f"   scripts/kiln freeze {CANARY_GROUP}: {kiln(root, 'freeze', CANARY_GROUP).stdout.strip()}")
+    print("   scripts/kiln rotate --role base (what the night's rotation will find; nothing starts):")
+    for line in kiln(root, "rotate", "--role", "base").stdout.splitlines():
+        print(f"     {line}")
     name = f"demo-nightly-{uuid.uuid4().hex[:8]}"
     execution = sfn.start_execution(stateMachineArn=outputs["RotateStateMachineArn"], name=name,
                                     input=json.dumps({"reason": "nightly"}))["executionArn"]
@@ -394,17 +391,17 @@ def nightly_rotation(outputs: dict, sfn, ec2, sqs, queue_url: str, template_id: 
 
 def rotation_groups(autoscaling, ec2, template_id: str, image_id: str) -> int:
     """The team's base groups opted into rotation, on a version of the template that runs an older image; the
-    canary is frozen. Groups left by an earlier demo are deleted first. Returns the version."""
+    canary too. Groups left by an earlier demo are deleted first. Returns the version."""
     version = ec2.create_launch_template_version(
         LaunchTemplateId=template_id, SourceVersion="1", VersionDescription="the team's, before the nightly rotation",
         LaunchTemplateData={"ImageId": image_id})["LaunchTemplateVersion"]["VersionNumber"]
-    for group, size, frozen in ((ROTATED_GROUP, 2, []), (CANARY_GROUP, 0, [("kiln:freeze", "true")])):
+    for group, size in ((ROTATED_GROUP, 2), (CANARY_GROUP, 1)):
         try:
             autoscaling.delete_auto_scaling_group(AutoScalingGroupName=group, ForceDelete=True)
         except botocore.exceptions.ClientError as error:
             if "not found" not in str(error):
                 raise
-        tags = [("kiln:role", "base"), ("kiln:rotate", "nightly")] + frozen
+        tags = [("kiln:role", "base"), ("kiln:rotate", "nightly")]
         autoscaling.create_auto_scaling_group(
             AutoScalingGroupName=group, MinSize=0, MaxSize=4, DesiredCapacity=size, AvailabilityZones=["us-east-1a"],
             LaunchTemplate={"LaunchTemplateId": template_id, "Version": str(version)},
