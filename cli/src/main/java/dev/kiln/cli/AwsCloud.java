@@ -2,6 +2,7 @@ package dev.kiln.cli;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,6 +23,7 @@ import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.CloudFormationException;
 import software.amazon.awssdk.services.cloudformation.model.Output;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.LaunchTemplateVersion;
 import software.amazon.awssdk.services.ec2.model.Reservation;
@@ -155,6 +157,36 @@ final class AwsCloud implements Cloud {
     public Invocation invoke(String functionName, String payload) {
         InvokeResponse answer = lambda.get().invoke(r -> r.functionName(functionName).payload(SdkBytes.fromUtf8String(payload)));
         return new Invocation(answer.functionError() != null, answer.payload().asUtf8String());
+    }
+
+    @Override
+    public List<Map<String, String>> ledger(String table) {
+        List<Map<String, String>> records = new ArrayList<>();
+        dynamo.get().scanPaginator(r -> r.tableName(table)
+                        .filterExpression("begins_with(#key, :patch) OR (begins_with(#key, :advisory) AND #state <> :baseline)")
+                        .expressionAttributeNames(Map.of("#key", "key", "#state", "state"))
+                        .expressionAttributeValues(Map.of(":patch", AttributeValue.fromS("patch#"),
+                                ":advisory", AttributeValue.fromS("advisory#"), ":baseline", AttributeValue.fromS("BASELINE"))))
+                .items().forEach(item -> {
+                    Map<String, String> record = new HashMap<>();
+                    item.forEach((name, value) -> record.put(name, text(value)));
+                    records.add(record);
+                });
+        return records;
+    }
+
+    @Override
+    public List<String> imageAdvisories(String imagesTable, String imageId) {
+        Map<String, AttributeValue> item = dynamo.get().getItem(r -> r.tableName(imagesTable)
+                .key(Map.of("imageId", AttributeValue.fromS(imageId))).projectionExpression("advisories")).item();
+        return item == null || !item.containsKey("advisories") ? List.of()
+                : item.get("advisories").l().stream().map(AttributeValue::s).toList();
+    }
+
+    private static String text(AttributeValue value) {
+        return value.s() != null ? value.s() : value.n() != null ? value.n() : value.bool() != null ? value.bool().toString()
+                : value.hasSs() ? String.join(", ", value.ss()) : value.hasL() ? value.l().stream().map(AwsCloud::text)
+                .collect(Collectors.joining(", ")) : String.valueOf(value);
     }
 
     @Override

@@ -44,6 +44,16 @@ interface Cloud {
     /** Puts the file as the object, with this user metadata. */
     void upload(String bucket, String key, java.nio.file.Path file, Map<String, String> metadata);
 
+    /**
+     * The advisories ledger's records of the advisories Kiln announced ({@code advisory#<release>#<feed id>}, not those
+     * a feed's first read only noted) and of their patches ({@code patch#<id>}): every attribute as text, a list's or
+     * set's values joined by ", ".
+     */
+    List<Map<String, String>> ledger(String table);
+
+    /** The security advisories the image's bake applied, as the images table records them. */
+    List<String> imageAdvisories(String imagesTable, String imageId);
+
     /** Every Auto Scaling group tagged kiln:role (Kiln's fleets), in name order, with what it launches and runs. */
     List<Group> groups();
 

@@ -18,8 +18,8 @@ import software.amazon.awssdk.core.exception.SdkException;
  */
 @Command(name = "kiln", mixinStandardHelpOptions = true, version = "kiln 0.1.0",
         description = "Operate Kiln: bake images, release roles blue/green, and see what Kiln did.",
-        subcommands = {StatusCommand.class, BakeCommand.class, RotateCommand.class, ReleaseCommand.class, FreezeCommand.class,
-                UnfreezeCommand.class, ImagesCommand.class, LogsCommand.class})
+        subcommands = {StatusCommand.class, BakeCommand.class, PatchCommand.class, RotateCommand.class, ReleaseCommand.class,
+                FreezeCommand.class, UnfreezeCommand.class, ImagesCommand.class, AdvisoriesCommand.class, LogsCommand.class})
 public final class Kiln implements Runnable {
 
     /** What a command needs from outside: AWS, the clock, whether it talks to a terminal, how it waits. */

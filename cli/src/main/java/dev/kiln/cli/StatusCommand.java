@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /**
- * {@code kiln status [--role R]}: per role its current image (id, commit, when the commit was pushed, age) and its
+ * {@code kiln status [--role R]}: per role its current image (id, commit, when the commit was pushed, age, the
+ * security advisories its bake applied) and its
  * release; Kiln's groups (tagged kiln:role) with the launch template version each launches and whether it runs the
  * current image; Kiln's running executions with the state each is in; the last failure of each workflow.
  */
@@ -31,7 +32,8 @@ final class StatusCommand implements Callable<Integer> {
     @Option(names = "--role", description = "only this role, and the executions whose input names it")
     String role;
 
-    private record RoleStatus(String role, Optional<CurrentImages.Current> image, Optional<JsonNode> release) {
+    /** A role's current image, the advisories its bake applied, and its release. */
+    private record RoleStatus(String role, Optional<CurrentImages.Current> image, List<String> advisories, Optional<JsonNode> release) {
     }
 
     private record Run(String workflow, Cloud.Execution execution, String detail) {
@@ -42,9 +44,11 @@ final class StatusCommand implements Callable<Integer> {
         Deployment deployment = kiln.deployment();
         Cloud cloud = kiln.context().cloud();
         List<KilnConfig.Role> roles = role == null ? deployment.config().roles() : List.of(deployment.role(role));
-        List<RoleStatus> statuses = roles.stream().map(r -> new RoleStatus(r.name(),
-                cloud.currentImage(deployment.output("BakesTableName"), r.name()),
-                cloud.parameter("/" + deployment.stack() + "/releases/" + r.name()).map(JsonText::parse))).toList();
+        List<RoleStatus> statuses = roles.stream().map(r -> {
+            Optional<CurrentImages.Current> image = cloud.currentImage(deployment.output("BakesTableName"), r.name());
+            return new RoleStatus(r.name(), image, image.map(i -> cloud.imageAdvisories(deployment.output("ImagesTableName"), i.imageId()))
+                    .orElse(List.of()), cloud.parameter("/" + deployment.stack() + "/releases/" + r.name()).map(JsonText::parse));
+        }).toList();
         List<Run> running = new ArrayList<>();
         List<Run> failures = new ArrayList<>();
         for (Map.Entry<String, String> output : deployment.outputs().entrySet().stream()
@@ -70,14 +74,17 @@ final class StatusCommand implements Callable<Integer> {
             console.result(result.toString());
             return 0;
         }
-        console.line(String.format("%-12s %-22s %-8s %-17s %-6s %s", "ROLE", "IMAGE", "COMMIT", "PUSHED", "AGE", "RELEASE"));
+        console.line(String.format("%-12s %-22s %-8s %-17s %-6s %-10s %s", "ROLE", "IMAGE", "COMMIT", "PUSHED", "AGE", "RELEASE",
+                "ADVISORIES APPLIED"));
         for (RoleStatus s : statuses) {
-            console.line(String.format("%-12s %-22s %-8s %-17s %-6s %s", s.role(),
+            console.line(String.format("%-12s %-22s %-8s %-17s %-6s %-10s %s", s.role(),
                     s.image().map(CurrentImages.Current::imageId).orElse("(none yet)"),
                     s.image().map(i -> i.sha().substring(0, 7)).orElse("-"),
                     s.image().map(i -> i.pushedAt().toString().substring(0, 16).replace('T', ' ')).orElse("-"),
                     s.image().map(i -> age(Duration.between(i.pushedAt(), now))).orElse("-"),
-                    s.release().map(r -> r.path("version").asText()).orElse("(none)")));
+                    s.release().map(r -> r.path("version").asText()).orElse("(none)"),
+                    s.advisories().isEmpty() ? "-" : s.advisories().get(0) + (s.advisories().size() > 1 ? " +" + (s.advisories().size() - 1) : ""))
+                    .stripTrailing());
         }
         console.line("");
         if (groups.isEmpty()) {
@@ -109,7 +116,8 @@ final class StatusCommand implements Callable<Integer> {
         ArrayNode roles = result.putArray("roles");
         for (RoleStatus s : statuses) {
             ObjectNode r = roles.addObject().put("role", s.role());
-            s.image().ifPresent(i -> r.putObject("image").put("imageId", i.imageId()).put("sha", i.sha()).put("pushedAt", i.pushedAt().toString()));
+            s.image().ifPresent(i -> s.advisories().forEach(r.putObject("image").put("imageId", i.imageId()).put("sha", i.sha())
+                    .put("pushedAt", i.pushedAt().toString()).putArray("advisories")::add));
             s.release().ifPresent(release -> r.set("release", release));
         }
         result.putArray("groups");

@@ -24,12 +24,19 @@ final class FakeCloud implements Cloud {
 
     static final String BAKE = "arn:aws:states:us-east-1:000000000000:stateMachine:kiln-bake";
     static final String ROTATE = "arn:aws:states:us-east-1:000000000000:stateMachine:kiln-rotate";
+    static final String ANNOUNCE = "arn:aws:states:us-east-1:000000000000:stateMachine:kiln-announce";
+    static final String PATCH = "arn:aws:states:us-east-1:000000000000:stateMachine:kiln-patch";
 
     final Map<String, String> outputs = new HashMap<>(Map.of(
             "BlueGreenStateMachineArn", MACHINE, "BlueGreenDecideFunctionName", "kiln-BlueGreenDecide",
             "BakeStateMachineArn", BAKE, "GitHubTokenSecretName", "kiln/github-token", "BakesTableName", "kiln-bakes",
             "RotateStateMachineArn", ROTATE, "RetentionFunctionName", "kiln-Retention", "ReleaseFunctionName", "kiln-Release",
             "ArtifactBucketName", "kiln-artifacts"));
+
+    {
+        outputs.putAll(Map.of("ImagesTableName", "kiln-images", "AdvisoriesTableName", "kiln-advisories", "AnnounceStateMachineArn",
+                ANNOUNCE, "PatchStateMachineArn", PATCH));
+    }
     final Map<String, String> secrets = new HashMap<>(Map.of("kiln/github-token", "unset"));
     /** Executions that exist, by ARN, for lookups (kiln logs), and their history. */
     final Map<String, Execution> executions = new HashMap<>();
@@ -173,5 +180,20 @@ final class FakeCloud implements Cloud {
     public void upload(String bucket, String key, Path file, Map<String, String> metadata) {
         uploaded.add("s3://" + bucket + "/" + key + " " + file.getFileName() + " " + metadata);
         objects.put(bucket + "/" + key, metadata);
+    }
+
+    /** The advisories ledger's records (kiln advisories, kiln patch). */
+    final List<Map<String, String>> ledger = new ArrayList<>();
+    /** The advisories each image's bake applied, by image id. */
+    final Map<String, List<String>> imageAdvisories = new HashMap<>();
+
+    @Override
+    public List<Map<String, String>> ledger(String table) {
+        return ledger;
+    }
+
+    @Override
+    public List<String> imageAdvisories(String imagesTable, String imageId) {
+        return imageAdvisories.getOrDefault(imageId, List.of());
     }
 }

@@ -74,6 +74,6 @@ class LogsCommandTest {
     @Test
     void shouldNameKilnsWorkflowsWhenNoExecutionHasThatName() {
         assertThat(operator.kiln("logs", "web-nope")).isEqualTo(2);
-        assertThat(operator.err.toString()).contains("kiln: no execution named web-nope in Kiln's 3 workflows (kiln-bake, kiln-blue-green, kiln-rotate)");
+        assertThat(operator.err.toString()).contains("kiln: no execution named web-nope in Kiln's 5 workflows (kiln-announce, kiln-bake, kiln-blue-green, kiln-patch, kiln-rotate)");
     }
 }

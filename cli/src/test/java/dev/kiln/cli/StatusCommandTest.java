@@ -21,6 +21,7 @@ class StatusCommandTest {
         // base was pushed two days before the clock; web has an image and a release
         operator.cloud.images.put("kiln-bakes base", new CurrentImages.Current("ami-0base", SHA, FakeCloud.START.minus(Duration.ofDays(2))));
         operator.cloud.images.put("kiln-bakes web", new CurrentImages.Current("ami-0web", SHA, FakeCloud.START.minus(Duration.ofHours(5))));
+        operator.cloud.imageAdvisories.put("ami-0base", List.of("ALAS2023-2025-1196", "ALAS2023-2025-1201"));
         operator.cloud.parameters.put("/kiln/releases/web", "{\"role\":\"web\",\"version\":\"1.4.0\",\"artifact\":\"s3://b/releases/web/1.4.0.tar.gz\"}");
         operator.cloud.executions.put(BAKING, new Cloud.Execution(BAKING, "RUNNING", "{\"role\":\"web\",\"source\":{\"sha\":\"" + SHA + "\"}}",
                 null, null, null, FakeCloud.START, null));
@@ -37,9 +38,9 @@ class StatusCommandTest {
         assertThat(operator.kiln("status")).isZero();
 
         assertThat(operator.out.toString()).isEqualTo("""
-                ROLE         IMAGE                  COMMIT   PUSHED            AGE    RELEASE
-                base         ami-0base              0d1a26e  2026-12-05 03:00  2d     (none)
-                web          ami-0web               0d1a26e  2026-12-06 22:00  5h     1.4.0
+                ROLE         IMAGE                  COMMIT   PUSHED            AGE    RELEASE    ADVISORIES APPLIED
+                base         ami-0base              0d1a26e  2026-12-05 03:00  2d     (none)     ALAS2023-2025-1196 +1
+                web          ami-0web               0d1a26e  2026-12-06 22:00  5h     1.4.0      -
 
                 Groups: none tagged kiln:role
 
@@ -59,6 +60,8 @@ class StatusCommandTest {
         JsonNode status = Json.MAPPER.readTree(operator.out.toString());
         assertThat(status.path("roles")).hasSize(1);
         assertThat(status.at("/roles/0/image/imageId").asText()).isEqualTo("ami-0base");
+        assertThat(status.at("/roles/0/image/advisories")).extracting(JsonNode::asText)
+                .containsExactly("ALAS2023-2025-1196", "ALAS2023-2025-1201");
         assertThat(status.at("/roles/0/release").isMissingNode()).isTrue();
         assertThat(status.path("running")).isEmpty();
         assertThat(status.path("lastFailures")).isEmpty();
@@ -90,7 +93,7 @@ class StatusCommandTest {
     @Test
     void shouldSayARoleHasNoImageYet() {
         assertThat(operator.kiln("status", "--role", "web")).isZero();
-        assertThat(operator.out.toString()).contains("web          (none yet)             -        -                 -      (none)",
+        assertThat(operator.out.toString()).contains("web          (none yet)             -        -                 -      (none)     -",
                 "Running: nothing", "Last failures: none");
     }
 
