@@ -123,6 +123,41 @@ class AdvisoryFeedIT {
                 "announced", feed.get("announced").asInt(), "recovered", feed.get("recovered").asInt());
     }
 
+    @Test
+    void shouldShowAnAnnouncedAdvisoryAndItsPatchThroughTheCommandLineAndRefuseToPatchItAgain() throws Exception {
+        LocalAlas.Advisory earlier = advisory("kiln-it-cli-zstd", "Sat, 08 Nov 2025 09:00:00 GMT");
+        LocalAlas.Advisory announcedNow = advisory("kiln-it-cli-bzip2", "Sun, 09 Nov 2025 09:00:00 GMT");
+        alas.list(List.of(earlier));
+        read();
+        alas.list(List.of(announcedNow, earlier));
+        assertThat(feed(read())).containsEntry("announced", 1);
+        // the rule starts patch, which finds no image carrying the package
+        String state = LocalCloud.await("the patch of " + announcedNow.id(), Duration.ofMinutes(3), () -> java.util.Optional.ofNullable(
+                DYNAMO.getItem(r -> r.tableName(LocalCloud.stackOutput("AdvisoriesTableName"))
+                        .key(Map.of("key", AttributeValue.fromS("patch#" + announcedNow.id())))).item())
+                .map(item -> item.get("state")).map(AttributeValue::s).filter(s -> !s.equals("PATCHING")));
+        assertThat(state).isEqualTo("NOT_AFFECTED");
+
+        KilnCli.Run all = KilnCli.run("--output", "json", "advisories");
+        KilnCli.Run open = KilnCli.run("--output", "json", "advisories", "--open");
+        KilnCli.Run again = KilnCli.run("patch", announcedNow.id());
+
+        assertThat(all.exitCode()).as(all.err()).isZero();
+        JsonNode listed = null;
+        for (JsonNode a : all.json().path("advisories")) {
+            if (a.path("id").asText().equals(announcedNow.id())) {
+                listed = a;
+            }
+        }
+        assertThat(listed).as(all.out()).isNotNull();
+        assertThat(listed.path("patch").asText()).isEqualTo("NOT_AFFECTED");
+        assertThat(listed.at("/detail/packages/0").asText()).isEqualTo("kiln-it-cli-bzip2");
+        assertThat(listed.at("/detail/severity").asText()).isEqualTo("important");
+        assertThat(open.json().path("advisories")).extracting(a -> a.path("id").asText()).doesNotContain(announcedNow.id());
+        assertThat(again.exitCode()).isEqualTo(2);
+        assertThat(again.err()).contains("kiln: " + announcedNow.id() + " affects no role: no image carries its packages; nothing was started");
+    }
+
     private static LocalAlas.Advisory advisory(String pkg, String pubDate) {
         int number = 10_000 + RANDOM.nextInt(900_000);
         return new LocalAlas.Advisory("ALAS-2025-" + number, "ALAS2023-2025-" + number, "important", pkg,
