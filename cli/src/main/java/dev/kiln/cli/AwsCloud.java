@@ -16,6 +16,7 @@ import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.autoscaling.model.AutoScalingGroup;
+import software.amazon.awssdk.services.autoscaling.model.Filter;
 import software.amazon.awssdk.services.autoscaling.model.Instance;
 import software.amazon.awssdk.services.autoscaling.model.LaunchTemplateSpecification;
 import software.amazon.awssdk.services.autoscaling.model.TagDescription;
@@ -209,11 +210,13 @@ final class AwsCloud implements Cloud {
     }
 
     @Override
-    public List<Group> groups() {
-        Set<String> names = new TreeSet<>();
-        autoScaling.get().describeTagsPaginator(r -> r.filters(f -> f.name("key").values("kiln:role"))).tags()
-                .forEach(tag -> names.add(tag.resourceId()));
-        List<String> all = List.copyOf(names);
+    public List<String> groupNames() {
+        return List.copyOf(tagged(null));
+    }
+
+    @Override
+    public List<Group> groups(String role) {
+        List<String> all = List.copyOf(tagged(role));
         List<Group> groups = new ArrayList<>();
         for (int from = 0; from < all.size(); from += 50) {
             List<String> batch = all.subList(from, Math.min(all.size(), from + 50));
@@ -221,6 +224,21 @@ final class AwsCloud implements Cloud {
                     .autoScalingGroups().forEach(g -> groups.add(group(g)));
         }
         return groups;
+    }
+
+    @Override
+    public Optional<Group> group(String name) {
+        return autoScaling.get().describeAutoScalingGroups(r -> r.autoScalingGroupNames(name)).autoScalingGroups().stream()
+                .filter(g -> g.tags().stream().anyMatch(t -> t.key().equals("kiln:role"))).findFirst().map(this::group);
+    }
+
+    /** The names of the groups tagged kiln:role (=role, when not null). */
+    private Set<String> tagged(String role) {
+        Set<String> names = new TreeSet<>();
+        autoScaling.get().describeTagsPaginator(r -> r.filters(role == null ? List.of(Filter.builder().name("key").values("kiln:role").build())
+                        : List.of(Filter.builder().name("key").values("kiln:role").build(), Filter.builder().name("value").values(role).build())))
+                .tags().forEach(tag -> names.add(tag.resourceId()));
+        return names;
     }
 
     private Group group(AutoScalingGroup g) {

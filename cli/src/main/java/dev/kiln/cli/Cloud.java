@@ -54,8 +54,17 @@ interface Cloud {
     /** The security advisories the image's bake applied, as the images table records them. */
     List<String> imageAdvisories(String imagesTable, String imageId);
 
-    /** Every Auto Scaling group tagged kiln:role (Kiln's fleets), in name order, with what it launches and runs. */
-    List<Group> groups();
+    /** The names of the Auto Scaling groups tagged kiln:role (Kiln's fleets), in name order. */
+    List<String> groupNames();
+
+    /**
+     * The groups tagged kiln:role (only those tagged kiln:role=role when it is not null), in name order, with what each
+     * launches and runs.
+     */
+    List<Group> groups(String role);
+
+    /** The group, if it exists and is tagged kiln:role. */
+    Optional<Group> group(String name);
 
     /** Sets the group's tag (not propagated to its instances). */
     void tagGroup(String group, String key, String value);

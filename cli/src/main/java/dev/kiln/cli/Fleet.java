@@ -74,8 +74,7 @@ final class Fleet {
         Deployment deployment = kiln.deployment();
         Cloud cloud = kiln.context().cloud();
         Map<String, Optional<String>> current = new HashMap<>();
-        return cloud.groups().stream()
-                .filter(g -> role == null || role.equals(g.tags().get(ROLE)))
+        return cloud.groups(role).stream()
                 .map(g -> {
                     String of = g.tags().get(ROLE);
                     String image = current.computeIfAbsent(of, r -> cloud.currentImage(deployment.output("BakesTableName"), r)
@@ -87,12 +86,13 @@ final class Fleet {
 
     /** The group, which must be one of Kiln's, or a refusal that names Kiln's groups. */
     static Cloud.Group group(Kiln kiln, String name) {
-        List<Cloud.Group> groups = kiln.context().cloud().groups();
-        return groups.stream().filter(g -> g.name().equals(name)).findFirst().orElseThrow(() -> CliException.badInput(
-                "unknown group " + name + ": Kiln's groups are the Auto Scaling groups tagged kiln:role" + (groups.isEmpty()
-                        ? ", and there are none in this account and region"
-                        : " (" + groups.stream().map(Cloud.Group::name).limit(20).collect(Collectors.joining(", "))
-                        + (groups.size() > 20 ? ", ..." : "") + ")")));
+        Cloud cloud = kiln.context().cloud();
+        return cloud.group(name).orElseThrow(() -> {
+            List<String> groups = cloud.groupNames();
+            return CliException.badInput("unknown group " + name + ": Kiln's groups are the Auto Scaling groups tagged kiln:role"
+                    + (groups.isEmpty() ? ", and there are none in this account and region"
+                    : " (" + groups.stream().limit(20).collect(Collectors.joining(", ")) + (groups.size() > 20 ? ", ..." : "") + ")"));
+        });
     }
 
     /**

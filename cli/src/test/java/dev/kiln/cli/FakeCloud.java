@@ -145,8 +145,18 @@ final class FakeCloud implements Cloud {
     }
 
     @Override
-    public List<Group> groups() {
-        return List.copyOf(groups.values());
+    public List<String> groupNames() {
+        return List.copyOf(groups.keySet());
+    }
+
+    @Override
+    public List<Group> groups(String role) {
+        return groups.values().stream().filter(g -> role == null || role.equals(g.tags().get("kiln:role"))).toList();
+    }
+
+    @Override
+    public Optional<Group> group(String name) {
+        return Optional.ofNullable(groups.get(name));
     }
 
     @Override
