@@ -3,9 +3,8 @@ package dev.kiln.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.common.bake.CurrentImages;
+import dev.kiln.common.fleet.FreezeTag;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +20,7 @@ final class Fleet {
 
     static final String ROLE = "kiln:role";
     static final String ROTATE = "kiln:rotate";
-    static final String FREEZE = "kiln:freeze";
+    static final String FREEZE = FreezeTag.KEY;
 
     /**
      * A group against its role's current image (null when the role has none yet); {@code frozen} says why rotation
@@ -79,7 +78,7 @@ final class Fleet {
                     String of = g.tags().get(ROLE);
                     String image = current.computeIfAbsent(of, r -> cloud.currentImage(deployment.output("BakesTableName"), r)
                             .map(CurrentImages.Current::imageId)).orElse(null);
-                    return new Standing(g, of, image, frozen(g.tags().get(FREEZE), now));
+                    return new Standing(g, of, image, FreezeTag.holds(g.tags().get(FREEZE), now).orElse(null));
                 })
                 .toList();
     }
@@ -93,24 +92,5 @@ final class Fleet {
                     + (groups.isEmpty() ? ", and there are none in this account and region"
                     : " (" + groups.stream().limit(20).collect(Collectors.joining(", ")) + (groups.size() > 20 ? ", ..." : "") + ")"));
         });
-    }
-
-    /**
-     * Why the kiln:freeze tag holds the group back at {@code now}, as rotate-plan reads it: true until it is removed, a
-     * time until then, anything else too (the safe side); null when there is no tag or its time has passed.
-     */
-    static String frozen(String tag, Instant now) {
-        if (tag == null) {
-            return null;
-        }
-        if (tag.trim().equalsIgnoreCase("true")) {
-            return "frozen until unfrozen";
-        }
-        try {
-            Instant until = OffsetDateTime.parse(tag.trim()).toInstant();
-            return until.isAfter(now) ? "frozen until " + tag.trim() : null;
-        } catch (DateTimeParseException e) {
-            return "frozen: its kiln:freeze tag '" + tag + "' is not understood";
-        }
     }
 }

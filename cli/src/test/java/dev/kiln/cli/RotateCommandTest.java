@@ -33,7 +33,7 @@ class RotateCommandTest {
                 The rotation runs cron(0 3 * * ? *) (Asia/Tokyo); it would find these groups tagged kiln:rotate=nightly and kiln:role=web:
                   web-asg              web        would rotate  behind the current image
                   web-canary           web        would skip    on the current image
-                  web-frozen           web        would skip    behind the current image; frozen until unfrozen
+                  web-frozen           web        would skip    behind the current image; frozen by its kiln:freeze tag
                 Nothing was started. kiln rotate --role web --now rotates them now (each group's plan decides again: docs/rotation.md).
                 """);
     }

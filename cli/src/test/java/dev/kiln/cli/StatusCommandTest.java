@@ -79,7 +79,7 @@ class StatusCommandTest {
 
         assertThat(operator.out.toString()).contains("""
                 GROUP                ROLE       ROTATE   TEMPLATE:VERSION             INSTANCES STATE
-                base-asg             base       nightly  kiln-base:$Latest=3          0/1       behind the current image; frozen until 2026-12-24T09:00:00+09:00
+                base-asg             base       nightly  kiln-base:$Latest=3          0/1       behind the current image; frozen by its kiln:freeze tag until 2026-12-24T00:00:00Z
                 web-blue             web        nightly  kiln-web:$Latest=3           2/2       on the current image
                 web-green            web        -        kiln-web:$Latest=3           1/2       template current, 1 instance(s) not yet
                 """);

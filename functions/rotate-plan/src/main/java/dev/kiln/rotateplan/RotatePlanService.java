@@ -8,6 +8,7 @@ import dev.kiln.common.Json;
 import dev.kiln.common.Wording;
 import dev.kiln.common.config.ConfigSource;
 import dev.kiln.common.config.KilnConfig;
+import dev.kiln.common.fleet.FreezeTag;
 import dev.kiln.rotateplan.errors.MalformedTagPageException;
 import dev.kiln.rotateplan.errors.RotationTooLongException;
 import java.io.IOException;
@@ -131,25 +132,9 @@ public record RotatePlanService(ConfigSource configs, Ports.TagPages tagPages, P
         if (image.isEmpty()) {
             return new RotatePlan.Item(asg, role, null, "role " + role + " has no published image yet");
         }
-        Optional<String> frozen = frozenByTag(freezeTag, at)
+        Optional<String> frozen = FreezeTag.holds(freezeTag, at)
                 .or(() -> window.map(w -> "frozen: " + w.reason() + " until " + DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(w.end())));
         return new RotatePlan.Item(asg, role, image.get(), frozen.orElse(null));
-    }
-
-    /** {@code true} freezes until the tag is removed, a time until then; anything else freezes too (safe side). */
-    static Optional<String> frozenByTag(String value, Instant at) {
-        if (value == null) {
-            return Optional.empty();
-        }
-        if (value.trim().equalsIgnoreCase("true")) {
-            return Optional.of("frozen by its kiln:freeze tag");
-        }
-        Optional<Instant> until = PlanRequest.instant(value);
-        if (until.isPresent()) {
-            return until.get().isAfter(at) ? Optional.of("frozen by its kiln:freeze tag until " + until.get()) : Optional.empty();
-        }
-        return Optional.of("frozen by its kiln:freeze tag: its value '" + value + "' is not understood (use true or a time"
-                + " such as 2026-12-01T00:00:00Z, or remove the tag)");
     }
 
     /** Every tag row, by group; the groups in name order. */

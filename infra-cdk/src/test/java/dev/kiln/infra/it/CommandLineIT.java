@@ -81,7 +81,7 @@ class CommandLineIT {
             assertThat(freezeTag()).isEqualTo(until);
             KilnCli.Run preview = KilnCli.run("rotate", "--group", GROUP);
             assertThat(preview.exitCode()).as(preview.err()).isZero();
-            assertThat(preview.out()).containsPattern(GROUP + " +web +would skip +behind the current image; frozen until " + until)
+            assertThat(preview.out()).containsPattern(GROUP + " +web +would skip +behind the current image; frozen by its kiln:freeze tag until " + Instant.parse(until))
                     .contains("Nothing was started.");
 
             // a rotation now leaves it alone
