@@ -24,7 +24,8 @@ launch and drain through their lifecycle hooks, and replaces a group's instances
 5. Amazon Linux publishes a security advisory for expat, which the base image carries: the demo
    plays the ALAS site (a local one, the local deployment's advisories.siteUrl). advisory-feed's
    first read records what the feed lists; its next read announces the new advisory once; patch
-   starts by itself, finds base affected and starts its bake with the advisory.
+   starts by itself, finds base and web affected, bakes base with the advisory (web follows on base's
+   new image), asks rotate to replace their fleets now, and scripts/kiln advisories shows the outcome.
 6. The nightly rotation (its schedule is stored in the local cloud, which never fires it) is started
    as the schedule would: the team's base group runs an older image and its canary, frozen with
    scripts/kiln freeze, too; scripts/kiln rotate shows what the rotation will take; rotate
@@ -328,9 +329,21 @@ def security_advisory(root: str, outputs: dict, sfn) -> bool:
             print(f"     untouched {role['role']}: {role['why']}")
         for bake in plan["bakes"]:
             print(f"   it started bake {bake['name']} with input {json.dumps(bake['input'])}")
-        print("   (that bake goes on like any other, the advisory's upgrade applied on the builder; once its image is"
-              " published, patch asks rotate to replace base's fleets now and tells the team)")
-        return bool(plan["bakes"])
+        print("   (that bake goes on like any other, the advisory's upgrade applied on the builder; web is re-baked on"
+              " base's new image; then patch asks rotate to replace their fleets now and tells the team)")
+        patched = wait(sfn, patch)
+        summary = json.loads(patched["output"]).get("summary") if patched["status"] == "SUCCEEDED" else patched.get("error")
+        print(f"   patch {patched['status']}: {summary}")
+        rotation = wait_until(f"the rotation {advisory} asked for", lambda: execution_about(
+            sfn, outputs["RotateStateMachineArn"], advisory), seconds=120)
+        rotated = wait(sfn, rotation)
+        print(f"   the security rotation it asked for, {rotation.split(':')[-1]}: {rotated['status']}"
+              + (f": {json.loads(rotated['output']).get('summary')}" if rotated["status"] == "SUCCEEDED" else ""))
+        print(f"   scripts/kiln advisories shows it:")
+        for line in kiln(root, "advisories").stdout.splitlines():
+            if line.startswith("ADVISORY") or line.startswith(advisory):
+                print(f"     {line}")
+        return bool(plan["bakes"]) and patched["status"] == "SUCCEEDED" and rotated["status"] == "SUCCEEDED"
     finally:
         site.close()
 
