@@ -68,12 +68,12 @@ final class Fleet {
     private Fleet() {
     }
 
-    /** Kiln's groups (only the role's, when one is named), each against its role's current image at {@code now}. */
-    static List<Standing> standings(Kiln kiln, String role, Instant now) {
+    /** Each of Kiln's groups against its role's current image at {@code now}. */
+    static List<Standing> standings(Kiln kiln, List<Cloud.Group> groups, Instant now) {
         Deployment deployment = kiln.deployment();
         Cloud cloud = kiln.context().cloud();
         Map<String, Optional<String>> current = new HashMap<>();
-        return cloud.groups(role).stream()
+        return groups.stream()
                 .map(g -> {
                     String of = g.tags().get(ROLE);
                     String image = current.computeIfAbsent(of, r -> cloud.currentImage(deployment.output("BakesTableName"), r)

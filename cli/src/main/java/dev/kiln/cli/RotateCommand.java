@@ -1,5 +1,6 @@
 package dev.kiln.cli;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.common.Json;
 import dev.kiln.common.config.KilnConfig;
@@ -47,11 +48,9 @@ final class RotateCommand implements Callable<Integer> {
         if (role != null) {
             kiln.deployment().role(role);
         }
-        if (groups != null) {
-            groups.forEach(g -> Fleet.group(kiln, g));
-        }
+        List<Cloud.Group> named = groups == null ? null : groups.stream().map(g -> Fleet.group(kiln, g)).toList();
         if (!now) {
-            return preview();
+            return preview(named == null ? kiln.context().cloud().groups(role) : named);
         }
         ObjectNode input = Json.MAPPER.createObjectNode();
         if (groups != null) {
@@ -69,19 +68,19 @@ final class RotateCommand implements Callable<Integer> {
                         output -> output.path("status").asText("SUCCEEDED").equals("SUCCEEDED")));
     }
 
-    /** The opted-in groups and where each stands; nothing starts. */
-    private int preview() {
+    /** The opted-in groups of these and where each stands; nothing starts. */
+    private int preview(List<Cloud.Group> asked) {
         KilnConfig.Rotation rotation = kiln.deployment().config().rotation();
-        List<Fleet.Standing> taken = Fleet.standings(kiln, role, kiln.context().clock().instant()).stream()
-                .filter(Fleet.Standing::optedIn).filter(g -> groups == null || groups.contains(g.group().name())).toList();
+        List<Fleet.Standing> taken = Fleet.standings(kiln, asked, kiln.context().clock().instant()).stream()
+                .filter(Fleet.Standing::optedIn).filter(g -> role == null || role.equals(g.role())).toList();
         Set<String> colours = kiln.deployment().config().roles().stream().filter(r -> r.blueGreen() != null)
                 .flatMap(r -> Stream.of(r.blueGreen().blue().group(), r.blueGreen().green().group())).collect(Collectors.toSet());
         Console console = kiln.console();
         if (console.json()) {
             ObjectNode result = Json.MAPPER.createObjectNode().put("schedule", rotation.schedule()).put("timeZone", rotation.timeZone())
                     .put("enabled", rotation.enabled());
-            taken.forEach(g -> g.json(result.withArray("groups")).put("wouldRotate", wouldRotate(g, colours)));
-            result.withArray("groups");
+            ArrayNode list = result.putArray("groups");
+            taken.forEach(g -> g.json(list).put("wouldRotate", wouldRotate(g, colours)));
             console.result(result.toString());
             return 0;
         }

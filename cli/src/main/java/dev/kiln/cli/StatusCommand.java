@@ -66,12 +66,10 @@ final class StatusCommand implements Callable<Integer> {
                     .ifPresent(e -> failures.add(new Run(workflow, e, e.error() + (e.cause() == null ? "" : ": " + shorter(e.cause())))));
         }
         Instant now = kiln.context().clock().instant();
-        List<Fleet.Standing> groups = Fleet.standings(kiln, role, now);
+        List<Fleet.Standing> groups = Fleet.standings(kiln, cloud.groups(role), now);
         Console console = kiln.console();
         if (console.json()) {
-            ObjectNode result = json(statuses, running, failures);
-            groups.forEach(g -> g.json(result.withArray("groups")));
-            console.result(result.toString());
+            console.result(json(statuses, groups, running, failures).toString());
             return 0;
         }
         console.line(String.format("%-12s %-22s %-8s %-17s %-6s %-10s %s", "ROLE", "IMAGE", "COMMIT", "PUSHED", "AGE", "RELEASE",
@@ -111,7 +109,7 @@ final class StatusCommand implements Callable<Integer> {
                 .map(input -> input.matches("(?s).*\"" + role + "\".*")).orElse(false);
     }
 
-    private ObjectNode json(List<RoleStatus> statuses, List<Run> running, List<Run> failures) {
+    private ObjectNode json(List<RoleStatus> statuses, List<Fleet.Standing> groups, List<Run> running, List<Run> failures) {
         ObjectNode result = Json.MAPPER.createObjectNode();
         ArrayNode roles = result.putArray("roles");
         for (RoleStatus s : statuses) {
@@ -120,7 +118,8 @@ final class StatusCommand implements Callable<Integer> {
                     .put("pushedAt", i.pushedAt().toString()).putArray("advisories")::add));
             s.release().ifPresent(release -> r.set("release", release));
         }
-        result.putArray("groups");
+        ArrayNode fleet = result.putArray("groups");
+        groups.forEach(g -> g.json(fleet));
         ArrayNode runs = result.putArray("running");
         running.forEach(r -> runs.addObject().put("workflow", r.workflow()).put("execution", r.execution().arn())
                 .put("startedAt", r.execution().startedAt().toString()).put("state", r.detail()));
