@@ -23,11 +23,16 @@ public final class KilnMetrics {
 
     /** Writes {@code value} of {@code metric} (unit Count) with {@code dimensions} (at least one). */
     public static void count(String metric, Map<String, String> dimensions, double value) {
+        count(NAMESPACE, metric, dimensions, value);
+    }
+
+    /** The same in another namespace: advisory-feed's metrics have been {@code Kiln/Advisories} from the start. */
+    public static void count(String namespace, String metric, Map<String, String> dimensions, double value) {
         if (dimensions.isEmpty()) {
             throw new IllegalArgumentException(metric + " needs a dimension: the stack's alarms name one");
         }
         MetricsFactory.getMetricsInstance().flushMetrics(metrics -> {
-            metrics.setNamespace(NAMESPACE);
+            metrics.setNamespace(namespace);
             metrics.clearDefaultDimensions();
             metrics.addDimension(DimensionSet.of(dimensions));
             metrics.addMetric(metric, value, MetricUnit.COUNT);
