@@ -15,6 +15,7 @@ import dev.kiln.infra.constructs.KilnFunction;
 import dev.kiln.infra.constructs.LifecycleWorkflows;
 import dev.kiln.infra.constructs.RotateWorkflow;
 import dev.kiln.infra.constructs.Notifications;
+import dev.kiln.infra.constructs.Operations;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
@@ -66,6 +67,7 @@ public final class KilnStack extends Stack {
     private final AnnounceAndPatchWorkflows advisories;
     private final RotateWorkflow rotation;
     private final BlueGreenWorkflow blueGreen;
+    private final Operations operations;
 
     public KilnStack(Construct scope, String id, Settings settings) {
         super(scope, id, StackProps.builder()
@@ -150,6 +152,19 @@ public final class KilnStack extends Stack {
                 notifications.topic()));
 
         DeadLetters.watchAll(this, settings.name(), notifications.topic());
+        // last: it watches every function and queue above
+        operations = new Operations(this, "Operations", new Operations.Props(settings.name(), List.of(
+                new Operations.Workflow("push", github.push()),
+                new Operations.Workflow("bake", bake.stateMachine()),
+                new Operations.Workflow("launch", lifecycle.launch()),
+                new Operations.Workflow("drain", lifecycle.drain()),
+                new Operations.Workflow("announce", advisories.announce()),
+                new Operations.Workflow("patch", advisories.patch()),
+                new Operations.Workflow("rotate", rotation.rotate()),
+                new Operations.Workflow("blue-green", blueGreen.machine())),
+                bake.stateMachine(), lifecycle.launch(), advisories.feed().function(),
+                settings.config().advisories().everyMinutes(), settings.config().advisories().feeds(),
+                notifications.topic()));
 
         output("EventBusName", bus.getEventBusName(), "Kiln's own events are put on this bus");
         output("NotificationTopicArn", notifications.topic().getTopicArn(),
@@ -245,5 +260,9 @@ public final class KilnStack extends Stack {
 
     public BlueGreenWorkflow blueGreen() {
         return blueGreen;
+    }
+
+    public Operations operations() {
+        return operations;
     }
 }

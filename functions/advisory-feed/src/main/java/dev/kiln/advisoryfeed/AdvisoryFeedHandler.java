@@ -5,7 +5,6 @@ import dev.kiln.common.JsonHandler;
 import dev.kiln.common.config.KilnConfig;
 import dev.kiln.common.config.ConfigSource;
 import dev.kiln.common.config.SsmConfigSource;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +27,7 @@ public final class AdvisoryFeedHandler extends JsonHandler<Instant, Map<String, 
         this(SsmConfigSource.of(AwsClients.build(SsmClient.builder()), config.configParameter()),
                 new DynamoLedger(AwsClients.build(DynamoDbClient.builder()), config.ledgerTable()),
                 new StepFunctionsAnnouncer(AwsClients.build(SfnClient.builder()), config.announceStateMachineArn()),
-                new EmfMetrics(System.out, Clock.systemUTC()));
+                new EmfMetrics());
     }
 
     private AdvisoryFeedHandler(ConfigSource configs, DynamoLedger ledger, StepFunctionsAnnouncer announcer, EmfMetrics metrics) {

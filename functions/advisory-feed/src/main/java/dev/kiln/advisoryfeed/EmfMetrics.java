@@ -1,29 +1,19 @@
 package dev.kiln.advisoryfeed;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kiln.common.Json;
-import java.io.PrintStream;
-import java.time.Clock;
+import dev.kiln.common.KilnMetrics;
+import java.util.Map;
 
 /**
- * Counts as CloudWatch embedded metric format lines on standard output, which Lambda sends to
- * CloudWatch Logs, where they become metrics {@code Kiln/Advisories} by {@code Feed}.
+ * Counts as CloudWatch embedded metric format records (common's KilnMetrics, Powertools metrics) on
+ * standard output, which Lambda sends to CloudWatch Logs, where they become metrics {@code Kiln/Advisories}
+ * by {@code Feed}.
  */
-record EmfMetrics(PrintStream out, Clock clock) implements Ports.Metrics {
+record EmfMetrics() implements Ports.Metrics {
 
     static final String NAMESPACE = "Kiln/Advisories";
 
     @Override
     public void count(String metric, AmazonLinux feed, int value) {
-        ObjectNode line = Json.MAPPER.createObjectNode();
-        ObjectNode aws = line.putObject("_aws");
-        aws.put("Timestamp", clock.millis());
-        ObjectNode directive = aws.putArray("CloudWatchMetrics").addObject();
-        directive.put("Namespace", NAMESPACE);
-        directive.putArray("Dimensions").addArray().add("Feed");
-        directive.putArray("Metrics").addObject().put("Name", metric).put("Unit", "Count");
-        line.put("Feed", "AL" + feed.version());
-        line.put(metric, value);
-        out.println(line);
+        KilnMetrics.count(NAMESPACE, metric, Map.of("Feed", "AL" + feed.version()), value);
     }
 }

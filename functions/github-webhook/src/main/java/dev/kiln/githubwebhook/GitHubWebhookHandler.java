@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.common.AwsClients;
 import dev.kiln.common.JsonHandler;
+import dev.kiln.common.KilnMetrics;
 import dev.kiln.common.Json;
 import dev.kiln.common.config.SsmConfigSource;
 import dev.kiln.githubwebhook.errors.EmitFailedException;
@@ -37,7 +38,19 @@ public final class GitHubWebhookHandler extends JsonHandler<byte[], ObjectNode> 
 
     /** The request is read in {@link #reply}: one that is not a Function URL request is answered 400, not thrown. */
     GitHubWebhookHandler(WebhookService service) {
-        super(payload -> payload, event -> response(reply(service, event)));
+        super(payload -> payload, event -> response(counted(reply(service, event))));
+    }
+
+    /**
+     * A request refused for its signature (missing or not matching the secret: a probe, or a webhook whose secret
+     * is not Kiln's) is counted: metric {@code Kiln WebhookRefusals}, dimension {@code Reason=signature}. The stack
+     * alarms when many arrive.
+     */
+    private static Ports.Answer counted(Ports.Answer answer) {
+        if (answer.status() == 401) {
+            KilnMetrics.count("WebhookRefusals", Map.of("Reason", "signature"), 1);
+        }
+        return answer;
     }
 
     private static WebhookService build(Config config) {

@@ -26,6 +26,8 @@ public record LaunchGuardService(ConfigSource configs, FailedLaunchLedger ledger
                                  Ports.Topic topic) {
 
     static final int ATTEMPTS = 5;
+    /** The reason of a failure reported again: its instance's ABANDON is already counted. */
+    static final String ALREADY_COUNTED = "already counted";
     static final int FAILURE_LIMIT = 600;
 
     private static final Logger LOG = LoggerFactory.getLogger(LaunchGuardService.class);
@@ -70,7 +72,7 @@ public record LaunchGuardService(ConfigSource configs, FailedLaunchLedger ledger
 
     private static Optional<String> ignored(FailedLaunches stored, LaunchFailure failure) {
         if (stored.executions().contains(failure.executionArn())) {
-            return Optional.of("already counted");
+            return Optional.of(ALREADY_COUNTED);
         }
         if (stored.suspended() && failure.launchedAt().isBefore(stored.suspendedAt())) {
             return Optional.of("the instance was launched before Kiln suspended the group's launches at " + stored.suspendedAt());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kiln.common.config.KilnConfigJson;
+import dev.kiln.common.testing.EmfRecords;
 import dev.kiln.common.testing.FakeContext;
 import dev.kiln.common.testing.InMemoryFailedLaunchLedger;
 import dev.kiln.launchguard.errors.InvalidLaunchFailureException;
@@ -14,6 +15,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class LaunchGuardHandlerTest {
@@ -50,9 +53,29 @@ class LaunchGuardHandlerTest {
     }
 
     @Test
-    void shouldRefuseAPayloadThatIsNotJsonCountingNothing() {
-        assertThatThrownBy(() -> handle("{not json"))
-                .isInstanceOf(InvalidLaunchFailureException.class).hasMessageStartingWith("the payload is not JSON");
+    void shouldCountEachAbandonedLaunchOnceAsAnEmbeddedMetric() throws Exception {
+        // given
+        String payload = "{\"event\": " + read("events", "aws.autoscaling", "launch-lifecycle-action.json")
+                + ", \"executionArn\": \"arn:aws:states:us-east-1:000000000000:execution:kiln-launch:l-1\","
+                + " \"state\": {\"error\": {\"Error\": \"Kiln.SsmTimedOut\", \"Cause\": \"offline\"}}}";
+
+        // when: the execution reports its failure twice (a retried task)
+        List<EmfRecords.Metric> metrics = EmfRecords.during(() -> {
+            handle(payload);
+            handle(payload);
+        });
+
+        // then
+        assertThat(metrics).containsExactly(
+                new EmfRecords.Metric("Kiln", "LifecycleActions", "Count", Map.of("Result", "ABANDON"), 1));
+    }
+
+    @Test
+    void shouldRefuseAPayloadThatIsNotJsonCountingNothing() throws Exception {
+        List<EmfRecords.Metric> metrics = EmfRecords.during(() -> assertThatThrownBy(() -> handle("{not json"))
+                .isInstanceOf(InvalidLaunchFailureException.class).hasMessageStartingWith("the payload is not JSON"));
+
         assertThat(ledger.items).isEmpty();
+        assertThat(metrics).isEmpty();
     }
 }

@@ -3,8 +3,10 @@ package dev.kiln.patchreport;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.common.Json;
 import dev.kiln.common.JsonHandler;
+import dev.kiln.common.KilnMetrics;
 import dev.kiln.common.MalformedPayloadException;
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * patch's last state. Its payload: {@code {"plan": ..., "baked": [...], "followed": [...], "executionArn": ...}};
@@ -17,7 +19,13 @@ public final class PatchReportHandler extends JsonHandler<JsonNode, PatchReportS
     }
 
     PatchReportHandler(PatchReportService service) {
-        super(PatchReportHandler::request, request -> service.report(request, Instant.now()));
+        super(PatchReportHandler::request, request -> counted(service.report(request, Instant.now())));
+    }
+
+    /** Each advisory's patch is counted: metric {@code Kiln Patches}, dimension {@code State} (PATCHED or INCOMPLETE). */
+    private static PatchReportService.Report counted(PatchReportService.Report report) {
+        KilnMetrics.count("Patches", Map.of("State", report.state()), 1);
+        return report;
     }
 
     /** The payload: patch's plan (its advisory's id and publication), what it baked and followed, the execution. */

@@ -7,12 +7,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.common.Json;
+import dev.kiln.common.testing.EmfRecords;
 import dev.kiln.common.testing.FakeContext;
 import dev.kiln.rotatereport.errors.MalformedReportRequestException;
 import dev.kiln.rotatereport.errors.PlanNotFoundException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -51,15 +53,19 @@ class RotateReportHandlerTest {
                  "status": "Successful", "statusReason": null, "percentage": 100, "endedAt": "2026-11-22T09:00:00Z"}""");
 
         // when
-        JsonNode answer = handle("""
+        JsonNode[] answers = new JsonNode[1];
+        List<EmfRecords.Metric> metrics = EmfRecords.during(() -> answers[0] = handle("""
                 {"rotation": "r-1", "executionArn": "arn:aws:states:us-east-1:000000000000:execution:kiln-rotate:r-1",
                  "input": {"advisory": "ALAS2023-2025-1196", "severity": "important", "packages": ["expat"],
                            "publishedAt": "2026-11-22T08:19:00Z", "roles": ["web"], "reason": "security advisory ALAS2023-2025-1196 (important: expat)"},
                  "plan": {"bucket": "%s", "key": "rotations/r-1/groups.json", "groups": 2, "toRotate": 1,
                           "settings": {"poll": {"seconds": 60, "checks": 240}, "maxConcurrency": 10}},
-                 "startedAt": "2026-11-22T08:30:00Z"}""".formatted(BUCKET));
+                 "startedAt": "2026-11-22T08:30:00Z"}""".formatted(BUCKET)));
+        JsonNode answer = answers[0];
 
         // then
+        assertThat(metrics).containsExactly(
+                new EmfRecords.Metric("Kiln", "Rotations", "Count", Map.of("Status", "SUCCEEDED"), 1));
         System.out.println("rotate-report answer: " + answer.toPrettyString());
         assertThat(answer.fieldNames()).toIterable().containsExactly("detail", "subject", "message", "status");
         assertThat(answer.get("subject").asText()).isEqualTo(

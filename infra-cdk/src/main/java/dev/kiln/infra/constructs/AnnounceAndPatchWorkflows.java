@@ -201,7 +201,9 @@ public final class AnnounceAndPatchWorkflows extends Construct {
         Alarm alarm = failures.createAlarm(this, "FeedFailing" + feedVersion, CreateAlarmOptions.builder()
                 .alarmName(props.name() + "-advisory-feed-AL" + feedVersion + "-failing")
                 .alarmDescription("Kiln cannot read the Amazon Linux " + feedVersion + " security advisory feed:"
-                        + " no advisory is announced until it can (see the advisory-feed function's log)")
+                        + " no advisory is announced until it can. Runbook: the advisory-feed function's log says why"
+                        + " (FeedErrors); if the site is down, wait; if Kiln's configuration (advisories.siteUrl) is"
+                        + " wrong, fix it; then invoke advisory-feed to read the feed now")
                 .threshold(Math.max(1, Math.min(3, periodMinutes / props.everyMinutes())))
                 .evaluationPeriods(1)
                 .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)

@@ -53,7 +53,7 @@ public final class DeadLetters {
                     .createAlarm(queue, "Undelivered", CreateAlarmOptions.builder()
                             .alarmName(name + "-undelivered-" + path.replaceAll("[^A-Za-z0-9]+", "-").replaceAll("-+$", ""))
                             .alarmDescription("A message waits in the dead-letter queue " + path + ": an event or invocation"
-                                    + " Kiln could not deliver or complete. Read it (aws sqs receive-message), act on it,"
+                                    + " Kiln could not deliver or complete. Runbook: read it (aws sqs receive-message), act on it,"
                                     + " then delete it or move it back (aws sqs start-message-move-task).")
                             .threshold(1)
                             .evaluationPeriods(1)

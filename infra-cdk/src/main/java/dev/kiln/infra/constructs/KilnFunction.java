@@ -42,11 +42,13 @@ public final class KilnFunction extends Construct {
         }
     }
 
+    private final String service;
     private final Function function;
     private final Queue deadLetterQueue;
 
     public KilnFunction(Construct scope, String id, Props props) {
         super(scope, id);
+        service = props.service();
 
         deadLetterQueue = Queue.Builder.create(this, "DeadLetters")
                 .encryption(QueueEncryption.SQS_MANAGED)
@@ -109,6 +111,11 @@ public final class KilnFunction extends Construct {
     public KilnFunction reserveConcurrency(int executions) {
         ((CfnFunction) function.getNode().getDefaultChild()).setReservedConcurrentExecutions(executions);
         return this;
+    }
+
+    /** The function's name in logs, {@code kiln-<module>}: the same whatever the deployment's name. */
+    public String service() {
+        return service;
     }
 
     public Function function() {
