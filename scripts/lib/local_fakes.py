@@ -1,10 +1,12 @@
 """The outside world's side of the local cloud: GitHub (the tarball API of example-org/fleet and its signed
 webhook deliveries) and the Amazon Linux security center's site (the AL2023 feed and advisory pages).
 
-One set for the demo and the integration tests. The demo runs them in its own process (LocalGitHub,
-LocalAlas); a test runs one as a process of its own (`python3 scripts/lib/local_fakes.py github|alas`, which
+One set for the demo, the integration tests and a person: the demo runs them in its own process (LocalGitHub,
+LocalAlas); scripts/local-github keeps one serving examples/fleet (`local_fakes.py fleet`, main's head a commit
+of the folder as it is) for `scripts/kiln --local bake`; a test runs one as a process of its own (`python3 scripts/lib/local_fakes.py github|alas`, which
 stops when its standard input closes) and steers it through the same server's /_kiln/ paths:
-  GitHub  POST /_kiln/commits {"sha", "folder"}: from now on the API has the commit (the folder as its tarball)
+  GitHub  POST /_kiln/commits {"sha", "folder"}: from now on the API has the commit (the folder as its tarball),
+               and it is main's head (GET /repos/example-org/fleet/commits/main)
           GET  /_kiln/requests: the tarball requests, [{"sha", "authorization"}]
   ALAS    PUT  /_kiln/feed {"advisories": [...]} (newest first; each {"feedId", "id", "severity", "pkg", "cve",
                "pubDate", "releasever"}) or {"raw": "<any document>"}: from now on the feed and pages
@@ -155,13 +157,15 @@ class LocalGitHub(_Site):
     def __init__(self, fleet: str):
         self.fleet = fleet
         self.commits = {}  # sha -> the folder its tarball packs
+        self.head = None  # the newest commit: main's head
         self.tarball_requests = []
         super().__init__(GITHUB_API_PORT)
 
-    def commit(self) -> str:
-        """A new commit of the fleet folder, which the API has from now on."""
-        sha = secrets.token_hex(20)
+    def commit(self, sha: str = None) -> str:
+        """A new commit of the fleet folder (pushed to main: its head), which the API has from now on."""
+        sha = sha or secrets.token_hex(20)
         self.commits[sha] = self.fleet
+        self.head = sha
         return sha
 
     def requests(self, sha: str) -> int:
@@ -172,7 +176,12 @@ class LocalGitHub(_Site):
         archive = re.fullmatch(r"/codeload/example-org/fleet/legacy.tar.gz/([0-9a-f]{40})", handler.path)
         if api:
             self.tarball_requests.append({"sha": api.group(1), "authorization": handler.headers.get("Authorization")})
-        if api and api.group(1) in self.commits:
+        if handler.path == "/repos/example-org/fleet/commits/main" and self.head:
+            # GitHub's "get a commit" answer, of which Kiln reads the sha (the fields a client is sure to find)
+            self.reply(handler, 200, json.dumps({"sha": self.head, "commit": {"message": "the example fleet"},
+                                                 "url": f"/repos/example-org/fleet/commits/{self.head}"}).encode(),
+                       "application/json")
+        elif api and api.group(1) in self.commits:
             self.reply(handler, 302, b"", headers={"Location": f"/codeload/example-org/fleet/legacy.tar.gz/{api.group(1)}"})
         elif archive and archive.group(1) in self.commits:
             self.reply(handler, 200, bundle(self.commits[archive.group(1)], archive.group(1)), "application/x-gzip")
@@ -182,6 +191,7 @@ class LocalGitHub(_Site):
     def control(self, handler, method, body):
         if method == "POST" and handler.path == CONTROL + "commits":
             self.commits[body["sha"]] = body["folder"]
+            self.head = body["sha"]
             return {}
         if method == "GET" and handler.path == CONTROL + "requests":
             return self.tarball_requests
@@ -223,11 +233,28 @@ def deliver(url: str, event: str, delivery: str, body: bytes, signature: str):
     return response.status, response.read().decode()
 
 
+def content_sha(folder: str) -> str:
+    """A commit id for the folder as it is: the same files give the same 40 hex digits."""
+    digest = hashlib.sha1()
+    for path in sorted(os.path.join(d, f) for d, _, files in os.walk(folder) for f in files):
+        digest.update(os.path.relpath(path, folder).encode() + b"\0")
+        with open(path, "rb") as file:
+            digest.update(file.read() + b"\0")
+    return digest.hexdigest()
+
+
 def main(kind: str) -> int:
-    """Serves one site until standard input closes (its test process ends) or the process is stopped."""
+    """github, alas: serves the site until standard input closes (its test process ends) or the process is
+    stopped. fleet: GitHub with one commit, examples/fleet as it is now, as main's head, until stopped
+    (scripts/local-github)."""
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    site = (LocalGitHub(f"{root}/examples/fleet") if kind == "github" else LocalAlas(
+    site = (LocalGitHub(f"{root}/examples/fleet") if kind in ("github", "fleet") else LocalAlas(
         f"{root}/functions/advisory-feed/src/test/resources/alas/advisories/AL2023-ALAS-2023-126.vunnel.html"))
+    if kind == "fleet":
+        sha = site.commit(content_sha(site.fleet))
+        print(f"GitHub on 127.0.0.1:{site.server.server_address[1]}: example-org/fleet, main at {sha}"
+              " (examples/fleet)", flush=True)
+        threading.Event().wait()
     print(f"{kind} on 127.0.0.1:{site.server.server_address[1]}", flush=True)
     sys.stdin.read()
     site.close()
@@ -235,6 +262,6 @@ def main(kind: str) -> int:
 
 
 if __name__ == "__main__":
-    if sys.argv[1:] not in (["github"], ["alas"]):
-        sys.exit("usage: local_fakes.py github|alas")
+    if sys.argv[1:] not in (["github"], ["alas"], ["fleet"]):
+        sys.exit("usage: local_fakes.py github|alas|fleet")
     sys.exit(main(sys.argv[1]))

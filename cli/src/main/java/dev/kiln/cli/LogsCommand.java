@@ -103,8 +103,8 @@ final class LogsCommand implements Callable<Integer> {
 
     /**
      * The step that failed the execution: the state of the last task that raised the execution's error; else Kiln's state
-     * that declared it (named so: ProvisionFailed, SmokeFailed, ApprovalTimedOut); else the state of the last task
-     * that failed.
+     * that declared it (a Pass state named so: ProvisionFailed, SmokeFailed, ApprovalTimedOut); else the state of the
+     * last task that failed.
      */
     private static String failedStep(List<Cloud.Event> history, String error) {
         Cloud.Event raised = null;
@@ -114,8 +114,9 @@ final class LogsCommand implements Callable<Integer> {
         if (raised != null) {
             return stateBefore(history, raised); // the last one: an earlier, caught one (spot, say) led to another try
         }
-        Optional<String> declared = history.stream().filter(Cloud.Event::entered).map(Cloud.Event::state)
-                .filter(s -> s.endsWith("Failed") && !s.equals("Failed") || s.endsWith("TimedOut")).findFirst();
+        // a Pass state: a task named so (EmitBakeFailed) only tells of the failure
+        Optional<String> declared = history.stream().filter(e -> e.type().equals("PassStateEntered")).map(Cloud.Event::state)
+                .filter(s -> s.endsWith("Failed") || s.endsWith("TimedOut")).findFirst();
         if (declared.isPresent()) {
             return declared.get();
         }

@@ -63,12 +63,31 @@ class LogsCommandTest {
         String arn = "arn:aws:states:us-east-1:000000000000:execution:kiln-blue-green:cli-web-1";
         operator.cloud.executions.put(arn, new Cloud.Execution(arn, "FAILED", "{}", "Kiln.SmokeChecksFailed", "the smoke checks ended Failed",
                 null, FakeCloud.START, FakeCloud.START.plusSeconds(50)));
-        operator.cloud.histories.put(arn, List.of(FakeCloud.entered("SmokeCheck", 40), FakeCloud.entered("SmokeFailed", 41),
+        operator.cloud.histories.put(arn, List.of(FakeCloud.entered("SmokeCheck", 40), pass("SmokeFailed", 41),
                 FakeCloud.entered("TearDown", 42), FakeCloud.entered("Failed", 50)));
 
         assertThat(operator.kiln("logs", arn)).isZero();
 
         assertThat(operator.out.toString()).contains("  failed step:    SmokeFailed\n", "  command output: (it ran no command on an instance)");
+    }
+
+    @Test
+    void shouldNameTheTaskThatFailedNotTheTaskThatToldOfTheFailure() {
+        String arn = "arn:aws:states:us-east-1:000000000000:execution:kiln-bake:cli-base-1";
+        operator.cloud.executions.put(arn, new Cloud.Execution(arn, "FAILED", "{}", "Kiln.SourceBundleMissing",
+                "cannot fetch the source bundle", null, FakeCloud.START, FakeCloud.START.plusSeconds(300)));
+        operator.cloud.histories.put(arn, List.of(FakeCloud.entered("SourceFetch", 3),
+                new Cloud.Event("TaskFailed", null, FakeCloud.START.plusSeconds(290), "GitHubUnavailableException", "refused", null),
+                pass("SourceBundleMissing", 291), FakeCloud.entered("Cleanup", 292), FakeCloud.entered("EmitBakeFailed", 295),
+                FakeCloud.entered("BakeFailed", 300)));
+
+        assertThat(operator.kiln("logs", arn)).isZero();
+
+        assertThat(operator.out.toString()).contains("  failed step:    SourceFetch\n");
+    }
+
+    private static Cloud.Event pass(String state, int seconds) {
+        return new Cloud.Event("PassStateEntered", state, FakeCloud.START.plusSeconds(seconds), null, null, null);
     }
 
     @Test
