@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Stream;
+import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
@@ -93,6 +94,12 @@ public final class KilnStack extends Stack {
                 .stringValue(configJson)
                 .tier(configBytes > 4096 ? ParameterTier.ADVANCED : ParameterTier.STANDARD)
                 .build();
+
+        if (!settings.config().distribution().isEmpty()) {
+            Annotations.of(this).addWarningV2("kiln:distribution", "distribution: the targets are checked, but copying and"
+                    + " sharing images is not built yet: published images stay in this stack's account and region"
+                    + " (docs/distribution.md)");
+        }
 
         ArtifactStore artifacts = new ArtifactStore(this, "Artifacts");
         BakeTables tables = new BakeTables(this, "BakeTables");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.common.config.KilnConfig.AmazonLinux;
 import dev.kiln.common.config.KilnConfig.BuilderSettings;
 import dev.kiln.common.config.KilnConfig.Deploy;
+import dev.kiln.common.config.KilnConfig.Distribution;
 import dev.kiln.common.config.KilnConfig.Drain;
 import dev.kiln.common.config.KilnConfig.HealthCheck;
 import dev.kiln.common.config.KilnConfig.Advisories;
@@ -68,7 +69,7 @@ final class ConfigReader extends DocumentReader {
             return null;
         }
         allowOnly(root, "", "repository", "builder", "roles", "retention", "notifications", "advisories", "rotation",
-                "rebuild", "concurrency", "launchFailures");
+                "rebuild", "concurrency", "launchFailures", "distribution");
         Repository repository = repository(object(root, "repository", true));
         BuilderSettings builder = builder(object(root, "builder", true), "builder", BUILDER_DEFAULTS, true);
         List<Role> roles = roles(root.get("roles"), builder);
@@ -79,8 +80,9 @@ final class ConfigReader extends DocumentReader {
         Rebuild rebuild = rebuild(object(root, "rebuild", false));
         Concurrency concurrency = concurrency(object(root, "concurrency", false));
         LaunchFailures launchFailures = launchFailures(object(root, "launchFailures", false));
+        Distribution distribution = new DistributionReader(problems).distribution(root.get("distribution"), roles);
         return new KilnConfig(repository, builder, roles, retention, notifications, advisories, rotation, rebuild, concurrency,
-                launchFailures);
+                launchFailures, distribution);
     }
 
     private Rebuild rebuild(JsonNode node) {

@@ -7,6 +7,8 @@ import dev.kiln.common.config.KilnConfig.AmazonLinux;
 import dev.kiln.common.config.KilnConfig.BlueGreen;
 import dev.kiln.common.config.KilnConfig.BuilderSettings;
 import dev.kiln.common.config.KilnConfig.Colour;
+import dev.kiln.common.config.KilnConfig.Distribution;
+import dev.kiln.common.config.KilnConfig.DistributionTarget;
 import dev.kiln.common.config.KilnConfig.HealthCheck;
 import dev.kiln.common.config.KilnConfig.Advisories;
 import dev.kiln.common.config.KilnConfig.ParentRole;
@@ -90,11 +92,33 @@ final class ConfigWriter {
                 .put("lifecycle", config.concurrency().lifecycle());
         root.putObject("launchFailures").put("suspendAfter", config.launchFailures().suspendAfter())
                 .put("windowMinutes", config.launchFailures().windowMinutes());
+        if (!config.distribution().isEmpty()) {
+            writeDistribution(root.putObject("distribution"), config.distribution());
+        }
         ObjectNode notifications = root.putObject("notifications");
         if (!config.notifications().emails().isEmpty()) {
             config.notifications().emails().forEach(notifications.putArray("emails")::add);
         }
         return root.toString();
+    }
+
+    private static void writeDistribution(ObjectNode node, Distribution distribution) {
+        ArrayNode targets = node.putArray("targets");
+        for (DistributionTarget target : distribution.targets()) {
+            ObjectNode entry = targets.addObject();
+            target.regions().forEach(entry.putArray("regions")::add);
+            if (!target.accounts().isEmpty()) {
+                target.accounts().forEach(entry.putArray("accounts")::add);
+            }
+            if (!target.organizationalUnits().isEmpty()) {
+                target.organizationalUnits().forEach(entry.putArray("organizationalUnits")::add);
+            }
+            if (!target.roles().isEmpty()) {
+                target.roles().forEach(entry.putArray("roles")::add);
+            }
+        }
+        ObjectNode keys = node.putObject("kmsKeys");
+        distribution.kmsKeys().forEach(keys::put);
     }
 
     private static void writeBlueGreen(ObjectNode node, BlueGreen blueGreen) {

@@ -5,8 +5,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * One Kiln deployment's configuration (README, Configuration): the repository it watches, the roles it
@@ -24,7 +27,8 @@ public record KilnConfig(
         Rotation rotation,
         Rebuild rebuild,
         Concurrency concurrency,
-        LaunchFailures launchFailures) {
+        LaunchFailures launchFailures,
+        Distribution distribution) {
 
     /**
      * The most roles one configuration may have: push, patch and the advisory queue handle every role
@@ -306,6 +310,48 @@ public record KilnConfig(
 
         public boolean suspends() {
             return suspendAfter > 0;
+        }
+    }
+
+    /**
+     * Where a role's published images go besides the account and region that bake them
+     * (docs/distribution.md): copies in other regions, shared with other accounts or organizational units.
+     *
+     * @param kmsKeys per region, the alias of the key its copies are encrypted with; a region whose copies
+     *                are shared with another account must have one (AWS-managed keys cannot be shared)
+     */
+    public record Distribution(List<DistributionTarget> targets, Map<String, String> kmsKeys) {
+
+        public static final Distribution NONE = new Distribution(List.of(), Map.of());
+
+        public Distribution {
+            targets = List.copyOf(targets);
+            kmsKeys = Collections.unmodifiableMap(new TreeMap<>(kmsKeys));
+        }
+
+        public boolean isEmpty() {
+            return targets.isEmpty();
+        }
+    }
+
+    /**
+     * Regions, and who launches the role's images there: the listed accounts and organizational units, or
+     * the hub's own account when neither is given.
+     *
+     * @param roles the roles whose images go there; empty: every role
+     */
+    public record DistributionTarget(List<String> regions, List<String> accounts, List<String> organizationalUnits,
+                                     List<String> roles) {
+
+        public DistributionTarget {
+            regions = List.copyOf(regions);
+            accounts = List.copyOf(accounts);
+            organizationalUnits = List.copyOf(organizationalUnits);
+            roles = List.copyOf(roles);
+        }
+
+        public boolean covers(String role) {
+            return roles.isEmpty() || roles.contains(role);
         }
     }
 
