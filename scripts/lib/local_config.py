@@ -12,7 +12,9 @@ freeze window (the tests must not depend on the date). A group is suspended afte
 in a row (LifecycleIT waits for it). Role web's blue/green release uses a load balancer of the local cloud
 (made here once, found by its name afterwards: `kiln-local-web`, its target groups `kiln-local-web-blue`
 and `-green`, and an HTTP listener forwarding to blue), waits at most a few minutes for anything, switches
-in two steps without pausing, and keeps the old colour for a minute.
+in two steps without pausing, and keeps the old colour for a minute. Role web's images are distributed to a
+second region of the account (us-west-2) and, shared with another account (111111111111), to a third (eu-west-1),
+encrypted there with the key `alias/kiln-local-images` (made here once, found by its alias afterwards).
 """
 
 import json
@@ -24,6 +26,8 @@ NAME = "kiln-local-builders"
 LOCAL_GITHUB_API = "http://127.0.0.1:9797"
 LOCAL_ALAS_SITE = "http://127.0.0.1:9798"
 WEB = "kiln-local-web"
+IMAGES_KEY = "alias/kiln-local-images"
+MEMBER_ACCOUNT = "111111111111"
 
 
 def ensure_network(ec2):
@@ -67,6 +71,13 @@ def ensure_load_balancer(ec2, elbv2, vpc_id, subnet_id):
     return listener["ListenerArn"], targets
 
 
+def ensure_key(kms):
+    """The customer managed key copies shared with another account are encrypted with, in that region."""
+    if not any(alias["AliasName"] == IMAGES_KEY for alias in kms.list_aliases()["Aliases"]):
+        key = kms.create_key(Description="Kiln's local image copies")["KeyMetadata"]["KeyId"]
+        kms.create_alias(AliasName=IMAGES_KEY, TargetKeyId=key)
+
+
 def main(example_path, out_path):
     vpc_id, subnet_id = ensure_network(boto3.client("ec2"))
     listener, targets = ensure_load_balancer(boto3.client("ec2"), boto3.client("elbv2"), vpc_id, subnet_id)
@@ -95,6 +106,11 @@ def main(example_path, out_path):
     rotation.pop("freezeWindows", None)
     # a group whose launches keep failing is suspended after three of them, not five: the tests wait for it
     config["launchFailures"] = {"suspendAfter": 3, "windowMinutes": 60}
+    ensure_key(boto3.client("kms", region_name="eu-west-1"))
+    config["distribution"] = {
+        "targets": [{"regions": ["us-west-2"], "roles": ["web"]},
+                    {"regions": ["eu-west-1"], "accounts": [MEMBER_ACCOUNT], "roles": ["web"]}],
+        "kmsKeys": {"eu-west-1": IMAGES_KEY}}
     with open(out_path, "w") as out:
         json.dump(config, out, indent=2)
     print(out_path)

@@ -274,6 +274,15 @@ class _Lookups:
         except Exception:  # a version that does not exist: Auto Scaling refuses the call on its own
             return None
 
+    def kms_key_arn(self, alias_arn: str) -> str | None:
+        from localstack.services.kms.models import kms_stores
+
+        _, _, _, region, account, name = alias_arn.split(":", 5)
+        store = kms_stores[account][region]
+        alias = store.aliases.get(name)
+        key = store.keys.get(alias.metadata.get("TargetKeyId")) if alias else None
+        return key.metadata["Arn"] if key else None
+
     def instance_profile_role_arn(self, profile: dict) -> str | None:
         from localstack.services.iam.models import iam_stores
 

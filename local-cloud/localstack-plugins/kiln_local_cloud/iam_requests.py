@@ -70,6 +70,8 @@ class Lookups(Protocol):
 
     def launch_template_data(self, template_id: str, version: str | None) -> dict | None: ...
 
+    def kms_key_arn(self, alias_arn: str) -> str | None: ...
+
 
 def action_prefix(service: str) -> str:
     return _PREFIXES.get(service, service)
@@ -186,6 +188,22 @@ def _ec2(operation: str, params: dict, where: _Where, lookups: Lookups) -> list[
     if operation == "DeregisterImage":
         return _on_existing(action, where, lookups, [params.get("ImageId", "")])
     if operation == "DeleteSnapshot":
+        return _on_existing(action, where, lookups, [params.get("SnapshotId", "")])
+    if operation == "CopyImage":
+        # the new image here, and (since October 2024) the source image in its own region
+        source = _Where(where.account, params.get("SourceRegion") or where.region)
+        source_id = params.get("SourceImageId", "")
+        specs = _tag_specifications(params)
+        checks = [AuthRequest(action, _ec2_arn(where, "image", "*"), _request_tags(specs.get("image"))),
+                  AuthRequest(action, _ec2_arn(source, "image", source_id),
+                              _resource_tags(lookups.ec2_tags(source_id) if source.region == where.region else {}, "ec2"))]
+        for kind, tags in specs.items():
+            checks.append(AuthRequest("ec2:CreateTags", _ec2_arn(where, kind, "*"),
+                                      {"ec2:createaction": "CopyImage", **_request_tags(tags)}))
+        return checks
+    if operation == "ModifyImageAttribute":
+        return _on_existing(action, where, lookups, [params.get("ImageId", "")])
+    if operation == "ModifySnapshotAttribute":
         return _on_existing(action, where, lookups, [params.get("SnapshotId", "")])
     if operation in ("CreateLaunchTemplateVersion", "ModifyLaunchTemplate", "DeleteLaunchTemplate",
                      "DeleteLaunchTemplateVersions"):
@@ -466,7 +484,27 @@ def _elbv2(operation: str, params: dict, where: _Where, lookups: Lookups) -> lis
     return None
 
 
+# --- KMS ----------------------------------------------------------------------------------------------
+
+
+def _kms(operation: str, params: dict, where: _Where, lookups: Lookups) -> list[AuthRequest] | None:
+    """Calls on a key are checked on the key's ARN, also when the call names it by an alias (IAM authorizes the
+    key an alias points to); an alias that points nowhere is checked on the alias."""
+    if operation in ("DescribeKey", "CreateGrant", "ListGrants", "RevokeGrant"):
+        key = params.get("KeyId", "")
+        if key.startswith("arn:") and ":key/" in key:
+            arn = key
+        elif key.startswith("arn:") or key.startswith("alias/"):
+            alias = key if key.startswith("arn:") else where.arn("kms", key)
+            arn = lookups.kms_key_arn(alias) or alias
+        else:
+            arn = where.arn("kms", f"key/{key}")
+        return [AuthRequest(f"kms:{operation}", arn)]
+    return None
+
+
 _MAPPERS = {
+    "kms": _kms,
     "ec2": _ec2,
     "ssm": _ssm,
     "s3": _s3,

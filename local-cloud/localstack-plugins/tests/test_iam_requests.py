@@ -39,9 +39,51 @@ class FakeLookups:
                                       {"ResourceType": "launch-template", "Tags": [{"Key": "kiln:role", "Value": "web"}]}]}
 
 
+    def kms_key_arn(self, alias_arn):
+        known = {"arn:aws:kms:ap-northeast-3:000000000000:alias/kiln-images":
+                 "arn:aws:kms:ap-northeast-3:000000000000:key/1234abcd-12ab-34cd-56ef-1234567890ab"}
+        return known.get(alias_arn)
+
+
 def checks(service, operation, params, lookups=None):
     found, known = authorizations(service, operation, params, ACCOUNT, REGION, lookups or FakeLookups())
     return [(c.action, c.resource, c.context) for c in found], known
+
+
+class DistributionTest(unittest.TestCase):
+    def test_copy_image_is_checked_on_the_new_image_here_and_on_the_source_in_its_region(self):
+        tags = [{"Key": "kiln:source-image", "Value": "ami-1"}]
+        found, known = checks("ec2", "CopyImage", {"SourceRegion": "ap-northeast-1", "SourceImageId": "ami-1", "Name": "web",
+                                                   "TagSpecifications": [{"ResourceType": "image", "Tags": tags},
+                                                                         {"ResourceType": "snapshot", "Tags": tags}]})
+        self.assertTrue(known)
+        self.assertEqual([("ec2:CopyImage", "arn:aws:ec2:us-east-1::image/*"),
+                          ("ec2:CopyImage", "arn:aws:ec2:ap-northeast-1::image/ami-1"),
+                          ("ec2:CreateTags", "arn:aws:ec2:us-east-1::image/*"),
+                          ("ec2:CreateTags", "arn:aws:ec2:us-east-1::snapshot/*")], [(a, r) for a, r, _ in found])
+        self.assertEqual("CopyImage", found[2][2]["ec2:createaction"])
+        self.assertEqual("ami-1", found[3][2]["aws:requesttag/kiln:source-image"])
+
+    def test_sharing_an_image_or_a_snapshot_is_checked_on_it_with_its_tags(self):
+        lookups = FakeLookups({"ami-2": {"kiln:source-image": "ami-1"}, "snap-2": {"kiln:source-image": "ami-1"}})
+        image, _ = checks("ec2", "ModifyImageAttribute", {"ImageId": "ami-2"}, lookups)
+        snapshot, _ = checks("ec2", "ModifySnapshotAttribute", {"SnapshotId": "snap-2"}, lookups)
+        self.assertEqual(("ec2:ModifyImageAttribute", "arn:aws:ec2:us-east-1::image/ami-2"), image[0][:2])
+        self.assertEqual("ami-1", image[0][2]["aws:resourcetag/kiln:source-image"])
+        self.assertEqual(("ec2:ModifySnapshotAttribute", "arn:aws:ec2:us-east-1::snapshot/snap-2"), snapshot[0][:2])
+
+    def test_a_key_named_by_its_alias_is_checked_on_the_key_it_points_to(self):
+        key = "arn:aws:kms:ap-northeast-3:000000000000:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+        found, known = authorizations("kms", "DescribeKey", {"KeyId": "alias/kiln-images"}, ACCOUNT, "ap-northeast-3",
+                                      FakeLookups())
+        self.assertTrue(known)
+        self.assertEqual([("kms:DescribeKey", key)], [(c.action, c.resource) for c in found])
+        grant, _ = authorizations("kms", "CreateGrant", {"KeyId": key, "GranteePrincipal": "arn:aws:iam::222222222222:root"},
+                                  ACCOUNT, "ap-northeast-3", FakeLookups())
+        self.assertEqual([("kms:CreateGrant", key)], [(c.action, c.resource) for c in grant])
+        unknown, _ = authorizations("kms", "DescribeKey", {"KeyId": "alias/missing"}, ACCOUNT, "ap-northeast-3", FakeLookups())
+        self.assertEqual([("kms:DescribeKey", "arn:aws:kms:ap-northeast-3:000000000000:alias/missing")],
+                         [(c.action, c.resource) for c in unknown])
 
 
 class Ec2Test(unittest.TestCase):

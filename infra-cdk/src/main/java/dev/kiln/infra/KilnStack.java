@@ -7,6 +7,7 @@ import dev.kiln.infra.constructs.ArtifactStore;
 import dev.kiln.infra.constructs.BakeFollowUps;
 import dev.kiln.infra.constructs.BlueGreenWorkflow;
 import dev.kiln.infra.constructs.DeadLetters;
+import dev.kiln.infra.constructs.DistributeWorkflow;
 import dev.kiln.infra.constructs.BakeTables;
 import dev.kiln.infra.constructs.BakeWorkflow;
 import dev.kiln.infra.constructs.BuilderAccess;
@@ -68,6 +69,7 @@ public final class KilnStack extends Stack {
     private final AnnounceAndPatchWorkflows advisories;
     private final RotateWorkflow rotation;
     private final BlueGreenWorkflow blueGreen;
+    private final DistributeWorkflow distribution;
     private final Operations operations;
 
     public KilnStack(Construct scope, String id, Settings settings) {
@@ -96,9 +98,9 @@ public final class KilnStack extends Stack {
                 .build();
 
         if (!settings.config().distribution().isEmpty()) {
-            Annotations.of(this).addWarningV2("kiln:distribution", "distribution: the targets are checked, but copying and"
-                    + " sharing images is not built yet: published images stay in this stack's account and region"
-                    + " (docs/distribution.md)");
+            Annotations.of(this).addWarningV2("kiln:distribution", "distribution: published images are copied and shared,"
+                    + " but member stacks are not built yet: target accounts get shared copies, not pointers, and run no"
+                    + " launch, drain or rotate of Kiln's (docs/distribution.md)");
         }
 
         ArtifactStore artifacts = new ArtifactStore(this, "Artifacts");
@@ -158,6 +160,12 @@ public final class KilnStack extends Stack {
                 settings.config().rotation(), config, tables, advisories.ledger(), artifacts.bucket(), bus,
                 notifications.topic()));
 
+        distribution = new DistributeWorkflow(this, "Distribution", new DistributeWorkflow.Props(
+                layout.stateMachine("distribute"), settings.name(),
+                new KilnFunction.Code(layout.functionArchive("distribute-plan"), "dev.kiln.distributeplan.DistributePlanHandler"),
+                new KilnFunction.Code(layout.functionArchive("distribute-region"), "dev.kiln.distributeregion.DistributeRegionHandler"),
+                settings.config().distribution(), config, tables, bus, settings.parameterPrefix() + "images/"));
+
         DeadLetters.watchAll(this, settings.name(), notifications.topic());
         // last: it watches every function and queue above
         operations = new Operations(this, "Operations", new Operations.Props(settings.name(), List.of(
@@ -168,7 +176,8 @@ public final class KilnStack extends Stack {
                 new Operations.Workflow("announce", advisories.announce()),
                 new Operations.Workflow("patch", advisories.patch()),
                 new Operations.Workflow("rotate", rotation.rotate()),
-                new Operations.Workflow("blue-green", blueGreen.machine())),
+                new Operations.Workflow("blue-green", blueGreen.machine()),
+                new Operations.Workflow("distribute", distribution.machine())),
                 bake.stateMachine(), lifecycle.launch(), advisories.feed().function(),
                 settings.config().advisories().everyMinutes(), settings.config().advisories().feeds(),
                 notifications.topic()));
@@ -178,6 +187,8 @@ public final class KilnStack extends Stack {
                 "Subscribe here (email, chat, queue) to hear about failed Kiln workflows");
         output("NotifyFunctionName", notifications.function().getFunctionName(), "The notify function");
         output("BakeStateMachineArn", bake.stateMachine().getStateMachineArn(), "Start a bake by hand here");
+        output("DistributeStateMachineArn", distribution.machine().getStateMachineArn(),
+                "Distribute a role's image again by hand here: {\"role\": \"web\"}");
         output("ArtifactBucketName", artifacts.bucket().getBucketName(),
                 "Source bundles (bundles/<sha>.tar.gz), bake logs and image manifests");
         output("BakesTableName", tables.bakes().getTableName(), "The bake ledger");
@@ -259,6 +270,10 @@ public final class KilnStack extends Stack {
 
     public LifecycleWorkflows lifecycle() {
         return lifecycle;
+    }
+
+    public DistributeWorkflow distribution() {
+        return distribution;
     }
 
     public RotateWorkflow rotation() {

@@ -124,7 +124,8 @@ class OperationsTest {
             "announce, AdvisoriesAnnounce",
             "patch, AdvisoriesPatch",
             "rotate, RotationRotate",
-            "blue-green, BlueGreenStateMachine"})
+            "blue-green, BlueGreenStateMachine",
+            "distribute, DistributionStateMachine"})
     void shouldAlarmWhenAWorkflowFailsThreeTimesInSixHoursAndNeverSucceeds(String workflow, String machine) {
         JsonNode alarm = alarm("kiln-" + workflow + "-failing-in-a-row");
 
@@ -238,7 +239,7 @@ class OperationsTest {
     void shouldGiveEveryAlarmInTheStackTheTeamsTopicAndARunbook() {
         Map<String, Map<String, Object>> alarms = template.findResources("AWS::CloudWatch::Alarm");
 
-        assertThat(alarms).hasSizeGreaterThan(functions.size() + 8 + 3);
+        assertThat(alarms).hasSizeGreaterThan(functions.size() + 9 + 3);
         for (Map<String, Object> resource : alarms.values()) {
             JsonNode alarm = CloudFormationValues.JSON.valueToTree(resource).get("Properties");
             assertThat(alarm.get("AlarmDescription").asText()).as(alarm.get("AlarmName").asText()).contains("Runbook: ");
@@ -253,7 +254,7 @@ class OperationsTest {
 
         assertThat(titles).containsExactly("text",
                 "Executions: push", "Executions: bake", "Executions: launch", "Executions: drain",
-                "Executions: announce", "Executions: patch", "Executions: rotate", "Executions: blue-green",
+                "Executions: announce", "Executions: patch", "Executions: rotate", "Executions: blue-green", "Executions: distribute",
                 "Bake duration (p50, p90)", "Launch deploy duration (p50, p90)", "Launch lifecycle actions: CONTINUE vs ABANDON",
                 "Rotation outcomes", "Advisories announced and patched", "Webhook requests refused for their signature",
                 "Lambda errors", "Lambda throttles", "Lambda duration (p90)",
@@ -320,7 +321,7 @@ class OperationsTest {
     void shouldListOperationsAlarmsInTheAlarmWidget() {
         JsonNode alarms = widget("Kiln's alarms (dead-letter queues: the -undelivered- alarms)").at("/properties/alarms");
 
-        assertThat(alarms).hasSize(functions.size() + 8 + 3);
+        assertThat(alarms).hasSize(functions.size() + 9 + 3);
         assertThat(alarms).allMatch(arn -> arn.asText().matches("\\$\\{Operations\\w+\\.Arn\\}"));
     }
 }

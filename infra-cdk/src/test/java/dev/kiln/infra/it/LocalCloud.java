@@ -46,6 +46,15 @@ public final class LocalCloud {
         return client(builder, StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")));
     }
 
+    /** A client of {@code region} of the local cloud (another region than Kiln's own), with its test keys. */
+    public static <B extends AwsSyncClientBuilder<B, C> & AwsClientBuilder<B, C>, C> C client(B builder, Region region) {
+        return builder.httpClient(HTTP)
+                .endpointOverride(ENDPOINT)
+                .region(region)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .build();
+    }
+
     /** A client that calls as {@code credentials}, e.g. a session of a role whose policies the local cloud enforces. */
     public static <B extends AwsSyncClientBuilder<B, C> & AwsClientBuilder<B, C>, C> C client(
             B builder, AwsCredentialsProvider credentials) {

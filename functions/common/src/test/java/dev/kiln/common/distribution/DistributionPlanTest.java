@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.kiln.common.config.KilnConfig.Distribution;
 import dev.kiln.common.config.KilnConfig.DistributionTarget;
 import dev.kiln.common.distribution.DistributionPlan.Copy;
-import dev.kiln.common.distribution.DistributionPlan.GivenUp;
-import dev.kiln.common.distribution.DistributionPlan.Progress;
-import dev.kiln.common.distribution.DistributionPlan.State;
 import dev.kiln.common.distribution.DistributionPlan.Target;
 import java.util.List;
 import java.util.Map;
@@ -35,14 +32,6 @@ class DistributionPlanTest {
         return DistributionPlan.of(DISTRIBUTION, "web", HUB, "ap-northeast-1");
     }
 
-    private static Progress done() {
-        return new Progress(State.DONE, 1, null);
-    }
-
-    private static Progress failed(int attempts) {
-        return new Progress(State.FAILED, attempts, "InvalidParameterValue: the key is disabled");
-    }
-
     @Test
     void shouldTargetEveryAccountAndUnitInEveryRegionButTheHubItself() {
         assertThat(web().targets()).containsExactly(MEMBER_TOKYO, HUB_OSAKA, MEMBER_IRELAND, UNIT_IRELAND);
@@ -54,9 +43,9 @@ class DistributionPlanTest {
     @Test
     void shouldCopyOncePerRegionWithItsKeySharedWithEveryoneButTheHub() {
         assertThat(web().copies()).containsExactly(
-                new Copy("ap-northeast-1", Optional.of("alias/kiln-images"), List.of(MEMBER)),
-                new Copy("ap-northeast-3", Optional.empty(), List.of()),
-                new Copy("eu-west-1", Optional.of("alias/kiln-images"), List.of(MEMBER, UNIT)));
+                new Copy("ap-northeast-1", Optional.of("alias/kiln-images"), List.of(MEMBER), false),
+                new Copy("ap-northeast-3", Optional.empty(), List.of(), true),
+                new Copy("eu-west-1", Optional.of("alias/kiln-images"), List.of(MEMBER, UNIT), false));
     }
 
     @Test
@@ -64,58 +53,6 @@ class DistributionPlanTest {
         DistributionPlan plan = DistributionPlan.of(Distribution.NONE, "web", HUB, "ap-northeast-1");
 
         assertThat(plan.targets()).isEmpty();
-        assertThat(plan.next(Map.of(), Map.of()).done()).isTrue();
-    }
-
-    @Test
-    void shouldStartEveryCopyWhenNothingIsRecorded() {
-        DistributionPlan.Steps steps = web().next(Map.of(), Map.of());
-
-        assertThat(steps.copy()).extracting(Copy::region).containsExactly("ap-northeast-1", "ap-northeast-3", "eu-west-1");
-        assertThat(steps.finish()).isEmpty();
-        assertThat(steps.done()).isFalse();
-    }
-
-    @Test
-    void shouldFinishTheTargetsOfAnAvailableCopyWhileOthersAreStillCopying() {
-        DistributionPlan.Steps steps = web().next(
-                Map.of("ap-northeast-1", new Progress(State.RUNNING, 1, null), "ap-northeast-3", done(), "eu-west-1", done()),
-                Map.of(MEMBER_IRELAND, done()));
-
-        assertThat(steps.copy()).isEmpty();
-        assertThat(steps.waiting()).containsExactly("ap-northeast-1");
-        assertThat(steps.finish()).containsExactly(HUB_OSAKA, UNIT_IRELAND);
-    }
-
-    @Test
-    void shouldRetryAFailedCopyAndTargetUntilTheLastAttemptThenReportThemWithoutHoldingTheOthers() {
-        DistributionPlan.Steps retry = web().next(
-                Map.of("ap-northeast-1", failed(1), "ap-northeast-3", done(), "eu-west-1", done()),
-                Map.of(HUB_OSAKA, done(), MEMBER_IRELAND, failed(2), UNIT_IRELAND, done()));
-
-        assertThat(retry.copy()).extracting(Copy::region).containsExactly("ap-northeast-1");
-        assertThat(retry.finish()).containsExactly(MEMBER_IRELAND);
-        assertThat(retry.givenUp()).isEmpty();
-
-        DistributionPlan.Steps givenUp = web().next(
-                Map.of("ap-northeast-1", failed(DistributionPlan.MAX_ATTEMPTS), "ap-northeast-3", done(), "eu-west-1", done()),
-                Map.of(HUB_OSAKA, done(), MEMBER_IRELAND, failed(DistributionPlan.MAX_ATTEMPTS), UNIT_IRELAND, done()));
-
-        assertThat(givenUp.done()).isTrue();
-        assertThat(givenUp.givenUp()).containsExactly(
-                new GivenUp("ap-northeast-1", Optional.empty(),
-                        "the copy to ap-northeast-1 failed 3 times: InvalidParameterValue: the key is disabled"),
-                new GivenUp("eu-west-1", Optional.of(MEMBER_IRELAND),
-                        "222222222222 in eu-west-1 failed 3 times: InvalidParameterValue: the key is disabled"));
-    }
-
-    @Test
-    void shouldHaveNothingLeftWhenEveryCopyAndTargetIsDone() {
-        DistributionPlan.Steps steps = web().next(
-                Map.of("ap-northeast-1", done(), "ap-northeast-3", done(), "eu-west-1", done()),
-                Map.of(MEMBER_TOKYO, done(), HUB_OSAKA, done(), MEMBER_IRELAND, done(), UNIT_IRELAND, done()));
-
-        assertThat(steps.done()).isTrue();
-        assertThat(steps.givenUp()).isEmpty();
+        assertThat(plan.copies()).isEmpty();
     }
 }

@@ -1,0 +1,169 @@
+package dev.kiln.infra.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Image;
+import software.amazon.awssdk.services.ec2.model.ImageAttributeName;
+import software.amazon.awssdk.services.ec2.model.LaunchPermission;
+import software.amazon.awssdk.services.ec2.model.Snapshot;
+import software.amazon.awssdk.services.ec2.model.Tag;
+import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
+import software.amazon.awssdk.services.ssm.SsmClient;
+
+/**
+ * distribute on the local cloud, as scripts/lib/local_config.py deploys it: role web's images go to us-west-2 (the
+ * hub's own account: a copy and its pointer there) and, shared with account 111111111111, to eu-west-1 (a copy
+ * encrypted with alias/kiln-local-images, shared, the key granted; no pointer of the hub's there). Each test publishes
+ * an image of its own (the bakes table's record of web's current image set to it, as bake-record does, and put back
+ * afterwards) and starts distribute with the rule's input, the published image's Image Baked detail.
+ */
+class DistributeIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Region OREGON = Region.US_WEST_2;
+    private static final Region IRELAND = Region.EU_WEST_1;
+    private static final String MEMBER = "111111111111";
+    private static final Duration END = Duration.ofMinutes(3);
+
+    private static final SfnClient SFN = LocalCloud.client(SfnClient.builder());
+    private static final Ec2Client EC2_OREGON = LocalCloud.client(Ec2Client.builder(), OREGON);
+    private static final Ec2Client EC2_IRELAND = LocalCloud.client(Ec2Client.builder(), IRELAND);
+    private static final SsmClient SSM_OREGON = LocalCloud.client(SsmClient.builder(), OREGON);
+    private static final SsmClient SSM_IRELAND = LocalCloud.client(SsmClient.builder(), IRELAND);
+    private static final KmsClient KMS_IRELAND = LocalCloud.client(KmsClient.builder(), IRELAND);
+
+    @Test
+    void shouldCopyAPublishedImageIntoEachTargetRegionEncryptedSharedAndPointedAtOnce() throws Exception {
+        String image = LocalFleet.bakedImage("web", "DistributeIT");
+        try (LocalFleet.CurrentImage current = LocalFleet.current("web", image);
+             KilnEvents events = new KilnEvents("{\"source\": [\"kiln.distribute\"], \"detail-type\": [\"Image Distributed\"]}")) {
+            DescribeExecutionResponse run = distribute(image);
+
+            assertThat(run.status()).as(run.cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
+            Image oregon = copyOf(EC2_OREGON, image);
+            Image ireland = copyOf(EC2_IRELAND, image);
+            for (Image copy : List.of(oregon, ireland)) {
+                assertThat(copy.stateAsString()).isEqualTo("available");
+                assertThat(tags(copy.tags())).containsEntry("kiln:role", "web").containsEntry("kiln:source-image", image)
+                        .containsEntry("kiln:source-region", "us-east-1");
+            }
+            assertThat(snapshotOf(EC2_OREGON, oregon).encrypted()).isTrue();
+            String key = KMS_IRELAND.describeKey(r -> r.keyId("alias/kiln-local-images")).keyMetadata().arn();
+            Snapshot irelandSnapshot = snapshotOf(EC2_IRELAND, ireland);
+            assertThat(irelandSnapshot.encrypted()).isTrue();
+            assertThat(irelandSnapshot.kmsKeyId()).isEqualTo(key);
+            assertThat(tags(irelandSnapshot.tags())).containsEntry("kiln:source-image", image);
+
+            assertThat(EC2_IRELAND.describeImageAttribute(r -> r.imageId(ireland.imageId())
+                    .attribute(ImageAttributeName.LAUNCH_PERMISSION)).launchPermissions()).extracting(LaunchPermission::userId)
+                    .containsExactly(MEMBER);
+            assertThat(KMS_IRELAND.listGrants(r -> r.keyId(key)).grants()).anySatisfy(grant -> {
+                assertThat(grant.granteePrincipal()).isEqualTo("arn:aws:iam::" + MEMBER + ":root");
+                assertThat(grant.name()).isEqualTo("kiln-" + ireland.imageId() + "-" + MEMBER);
+            });
+            assertThat(EC2_OREGON.describeImageAttribute(r -> r.imageId(oregon.imageId())
+                    .attribute(ImageAttributeName.LAUNCH_PERMISSION)).launchPermissions()).isEmpty();
+
+            assertThat(SSM_OREGON.getParameter(r -> r.name("/kiln/images/web")).parameter().value()).isEqualTo(oregon.imageId());
+            assertThat(SSM_IRELAND.getParametersByPath(r -> r.path("/kiln/images")).parameters())
+                    .as("the hub's own account does not launch web in eu-west-1").isEmpty();
+
+            JsonNode said = events.await("Image Distributed to eu-west-1", event -> event.at("/detail/region").asText().equals("eu-west-1")
+                    && event.at("/detail/imageId").asText().equals(image));
+            assertThat(said.at("/detail/copyImageId").asText()).isEqualTo(ireland.imageId());
+            assertThat(said.at("/detail/sharedWith/0").asText()).isEqualTo(MEMBER);
+        }
+    }
+
+    @Test
+    void shouldMakeNoSecondCopyWhenTheSameImageIsDistributedAgain() throws Exception {
+        String image = LocalFleet.bakedImage("web", "DistributeIT");
+        try (LocalFleet.CurrentImage current = LocalFleet.current("web", image)) {
+            assertThat(distribute(image).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+            String first = copyOf(EC2_OREGON, image).imageId();
+
+            assertThat(distribute(image).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+
+            assertThat(copies(EC2_OREGON, image)).extracting(Image::imageId).containsExactly(first);
+            assertThat(copies(EC2_IRELAND, image)).hasSize(1);
+        }
+    }
+
+    @Test
+    void shouldDistributeTheOtherRegionsAndFailNamingTheRegionWhoseKeyIsDisabled() throws Exception {
+        String image = LocalFleet.bakedImage("web", "DistributeIT");
+        String key = KMS_IRELAND.describeKey(r -> r.keyId("alias/kiln-local-images")).keyMetadata().keyId();
+        KMS_IRELAND.disableKey(r -> r.keyId(key));
+        try (LocalFleet.CurrentImage current = LocalFleet.current("web", image)) {
+            DescribeExecutionResponse run = distribute(image);
+
+            assertThat(run.status()).isEqualTo(ExecutionStatus.FAILED);
+            assertThat(run.error()).isEqualTo("Kiln.DistributionIncomplete");
+            assertThat(run.cause()).startsWith("1 of 2 regions failed for " + image + " (web): ")
+                    .contains("eu-west-1", "alias/kiln-local-images", "Disabled");
+            assertThat(SSM_OREGON.getParameter(r -> r.name("/kiln/images/web")).parameter().value())
+                    .isEqualTo(copyOf(EC2_OREGON, image).imageId());
+            assertThat(copies(EC2_IRELAND, image)).isEmpty();
+        } finally {
+            KMS_IRELAND.enableKey(r -> r.keyId(key));
+        }
+    }
+
+    @Test
+    void shouldDistributeNothingOfAnImageThatIsNoLongerTheRolesCurrentOne() throws Exception {
+        String older = LocalFleet.bakedImage("web", "DistributeIT");
+        String newer = LocalFleet.bakedImage("web", "DistributeIT");
+        try (LocalFleet.CurrentImage current = LocalFleet.current("web", newer)) {
+            DescribeExecutionResponse run = distribute(older);
+
+            assertThat(run.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+            assertThat(JSON.readTree(run.output()).path("skipped").asText())
+                    .isEqualTo(older + " is no longer web's current image (" + newer + " is): that one is distributed instead");
+            assertThat(copies(EC2_OREGON, older)).isEmpty();
+        }
+    }
+
+    /** Starts distribute as the rule does, with the published image's Image Baked detail, and waits for its end. */
+    private static DescribeExecutionResponse distribute(String image) {
+        String name = "it-distribute-" + UUID.randomUUID().toString().substring(0, 8);
+        String input = JSON.createObjectNode().put("role", "web").put("imageId", image).put("published", true)
+                .put("sha", "0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c").put("reason", "push").toString();
+        String arn = SFN.startExecution(r -> r.stateMachineArn(LocalCloud.stackOutput("DistributeStateMachineArn"))
+                .name(name).input(input)).executionArn();
+        return LocalCloud.await(name + " to end", END, () -> Optional.of(SFN.describeExecution(r -> r.executionArn(arn)))
+                .filter(e -> e.status() != ExecutionStatus.RUNNING));
+    }
+
+    private static List<Image> copies(Ec2Client ec2, String image) {
+        return ec2.describeImages(r -> r.filters(f -> f.name("tag:kiln:source-image").values(image))).images();
+    }
+
+    private static Image copyOf(Ec2Client ec2, String image) {
+        List<Image> copies = copies(ec2, image);
+        assertThat(copies).as("copies of %s", image).hasSize(1);
+        return copies.get(0);
+    }
+
+    private static Snapshot snapshotOf(Ec2Client ec2, Image image) {
+        String snapshot = image.blockDeviceMappings().get(0).ebs().snapshotId();
+        return ec2.describeSnapshots(r -> r.snapshotIds(snapshot)).snapshots().get(0);
+    }
+
+    private static Map<String, String> tags(List<Tag> tags) {
+        return tags.stream().collect(Collectors.toMap(Tag::key, Tag::value));
+    }
+}

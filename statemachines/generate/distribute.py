@@ -1,0 +1,126 @@
+"""Generates statemachines/distribute.asl.json: a published image copied to every target region and shared.
+
+Plan (distribute-plan) → each region (at most 5 at once): copy, wait until the copy is available, tag, share and
+point it (distribute-region), say so (Image Distributed) → fail, naming every region that failed, if any did; the
+others are distributed all the same.
+
+A copy EC2 gives up on (failed) is made again, with a new token, up to COPY_ATTEMPTS times; a region whose key or
+image is missing fails at once. Every step can be repeated: the same attempt's copy is asked for with the same token.
+
+Edit this file, not the JSON, then: python3 statemachines/generate/distribute.py --write
+(python3 distribute.py prints it; StateMachineDefinitionsTest checks the file matches).
+"""
+from asl import (EVENTS_PUT_RETRY, LAMBDA_RETRY, catch_to, choice, failure_states, inline, integration, lambda_task, machine,
+                 main, map_state, pass_state, states_format, task)
+from polling import poll_until
+
+COPY_ATTEMPTS = 3
+# a copy across regions takes minutes to an hour or more, by the image's size: looked at every minute for 3 hours
+COPY_POLLS = {"seconds": 60, "checks": 180}
+COPY_FAILED = "dev.kiln.distributeregion.errors.CopyFailedException"
+# a throttled or briefly failing Lambda invocation is a missed look at the copy, not a failure
+LAMBDA_MISSED = LAMBDA_RETRY["ErrorEquals"]
+REGION = "${DistributeRegionFunctionArn}"
+
+
+def region_step(action):
+    """distribute-region's payload: every step sends the same fields, the action says which step it is."""
+    return {"action": action, "role.$": "$.role", "imageId.$": "$.imageId", "sourceRegion.$": "$.sourceRegion",
+            "copy.$": "$.copy", "attempt.$": "$.attempt", "copied.$": "$.copied"}
+
+
+TO_REGION_FAILED = [catch_to("RegionFailed")]
+
+states = {}
+states["Plan"] = lambda_task(
+    comment="The role's targets: a copy per region, its key, whom it is shared with, the hub's pointer there",
+    function="${DistributePlanFunctionArn}",
+    payload={"input.$": "$$.Execution.Input", "executionArn.$": "$$.Execution.Id"},
+    result_selector={"order.$": "$.Payload"}, result_path="$",
+    retry=[LAMBDA_RETRY], catch=[catch_to("FailureName")], next="HasTargets")
+states["HasTargets"] = choice(
+    choices=[{"Variable": "$.order.skip", "IsString": True, "Next": "NothingToDo"}], default="Regions")
+states["NothingToDo"] = pass_state(
+    parameters={"role.$": "$.order.role", "imageId.$": "$.order.imageId", "skipped.$": "$.order.skip"}, end=True)
+
+# --- one region: copy, wait, finish, say so ----------------------------------------------------------------
+region = {}
+region["Copy"] = lambda_task(
+    comment="CopyImage in the region, encrypted with its key; the same attempt gets the same copy, a new one replaces a failed one",
+    function=REGION, payload=region_step("copy"),
+    result_selector={"copyImageId.$": "$.Payload.copyImageId", "kmsKeyArn.$": "$.Payload.kmsKeyArn"},
+    result_path="$.copied", retry=[LAMBDA_RETRY], catch=TO_REGION_FAILED, next="Polls")
+region["Polls"] = pass_state(result=COPY_POLLS, result_path="$.polls", next="CopyStart")
+region.update(poll_until(
+    "Copy",
+    ask=dict(resource="arn:aws:states:::lambda:invoke",
+             parameters={"FunctionName": REGION, "Payload": region_step("check")},
+             result_selector={"state.$": "$.Payload.state"}, result_path="$.checked"),
+    done=[{"Variable": "$.checked.state", "StringEquals": "available", "Next": "Finish"}],
+    missed_errors=LAMBDA_MISSED, polls="$.polls",
+    timed_out={"Error": "Kiln.CopyTimedOut",
+               "Cause.$": states_format("the copy {} in {} was not available after 3 hours", "$.copied.copyImageId", "$.copy.region")},
+    on_failure="CopyFailed"))
+region["CopyFailed"] = choice(
+    comment="EC2 gave up on the copy: make it again, with a new token, a few times",
+    choices=[{"And": [{"Variable": "$.error.Error", "StringEquals": COPY_FAILED},
+                      {"Variable": "$.attempt", "NumericLessThan": COPY_ATTEMPTS}], "Next": "NextAttempt"}],
+    default="RegionFailed")
+region["NextAttempt"] = pass_state(
+    parameters={"role.$": "$.role", "imageId.$": "$.imageId", "sourceRegion.$": "$.sourceRegion", "copy.$": "$.copy",
+                "attempt.$": "States.MathAdd($.attempt, 1)", "copied.$": "$.copied"},
+    next="Copy")
+region["Finish"] = lambda_task(
+    comment="Tags the copy like its source, shares it (image, snapshots, key) and points the hub's pointer there",
+    function=REGION, payload=region_step("finish"),
+    result_selector={"sharedWith.$": "$.Payload.sharedWith", "grants.$": "$.Payload.grants", "pointer.$": "$.Payload.pointer",
+                     "pointerSkipped.$": "$.Payload.pointerSkipped"},
+    result_path="$.finished", retry=[LAMBDA_RETRY], catch=TO_REGION_FAILED, next="Announce")
+region["Announce"] = task(
+    resource=integration("events", "putEvents"),
+    parameters={"Entries": [{
+        "EventBusName": "${EventBusName}", "Source": "kiln.distribute", "DetailType": "Image Distributed",
+        "Detail": {"role.$": "$.role", "imageId.$": "$.imageId", "sourceRegion.$": "$.sourceRegion", "region.$": "$.copy.region",
+                   "copyImageId.$": "$.copied.copyImageId", "sharedWith.$": "$.finished.sharedWith",
+                   "pointer.$": "$.finished.pointer", "pointerSkipped.$": "$.finished.pointerSkipped",
+                   "executionArn.$": "$$.Execution.Id"}}]},
+    result_path=None, retry=[EVENTS_PUT_RETRY],
+    # the region is distributed even when saying so failed
+    catch=[catch_to("Distributed", result_path="$.announceError")], next="Distributed")
+region["Distributed"] = pass_state(
+    parameters={"region.$": "$.copy.region", "status": "distributed", "copyImageId.$": "$.copied.copyImageId",
+                "sharedWith.$": "$.finished.sharedWith", "pointer.$": "$.finished.pointer"},
+    end=True)
+region["RegionFailed"] = pass_state(
+    parameters={"region.$": "$.copy.region", "status": "failed", "error.$": "$.error.Error", "cause.$": "$.error.Cause"},
+    end=True)
+
+states["Regions"] = map_state(
+    comment="Each target region; one region's failure never stops the others",
+    items_path="$.order.copies", max_concurrency=5,
+    item_selector={"copy.$": "$$.Map.Item.Value", "role.$": "$.order.role", "imageId.$": "$.order.imageId",
+                   "sourceRegion.$": "$.order.sourceRegion", "attempt": 1, "copied": None},
+    processor=inline(region), result_path="$.regions", catch=[catch_to("FailureName")], next="Tally")
+states["Tally"] = pass_state(
+    parameters={"failed.$": "$.regions[?(@.status == 'failed')]", "count.$": "States.ArrayLength($.regions)"},
+    result_path="$.tally", next="AnyFailed")
+states["AnyFailed"] = choice(
+    choices=[{"Variable": "$.tally.failed[0]", "IsPresent": True, "Next": "Incomplete"}], default="Done")
+states["Done"] = pass_state(
+    parameters={"role.$": "$.order.role", "imageId.$": "$.order.imageId", "regions.$": "$.regions"}, end=True)
+states["Incomplete"] = pass_state(
+    comment="Every other region is distributed; the execution fails so that the team is told which were not",
+    parameters={"Error": "Kiln.DistributionIncomplete",
+                "Cause.$": states_format("{} of {} regions failed for {} ({}): {}", "States.ArrayLength($.tally.failed)",
+                                         "$.tally.count", "$.order.imageId", "$.order.role", "States.JsonToString($.tally.failed)")},
+    result_path="$.error", next="FailureName")
+states.update(failure_states())
+
+definition = machine(
+    comment="Copies a published image to every target region (encrypted with each region's key), shares it with the "
+            "target accounts and points the hub's pointers there; a failing region is retried and reported without "
+            "holding the others back",
+    timeout_seconds=86400, states=states)
+
+if __name__ == "__main__":
+    main(__file__, {"distribute": lambda: definition})
