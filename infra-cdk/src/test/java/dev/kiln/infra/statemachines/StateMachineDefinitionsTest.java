@@ -67,7 +67,8 @@ class StateMachineDefinitionsTest {
     }
 
     @ParameterizedTest(name = "{0}: python3 statemachines/generate/{1}")
-    @CsvSource({"bake, bake.py", "patch, patch.py", "launch, lifecycle.py launch", "drain, lifecycle.py drain", "rotate, rotate.py"})
+    @CsvSource({"bake, bake.py", "patch, patch.py", "launch, lifecycle.py launch", "drain, lifecycle.py drain", "rotate, rotate.py",
+            "blue-green, blue_green.py", "distribute, distribute.py"})
     void shouldBeWhatItsGeneratorMakes(String workflow, String generatorCommand) throws Exception {
         Path root = Synthesized.layout().root();
         List<String> command = new java.util.ArrayList<>(List.of("python3"));
