@@ -102,17 +102,20 @@ states["Regions"] = map_state(
                    "sourceRegion.$": "$.order.sourceRegion", "attempt": 1, "copied": None},
     processor=inline(region), result_path="$.regions", catch=[catch_to("FailureName")], next="Tally")
 states["Tally"] = pass_state(
-    parameters={"failed.$": "$.regions[?(@.status == 'failed')]", "count.$": "States.ArrayLength($.regions)"},
+    parameters={"anyFailed.$": "States.ArrayContains($.regions[*].status, 'failed')", "count.$": "States.ArrayLength($.regions)"},
     result_path="$.tally", next="AnyFailed")
 states["AnyFailed"] = choice(
-    choices=[{"Variable": "$.tally.failed[0]", "IsPresent": True, "Next": "Incomplete"}], default="Done")
+    choices=[{"Variable": "$.tally.anyFailed", "BooleanEquals": True, "Next": "Failures"}], default="Done")
 states["Done"] = pass_state(
     parameters={"role.$": "$.order.role", "imageId.$": "$.order.imageId", "regions.$": "$.regions"}, end=True)
+states["Failures"] = pass_state(
+    comment="Only when one failed: a filter that matches nothing is no path at all",
+    parameters={"failed.$": "$.regions[?(@.status == 'failed')]"}, result_path="$.failures", next="Incomplete")
 states["Incomplete"] = pass_state(
     comment="Every other region is distributed; the execution fails so that the team is told which were not",
     parameters={"Error": "Kiln.DistributionIncomplete",
-                "Cause.$": states_format("{} of {} regions failed for {} ({}): {}", "States.ArrayLength($.tally.failed)",
-                                         "$.tally.count", "$.order.imageId", "$.order.role", "States.JsonToString($.tally.failed)")},
+                "Cause.$": states_format("{} of {} regions failed for {} ({}): {}", "States.ArrayLength($.failures.failed)",
+                                         "$.tally.count", "$.order.imageId", "$.order.role", "States.JsonToString($.failures.failed)")},
     result_path="$.error", next="FailureName")
 states.update(failure_states())
 
