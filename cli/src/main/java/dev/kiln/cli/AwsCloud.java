@@ -2,18 +2,22 @@ package dev.kiln.cli;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import dev.kiln.common.bake.CurrentImages;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.autoscaling.model.AutoScalingGroup;
 import software.amazon.awssdk.services.autoscaling.model.Filter;
@@ -26,6 +30,7 @@ import software.amazon.awssdk.services.cloudformation.model.Output;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Image;
 import software.amazon.awssdk.services.ec2.model.LaunchTemplateVersion;
 import software.amazon.awssdk.services.ec2.model.Reservation;
 import software.amazon.awssdk.services.lambda.LambdaClient;
@@ -58,6 +63,8 @@ final class AwsCloud implements Cloud {
     /** Path-style addressing when an endpoint is named (the local cloud, an S3-compatible store): bucket.host may not resolve. */
     private final Supplier<S3Client> s3 = once(() -> S3Client.builder().httpClient(http())
             .forcePathStyle(System.getenv("AWS_ENDPOINT_URL") != null || System.getenv("AWS_ENDPOINT_URL_S3") != null).build());
+    private final Map<String, Ec2Client> ec2ByRegion = new ConcurrentHashMap<>();
+    private final Map<String, SsmClient> ssmByRegion = new ConcurrentHashMap<>();
     private final Supplier<SecretsManagerClient> secrets = once(() -> SecretsManagerClient.builder().httpClient(http()).build());
 
     @Override
@@ -71,6 +78,28 @@ final class AwsCloud implements Cloud {
             }
             throw e;
         }
+    }
+
+    @Override
+    public Optional<String> parameter(String region, String name) {
+        try {
+            return Optional.of(regional(ssmByRegion, region, b -> SsmClient.builder().httpClient(http()).region(b).build())
+                    .getParameter(r -> r.name(name)).parameter().value());
+        } catch (ParameterNotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public Optional<ImageCopy> imageCopy(String region, String sourceImageId) {
+        return regional(ec2ByRegion, region, b -> Ec2Client.builder().httpClient(http()).region(b).build())
+                .describeImages(r -> r.filters(f -> f.name("tag:kiln:source-image").values(sourceImageId))).images().stream()
+                .max(Comparator.comparing(Image::creationDate))
+                .map(image -> new ImageCopy(image.imageId(), image.stateAsString()));
+    }
+
+    private static <C> C regional(Map<String, C> clients, String region, Function<Region, C> build) {
+        return clients.computeIfAbsent(region, r -> build.apply(Region.of(r)));
     }
 
     @Override

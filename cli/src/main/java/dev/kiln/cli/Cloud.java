@@ -15,6 +15,15 @@ interface Cloud {
     /** An SSM parameter's value, if it exists. */
     Optional<String> parameter(String name);
 
+    /** The SSM parameter {@code name} in another region than the CLI's own. */
+    Optional<String> parameter(String region, String name);
+
+    /** distribute's copy of {@code sourceImageId} in {@code region} (an image tagged kiln:source-image with it), if any. */
+    Optional<ImageCopy> imageCopy(String region, String sourceImageId);
+
+    record ImageCopy(String imageId, String state) {
+    }
+
     /** Starts an execution of the state machine: its ARN. */
     String start(String stateMachineArn, String name, String input);
 

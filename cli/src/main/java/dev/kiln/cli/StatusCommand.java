@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.common.Json;
 import dev.kiln.common.bake.CurrentImages;
 import dev.kiln.common.config.KilnConfig;
+import dev.kiln.common.distribution.DistributionPlan;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,7 +22,9 @@ import picocli.CommandLine.ParentCommand;
  * {@code kiln status [--role R]}: per role its current image (id, commit, when the commit was pushed, age, the
  * security advisories its bake applied) and its
  * release; Kiln's groups (tagged kiln:role) with the launch template version each launches and whether it runs the
- * current image; Kiln's running executions with the state each is in; the last failure of each workflow.
+ * current image; each role's image in its distribution targets' regions (its copy, whom it is shared with, whether
+ * the hub's pointer there names it); Kiln's running executions with the state each is in; the last failure of each
+ * workflow.
  */
 @Command(name = "status", mixinStandardHelpOptions = true, description = "Each role's image and release, each group's template and image, what runs now, what failed last.")
 final class StatusCommand implements Callable<Integer> {
@@ -37,6 +40,24 @@ final class StatusCommand implements Callable<Integer> {
     }
 
     private record Run(String workflow, Cloud.Execution execution, String detail) {
+    }
+
+    /**
+     * A role's current image in one target region of distribute: its copy there (empty: none yet), whom the copy is
+     * shared with, and the hub's pointer there when the hub's account is a target (null: none).
+     */
+    private record Distributed(String role, String region, Optional<Cloud.ImageCopy> copy, List<String> sharedWith,
+                               String pointer, Optional<String> pointsAt) {
+
+        String state() {
+            if (copy.isEmpty()) {
+                return "not copied yet";
+            }
+            if (pointer != null && !pointsAt.equals(Optional.of(copy.get().imageId()))) {
+                return copy.get().state() + ", pointer behind (" + pointsAt.orElse("unset") + ")";
+            }
+            return copy.get().state();
+        }
     }
 
     @Override
@@ -67,9 +88,10 @@ final class StatusCommand implements Callable<Integer> {
         }
         Instant now = kiln.context().clock().instant();
         List<Fleet.Standing> groups = Fleet.standings(kiln, cloud.groups(role), now);
+        List<Distributed> distributed = distribution(deployment, cloud, statuses);
         Console console = kiln.console();
         if (console.json()) {
-            console.result(json(statuses, groups, running, failures).toString());
+            console.result(json(statuses, groups, distributed, running, failures).toString());
             return 0;
         }
         console.line(String.format("%-12s %-22s %-8s %-17s %-6s %-10s %s", "ROLE", "IMAGE", "COMMIT", "PUSHED", "AGE", "RELEASE",
@@ -93,6 +115,14 @@ final class StatusCommand implements Callable<Integer> {
                     g.group().tags().getOrDefault(Fleet.ROTATE, "-"), template(g.group()),
                     g.instancesOnCurrent() + "/" + g.group().instanceImages().size(), g.state())));
         }
+        if (!distributed.isEmpty()) {
+            console.line("");
+            console.line(String.format("%-12s %-16s %-22s %-14s %s", "DISTRIBUTED", "REGION", "COPY", "SHARED WITH", "STATE"));
+            distributed.forEach(d -> console.line(String.format("%-12s %-16s %-22s %-14s %s", d.role(), d.region(),
+                    d.copy().map(Cloud.ImageCopy::imageId).orElse("-"),
+                    d.sharedWith().isEmpty() ? "-" : d.sharedWith().get(0) + (d.sharedWith().size() > 1 ? " +" + (d.sharedWith().size() - 1) : ""),
+                    d.state())));
+        }
         console.line("");
         console.line(running.isEmpty() ? "Running: nothing" : "Running:");
         running.forEach(r -> console.line(String.format("  %-18s %-44s %s in %s", r.workflow(), name(r.execution()),
@@ -103,13 +133,37 @@ final class StatusCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** Each role's current image in each of its distribution targets' regions (docs/distribution.md). */
+    private static List<Distributed> distribution(Deployment deployment, Cloud cloud, List<RoleStatus> statuses) {
+        KilnConfig.Distribution distribution = deployment.config().distribution();
+        if (distribution.isEmpty()) {
+            return List.of();
+        }
+        // the hub: the account and region of Kiln's own state machines
+        String[] hub = deployment.output("BakeStateMachineArn").split(":");
+        List<Distributed> found = new ArrayList<>();
+        for (RoleStatus status : statuses) {
+            if (status.image().isEmpty()) {
+                continue;
+            }
+            String image = status.image().get().imageId();
+            for (DistributionPlan.Copy copy : DistributionPlan.of(distribution, status.role(), hub[4], hub[3]).copies()) {
+                String pointer = copy.forHub() ? "/" + deployment.stack() + "/images/" + status.role() : null;
+                found.add(new Distributed(status.role(), copy.region(), cloud.imageCopy(copy.region(), image), copy.sharedWith(),
+                        pointer, pointer == null ? Optional.empty() : cloud.parameter(copy.region(), pointer)));
+            }
+        }
+        return found;
+    }
+
     /** Whether the execution is about the role asked for (its input names it); every execution is, without --role. */
     private boolean about(Cloud cloud, Cloud.Execution execution) {
         return role == null || Optional.ofNullable(cloud.describe(execution.arn()).input())
                 .map(input -> input.matches("(?s).*\"" + role + "\".*")).orElse(false);
     }
 
-    private ObjectNode json(List<RoleStatus> statuses, List<Fleet.Standing> groups, List<Run> running, List<Run> failures) {
+    private ObjectNode json(List<RoleStatus> statuses, List<Fleet.Standing> groups, List<Distributed> distributed, List<Run> running,
+                            List<Run> failures) {
         ObjectNode result = Json.MAPPER.createObjectNode();
         ArrayNode roles = result.putArray("roles");
         for (RoleStatus s : statuses) {
@@ -120,6 +174,16 @@ final class StatusCommand implements Callable<Integer> {
         }
         ArrayNode fleet = result.putArray("groups");
         groups.forEach(g -> g.json(fleet));
+        ArrayNode copies = result.putArray("distribution");
+        for (Distributed d : distributed) {
+            ObjectNode copy = copies.addObject().put("role", d.role()).put("region", d.region())
+                    .put("copyImageId", d.copy().map(Cloud.ImageCopy::imageId).orElse(null))
+                    .put("state", d.copy().map(Cloud.ImageCopy::state).orElse(null));
+            d.sharedWith().forEach(copy.putArray("sharedWith")::add);
+            if (d.pointer() != null) {
+                copy.put("pointer", d.pointer()).put("pointsAt", d.pointsAt().orElse(null));
+            }
+        }
         ArrayNode runs = result.putArray("running");
         running.forEach(r -> runs.addObject().put("workflow", r.workflow()).put("execution", r.execution().arn())
                 .put("startedAt", r.execution().startedAt().toString()).put("state", r.detail()));

@@ -80,6 +80,20 @@ final class FakeCloud implements Cloud {
         return stack.equals("kiln") ? Optional.of(outputs) : Optional.empty();
     }
 
+    /** Parameters of other regions by "<region> <name>", distribute's copies by "<region> <source image>". */
+    final Map<String, String> regionalParameters = new HashMap<>();
+    final Map<String, ImageCopy> copies = new HashMap<>();
+
+    @Override
+    public Optional<String> parameter(String region, String name) {
+        return Optional.ofNullable(regionalParameters.get(region + " " + name));
+    }
+
+    @Override
+    public Optional<ImageCopy> imageCopy(String region, String sourceImageId) {
+        return Optional.ofNullable(copies.get(region + " " + sourceImageId));
+    }
+
     @Override
     public Optional<String> parameter(String name) {
         return Optional.ofNullable(parameters.get(name));

@@ -91,6 +91,34 @@ class StatusCommandTest {
     }
 
     @Test
+    void shouldShowWhereEachRolesImageIsDistributedAndWhetherThePointerThereNamesIt() throws Exception {
+        fleet();
+        com.fasterxml.jackson.databind.node.ObjectNode config = (com.fasterxml.jackson.databind.node.ObjectNode)
+                Json.MAPPER.readTree(operator.cloud.parameters.get("/kiln/config"));
+        config.set("distribution", Json.MAPPER.readTree("""
+                {"targets": [{"regions": ["us-west-2"], "roles": ["web"]},
+                             {"regions": ["eu-west-1"], "accounts": ["111111111111"], "roles": ["web"]}],
+                 "kmsKeys": {"eu-west-1": "alias/kiln-images"}}"""));
+        operator.cloud.parameters.put("/kiln/config", config.toString());
+        operator.cloud.copies.put("us-west-2 ami-0web", new Cloud.ImageCopy("ami-0web-oregon", "available"));
+        operator.cloud.regionalParameters.put("us-west-2 /kiln/images/web", "ami-0web-older");
+
+        assertThat(operator.kiln("status")).isZero();
+
+        assertThat(operator.out.toString()).contains("""
+                DISTRIBUTED  REGION           COPY                   SHARED WITH    STATE
+                web          eu-west-1        -                      111111111111   not copied yet
+                web          us-west-2        ami-0web-oregon        -              available, pointer behind (ami-0web-older)
+                """);
+        operator.out.getBuffer().setLength(0);
+        operator.cloud.regionalParameters.put("us-west-2 /kiln/images/web", "ami-0web-oregon");
+        assertThat(operator.kiln("--output", "json", "status")).isZero();
+        JsonNode status = Json.MAPPER.readTree(operator.out.toString());
+        assertThat(status.path("distribution")).extracting(d -> d.path("region").asText() + " " + d.path("copyImageId").asText()
+                + " " + d.path("pointsAt").asText()).containsExactly("eu-west-1 null ", "us-west-2 ami-0web-oregon ami-0web-oregon");
+    }
+
+    @Test
     void shouldSayARoleHasNoImageYet() {
         assertThat(operator.kiln("status", "--role", "web")).isZero();
         assertThat(operator.out.toString()).contains("web          (none yet)             -        -                 -      (none)     -",

@@ -29,7 +29,8 @@ import software.amazon.awssdk.services.ssm.SsmClient;
  * hub's own account: a copy and its pointer there) and, shared with account 111111111111, to eu-west-1 (a copy
  * encrypted with alias/kiln-local-images, shared, the key granted; no pointer of the hub's there). Each test publishes
  * an image of its own (the bakes table's record of web's current image set to it, as bake-record does, and put back
- * afterwards) and starts distribute with the rule's input, the published image's Image Baked detail.
+ * afterwards) and starts distribute with the rule's input, the published image's Image Baked detail. {@code kiln status}
+ * shows each target region's copy.
  */
 class DistributeIT {
 
@@ -81,6 +82,12 @@ class DistributeIT {
             assertThat(SSM_OREGON.getParameter(r -> r.name("/kiln/images/web")).parameter().value()).isEqualTo(oregon.imageId());
             assertThat(SSM_IRELAND.getParametersByPath(r -> r.path("/kiln/images")).parameters())
                     .as("the hub's own account does not launch web in eu-west-1").isEmpty();
+
+            KilnCli.Run status = KilnCli.run("--output", "json", "status", "--role", "web");
+            assertThat(status.exitCode()).as(status.err()).isZero();
+            assertThat(status.json().path("distribution")).extracting(d -> d.path("region").asText() + " "
+                    + d.path("copyImageId").asText() + " " + d.path("pointsAt").asText("-")).containsExactly(
+                    "eu-west-1 " + ireland.imageId() + " -", "us-west-2 " + oregon.imageId() + " " + oregon.imageId());
 
             JsonNode said = events.await("Image Distributed to eu-west-1", event -> event.at("/detail/region").asText().equals("eu-west-1")
                     && event.at("/detail/imageId").asText().equals(image));
