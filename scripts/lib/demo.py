@@ -131,6 +131,8 @@ def main(root: str) -> int:
     print(f"   image {web_image}: kiln:parent-image = {web_tags.get('kiln:parent-image')} (step 1's),"
           f" {web_tags.get('kiln:packages')} packages (nginx among them), server tests passed on a fresh instance of it")
     print(f"   /kiln/images/web -> {ssm.get_parameter(Name='/kiln/images/web')['Parameter']['Value']}")
+    if not distribution(outputs, sfn, web_image):
+        return 1
     print(f"\nBuilders and test instances left running by either bake: {len(live_builders(ec2, sha)) + len(live_builders(ec2, child_sha(sfn, child)))}")
 
     if not push_to_github(root, outputs, sfn, s3, github):
@@ -150,6 +152,33 @@ def main(root: str) -> int:
           " releases, the lifecycle hooks, security advisories, rotation and blue/green releases"
           " (docs/architecture.md is the map).")
     return 0
+
+
+def distribution(outputs: dict, sfn, image_id: str) -> bool:
+    """Step 2's published web image in the local deployment's distribution targets (scripts/lib/local_config.py)."""
+    print("   Image Baked (published) starts distribute: web's images go to us-west-2 and, shared with account"
+          " 111111111111, to eu-west-1 (kiln.json's distribution)")
+    machine = outputs["DistributeStateMachineArn"]
+    execution = wait_until("distribute execution", lambda: execution_about(sfn, machine, image_id))
+    result = wait(sfn, execution)
+    print(f"   distribute {execution.split(':')[-1]}: {result['status']}")
+    if result["status"] != "SUCCEEDED":
+        print(f"   error: {result.get('error')}: {result.get('cause')}", file=sys.stderr)
+        return False
+    for region in ("us-west-2", "eu-west-1"):
+        ec2 = boto3.client("ec2", region_name=region)
+        copy = ec2.describe_images(Filters=[{"Name": "tag:kiln:source-image", "Values": [image_id]}])["Images"][0]
+        snapshot = ec2.describe_snapshots(SnapshotIds=[copy["BlockDeviceMappings"][0]["Ebs"]["SnapshotId"]])["Snapshots"][0]
+        shared = [p["UserId"] for p in ec2.describe_image_attribute(
+            ImageId=copy["ImageId"], Attribute="launchPermission")["LaunchPermissions"] if "UserId" in p]
+        try:
+            pointer = boto3.client("ssm", region_name=region).get_parameter(Name="/kiln/images/web")["Parameter"]["Value"]
+        except botocore.exceptions.ClientError:
+            pointer = None
+        print(f"   {region}: copy {copy['ImageId']} ({copy['State']}), snapshot encrypted with"
+              f" {snapshot.get('KmsKeyId', 'the default key')}" + (f", shared with {', '.join(shared)}" if shared else "")
+              + (f"; /kiln/images/web there -> {pointer}" if pointer else "; no pointer of this account there"))
+    return True
 
 
 class IamRefusals:
