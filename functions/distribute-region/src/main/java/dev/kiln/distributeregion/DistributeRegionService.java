@@ -58,14 +58,14 @@ final class DistributeRegionService {
                         + " (deregistered since it was published?): there is nothing to copy to " + region));
         String keyArn = request.copy().kmsKeyAlias() == null ? null : keys.arn(region, request.copy().kmsKeyAlias());
         String token = "kiln-" + Hashes.sha256Hex(request.imageId() + "/" + region + "/" + request.attempt()).substring(0, 40);
+        if (request.copied() != null) {
+            // the attempt before's copy, which EC2 gave up on: nothing may launch it, and its name is the new copy's
+            images.deregister(region, request.copied().copyImageId());
+        }
         // tagged as it is made: a copy is Kiln's, and whose, from its first moment (what distribute may share or remove)
         String copyId = images.copy(region, new CopyRequest(request.sourceRegion(), request.imageId(), source.name(),
                 "Kiln: " + request.role() + "'s " + request.imageId() + " from " + request.sourceRegion(), keyArn, token,
                 Map.of(SOURCE_IMAGE_TAG, request.imageId(), SOURCE_REGION_TAG, request.sourceRegion(), ROLE_TAG, request.role())));
-        if (request.copied() != null && !request.copied().copyImageId().equals(copyId)) {
-            // the attempt before's copy, which EC2 gave up on: nothing may launch it
-            images.deregister(region, request.copied().copyImageId());
-        }
         return RegionAnswer.copied(copyId, keyArn);
     }
 
