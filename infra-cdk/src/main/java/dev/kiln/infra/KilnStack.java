@@ -121,7 +121,7 @@ public final class KilnStack extends Stack {
                 new KilnFunction.Code(layout.functionArchive("builder-reaper"), "dev.kiln.builderreaper.BuilderReaperHandler"),
                 new KilnFunction.Code(layout.functionArchive("image-retention"), "dev.kiln.imageretention.ImageRetentionHandler"),
                 bake.stateMachine(), settings.name() + "-bake", tables, config, bus, notifications.topic(),
-                settings.parameterPrefix() + "images/"));
+                settings.parameterPrefix() + "images/", settings.config().distribution()));
         github = new PushWorkflow(this, "GitHub", new PushWorkflow.Props(
                 new KilnFunction.Code(layout.functionArchive("github-webhook"), "dev.kiln.githubwebhook.GitHubWebhookHandler"),
                 layout.stateMachine("push"), settings.name(), config, bus, bake.stateMachine(), settings.name() + "-bake",

@@ -16,7 +16,7 @@ import software.amazon.awssdk.services.ec2.model.Reservation;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
- * {@link Images} through EC2, Auto Scaling and SSM.
+ * {@link Images} through EC2, Auto Scaling and SSM, in the clients' region.
  *
  * @param pointerPrefix e.g. {@code /kiln/images/}
  */
@@ -29,10 +29,22 @@ record AwsImages(Ec2Client ec2, AutoScalingClient autoScaling, SsmClient ssm, St
                         Filter.builder().name("tag-key").values("kiln:build-id").build(),
                         Filter.builder().name("state").values("available").build()))
                 .images().stream()
-                .map(image -> new RetentionPlan.Image(image.imageId(), role, Instant.parse(image.creationDate()),
-                        image.blockDeviceMappings().stream().map(BlockDeviceMapping::ebs).filter(Objects::nonNull)
-                                .map(ebs -> ebs.snapshotId()).filter(Objects::nonNull).toList()))
+                .map(image -> new RetentionPlan.Image(image.imageId(), role, Instant.parse(image.creationDate()), snapshots(image)))
                 .toList();
+    }
+
+    @Override
+    public List<RetentionPlan.Image> copiesOf(String imageId) {
+        return ec2.describeImages(r -> r.owners("self").filters(Filter.builder().name("tag:kiln:source-image").values(imageId).build()))
+                .images().stream()
+                .map(image -> new RetentionPlan.Image(image.imageId(), image.tags().stream().filter(t -> t.key().equals("kiln:role"))
+                        .map(t -> t.value()).findFirst().orElse(null), Instant.parse(image.creationDate()), snapshots(image)))
+                .toList();
+    }
+
+    private static List<String> snapshots(software.amazon.awssdk.services.ec2.model.Image image) {
+        return image.blockDeviceMappings().stream().map(BlockDeviceMapping::ebs).filter(Objects::nonNull)
+                .map(ebs -> ebs.snapshotId()).filter(Objects::nonNull).toList();
     }
 
     @Override

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Kiln's images in EC2 and what still uses them. */
+/** Kiln's images in EC2 in one region and what still uses them there. */
 public interface Images {
 
     /** The available images Kiln baked for {@code role}. */
@@ -22,6 +22,9 @@ public interface Images {
      * public), described for people; empty when only this account may.
      */
     Optional<String> sharing(String imageId);
+
+    /** The copies distribute made of {@code imageId} in this region (tagged kiln:source-image with it), any state. */
+    List<RetentionPlan.Image> copiesOf(String imageId);
 
     /** Deregisters the image and deletes its snapshots. */
     void remove(RetentionPlan.Image image);

@@ -16,6 +16,11 @@ import org.junit.jupiter.api.Test;
 
 class ImageRetentionServiceTest {
 
+    /** Without distribution targets, no other region is looked at. */
+    private static final java.util.function.Function<String, Images> NO_TARGETS = region -> {
+        throw new AssertionError("looked at " + region);
+    };
+
     private final List<String> removed = new ArrayList<>();
     private final List<String> notices = new ArrayList<>();
 
@@ -37,10 +42,68 @@ class ImageRetentionServiceTest {
         }
 
         @Override
+        public List<RetentionPlan.Image> copiesOf(String imageId) {
+            return List.of();
+        }
+
+        @Override
         public void remove(RetentionPlan.Image image) {
             removed.add(image.imageId());
         }
     };
+
+    /** Another region of the account: distribute's copies there, what uses them, whom they are shared with. */
+    private final class Region implements Images {
+
+        final String name;
+        final Map<String, RetentionPlan.Image> copies = new java.util.HashMap<>();
+        final Map<String, String> used = new java.util.HashMap<>();
+        final Map<String, String> sharedWith = new java.util.HashMap<>();
+
+        Region(String name) {
+            this.name = name;
+        }
+
+        Region copy(String source, String copy) {
+            copies.put(source, new RetentionPlan.Image(copy, "web", Instant.parse("2026-11-02T03:00:00Z"), List.of("snap-" + copy)));
+            return this;
+        }
+
+        @Override
+        public List<RetentionPlan.Image> ofRole(String role) {
+            throw new AssertionError("retention looks at the hub's images only by role");
+        }
+
+        @Override
+        public Map<String, String> inUse() {
+            return used;
+        }
+
+        @Override
+        public Optional<String> sharing(String imageId) {
+            return Optional.ofNullable(sharedWith.get(imageId));
+        }
+
+        @Override
+        public List<RetentionPlan.Image> copiesOf(String imageId) {
+            return copies.containsKey(imageId) ? List.of(copies.get(imageId)) : List.of();
+        }
+
+        @Override
+        public void remove(RetentionPlan.Image image) {
+            removed.add(name + " " + image.imageId());
+        }
+    }
+
+    private final Region oregon = new Region("us-west-2").copy("ami-01", "ami-0c1");
+    private final Region ireland = new Region("eu-west-1").copy("ami-01", "ami-0c2");
+
+    private ImageRetentionService distributing(KilnConfig config) {
+        KilnConfig withTargets = KilnConfigJson.read(KilnConfigJson.write(config).replaceFirst("\\}$", """
+                , "distribution": {"targets": [{"regions": ["us-west-2"], "roles": ["web"]}, {"regions": ["eu-west-1"]}]}}"""));
+        Map<String, Images> regions = Map.of("us-west-2", oregon, "eu-west-1", ireland);
+        return new ImageRetentionService(() -> withTargets, images, regions::get, (s, m) -> notices.add(s + "\n" + m));
+    }
     private final Map<String, String> shared = new java.util.HashMap<>();
 
     private static KilnConfig config(boolean dryRun) throws Exception {
@@ -51,7 +114,7 @@ class ImageRetentionServiceTest {
     @Test
     void shouldRemoveOldUnusedImagesOfEveryRoleAndSaySo() throws Exception {
         KilnConfig config = config(false);
-        ImageRetentionService service = new ImageRetentionService(() -> config, images, (s, m) -> notices.add(s + "\n" + m));
+        ImageRetentionService service = new ImageRetentionService(() -> config, images, NO_TARGETS, (s, m) -> notices.add(s + "\n" + m));
 
         ImageRetentionService.Report report = service.run(new ImageRetentionService.Request(Optional.empty(), true));
 
@@ -64,10 +127,39 @@ class ImageRetentionServiceTest {
     }
 
     @Test
+    void shouldRemoveAnOldImageWithItsCopiesInItsTargetRegions() throws Exception {
+        ImageRetentionService.Report report = distributing(config(false)).run(new ImageRetentionService.Request(Optional.empty(), true));
+
+        assertThat(removed).containsExactly("eu-west-1 ami-0c2", "us-west-2 ami-0c1", "ami-01");
+        assertThat(report.removed()).singleElement().extracting(RetentionPlan.Decision::reason)
+                .isEqualTo("older than the 5 newest images of web and not in use; its copies in eu-west-1, us-west-2 go with it");
+    }
+
+    @Test
+    void shouldKeepAnOldImageAndItsCopiesWhileACopyIsUsedOrSharedInItsRegion() throws Exception {
+        ireland.used.put("ami-0c2", "launch template web-eu version 4");
+        ImageRetentionService.Report used = distributing(config(false)).run(new ImageRetentionService.Request(Optional.empty(), true));
+
+        assertThat(removed).isEmpty();
+        assertThat(used.decisions()).filteredOn(d -> d.imageId().equals("ami-01")).singleElement().satisfies(d -> {
+            assertThat(d.action()).isEqualTo(RetentionPlan.Action.KEEP_IN_USE);
+            assertThat(d.reason()).isEqualTo("its copy ami-0c2 in eu-west-1 is still used by launch template web-eu version 4");
+        });
+
+        ireland.used.clear();
+        oregon.sharedWith.put("ami-0c1", "account 111122223333");
+        ImageRetentionService.Report shared = distributing(config(false)).run(new ImageRetentionService.Request(Optional.empty(), true));
+
+        assertThat(removed).isEmpty();
+        assertThat(shared.decisions()).filteredOn(d -> d.imageId().equals("ami-01")).singleElement()
+                .extracting(RetentionPlan.Decision::reason).isEqualTo("its copy ami-0c1 in us-west-2 is still shared with account 111122223333");
+    }
+
+    @Test
     void shouldKeepAnOldImageThatIsSharedWithAnotherAccount() throws Exception {
         KilnConfig config = config(false);
         shared.put("ami-01", "account 111122223333");
-        ImageRetentionService service = new ImageRetentionService(() -> config, images, (s, m) -> notices.add(s));
+        ImageRetentionService service = new ImageRetentionService(() -> config, images, NO_TARGETS, (s, m) -> notices.add(s));
 
         ImageRetentionService.Report report = service.run(new ImageRetentionService.Request(Optional.empty(), true));
 
@@ -83,7 +175,7 @@ class ImageRetentionServiceTest {
     @Test
     void shouldRemoveNothingInADryRunButSayWhatItWould() throws Exception {
         KilnConfig config = config(false);
-        ImageRetentionService service = new ImageRetentionService(() -> config, images, (s, m) -> notices.add(s));
+        ImageRetentionService service = new ImageRetentionService(() -> config, images, NO_TARGETS, (s, m) -> notices.add(s));
 
         ImageRetentionService.Report report = service.run(new ImageRetentionService.Request(Optional.of(true), true));
 
@@ -96,7 +188,7 @@ class ImageRetentionServiceTest {
     void shouldFollowTheConfiguredDryRunWhenTheRunDoesNotSay() throws Exception {
         KilnConfig config = config(true);
 
-        new ImageRetentionService(() -> config, images, (s, m) -> { }).run(new ImageRetentionService.Request(Optional.empty(), true));
+        new ImageRetentionService(() -> config, images, NO_TARGETS, (s, m) -> { }).run(new ImageRetentionService.Request(Optional.empty(), true));
 
         assertThat(removed).isEmpty();
     }
@@ -104,7 +196,7 @@ class ImageRetentionServiceTest {
     @Test
     void shouldMailNothingWhenAskedNotToButStillSayWhatUsesEachImage() throws Exception {
         KilnConfig config = config(false);
-        ImageRetentionService service = new ImageRetentionService(() -> config, images, (s, m) -> notices.add(s));
+        ImageRetentionService service = new ImageRetentionService(() -> config, images, NO_TARGETS, (s, m) -> notices.add(s));
 
         ImageRetentionService.Report report = service.run(new ImageRetentionService.Request(Optional.of(true), false));
 

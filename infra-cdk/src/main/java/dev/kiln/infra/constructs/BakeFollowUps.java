@@ -8,6 +8,7 @@ import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.ArnFormat;
 import software.amazon.awscdk.Duration;
@@ -17,6 +18,7 @@ import software.amazon.awscdk.services.events.IEventBus;
 import software.amazon.awscdk.services.events.Rule;
 import software.amazon.awscdk.services.events.Schedule;
 import software.amazon.awscdk.services.events.targets.LambdaFunction;
+import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.scheduler.CfnSchedule;
@@ -49,7 +51,8 @@ public final class BakeFollowUps extends Construct {
             IStringParameter config,
             IEventBus bus,
             ITopic topic,
-            String imagePointerPrefix) {
+            String imagePointerPrefix,
+            KilnConfig.Distribution distribution) {
     }
 
     private final KilnFunction children;
@@ -149,13 +152,28 @@ public final class BakeFollowUps extends Construct {
                 "ec2:DescribeLaunchTemplates", "ec2:DescribeLaunchTemplateVersions", "ec2:DescribeImageAttribute",
                 "autoscaling:DescribeLaunchConfigurations"), "*"));
         retention.function().addToRolePolicy(onKilnBuild(List.of("ec2:DeregisterImage", "ec2:DeleteSnapshot")));
+        List<String> regions = props.distribution().regions();
+        if (!regions.isEmpty()) {
+            // distribute's copies in the target regions: what uses them there (the pointers), and removing them with
+            // their source (only images and snapshots tagged as copies)
+            String pointers = props.imagePointerPrefix().substring(1, props.imagePointerPrefix().length() - 1);
+            retention.function().addToRolePolicy(PolicyStatement.Builder.create().actions(List.of("ssm:GetParametersByPath"))
+                    .resources(regions.stream().map(region -> stack.formatArn(ArnComponents.builder().service("ssm").region(region)
+                            .resource("parameter").resourceName(pointers).build())).toList()).build());
+            retention.function().addToRolePolicy(PolicyStatement.Builder.create().actions(List.of("ec2:DeregisterImage", "ec2:DeleteSnapshot"))
+                    .resources(regions.stream().flatMap(region -> Stream.of("image/*", "snapshot/*").map(resource ->
+                            stack.formatArn(ArnComponents.builder().service("ec2").region(region).account("").resource(resource).build())))
+                            .toList())
+                    .conditions(Map.of("Null", Map.of("aws:ResourceTag/kiln:source-image", "false"))).build());
+        }
         schedule("RetentionSchedule", RETENTION_SCHEDULE, "Daily: remove old images nothing uses", retention);
 
         NagSuppressions.addResourceSuppressions(this, List.of(NagPackSuppression.builder()
                 .id("AwsSolutions-IAM5")
                 .reason("Reading EC2 (instances, images, launch templates) and launch configurations has no resource-level permissions;"
                         + " terminating, deregistering and deleting snapshots are limited to resources tagged"
-                        + " kiln:build-id; executions are Kiln's bakes only.")
+                        + " kiln:build-id, and in the distribution's target regions to copies (tagged kiln:source-image),"
+                        + " whose ids are not known in advance; executions are Kiln's bakes only.")
                 .build()), true);
     }
 

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.Aws;
 import software.amazon.awscdk.Duration;
@@ -77,7 +76,7 @@ public final class DistributeWorkflow extends Construct {
                 Map.of("BAKES_TABLE", props.tables().bakes().getTableName()),
                 1024, Duration.minutes(2)));
         props.tables().bakes().grant(region.function(), "dynamodb:GetItem");
-        List<String> regions = targetRegions(props.distribution());
+        List<String> regions = props.distribution().regions();
         if (!regions.isEmpty()) {
             regionPolicy(stack, regions, props.pointerPrefix()).forEach(region.function()::addToRolePolicy);
         }
@@ -106,12 +105,6 @@ public final class DistributeWorkflow extends Construct {
                 .id("AwsSolutions-IAM5")
                 .reason("Invoking a function's versions (lambda:InvokeFunction on <function>:*) is what grantInvoke writes.")
                 .build()), true);
-    }
-
-    private static List<String> targetRegions(KilnConfig.Distribution distribution) {
-        TreeSet<String> regions = new TreeSet<>();
-        distribution.targets().forEach(target -> regions.addAll(target.regions()));
-        return new ArrayList<>(regions);
     }
 
     /**

@@ -88,6 +88,18 @@ class DistributeWorkflowTest {
     }
 
     @Test
+    void shouldLetRetentionRemoveOnlyCopiesInTheTargetRegionsAndReadThePointersThere() {
+        String policy = CloudFormationValues.policyOf(distributing, "BakeFollowUpsRetentionFunctionServiceRole.*");
+
+        assertThat(policy).contains("{\"Action\":[\"ec2:DeregisterImage\",\"ec2:DeleteSnapshot\"],\"Condition\":{\"Null\":"
+                + "{\"aws:ResourceTag/kiln:source-image\":\"false\"}},\"Effect\":\"Allow\",\"Resource\":[\"arn:aws:ec2:ap-northeast-3::image/*\","
+                + "\"arn:aws:ec2:ap-northeast-3::snapshot/*\",\"arn:aws:ec2:eu-west-1::image/*\",\"arn:aws:ec2:eu-west-1::snapshot/*\"]}");
+        assertThat(policy).contains("\"arn:aws:ssm:eu-west-1:000000000000:parameter/kiln/images\"");
+        assertThat(CloudFormationValues.policyOf(Synthesized.kiln().template(), "BakeFollowUpsRetentionFunctionServiceRole.*"))
+                .doesNotContain("kiln:source-image");
+    }
+
+    @Test
     void shouldLetThePlanReadOnlyTheConfigurationAndTheCurrentImages() {
         String policy = CloudFormationValues.policyOf(distributing, "DistributionPlanFunctionServiceRole.*");
 

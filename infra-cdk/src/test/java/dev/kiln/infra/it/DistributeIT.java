@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Image;
@@ -19,6 +20,8 @@ import software.amazon.awssdk.services.ec2.model.LaunchPermission;
 import software.amazon.awssdk.services.ec2.model.Snapshot;
 import software.amazon.awssdk.services.ec2.model.Tag;
 import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.model.InvokeResponse;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
@@ -30,7 +33,8 @@ import software.amazon.awssdk.services.ssm.SsmClient;
  * encrypted with alias/kiln-local-images, shared, the key granted; no pointer of the hub's there). Each test publishes
  * an image of its own (the bakes table's record of web's current image set to it, as bake-record does, and put back
  * afterwards) and starts distribute with the rule's input, the published image's Image Baked detail. {@code kiln status}
- * shows each target region's copy.
+ * shows each target region's copy; retention keeps a distributed image while a copy is shared or used, and would
+ * otherwise remove it with its copies.
  */
 class DistributeIT {
 
@@ -46,6 +50,7 @@ class DistributeIT {
     private static final SsmClient SSM_OREGON = LocalCloud.client(SsmClient.builder(), OREGON);
     private static final SsmClient SSM_IRELAND = LocalCloud.client(SsmClient.builder(), IRELAND);
     private static final KmsClient KMS_IRELAND = LocalCloud.client(KmsClient.builder(), IRELAND);
+    private static final LambdaClient LAMBDA = LocalCloud.client(LambdaClient.builder());
 
     @Test
     void shouldCopyAPublishedImageIntoEachTargetRegionEncryptedSharedAndPointedAtOnce() throws Exception {
@@ -142,6 +147,59 @@ class DistributeIT {
                     .isEqualTo(older + " is no longer web's current image (" + newer + " is): that one is distributed instead");
             assertThat(copies(EC2_OREGON, older)).isEmpty();
         }
+    }
+
+    @Test
+    void shouldKeepAnOldDistributedImageWhileACopyIsSharedAndOtherwiseRemoveItWithItsCopies() throws Exception {
+        String image = LocalFleet.bakedImage("web", "DistributeIT");
+        String ireland;
+        try (LocalFleet.CurrentImage current = LocalFleet.current("web", image)) {
+            assertThat(distribute(image).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+            ireland = copyOf(EC2_IRELAND, image).imageId();
+        }
+        // five newer images of web: the distributed one is older than the five newest retention keeps
+        long distributed = java.time.Instant.now().getEpochSecond();
+        LocalCloud.await("the next second", Duration.ofSeconds(5),
+                () -> Optional.of(java.time.Instant.now()).filter(now -> now.getEpochSecond() > distributed));
+        for (int i = 0; i < 5; i++) {
+            LocalFleet.bakedImage("web", "DistributeIT");
+        }
+
+        JsonNode shared = decided(retentionDryRun(), image);
+
+        assertThat(shared.path("action").asText()).isEqualTo("KEEP_IN_USE");
+        assertThat(shared.path("reason").asText())
+                .isEqualTo("its copy " + ireland + " in eu-west-1 is still shared with account " + MEMBER);
+
+        // once no copy is shared or used (the pointer in us-west-2 names another image), it goes with its copies
+        EC2_IRELAND.modifyImageAttribute(r -> r.imageId(ireland).launchPermission(p -> p.remove(LaunchPermission.builder()
+                .userId(MEMBER).build())));
+        String pointer = SSM_OREGON.getParameter(r -> r.name("/kiln/images/web")).parameter().value();
+        SSM_OREGON.putParameter(r -> r.name("/kiln/images/web").value("ami-0bb7267a511c0a8e8").overwrite(true));
+        try {
+            JsonNode removed = decided(retentionDryRun(), image);
+
+            assertThat(removed.path("action").asText()).isEqualTo("REMOVE");
+            assertThat(removed.path("reason").asText()).endsWith("; its copies in eu-west-1, us-west-2 go with it");
+        } finally {
+            SSM_OREGON.putParameter(r -> r.name("/kiln/images/web").value(pointer).overwrite(true));
+        }
+    }
+
+    private static JsonNode retentionDryRun() throws Exception {
+        InvokeResponse response = LAMBDA.invoke(r -> r.functionName(LocalCloud.stackOutput("RetentionFunctionName"))
+                .payload(SdkBytes.fromUtf8String("{\"dryRun\": true, \"mail\": false}")));
+        assertThat(response.functionError()).as(response.payload().asUtf8String()).isNull();
+        return JSON.readTree(response.payload().asUtf8String());
+    }
+
+    private static JsonNode decided(JsonNode report, String imageId) {
+        for (JsonNode decision : report.path("decisions")) {
+            if (decision.path("imageId").asText().equals(imageId)) {
+                return decision;
+            }
+        }
+        throw new AssertionError("retention decided nothing about " + imageId + ": " + report);
     }
 
     /** Starts distribute as the rule does, with the published image's Image Baked detail, and waits for its end. */

@@ -332,6 +332,17 @@ public record KilnConfig(
         public boolean isEmpty() {
             return targets.isEmpty();
         }
+
+        /** Every target region, in name order. */
+        public List<String> regions() {
+            return targets.stream().flatMap(target -> target.regions().stream()).distinct().sorted().toList();
+        }
+
+        /** The regions {@code role}'s images go to, in name order: where its copies are. */
+        public List<String> regions(String role) {
+            return targets.stream().filter(target -> target.covers(role)).flatMap(target -> target.regions().stream())
+                    .distinct().sorted().toList();
+        }
     }
 
     /**
