@@ -1,8 +1,8 @@
 """Generates statemachines/distribute.asl.json: a published image copied to every target region and shared.
 
 Plan (distribute-plan) → each region (at most 5 at once): copy, wait until the copy is available, tag, share and
-point it (distribute-region), say so (Image Distributed) → fail, naming every region that failed, if any did; the
-others are distributed all the same.
+point it (distribute-region), say so to each target (Image Distributed) → fail, naming every region that failed, if
+any did; the others are distributed all the same.
 
 A copy EC2 gives up on (failed) is made again, with a new token, up to COPY_ATTEMPTS times; a region whose key or
 image is missing fails at once. Every step can be repeated: the same attempt's copy is asked for with the same token.
@@ -10,8 +10,8 @@ image is missing fails at once. Every step can be repeated: the same attempt's c
 Edit this file, not the JSON, then: python3 statemachines/generate/distribute.py --write
 (python3 distribute.py prints it; StateMachineDefinitionsTest checks the file matches).
 """
-from asl import (EVENTS_PUT_RETRY, LAMBDA_RETRY, catch_to, choice, failure_states, inline, integration, lambda_task, machine,
-                 main, map_state, pass_state, states_format, task)
+from asl import (EVENTS_PUT_RETRY, LAMBDA_RETRY, catch_to, choice, distributed, failure_states, inline, integration,
+                 lambda_task, machine, main, map_state, pass_state, states_format, task)
 from polling import poll_until
 
 COPY_ATTEMPTS = 3
@@ -45,46 +45,55 @@ states["NothingToDo"] = pass_state(
 
 # --- one region: copy, wait, finish, say so ----------------------------------------------------------------
 region = {}
-region["Copy"] = lambda_task(
-    comment="CopyImage in the region, encrypted with its key; the same attempt gets the same copy, a new one replaces a failed one",
-    function=REGION, payload=region_step("copy"),
-    result_selector={"copyImageId.$": "$.Payload.copyImageId", "kmsKeyArn.$": "$.Payload.kmsKeyArn"},
-    result_path="$.copied", retry=[LAMBDA_RETRY], catch=TO_REGION_FAILED, next="Polls")
-region["Polls"] = pass_state(result=COPY_POLLS, result_path="$.polls", next="CopyStart")
-region.update(poll_until(
-    "Copy",
-    ask=dict(resource="arn:aws:states:::lambda:invoke",
-             parameters={"FunctionName": REGION, "Payload": region_step("check")},
-             result_selector={"state.$": "$.Payload.state"}, result_path="$.checked"),
-    done=[{"Variable": "$.checked.state", "StringEquals": "available", "Next": "Finish"}],
-    missed_errors=LAMBDA_MISSED, polls="$.polls",
-    timed_out={"Error": "Kiln.CopyTimedOut",
-               "Cause.$": states_format("the copy {} in {} was not available after 3 hours", "$.copied.copyImageId", "$.copy.region")},
-    on_failure="CopyFailed"))
-region["CopyFailed"] = choice(
-    comment="EC2 gave up on the copy: make it again, with a new token, a few times",
-    choices=[{"And": [{"Variable": "$.error.Error", "StringEquals": COPY_FAILED},
-                      {"Variable": "$.attempt", "NumericLessThan": COPY_ATTEMPTS}], "Next": "NextAttempt"}],
-    default="RegionFailed")
-region["NextAttempt"] = pass_state(
-    parameters={"role.$": "$.role", "imageId.$": "$.imageId", "sourceRegion.$": "$.sourceRegion", "copy.$": "$.copy",
-                "attempt.$": "States.MathAdd($.attempt, 1)", "copied.$": "$.copied"},
-    next="Copy")
+region["Polls"] = pass_state(result=COPY_POLLS, result_path="$.polls", next="Copy1")
+# each attempt written out (no loop of attempts around the polling loop): the same attempt's copy has the same token
+for attempt in range(1, COPY_ATTEMPTS + 1):
+    copy, last = f"Copy{attempt}", attempt == COPY_ATTEMPTS
+    region[copy] = lambda_task(
+        comment="CopyImage in the region, encrypted with its key; the same attempt gets the same copy"
+                + ("" if attempt == 1 else "; the failed copy before it is deregistered"),
+        function=REGION, payload=region_step("copy"),
+        result_selector={"copyImageId.$": "$.Payload.copyImageId", "kmsKeyArn.$": "$.Payload.kmsKeyArn"},
+        result_path="$.copied", retry=[LAMBDA_RETRY], catch=TO_REGION_FAILED, next=f"{copy}Start")
+    region.update(poll_until(
+        copy,
+        ask=dict(resource="arn:aws:states:::lambda:invoke",
+                 parameters={"FunctionName": REGION, "Payload": region_step("check")},
+                 result_selector={"state.$": "$.Payload.state"}, result_path="$.checked"),
+        done=[{"Variable": "$.checked.state", "StringEquals": "available", "Next": "Finish"}],
+        missed_errors=LAMBDA_MISSED, polls="$.polls",
+        timed_out={"Error": "Kiln.CopyTimedOut",
+                   "Cause.$": states_format("the copy {} in {} was not available after 3 hours", "$.copied.copyImageId",
+                                            "$.copy.region")},
+        on_failure="RegionFailed" if last else f"{copy}Failed"))
+    if not last:
+        region[f"{copy}Failed"] = choice(
+            comment="EC2 gave up on the copy: make it again, with a new token",
+            choices=[{"Variable": "$.error.Error", "StringEquals": COPY_FAILED, "Next": f"Attempt{attempt + 1}"}],
+            default="RegionFailed")
+        region[f"Attempt{attempt + 1}"] = pass_state(result=attempt + 1, result_path="$.attempt", next=f"Copy{attempt + 1}")
 region["Finish"] = lambda_task(
     comment="Tags the copy like its source, shares it (image, snapshots, key) and points the hub's pointer there",
     function=REGION, payload=region_step("finish"),
     result_selector={"sharedWith.$": "$.Payload.sharedWith", "grants.$": "$.Payload.grants", "pointer.$": "$.Payload.pointer",
                      "pointerSkipped.$": "$.Payload.pointerSkipped"},
     result_path="$.finished", retry=[LAMBDA_RETRY], catch=TO_REGION_FAILED, next="Announce")
-region["Announce"] = task(
-    resource=integration("events", "putEvents"),
-    parameters={"Entries": [{
-        "EventBusName": "${EventBusName}", "Source": "kiln.distribute", "DetailType": "Image Distributed",
-        "Detail": {"role.$": "$.role", "imageId.$": "$.imageId", "sourceRegion.$": "$.sourceRegion", "region.$": "$.copy.region",
-                   "copyImageId.$": "$.copied.copyImageId", "sharedWith.$": "$.finished.sharedWith",
+region["Announce"] = map_state(
+    comment="One Image Distributed per target: the hub's own account, each account and unit the copy is shared with",
+    items_path="$.copy.targets", max_concurrency=10,
+    item_selector={"target.$": "$$.Map.Item.Value", "role.$": "$.role", "imageId.$": "$.imageId",
+                   "sourceRegion.$": "$.sourceRegion", "region.$": "$.copy.region", "copyImageId.$": "$.copied.copyImageId",
                    "pointer.$": "$.finished.pointer", "pointerSkipped.$": "$.finished.pointerSkipped",
-                   "executionArn.$": "$$.Execution.Id"}}]},
-    result_path=None, retry=[EVENTS_PUT_RETRY],
+                   "executionArn.$": "$.executionArn"},
+    processor=inline({"AnnounceTarget": task(
+        resource=integration("events", "putEvents"),
+        parameters={"Entries": [{
+            "EventBusName": "${EventBusName}", "Source": "kiln.distribute", "DetailType": "Image Distributed",
+            "Detail": {"role.$": "$.role", "imageId.$": "$.imageId", "sourceRegion.$": "$.sourceRegion", "region.$": "$.region",
+                       "target.$": "$.target", "copyImageId.$": "$.copyImageId", "pointer.$": "$.pointer",
+                       "pointerSkipped.$": "$.pointerSkipped", "executionArn.$": "$.executionArn"}}]},
+        result_path=None, retry=[EVENTS_PUT_RETRY], end=True)}),
+    result_path=None,
     # the region is distributed even when saying so failed
     catch=[catch_to("Distributed", result_path="$.announceError")], next="Distributed")
 region["Distributed"] = pass_state(
@@ -96,11 +105,13 @@ region["RegionFailed"] = pass_state(
     end=True)
 
 states["Regions"] = map_state(
-    comment="Each target region; one region's failure never stops the others",
+    comment="Each target region in its own child execution (its own history: three copies' polls fit), 5 at once;"
+            " one region's failure never stops the others",
     items_path="$.order.copies", max_concurrency=5,
     item_selector={"copy.$": "$$.Map.Item.Value", "role.$": "$.order.role", "imageId.$": "$.order.imageId",
-                   "sourceRegion.$": "$.order.sourceRegion", "attempt": 1, "copied": None},
-    processor=inline(region), result_path="$.regions", catch=[catch_to("FailureName")], next="Tally")
+                   "sourceRegion.$": "$.order.sourceRegion", "attempt": 1, "copied": None,
+                   "executionArn.$": "$$.Execution.Id"},
+    processor=distributed(region), label="Regions", result_path="$.regions", catch=[catch_to("FailureName")], next="Tally")
 states["Tally"] = pass_state(
     parameters={"anyFailed.$": "States.ArrayContains($.regions[*].status, 'failed')", "count.$": "States.ArrayLength($.regions)"},
     result_path="$.tally", next="AnyFailed")

@@ -44,7 +44,9 @@ final class DistributePlanService {
                     + " is): that one is distributed instead");
         }
         List<RegionCopy> copies = plan.copies().stream().map(copy -> new RegionCopy(copy.region(), copy.kmsKeyAlias().orElse(null),
-                copy.sharedWith(), copy.forHub() ? pointerPrefix + request.role() : null)).toList();
+                copy.sharedWith(), copy.forHub() ? pointerPrefix + request.role() : null, plan.targets().stream()
+                        .filter(target -> target.region().equals(copy.region())).map(DistributionPlan.Target::principal).toList()))
+                .toList();
         return new DistributionOrder(request.role(), imageId, request.hubRegion(), copies, plan.targets().size(), null);
     }
 

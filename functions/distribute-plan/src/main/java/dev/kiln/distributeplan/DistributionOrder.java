@@ -19,11 +19,14 @@ public record DistributionOrder(String role, String imageId, String sourceRegion
      *
      * @param kmsKeyAlias null: the account's default key
      * @param pointer     the hub account's pointer in that region; null when the hub's account does not launch there
+     * @param targets     who launches the copy there: the hub's account (when it does) and whom it is shared with;
+     *                    each is told by an Image Distributed event
      */
-    public record RegionCopy(String region, String kmsKeyAlias, List<String> sharedWith, String pointer) {
+    public record RegionCopy(String region, String kmsKeyAlias, List<String> sharedWith, String pointer, List<String> targets) {
 
         public RegionCopy {
             sharedWith = List.copyOf(sharedWith);
+            targets = List.copyOf(targets);
         }
     }
 }

@@ -44,9 +44,9 @@ class DistributePlanServiceTest {
         assertThat(order.sourceRegion()).isEqualTo("ap-northeast-1");
         assertThat(order.targets()).isEqualTo(3);
         assertThat(order.copies()).containsExactly(
-                new RegionCopy("ap-northeast-1", "alias/kiln-images", List.of(MEMBER), null),
-                new RegionCopy("ap-northeast-3", null, List.of(), "/kiln/images/web"),
-                new RegionCopy("eu-west-1", "alias/kiln-images", List.of(MEMBER), null));
+                new RegionCopy("ap-northeast-1", "alias/kiln-images", List.of(MEMBER), null, List.of(MEMBER)),
+                new RegionCopy("ap-northeast-3", null, List.of(), "/kiln/images/web", List.of("111111111111")),
+                new RegionCopy("eu-west-1", "alias/kiln-images", List.of(MEMBER), null, List.of(MEMBER)));
     }
 
     @Test

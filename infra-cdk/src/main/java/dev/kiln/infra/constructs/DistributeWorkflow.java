@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.ArnComponents;
+import software.amazon.awscdk.ArnFormat;
 import software.amazon.awscdk.Aws;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
@@ -91,6 +92,11 @@ public final class DistributeWorkflow extends Construct {
         plan.function().grantInvoke(machine);
         region.function().grantInvoke(machine);
         props.bus().grantPutEventsTo(machine);
+        // the distributed Map runs each region as a child execution of distribute itself
+        machine.addToRolePolicy(allow(List.of("states:StartExecution"), stack.formatArn(ArnComponents.builder()
+                .service("states").resource("stateMachine").resourceName(machineName).arnFormat(ArnFormat.COLON_RESOURCE_NAME).build())));
+        machine.addToRolePolicy(allow(List.of("states:DescribeExecution", "states:StopExecution"), stack.formatArn(ArnComponents.builder()
+                .service("states").resource("execution").resourceName(machineName + "/*").arnFormat(ArnFormat.COLON_RESOURCE_NAME).build())));
 
         published = props.distribution().isEmpty() ? null : publishedRule(props);
 
@@ -103,7 +109,8 @@ public final class DistributeWorkflow extends Construct {
                 .build()), true);
         NagSuppressions.addResourceSuppressions(machine, List.of(NagPackSuppression.builder()
                 .id("AwsSolutions-IAM5")
-                .reason("Invoking a function's versions (lambda:InvokeFunction on <function>:*) is what grantInvoke writes.")
+                .reason("Invoking a function's versions (lambda:InvokeFunction on <function>:*) is what grantInvoke writes;"
+                        + " distribute's own child executions (one per region) end in a wildcard.")
                 .build()), true);
     }
 

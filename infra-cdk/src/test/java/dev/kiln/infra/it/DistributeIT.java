@@ -94,10 +94,14 @@ class DistributeIT {
                     + d.path("copyImageId").asText() + " " + d.path("pointsAt").asText("-")).containsExactly(
                     "eu-west-1 " + ireland.imageId() + " -", "us-west-2 " + oregon.imageId() + " " + oregon.imageId());
 
-            JsonNode said = events.await("Image Distributed to eu-west-1", event -> event.at("/detail/region").asText().equals("eu-west-1")
-                    && event.at("/detail/imageId").asText().equals(image));
-            assertThat(said.at("/detail/copyImageId").asText()).isEqualTo(ireland.imageId());
-            assertThat(said.at("/detail/sharedWith/0").asText()).isEqualTo(MEMBER);
+            JsonNode member = events.await("Image Distributed to 111111111111 in eu-west-1", event ->
+                    event.at("/detail/region").asText().equals("eu-west-1") && event.at("/detail/imageId").asText().equals(image));
+            assertThat(member.at("/detail/target").asText()).isEqualTo(MEMBER);
+            assertThat(member.at("/detail/copyImageId").asText()).isEqualTo(ireland.imageId());
+            JsonNode hub = events.await("Image Distributed to the hub's account in us-west-2", event ->
+                    event.at("/detail/region").asText().equals("us-west-2") && event.at("/detail/imageId").asText().equals(image));
+            assertThat(hub.at("/detail/target").asText()).isEqualTo("000000000000");
+            assertThat(hub.at("/detail/pointer").asText()).isEqualTo("/kiln/images/web");
         }
     }
 

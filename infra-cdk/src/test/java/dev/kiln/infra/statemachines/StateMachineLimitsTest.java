@@ -113,6 +113,19 @@ class StateMachineLimitsTest {
     }
 
     @Test
+    void shouldKeepADistributionsAndEachRegionsHistoryWithinTheLimitWithThreeCopiesWaitedForToTheEnd() throws IOException {
+        JsonNode distribute = definition("distribute");
+        JsonNode region = distribute.at("/States/Regions/ItemProcessor");
+        // each region is told to every target there: the hub's account and each account and unit it is shared with
+        int targets = KilnConfig.Distribution.MAX_PRINCIPALS_PER_REGION + 1;
+        AslLimits.Bounds bounds = new AslLimits.Bounds(from("polls", region.at("/States/Polls/Result")),
+                map -> map.equals("Announce") ? targets : noMaps("distribute").applyAsInt(map));
+
+        assertWithinHistory("distribute", AslLimits.historyEvents(distribute, bounds));
+        assertWithinHistory("distribute (one region)", AslLimits.historyEvents(region, bounds));
+    }
+
+    @Test
     void shouldFitOneGroupsCallsAndTheirRetriesInTheTimeTheConfigurationAllowsThem() throws IOException {
         JsonNode processor = definition("rotate").at("/States/Rotate/ItemProcessor");
         int groupFunctionSeconds = groupFunctionTimeoutSeconds();

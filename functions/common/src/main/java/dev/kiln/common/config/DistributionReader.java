@@ -60,6 +60,7 @@ final class DistributionReader extends DocumentReader {
             }
         }
         checkNoTargetTwice(targets, paths, roles);
+        checkPrincipalsPerRegion(targets, roles);
         Map<String, String> keys = kmsKeys(node.get("kmsKeys"), targets);
         for (int i = 0; i < targets.size(); i++) {
             DistributionTarget target = targets.get(i);
@@ -130,6 +131,28 @@ final class DistributionReader extends DocumentReader {
                     }
                 }
             }
+        }
+    }
+
+    /** One region's copy of a role's image is shared with at most {@link Distribution#MAX_PRINCIPALS_PER_REGION}. */
+    private void checkPrincipalsPerRegion(List<DistributionTarget> targets, List<Role> roles) {
+        for (Role role : roles) {
+            Map<String, Set<String>> byRegion = new TreeMap<>();
+            for (DistributionTarget target : targets) {
+                if (role.name() != null && target.covers(role.name())) {
+                    target.regions().forEach(region -> {
+                        byRegion.computeIfAbsent(region, r -> new LinkedHashSet<>()).addAll(target.accounts());
+                        byRegion.get(region).addAll(target.organizationalUnits());
+                    });
+                }
+            }
+            byRegion.forEach((region, principals) -> {
+                if (principals.size() > Distribution.MAX_PRINCIPALS_PER_REGION) {
+                    problems.add("distribution: " + role.name() + "'s images would be shared with " + principals.size()
+                            + " accounts and units in " + region + ": at most " + Distribution.MAX_PRINCIPALS_PER_REGION
+                            + " (share with an organizational unit instead)");
+                }
+            });
         }
     }
 

@@ -324,6 +324,12 @@ public record KilnConfig(
 
         public static final Distribution NONE = new Distribution(List.of(), Map.of());
 
+        /**
+         * The most accounts and units one region's copy is shared with: distribute tells each, and one region's
+         * worst case (three copies waited for to the end) must stay within its history's 25,000 events.
+         */
+        public static final int MAX_PRINCIPALS_PER_REGION = 200;
+
         public Distribution {
             targets = List.copyOf(targets);
             kmsKeys = Collections.unmodifiableMap(new TreeMap<>(kmsKeys));

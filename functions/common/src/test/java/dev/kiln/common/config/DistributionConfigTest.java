@@ -104,6 +104,18 @@ class DistributionConfigTest {
     }
 
     @Test
+    void shouldRefuseSharingOneRegionsCopyWithMoreAccountsThanDistributeCanTell() {
+        String accounts = java.util.stream.IntStream.rangeClosed(1, Distribution.MAX_PRINCIPALS_PER_REGION + 1)
+                .mapToObj(i -> "\"%012d\"".formatted(i)).collect(java.util.stream.Collectors.joining(", "));
+        assertRefused("""
+                {"targets": [{"regions": ["ap-northeast-3"], "accounts": [%s], "roles": ["web"]}],
+                 "kmsKeys": {"ap-northeast-3": "alias/kiln-images"}}
+                """.formatted(accounts),
+                "distribution: web's images would be shared with 201 accounts and units in ap-northeast-3: at most 200"
+                        + " (share with an organizational unit instead)");
+    }
+
+    @Test
     void shouldRefuseARoleTheDocumentDoesNotHave() {
         assertRefused("""
                 {"targets": [{"regions": ["ap-northeast-3"], "roles": ["api"]}]}
