@@ -1,6 +1,6 @@
 """Generates statemachines/distribute.asl.json: a published image copied to every target region and shared.
 
-Plan (distribute-plan) → each region (at most 5 at once): copy, wait until the copy is available, tag, share and
+Plan (distribute-plan) → each region (its own child execution, at most 5 at once): copy, wait until the copy is available, tag, share and
 point it (distribute-region), say so to each target (Image Distributed) → fail, naming every region that failed, if
 any did; the others are distributed all the same.
 
@@ -10,7 +10,7 @@ image is missing fails at once. Every step can be repeated: the same attempt's c
 Edit this file, not the JSON, then: python3 statemachines/generate/distribute.py --write
 (python3 distribute.py prints it; StateMachineDefinitionsTest checks the file matches).
 """
-from asl import (EVENTS_PUT_RETRY, LAMBDA_RETRY, catch_to, choice, distributed, failure_states, inline, integration,
+from asl import (EVENTS_PUT_RETRY, LAMBDA_INVOKE, LAMBDA_RETRY, catch_to, choice, distributed, failure_states, inline, integration,
                  lambda_task, machine, main, map_state, pass_state, states_format, task)
 from polling import poll_until
 
@@ -57,7 +57,7 @@ for attempt in range(1, COPY_ATTEMPTS + 1):
         result_path="$.copied", retry=[LAMBDA_RETRY], catch=TO_REGION_FAILED, next=f"{copy}Start")
     region.update(poll_until(
         copy,
-        ask=dict(resource="arn:aws:states:::lambda:invoke",
+        ask=dict(resource=LAMBDA_INVOKE,
                  parameters={"FunctionName": REGION, "Payload": region_step("check")},
                  result_selector={"state.$": "$.Payload.state"}, result_path="$.checked"),
         done=[{"Variable": "$.checked.state", "StringEquals": "available", "Next": "Finish"}],
