@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.ArnComponents;
-import software.amazon.awscdk.ArnFormat;
 import software.amazon.awscdk.Aws;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
@@ -93,10 +92,7 @@ public final class DistributeWorkflow extends Construct {
         region.function().grantInvoke(machine);
         props.bus().grantPutEventsTo(machine);
         // the distributed Map runs each region as a child execution of distribute itself
-        machine.addToRolePolicy(allow(List.of("states:StartExecution"), stack.formatArn(ArnComponents.builder()
-                .service("states").resource("stateMachine").resourceName(machineName).arnFormat(ArnFormat.COLON_RESOURCE_NAME).build())));
-        machine.addToRolePolicy(allow(List.of("states:DescribeExecution", "states:StopExecution"), stack.formatArn(ArnComponents.builder()
-                .service("states").resource("execution").resourceName(machineName + "/*").arnFormat(ArnFormat.COLON_RESOURCE_NAME).build())));
+        Statements.ownChildExecutions(stack, machineName).forEach(machine::addToRolePolicy);
 
         published = props.distribution().isEmpty() ? null : publishedRule(props);
 

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.ArnComponents;
-import software.amazon.awscdk.ArnFormat;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
@@ -147,13 +146,7 @@ public final class RotateWorkflow extends Construct {
         // uses and makes, the tags it gives at launch, and the instance profile's role (to EC2 only)
         Statements.launchFromKilnTemplates(stack).forEach(rotate::addToRolePolicy);
         // the distributed Map runs each group as a child execution of rotate itself
-        String executions = stack.formatArn(ArnComponents.builder().service("states").resource("execution")
-                .resourceName(machineName + "/*").arnFormat(ArnFormat.COLON_RESOURCE_NAME).build());
-        rotate.addToRolePolicy(allow(List.of("states:StartExecution"), stack.formatArn(ArnComponents.builder()
-                .service("states").resource("stateMachine").resourceName(machineName)
-                .arnFormat(ArnFormat.COLON_RESOURCE_NAME).build())));
-        rotate.addToRolePolicy(PolicyStatement.Builder.create()
-                .actions(List.of("states:DescribeExecution", "states:StopExecution")).resources(List.of(executions)).build());
+        Statements.ownChildExecutions(stack, machineName).forEach(rotate::addToRolePolicy);
 
         KilnConfig.Rotation config = props.rotation();
         Role scheduler = Role.Builder.create(this, "SchedulerRole")

@@ -3,6 +3,7 @@ package dev.kiln.infra.constructs;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.ArnComponents;
+import software.amazon.awscdk.ArnFormat;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 
@@ -30,6 +31,16 @@ final class Statements {
     /** An image or snapshot: their ARNs carry no account, since they may be another account's. */
     static String shared(Stack stack, String resource) {
         return stack.formatArn(ArnComponents.builder().service("ec2").account("").resource(resource).build());
+    }
+
+    /** A state machine whose distributed Map runs its items as child executions of itself: starting, watching, stopping them. */
+    static List<PolicyStatement> ownChildExecutions(Stack stack, String machineName) {
+        return List.of(
+                allow(List.of("states:StartExecution"), stack.formatArn(ArnComponents.builder().service("states")
+                        .resource("stateMachine").resourceName(machineName).arnFormat(ArnFormat.COLON_RESOURCE_NAME).build())),
+                allow(List.of("states:DescribeExecution", "states:StopExecution"), stack.formatArn(ArnComponents.builder()
+                        .service("states").resource("execution").resourceName(machineName + "/*")
+                        .arnFormat(ArnFormat.COLON_RESOURCE_NAME).build())));
     }
 
     /**
