@@ -8,10 +8,16 @@ EventBridge's assumed-role clients). This hook, a request handler after the requ
 looks up the role behind a session's access key, reads its inline and managed policies, and
 evaluates the call (iam_requests.py says what the call needs, iam_policy.py decides).
 
-Only sessions of roles that an AWS service may assume (a Service principal in the trust policy) are
-checked. Requests signed with anything else (the test keys of a developer, a test or the CDK, or a
-session of a role that people assume, such as the CDK's bootstrap roles) act as the account's
-administrator, as they would with admin keys on AWS.
+Only sessions of roles that an AWS service or another account may assume (a Service principal, or an
+AWS principal of another account, in the trust policy: a member stack's role for the hub) are checked.
+Requests signed with anything else (the test keys of a developer, a test or the CDK, or a session of
+a role that people assume, such as the CDK's bootstrap roles) act as the account's administrator, as
+they would with admin keys on AWS.
+
+LocalStack lets anyone assume any role, and makes up a session for a role that does not exist. Here,
+AssumeRole of a role that another account may assume is checked against its trust policy (the
+caller's account or role, sts:ExternalId and the other conditions), whoever calls, and AssumeRole of
+another account's role that does not exist is refused, as AWS refuses both.
 
 KILN_IAM chooses the mode: "enforce" refuses with AWS's error for the service (EC2's
 UnauthorizedOperation, AccessDeniedException, S3's AccessDenied, ...); "record" lets the call
@@ -29,7 +35,7 @@ from urllib.parse import unquote
 
 from localstack.runtime import hooks
 
-from kiln_local_cloud.iam_policy import AuthRequest, Policy, evaluate
+from kiln_local_cloud.iam_policy import AuthRequest, Decision, Policy, evaluate, trusts
 from kiln_local_cloud.iam_requests import action_prefix, authorizations
 
 LOG = logging.getLogger(__name__)
@@ -75,12 +81,14 @@ class IamCheck:
         if not context.service or not context.operation:
             return
         session = _session(context)
+        service, operation = context.service.service_name, context.operation.name
+        if service == "sts" and operation == "AssumeRole":
+            self._check_trust(context, session)
         if session is None:
             return
         role = _role(session)
         if role is None:
             return
-        service, operation = context.service.service_name, context.operation.name
         lookups = _Lookups(session.account_id, context.region)
         checks, known = authorizations(service, operation, context.service_request or {},
                                        session.account_id, context.region, lookups)
@@ -98,14 +106,47 @@ class IamCheck:
             decision = evaluate(policies, request)
             if decision.allowed:
                 continue
-            self._log(role, session.arn, service, operation, request, decision, known)
+            self._log(role["RoleName"], session.arn, service, operation, request, decision, known)
             if self.enforce:
                 raise _refusal(service, session.arn, request, decision)
 
-    def _log(self, role, principal, service, operation, request, decision, known):
+    def _check_trust(self, context, session):
+        from localstack.services.iam.models import iam_stores
+
+        params = context.service_request or {}
+        role_arn = params.get("RoleArn") or ""
+        parts = role_arn.split(":", 5)
+        if len(parts) != 6 or not parts[5].startswith("role/"):
+            return
+        account, name = parts[4], parts[5].rsplit("/", 1)[1]
+        if session is None:
+            caller_account, caller_arn = context.account_id, f"arn:aws:iam::{context.account_id}:root"
+        else:
+            caller_account, caller_arn = session.account_id, _identity(session.arn)
+        entity = iam_stores[account]["us-east-1"].ROLES.get(name)
+        if entity is None:
+            if account == caller_account:
+                return  # the account's own roles: as LocalStack has it (the CDK's, Kiln's services')
+            decision = Decision(False, "trust: no such role")
+        else:
+            trust = _document(entity.role.get("AssumeRolePolicyDocument") or "{}")
+            if not _cross_account(json.dumps(trust, sort_keys=True), account):
+                return  # services assume their roles inside LocalStack, the account's people theirs
+            conditions = {"aws:principalaccount": caller_account, "aws:principalarn": caller_arn}
+            if params.get("ExternalId") is not None:
+                conditions["sts:externalid"] = params["ExternalId"]
+            decision = trusts(trust, caller_arn, caller_account, conditions)
+        if decision.allowed:
+            return
+        request = AuthRequest("sts:AssumeRole", role_arn)
+        self._log(name, session.arn if session else caller_arn, "sts", "AssumeRole", request, decision, True)
+        if self.enforce:
+            raise _refusal("sts", session.arn if session else caller_arn, request, decision)
+
+    def _log(self, role_name, principal, service, operation, request, decision, known):
         line = json.dumps({
             "kiln-iam": "refused" if self.enforce else "would refuse",
-            "role": role["RoleName"],
+            "role": role_name,
             "principal": principal,
             "call": f"{service}:{operation}",
             "action": request.action,
@@ -132,9 +173,14 @@ def _refusal(service: str, principal: str, request: AuthRequest, decision):
     from localstack.aws.api import CommonServiceException
 
     code, status = _REFUSALS.get(service, _DEFAULT_REFUSAL)
-    why = ("with an explicit deny in an identity-based policy" if decision.reason == "explicit deny"
-           else f"because no identity-based policy allows the {request.action} action")
-    message = f"User: {principal} is not authorized to perform: {request.action} on resource: {request.resource} {why}"
+    if decision.policy == "trust policy" or decision.reason.startswith("trust:"):
+        # AWS says no more when the role's trust policy, or the role itself, is what is missing
+        why = ""
+    elif decision.reason == "explicit deny":
+        why = " with an explicit deny in an identity-based policy"
+    else:
+        why = f" because no identity-based policy allows the {request.action} action"
+    message = f"User: {principal} is not authorized to perform: {request.action} on resource: {request.resource}{why}"
     if service == "ec2":
         message = f"You are not authorized to perform this operation. {message}"
     elif service == "autoscaling" and not request.action.startswith("autoscaling:"):
@@ -167,23 +213,49 @@ def _role(session) -> dict | None:
         return None
     name = session.arn.split(":assumed-role/", 1)[1].split("/", 1)[0]
     entity = iam_stores[session.account_id]["us-east-1"].ROLES.get(name)
-    if entity is None or not _service_role(entity.role.get("AssumeRolePolicyDocument") or "{}"):
+    if entity is None or not _checked_role(entity.role.get("AssumeRolePolicyDocument") or "{}", session.account_id):
         return None
     return entity.role
 
 
-@lru_cache(maxsize=1024)
-def _service_role(trust_policy: str) -> bool:
-    """Whether an AWS service may assume the role: the roles Lambda, Step Functions and EventBridge act as.
+def _identity(session_arn: str) -> str:
+    """The role behind an assumed-role session (arn:aws:sts::<account>:assumed-role/<name>/<session>)."""
+    if ":assumed-role/" not in session_arn:
+        return session_arn
+    head, rest = session_arn.split(":assumed-role/", 1)
+    return head.replace(":sts::", ":iam::") + ":role/" + rest.split("/", 1)[0]
 
-    Roles that people and tools assume (the CDK's bootstrap roles, trusted by the account) act for
-    whoever holds the test keys and are not checked.
+
+@lru_cache(maxsize=1024)
+def _checked_role(trust_policy: str, account: str) -> bool:
+    """Whether an AWS service or another account may assume the role: the roles Lambda, Step Functions and
+    EventBridge act as, and a member stack's role for the hub.
+
+    Roles that people and tools of the account assume (the CDK's bootstrap roles, trusted by the account)
+    act for whoever holds the test keys and are not checked.
     """
+    return _service_principal(trust_policy) or _cross_account(trust_policy, account)
+
+
+def _allowed_principals(trust_policy: str) -> list[dict]:
     statements = _document(trust_policy).get("Statement", [])
-    for statement in statements if isinstance(statements, list) else [statements]:
-        principal = statement.get("Principal")
-        if statement.get("Effect") == "Allow" and isinstance(principal, dict) and "Service" in principal:
-            return True
+    return [s["Principal"] for s in (statements if isinstance(statements, list) else [statements])
+            if s.get("Effect") == "Allow" and isinstance(s.get("Principal"), dict)]
+
+
+@lru_cache(maxsize=1024)
+def _service_principal(trust_policy: str) -> bool:
+    return any("Service" in principal for principal in _allowed_principals(trust_policy))
+
+
+@lru_cache(maxsize=1024)
+def _cross_account(trust_policy: str, account: str) -> bool:
+    """Whether the trust policy names a principal of another account than the role's own."""
+    for principal in _allowed_principals(trust_policy):
+        values = principal.get("AWS", [])
+        for value in values if isinstance(values, list) else [values]:
+            if isinstance(value, str) and value != "*" and account not in value:
+                return True
     return False
 
 

@@ -204,3 +204,47 @@ def _condition_holds(operator: str, key: str, expected: list, context: dict) -> 
     if negated:
         return not any(matches_any(v) for v in actual)
     return any(matches_any(v) for v in actual)
+
+
+# --- trust policies ---------------------------------------------------------------------------------
+
+
+def trusts(trust_policy: dict, caller_arn: str, caller_account: str, context: dict) -> Decision:
+    """Whether a role's trust policy lets the caller assume it (sts:AssumeRole).
+
+    caller_arn is the IAM identity behind the call: arn:aws:iam::<account>:root for an account's own keys,
+    arn:aws:iam::<account>:role/<name> for a role's session. A principal naming an account (its id, or its
+    :root ARN) trusts every identity of that account that its own policies let call sts:AssumeRole; a
+    role's ARN trusts that role's sessions only; conditions (sts:ExternalId, aws:PrincipalArn, ...) must hold.
+    """
+    request = AuthRequest("sts:AssumeRole", "*", context)
+    allowed_by = None
+    statements = trust_policy.get("Statement", [])
+    for index, statement in enumerate(statements if isinstance(statements, list) else [statements]):
+        if not (_element_matches(statement, "Action", request.action, ignore_case=True)
+                and _principal_matches(statement.get("Principal"), caller_arn, caller_account)
+                and all(_condition_holds(operator, key.lower(), _as_list(expected), context)
+                        for operator, block in (statement.get("Condition") or {}).items()
+                        for key, expected in block.items())):
+            continue
+        where = ("trust policy", str(statement.get("Sid") or index))
+        if statement.get("Effect") == "Deny":
+            return Decision(False, "explicit deny", *where)
+        if statement.get("Effect") == "Allow" and allowed_by is None:
+            allowed_by = where
+    if allowed_by:
+        return Decision(True, "allowed", *allowed_by)
+    return Decision(False, "the role's trust policy does not let the caller assume it", "trust policy")
+
+
+def _principal_matches(principal, caller_arn: str, caller_account: str) -> bool:
+    if principal == "*":
+        return True
+    if not isinstance(principal, dict):
+        return False
+    for value in _as_list(principal.get("AWS", [])):
+        if value == "*" or value == caller_arn:
+            return True
+        if value == caller_account or re.fullmatch(rf"arn:aws[a-z-]*:iam::{caller_account}:root", value):
+            return True
+    return False

@@ -2,7 +2,7 @@
 
 import unittest
 
-from kiln_local_cloud.iam_policy import AuthRequest, Policy, UnsupportedConditionError, evaluate
+from kiln_local_cloud.iam_policy import AuthRequest, Policy, UnsupportedConditionError, evaluate, trusts
 
 
 def policy(*statements, name="p"):
@@ -121,6 +121,37 @@ class ConditionTest(unittest.TestCase):
     def test_an_unknown_operator_is_an_error_not_a_pass(self):
         with self.assertRaises(UnsupportedConditionError):
             self.check({"StringSortOf": {"aws:ResourceTag/x": "y"}}, {"aws:resourcetag/x": "y"})
+
+
+class TrustTest(unittest.TestCase):
+    """A member stack's role for the hub: the hub's account may assume it with the external id, nobody else."""
+
+    HUB_ROLE = "arn:aws:iam::000000000000:role/kiln-DistributionRegion-1"
+    TRUST = {"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::000000000000:root"}, "Action": "sts:AssumeRole",
+        "Condition": {"StringEquals": {"sts:ExternalId": "kiln-kiln-000000000000"}}}]}
+
+    def assume(self, caller_arn, account, external_id=None):
+        context = {"aws:principalaccount": account, "aws:principalarn": caller_arn}
+        if external_id is not None:
+            context["sts:externalid"] = external_id
+        return trusts(self.TRUST, caller_arn, account, context)
+
+    def test_the_trusted_accounts_roles_may_assume_it_with_the_external_id(self):
+        self.assertTrue(self.assume(self.HUB_ROLE, "000000000000", "kiln-kiln-000000000000").allowed)
+
+    def test_without_the_external_id_or_with_another_it_is_refused(self):
+        self.assertFalse(self.assume(self.HUB_ROLE, "000000000000").allowed)
+        self.assertFalse(self.assume(self.HUB_ROLE, "000000000000", "kiln-other-000000000000").allowed)
+
+    def test_another_account_is_refused_whatever_it_says(self):
+        decision = self.assume("arn:aws:iam::222222222222:role/x", "222222222222", "kiln-kiln-000000000000")
+        self.assertEqual((False, "trust policy"), (decision.allowed, decision.policy))
+
+    def test_a_role_named_as_principal_trusts_that_role_only(self):
+        trust = {"Statement": [{"Effect": "Allow", "Principal": {"AWS": [self.HUB_ROLE]}, "Action": "sts:AssumeRole"}]}
+        self.assertTrue(trusts(trust, self.HUB_ROLE, "000000000000", {}).allowed)
+        self.assertFalse(trusts(trust, "arn:aws:iam::000000000000:role/other", "000000000000", {}).allowed)
 
 
 if __name__ == "__main__":
