@@ -178,6 +178,15 @@ def distribution(outputs: dict, sfn, image_id: str) -> bool:
         print(f"   {region}: copy {copy['ImageId']} ({copy['State']}), snapshot encrypted with"
               f" {snapshot.get('KmsKeyId', 'the default key')}" + (f", shared with {', '.join(shared)}" if shared else "")
               + (f"; /kiln/images/web there -> {pointer}" if pointer else "; no pointer of this account there"))
+        for account in shared:
+            # read as the member's own administrator would: with its keys (in the local cloud, the account's id)
+            member = boto3.client("ssm", region_name=region, aws_access_key_id=account, aws_secret_access_key="test")
+            pointed = member.get_parameter(Name="/kiln/images/web")["Parameter"]["Value"]
+            print(f"   {region}, account {account}: /kiln/images/web -> {pointed}"
+                  " (written by the hub through the member stack's role)")
+            if pointed != copy["ImageId"]:
+                print(f"   error: account {account}'s pointer does not name the copy {copy['ImageId']}", file=sys.stderr)
+                return False
     return True
 
 

@@ -1,8 +1,9 @@
 """Generates statemachines/distribute.asl.json: a published image copied to every target region and shared.
 
-Plan (distribute-plan) → each region (its own child execution, at most 5 at once): copy, wait until the copy is available, tag, share and
-point it (distribute-region), say so to each target (Image Distributed) → fail, naming every region that failed, if
-any did; the others are distributed all the same.
+Plan (distribute-plan) → each region (its own child execution, at most 5 at once): copy, wait until the copy is available, tag and
+share it (distribute-region), then for each target there point its pointer at the copy (the hub's own, a member
+account's through its member stack's role) and say so (Image Distributed) → fail, naming every region and target that
+failed, if any did; the others are distributed all the same.
 
 A copy EC2 gives up on (failed) is made again, with a new token, up to COPY_ATTEMPTS times; a region whose key or
 image is missing fails at once. Every step can be repeated: the same attempt's copy is asked for with the same token.
@@ -18,15 +19,18 @@ COPY_ATTEMPTS = 3
 # a copy across regions takes minutes to an hour or more, by the image's size: looked at every minute for 3 hours
 COPY_POLLS = {"seconds": 60, "checks": 180}
 COPY_FAILED = "dev.kiln.distributeregion.errors.CopyFailedException"
+MEMBER_UNREACHABLE = "dev.kiln.distributeregion.errors.MemberUnreachableException"
 # a throttled or briefly failing Lambda invocation is a missed look at the copy, not a failure
 LAMBDA_MISSED = LAMBDA_RETRY["ErrorEquals"]
 REGION = "${DistributeRegionFunctionArn}"
 
 
 def region_step(action):
-    """distribute-region's payload: every step sends the same fields, the action says which step it is."""
+    """distribute-region's payload: every step sends the same fields, the action says which step it is; only point
+    is about one target."""
     return {"action": action, "role.$": "$.role", "imageId.$": "$.imageId", "sourceRegion.$": "$.sourceRegion",
-            "copy.$": "$.copy", "attempt.$": "$.attempt", "copied.$": "$.copied"}
+            "copy.$": "$.copy", "attempt.$": "$.attempt", "copied.$": "$.copied",
+            **({"target.$": "$.target"} if action == "point" else {"target": None})}
 
 
 TO_REGION_FAILED = [catch_to("RegionFailed")]
@@ -73,32 +77,67 @@ for attempt in range(1, COPY_ATTEMPTS + 1):
             default="RegionFailed")
         region[f"Attempt{attempt + 1}"] = pass_state(result=attempt + 1, result_path="$.attempt", next=f"Copy{attempt + 1}")
 region["Finish"] = lambda_task(
-    comment="Tags the copy like its source, shares it (image, snapshots, key) and points the hub's pointer there",
+    comment="Tags the copy like its source and shares it (image, snapshots, key) with the region's accounts and units",
     function=REGION, payload=region_step("finish"),
-    result_selector={"sharedWith.$": "$.Payload.sharedWith", "grants.$": "$.Payload.grants", "pointer.$": "$.Payload.pointer",
+    result_selector={"sharedWith.$": "$.Payload.sharedWith", "grants.$": "$.Payload.grants"},
+    result_path="$.finished", retry=[LAMBDA_RETRY], catch=TO_REGION_FAILED, next="Targets")
+
+target = {}
+target["Point"] = lambda_task(
+    comment="Points the target's pointer at the copy: the hub's own, or a member account's through the role its member"
+            " stack made for the hub (an organizational unit has none)",
+    function=REGION, payload=region_step("point"),
+    result_selector={"target.$": "$.Payload.target", "pointer.$": "$.Payload.pointer",
                      "pointerSkipped.$": "$.Payload.pointerSkipped"},
-    result_path="$.finished", retry=[LAMBDA_RETRY], catch=TO_REGION_FAILED, next="Announce")
-region["Announce"] = map_state(
-    comment="One Image Distributed per target: the hub's own account, each account and unit the copy is shared with",
+    result_path="$.pointed",
+    # once more: a role just made can take seconds before IAM lets anyone assume it; a member stack that is missing
+    # or trusts another hub is a person's to mend, and is reported
+    retry=[LAMBDA_RETRY, {"ErrorEquals": [MEMBER_UNREACHABLE], "IntervalSeconds": 20, "MaxAttempts": 1}],
+    catch=[catch_to("TargetFailed")], next="AnnounceTarget")
+target["AnnounceTarget"] = task(
+    resource=integration("events", "putEvents"),
+    parameters={"Entries": [{
+        "EventBusName": "${EventBusName}", "Source": "kiln.distribute", "DetailType": "Image Distributed",
+        "Detail": {"role.$": "$.role", "imageId.$": "$.imageId", "sourceRegion.$": "$.sourceRegion", "region.$": "$.copy.region",
+                   "target.$": "$.pointed.target", "copyImageId.$": "$.copied.copyImageId", "pointer.$": "$.pointed.pointer",
+                   "pointerSkipped.$": "$.pointed.pointerSkipped", "executionArn.$": "$.executionArn"}}]},
+    result_path=None, retry=[EVENTS_PUT_RETRY],
+    # the target is distributed even when saying so failed
+    catch=[catch_to("Pointed", result_path="$.announceError")], next="Pointed")
+target["Pointed"] = pass_state(
+    parameters={"target.$": "$.pointed.target", "status": "distributed", "pointer.$": "$.pointed.pointer",
+                "pointerSkipped.$": "$.pointed.pointerSkipped"},
+    end=True)
+target["TargetFailed"] = pass_state(
+    parameters={"target.$": "$.target.principal", "status": "failed", "error.$": "$.error.Error", "cause.$": "$.error.Cause"},
+    end=True)
+
+region["Targets"] = map_state(
+    comment="Each target in the region: its pointer, then one Image Distributed; one target's failure never stops the others",
     items_path="$.copy.targets", max_concurrency=10,
     item_selector={"target.$": "$$.Map.Item.Value", "role.$": "$.role", "imageId.$": "$.imageId",
-                   "sourceRegion.$": "$.sourceRegion", "region.$": "$.copy.region", "copyImageId.$": "$.copied.copyImageId",
-                   "pointer.$": "$.finished.pointer", "pointerSkipped.$": "$.finished.pointerSkipped",
+                   "sourceRegion.$": "$.sourceRegion", "copy.$": "$.copy", "attempt.$": "$.attempt", "copied.$": "$.copied",
                    "executionArn.$": "$.executionArn"},
-    processor=inline({"AnnounceTarget": task(
-        resource=integration("events", "putEvents"),
-        parameters={"Entries": [{
-            "EventBusName": "${EventBusName}", "Source": "kiln.distribute", "DetailType": "Image Distributed",
-            "Detail": {"role.$": "$.role", "imageId.$": "$.imageId", "sourceRegion.$": "$.sourceRegion", "region.$": "$.region",
-                       "target.$": "$.target", "copyImageId.$": "$.copyImageId", "pointer.$": "$.pointer",
-                       "pointerSkipped.$": "$.pointerSkipped", "executionArn.$": "$.executionArn"}}]},
-        result_path=None, retry=[EVENTS_PUT_RETRY], end=True)}),
-    result_path=None,
-    # the region is distributed even when saying so failed
-    catch=[catch_to("Distributed", result_path="$.announceError")], next="Distributed")
+    processor=inline(target), result_path="$.targets", catch=TO_REGION_FAILED, next="TargetTally")
+region["TargetTally"] = pass_state(
+    parameters={"anyFailed.$": "States.ArrayContains($.targets[*].status, 'failed')"}, result_path="$.targetTally",
+    next="AnyTargetFailed")
+region["AnyTargetFailed"] = choice(
+    choices=[{"Variable": "$.targetTally.anyFailed", "BooleanEquals": True, "Next": "TargetFailures"}], default="Distributed")
+region["TargetFailures"] = pass_state(
+    comment="Only when one failed: a filter that matches nothing is no path at all",
+    parameters={"failed.$": "$.targets[?(@.status == 'failed')]"}, result_path="$.targetFailures", next="SomeTargetsFailed")
+region["SomeTargetsFailed"] = pass_state(
+    comment="The copy is made and shared, and the other targets pointed: the region is reported failed for the targets that were not",
+    parameters={"region.$": "$.copy.region", "status": "failed", "error": "Kiln.TargetsFailed",
+                "cause.$": states_format("{} of {} targets in {} failed: {}", "States.ArrayLength($.targetFailures.failed)",
+                                         "States.ArrayLength($.targets)", "$.copy.region",
+                                         "States.JsonToString($.targetFailures.failed)"),
+                "copyImageId.$": "$.copied.copyImageId", "targets.$": "$.targets"},
+    end=True)
 region["Distributed"] = pass_state(
     parameters={"region.$": "$.copy.region", "status": "distributed", "copyImageId.$": "$.copied.copyImageId",
-                "sharedWith.$": "$.finished.sharedWith", "pointer.$": "$.finished.pointer"},
+                "sharedWith.$": "$.finished.sharedWith", "targets.$": "$.targets"},
     end=True)
 region["RegionFailed"] = pass_state(
     parameters={"region.$": "$.copy.region", "status": "failed", "error.$": "$.error.Error", "cause.$": "$.error.Cause"},
@@ -132,8 +171,8 @@ states.update(failure_states())
 
 definition = machine(
     comment="Copies a published image to every target region (encrypted with each region's key), shares it with the "
-            "target accounts and points the hub's pointers there; a failing region is retried and reported without "
-            "holding the others back",
+            "target accounts and points each target's pointer there (a member account's through its member stack); a "
+            "failing region or target is retried and reported without holding the others back",
     timeout_seconds=86400, states=states)
 
 if __name__ == "__main__":

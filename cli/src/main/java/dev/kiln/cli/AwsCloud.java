@@ -1,5 +1,7 @@
 package dev.kiln.cli;
 
+import dev.kiln.common.Regional;
+import dev.kiln.common.bake.CurrentImages;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -9,11 +11,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
-import dev.kiln.common.bake.CurrentImages;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -35,15 +34,15 @@ import software.amazon.awssdk.services.ec2.model.LaunchTemplateVersion;
 import software.amazon.awssdk.services.ec2.model.Reservation;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.InvokeResponse;
-import software.amazon.awssdk.services.sfn.SfnClient;
-import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
-import software.amazon.awssdk.services.sfn.model.HistoryEvent;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException;
+import software.amazon.awssdk.services.sfn.model.HistoryEvent;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.ssm.model.ParameterNotFoundException;
 
@@ -63,8 +62,8 @@ final class AwsCloud implements Cloud {
     /** Path-style addressing when an endpoint is named (the local cloud, an S3-compatible store): bucket.host may not resolve. */
     private final Supplier<S3Client> s3 = once(() -> S3Client.builder().httpClient(http())
             .forcePathStyle(System.getenv("AWS_ENDPOINT_URL") != null || System.getenv("AWS_ENDPOINT_URL_S3") != null).build());
-    private final Map<String, Ec2Client> ec2ByRegion = new ConcurrentHashMap<>();
-    private final Map<String, SsmClient> ssmByRegion = new ConcurrentHashMap<>();
+    private final Regional<Ec2Client> ec2ByRegion = new Regional<>(r -> Ec2Client.builder().httpClient(http()).region(Region.of(r)).build());
+    private final Regional<SsmClient> ssmByRegion = new Regional<>(r -> SsmClient.builder().httpClient(http()).region(Region.of(r)).build());
     private final Supplier<SecretsManagerClient> secrets = once(() -> SecretsManagerClient.builder().httpClient(http()).build());
 
     @Override
@@ -83,8 +82,7 @@ final class AwsCloud implements Cloud {
     @Override
     public Optional<String> parameter(String region, String name) {
         try {
-            return Optional.of(regional(ssmByRegion, region, b -> SsmClient.builder().httpClient(http()).region(b).build())
-                    .getParameter(r -> r.name(name)).parameter().value());
+            return Optional.of(ssmByRegion.in(region).getParameter(r -> r.name(name)).parameter().value());
         } catch (ParameterNotFoundException e) {
             return Optional.empty();
         }
@@ -92,14 +90,9 @@ final class AwsCloud implements Cloud {
 
     @Override
     public Optional<ImageCopy> imageCopy(String region, String sourceImageId) {
-        return regional(ec2ByRegion, region, b -> Ec2Client.builder().httpClient(http()).region(b).build())
-                .describeImages(r -> r.filters(f -> f.name("tag:kiln:source-image").values(sourceImageId))).images().stream()
+        return ec2ByRegion.in(region).describeImages(r -> r.filters(f -> f.name("tag:kiln:source-image").values(sourceImageId))).images().stream()
                 .max(Comparator.comparing(Image::creationDate))
                 .map(image -> new ImageCopy(image.imageId(), image.stateAsString()));
-    }
-
-    private static <C> C regional(Map<String, C> clients, String region, Function<Region, C> build) {
-        return clients.computeIfAbsent(region, r -> build.apply(Region.of(r)));
     }
 
     @Override

@@ -18,7 +18,9 @@ import software.amazon.awscdk.Aspects;
  *
  * <p>Context: {@code kiln:config} is the path of the deployment's configuration (required; see
  * examples/kiln.json); {@code kiln:name} names the deployment (default {@code kiln}): the stack, the
- * event bus, the prefix of every state machine and of its SSM parameters.
+ * event bus, the prefix of every state machine and of its SSM parameters. With {@code kiln:memberOf}
+ * (the hub's account id) the app is the member stack {@code <name>-member} instead, to deploy into a
+ * target account (docs/distribution.md).
  */
 public final class KilnApp {
 
@@ -34,7 +36,14 @@ public final class KilnApp {
             throw new IllegalArgumentException("say which configuration to deploy: -c kiln:config=<path to kiln.json>"
                     + " (examples/kiln.json shows one)");
         }
-        build(app, layout, name, readConfig(Path.of(configPath)));
+        // a member stack is built from the hub's kiln.json too, checked the same way
+        KilnConfig config = readConfig(Path.of(configPath));
+        String memberOf = (String) app.getNode().tryGetContext("kiln:memberOf");
+        if (memberOf != null) {
+            buildMember(app, new KilnMemberStack.Settings(name, memberOf));
+        } else {
+            build(app, layout, name, config);
+        }
         app.synth();
     }
 
@@ -45,6 +54,13 @@ public final class KilnApp {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the Kiln configuration " + path.toAbsolutePath(), e);
         }
+    }
+
+    /** Adds a member stack, {@code <name>-member}, and the cdk-nag checks to {@code app}. */
+    public static KilnMemberStack buildMember(App app, KilnMemberStack.Settings settings) {
+        KilnMemberStack stack = new KilnMemberStack(app, settings.name() + "-member", settings);
+        Aspects.of(app).add(new AwsSolutionsChecks(NagPackProps.builder().verbose(true).build()));
+        return stack;
     }
 
     /** Adds the Kiln stack and the cdk-nag checks to {@code app}. */

@@ -98,9 +98,9 @@ public final class KilnStack extends Stack {
                 .build();
 
         if (!settings.config().distribution().isEmpty()) {
-            Annotations.of(this).addWarningV2("kiln:distribution", "distribution: published images are copied and shared,"
-                    + " but member stacks are not built yet: target accounts get shared copies, not pointers, and run no"
-                    + " launch, drain or rotate of Kiln's (docs/distribution.md)");
+            Annotations.of(this).addWarningV2("kiln:distribution", "distribution: published images are copied, shared and"
+                    + " pointed at (in target accounts through their member stacks: deploy one in each target account and region),"
+                    + " but member stacks run no launch, drain or rotate of Kiln's yet (docs/distribution.md)");
         }
 
         ArtifactStore artifacts = new ArtifactStore(this, "Artifacts");

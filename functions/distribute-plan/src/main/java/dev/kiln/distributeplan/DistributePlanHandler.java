@@ -26,6 +26,6 @@ public final class DistributePlanHandler extends JsonHandler<PlanRequest, Distri
     private static DistributePlanService build(Config config) {
         CurrentImages current = new CurrentImages(AwsClients.build(DynamoDbClient.builder()), config.bakesTable());
         return new DistributePlanService(SsmConfigSource.of(AwsClients.build(SsmClient.builder()), config.configParameter()),
-                role -> current.of(role).map(CurrentImages.Current::imageId), config.imagePointerPrefix());
+                role -> current.of(role).map(CurrentImages.Current::imageId), config.deployment());
     }
 }

@@ -3,7 +3,10 @@ package dev.kiln.distributeplan;
 import dev.kiln.common.config.ConfigSource;
 import dev.kiln.common.config.KilnConfig;
 import dev.kiln.common.distribution.DistributionPlan;
+import dev.kiln.common.distribution.MemberAccess;
+import dev.kiln.distributeplan.DistributionOrder.MemberRole;
 import dev.kiln.distributeplan.DistributionOrder.RegionCopy;
+import dev.kiln.distributeplan.DistributionOrder.Target;
 import dev.kiln.distributeplan.errors.InvalidDistributionRequestException;
 import java.util.List;
 import java.util.Optional;
@@ -18,12 +21,15 @@ final class DistributePlanService {
 
     private final ConfigSource config;
     private final Function<String, Optional<String>> currentImage;
+    private final String deployment;
     private final String pointerPrefix;
 
-    DistributePlanService(ConfigSource config, Function<String, Optional<String>> currentImage, String pointerPrefix) {
+    /** @param deployment the deployment's name ({@code kiln}): its pointers are {@code /<name>/images/<role>} everywhere */
+    DistributePlanService(ConfigSource config, Function<String, Optional<String>> currentImage, String deployment) {
         this.config = config;
         this.currentImage = currentImage;
-        this.pointerPrefix = pointerPrefix;
+        this.deployment = deployment;
+        this.pointerPrefix = "/" + deployment + "/images/";
     }
 
     DistributionOrder plan(PlanRequest request) {
@@ -44,10 +50,24 @@ final class DistributePlanService {
                     + " is): that one is distributed instead");
         }
         List<RegionCopy> copies = plan.copies().stream().map(copy -> new RegionCopy(copy.region(), copy.kmsKeyAlias().orElse(null),
-                copy.sharedWith(), copy.forHub() ? pointerPrefix + request.role() : null, plan.targets().stream()
-                        .filter(target -> target.region().equals(copy.region())).map(DistributionPlan.Target::principal).toList()))
+                copy.sharedWith(), plan.targets().stream().filter(target -> target.region().equals(copy.region()))
+                        .map(target -> target(request, target)).toList()))
                 .toList();
         return new DistributionOrder(request.role(), imageId, request.hubRegion(), copies, plan.targets().size(), null);
+    }
+
+    /** The hub's own account and each member account have the role's pointer there; a member's is written through its role. */
+    private Target target(PlanRequest request, DistributionPlan.Target target) {
+        if (target.organizationalUnit()) {
+            return new Target(target.principal(), null, null);
+        }
+        String pointer = pointerPrefix + request.role();
+        if (target.principal().equals(request.hubAccount())) {
+            return new Target(target.principal(), pointer, null);
+        }
+        return new Target(target.principal(), pointer, new MemberRole(
+                MemberAccess.roleArn(request.partition(), target.principal(), deployment, target.region()),
+                MemberAccess.externalId(deployment, request.hubAccount())));
     }
 
     private static DistributionOrder skipped(PlanRequest request, String imageId, String why) {

@@ -13,15 +13,16 @@ import java.util.regex.Pattern;
  * {@code {"role": "web"}} (the role's current image) or {@code {"role": "web", "imageId": "ami-..."}}. The hub's
  * account and region are the execution's own.
  *
- * @param imageId null: the role's current image
+ * @param imageId   null: the role's current image
+ * @param partition the hub's partition ({@code aws}, {@code aws-cn}, ...): its member accounts are in the same one
  */
-public record PlanRequest(String role, String imageId, String hubAccount, String hubRegion) {
+public record PlanRequest(String role, String imageId, String partition, String hubAccount, String hubRegion) {
 
     /** What the state machine accepts as input, no more. */
     private static final InputSchema SCHEMA = InputSchema.load("distribute.input.schema.json");
     private static final Pattern ROLE = Pattern.compile("[a-z][a-z0-9-]{0,30}");
     private static final Pattern AMI = Pattern.compile("ami-[0-9a-f]{8,17}");
-    private static final Pattern EXECUTION = Pattern.compile("arn:aws[a-z-]*:states:([a-z0-9-]+):([0-9]{12}):execution:.+");
+    private static final Pattern EXECUTION = Pattern.compile("arn:(aws[a-z-]*):states:([a-z0-9-]+):([0-9]{12}):execution:.+");
 
     public static PlanRequest from(JsonNode payload) {
         if (payload == null || !payload.isObject() || !payload.path("input").isObject()) {
@@ -45,7 +46,7 @@ public record PlanRequest(String role, String imageId, String hubAccount, String
             throw new InvalidDistributionRequestException("executionArn: must be the execution's ARN ($$.Execution.Id), got "
                     + payload.get("executionArn"));
         }
-        return new PlanRequest(role.asText(), image == null || image.isNull() ? null : image.asText(), execution.group(2),
-                execution.group(1));
+        return new PlanRequest(role.asText(), image == null || image.isNull() ? null : image.asText(), execution.group(1),
+                execution.group(3), execution.group(2));
     }
 }

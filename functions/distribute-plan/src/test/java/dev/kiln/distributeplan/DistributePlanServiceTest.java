@@ -7,7 +7,9 @@ import dev.kiln.common.Json;
 import dev.kiln.common.config.KilnConfigJson;
 import dev.kiln.common.testing.KilnConfigs;
 import dev.kiln.common.testing.Resources;
+import dev.kiln.distributeplan.DistributionOrder.MemberRole;
 import dev.kiln.distributeplan.DistributionOrder.RegionCopy;
+import dev.kiln.distributeplan.DistributionOrder.Target;
 import dev.kiln.distributeplan.errors.InvalidDistributionRequestException;
 import java.nio.file.Files;
 import java.util.HashMap;
@@ -30,23 +32,42 @@ class DistributePlanServiceTest {
             "distribution": {"targets": [{"regions": ["ap-northeast-3"]},
                                          {"regions": ["ap-northeast-1", "eu-west-1"], "accounts": ["222222222222"], "roles": ["web"]}],
                              "kmsKeys": {"ap-northeast-1": "alias/kiln-images", "eu-west-1": "alias/kiln-images"}}""")),
-            role -> Optional.ofNullable(current.get(role)), "/kiln/images/");
+            role -> Optional.ofNullable(current.get(role)), "kiln");
 
     private static PlanRequest request(String input) throws Exception {
         return PlanRequest.from(Json.MAPPER.readTree("{\"input\": " + input + ", \"executionArn\": \"" + EXECUTION + "\"}"));
     }
 
     @Test
-    void shouldCopyToEveryTargetRegionWithItsKeyItsAccountsAndTheHubsPointerWhereTheHubLaunchesIt() throws Exception {
+    void shouldCopyToEveryTargetRegionWithItsKeyItsAccountsAndEachAccountsPointerThere() throws Exception {
         DistributionOrder order = service.plan(request("{\"role\": \"web\", \"imageId\": \"" + AMI + "\", \"published\": true}"));
 
         assertThat(order.skip()).isNull();
         assertThat(order.sourceRegion()).isEqualTo("ap-northeast-1");
         assertThat(order.targets()).isEqualTo(3);
         assertThat(order.copies()).containsExactly(
-                new RegionCopy("ap-northeast-1", "alias/kiln-images", List.of(MEMBER), null, List.of(MEMBER)),
-                new RegionCopy("ap-northeast-3", null, List.of(), "/kiln/images/web", List.of("111111111111")),
-                new RegionCopy("eu-west-1", "alias/kiln-images", List.of(MEMBER), null, List.of(MEMBER)));
+                new RegionCopy("ap-northeast-1", "alias/kiln-images", List.of(MEMBER), List.of(member("ap-northeast-1"))),
+                new RegionCopy("ap-northeast-3", null, List.of(), List.of(new Target("111111111111", "/kiln/images/web", null))),
+                new RegionCopy("eu-west-1", "alias/kiln-images", List.of(MEMBER), List.of(member("eu-west-1"))));
+    }
+
+    /** A member account's pointer is written through the role its member stack made in the region, with the hub's external id. */
+    private static Target member(String region) {
+        return new Target(MEMBER, "/kiln/images/web",
+                new MemberRole("arn:aws:iam::" + MEMBER + ":role/kiln-hub-" + region, "kiln-kiln-111111111111"));
+    }
+
+    @Test
+    void shouldGiveAnOrganizationalUnitNoPointerForKilnDoesNotKnowItsAccounts() throws Exception {
+        String unit = "arn:aws:organizations::333333333333:ou/o-exampleorgid/ou-examplerootid111-exampleouid111";
+        DistributePlanService units = new DistributePlanService(() -> KilnConfigJson.read(KilnConfigs.document("""
+                "roles": [{"name": "web", "parent": {"amazonLinux": "2023", "architecture": "arm64"}, "playbook": "web.yml",
+                           "tests": "t.sh", "watch": ["web/**"]}],
+                "distribution": {"targets": [{"regions": ["eu-west-1"], "organizationalUnits": ["%s"]}],
+                                 "kmsKeys": {"eu-west-1": "alias/kiln-images"}}""".formatted(unit))), role -> Optional.of(AMI), "kiln");
+
+        assertThat(units.plan(request("{\"role\": \"web\"}")).copies()).containsExactly(
+                new RegionCopy("eu-west-1", "alias/kiln-images", List.of(unit), List.of(new Target(unit, null, null))));
     }
 
     @Test
@@ -71,7 +92,7 @@ class DistributePlanServiceTest {
 
         DistributePlanService undistributed = new DistributePlanService(() -> KilnConfigJson.read(KilnConfigs.document("""
                 "roles": [{"name": "web", "parent": {"amazonLinux": "2023", "architecture": "arm64"}, "playbook": "web.yml",
-                           "tests": "t.sh", "watch": ["web/**"]}]""")), role -> Optional.of(AMI), "/kiln/images/");
+                           "tests": "t.sh", "watch": ["web/**"]}]""")), role -> Optional.of(AMI), "kiln");
         DistributionOrder order = undistributed.plan(request("{\"role\": \"web\"}"));
 
         assertThat(order.skip()).isEqualTo("no distribution target takes web's images");

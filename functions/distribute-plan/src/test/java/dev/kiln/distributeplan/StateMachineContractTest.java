@@ -33,7 +33,7 @@ class StateMachineContractTest extends StateMachineContract {
         DistributePlanHandler handler = new DistributePlanHandler(new DistributePlanService(() -> KilnConfigJson.read(KilnConfigs.document("""
                 "roles": [{"name": "web", "parent": {"amazonLinux": "2023", "architecture": "arm64"}, "playbook": "web.yml",
                            "tests": "t.sh", "watch": ["web/**"]}],
-                "distribution": {"targets": [{"regions": ["ap-northeast-3"]}]}""")), role -> Optional.of(AMI), "/kiln/images/"));
+                "distribution": {"targets": [{"regions": ["ap-northeast-3"]}]}""")), role -> Optional.of(AMI), "kiln"));
         return Json.MAPPER.createObjectNode().set("answer", invoke(handler, payload));
     }
 
@@ -43,7 +43,7 @@ class StateMachineContractTest extends StateMachineContract {
             JsonNode answer = answer(invocation);
             assertThat(answer.path("sourceRegion").asText()).isEqualTo("ap-northeast-1");
             assertThat(answer.at("/copies/0/region").asText()).isEqualTo("ap-northeast-3");
-            assertThat(answer.at("/copies/0/pointer").asText()).isEqualTo("/kiln/images/web");
+            assertThat(answer.at("/copies/0/targets/0/pointer").asText()).isEqualTo("/kiln/images/web");
         });
     }
 }

@@ -3,6 +3,7 @@ package dev.kiln.distributeregion;
 import dev.kiln.common.AwsClients;
 import dev.kiln.common.Json;
 import dev.kiln.common.JsonHandler;
+import dev.kiln.common.Regional;
 import dev.kiln.common.bake.CurrentImages;
 import dev.kiln.distributeregion.errors.InvalidRegionRequestException;
 import software.amazon.awssdk.regions.Region;
@@ -10,10 +11,11 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
+import software.amazon.awssdk.services.sts.StsClient;
 
 /**
  * distribute's steps in one target region. Its payload: a {@link RegionRequest} ({@code {"action": "copy" |
- * "check" | "finish", ...}}); its answer: the {@link RegionAnswer} of that step.
+ * "check" | "finish" | "point", ...}}); its answer: the {@link RegionAnswer} of that step.
  */
 public final class DistributeRegionHandler extends JsonHandler<RegionRequest, RegionAnswer> {
 
@@ -30,7 +32,8 @@ public final class DistributeRegionHandler extends JsonHandler<RegionRequest, Re
         return new DistributeRegionService(
                 new Ec2Images(new Regional<>(region -> AwsClients.build(Ec2Client.builder().region(Region.of(region))))),
                 new KmsKeys(new Regional<>(region -> AwsClients.build(KmsClient.builder().region(Region.of(region))))),
-                new SsmPointers(new Regional<>(region -> AwsClients.build(SsmClient.builder().region(Region.of(region))))),
+                new SsmPointers(new Regional<>(region -> AwsClients.build(SsmClient.builder().region(Region.of(region)))),
+                        AwsClients.build(StsClient.builder())),
                 role -> current.of(role).map(CurrentImages.Current::imageId));
     }
 }

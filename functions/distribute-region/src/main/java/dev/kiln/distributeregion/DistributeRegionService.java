@@ -19,7 +19,7 @@ import java.util.Set;
 /**
  * distribute's steps in one target region (docs/distribution.md). Every step can be repeated: a copy is asked
  * for with a token derived from the image, the region and the attempt, so a retried step gets the same copy;
- * tags, launch permissions, grants and the pointer are set, not added to.
+ * tags, launch permissions, grants and pointers are set, not added to.
  */
 final class DistributeRegionService {
 
@@ -48,6 +48,7 @@ final class DistributeRegionService {
             case COPY -> copy(request);
             case CHECK -> check(request);
             case FINISH -> finish(request);
+            case POINT -> point(request);
         };
     }
 
@@ -102,7 +103,7 @@ final class DistributeRegionService {
         resources.addAll(copy.snapshotIds());
         images.tag(region, resources, tags);
 
-        RegionRequest.Target target = request.copy();
+        RegionRequest.Copy target = request.copy();
         List<String> grants = new ArrayList<>();
         if (!target.sharedWith().isEmpty()) {
             images.share(region, copyId, target.accounts(), target.organizationalUnits());
@@ -116,17 +117,29 @@ final class DistributeRegionService {
                 }
             }
         }
+        return RegionAnswer.finished(copyId, target.sharedWith(), grants);
+    }
 
+    /**
+     * Points one target's pointer in the region at the copy: the hub's own with the hub's permissions, a member
+     * account's through the role its member stack made for the hub. Only while the image is still the role's current
+     * one: a newer image's distribution points them at its own copy.
+     */
+    private RegionAnswer point(RegionRequest request) {
+        String region = request.copy().region();
+        String copyId = request.copied().copyImageId();
+        RegionRequest.Target target = request.target();
         if (target.pointer() == null) {
-            return RegionAnswer.finished(copyId, target.sharedWith(), grants, null, null);
+            return RegionAnswer.pointed(copyId, target.principal(), null, "an organizational unit: Kiln writes no pointer in"
+                    + " its accounts; they launch " + copyId + " by its id, or by a member stack of their own");
         }
         Optional<String> currentImage = current.of(request.role());
         if (currentImage.isPresent() && !currentImage.get().equals(request.imageId())) {
-            return RegionAnswer.finished(copyId, target.sharedWith(), grants, null, currentImage.get() + " is " + request.role()
+            return RegionAnswer.pointed(copyId, target.principal(), null, currentImage.get() + " is " + request.role()
                     + "'s current image now: its own distribution points " + target.pointer() + " in " + region);
         }
-        pointers.put(region, target.pointer(), copyId,
+        pointers.put(region, target.access(), target.pointer(), copyId,
                 "Newest Kiln image of role " + request.role() + " (copy of " + request.imageId() + " from " + request.sourceRegion() + ")");
-        return RegionAnswer.finished(copyId, target.sharedWith(), grants, target.pointer(), null);
+        return RegionAnswer.pointed(copyId, target.principal(), target.pointer(), null);
     }
 }

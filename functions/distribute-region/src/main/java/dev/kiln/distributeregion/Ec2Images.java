@@ -1,5 +1,6 @@
 package dev.kiln.distributeregion;
 
+import dev.kiln.common.Regional;
 import dev.kiln.distributeregion.Ports.CopyRequest;
 import dev.kiln.distributeregion.Ports.Image;
 import dev.kiln.distributeregion.Ports.Images;

@@ -1,5 +1,6 @@
 package dev.kiln.distributeregion;
 
+import dev.kiln.common.Regional;
 import dev.kiln.distributeregion.Ports.Keys;
 import dev.kiln.distributeregion.errors.KeyNotFoundException;
 import software.amazon.awssdk.services.kms.KmsClient;

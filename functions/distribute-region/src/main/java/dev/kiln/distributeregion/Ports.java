@@ -66,8 +66,13 @@ final class Ports {
 
     interface Pointers {
 
-        /** Points the SSM parameter {@code name} in {@code region} at {@code imageId}. */
-        void put(String region, String name, String imageId, String description);
+        /**
+         * Points the SSM parameter {@code name} in {@code region} at {@code imageId}: the hub's own when {@code member} is
+         * null, else a member account's, through the role its member stack made for the hub.
+         *
+         * @throws dev.kiln.distributeregion.errors.MemberUnreachableException when that role cannot be assumed
+         */
+        void put(String region, RegionRequest.MemberRole member, String name, String imageId, String description);
     }
 
     interface CurrentImage {

@@ -35,8 +35,8 @@ class DistributeRegionHandlerTest {
     void shouldAnswerACopyStepWithTheCopysId() throws Exception {
         String answer = handle("""
                 {"action": "copy", "role": "web", "imageId": "%s", "sourceRegion": "ap-northeast-1",
-                 "copy": {"region": "ap-northeast-3", "kmsKeyAlias": null, "sharedWith": [], "pointer": "/kiln/images/web"},
-                 "attempt": 1, "copied": null}""".formatted(AMI));
+                 "copy": {"region": "ap-northeast-3", "kmsKeyAlias": null, "sharedWith": [], "targets": []},
+                 "attempt": 1, "copied": null, "target": null}""".formatted(AMI));
 
         assertThat(Json.MAPPER.readTree(answer).path("copyImageId").asText()).startsWith("ami-");
         assertThat(Json.MAPPER.readTree(answer).path("kmsKeyArn").isNull()).isTrue();
@@ -45,10 +45,10 @@ class DistributeRegionHandlerTest {
     @Test
     void shouldRefuseAPayloadThatIsNotAStepAndDoNothing() {
         assertThatThrownBy(() -> handle("{\"action\": \"delete\"}"))
-                .isInstanceOf(InvalidRegionRequestException.class).hasMessage("action: must be copy, check or finish, got \"delete\"");
+                .isInstanceOf(InvalidRegionRequestException.class).hasMessage("action: must be copy, check, finish or point, got \"delete\"");
         String copy = """
                 {"action": "%s", "role": "web", "imageId": "%s", "sourceRegion": "ap-northeast-1",
-                 "copy": {"region": "%s", "kmsKeyAlias": null, "sharedWith": %s, "pointer": null}, "attempt": 1, "copied": %s}""";
+                 "copy": {"region": "%s", "kmsKeyAlias": null, "sharedWith": %s, "targets": []}, "attempt": 1, "copied": %s, "target": null}""";
         assertThatThrownBy(() -> handle(copy.formatted("copy", AMI, "Osaka", "[]", "null")))
                 .isInstanceOf(InvalidRegionRequestException.class).hasMessage("copy.region: must be a region name, got \"Osaka\"");
         assertThatThrownBy(() -> handle(copy.formatted("finish", AMI, "ap-northeast-3", "[\"everyone\"]", "null")))
@@ -56,6 +56,15 @@ class DistributeRegionHandlerTest {
                 .hasMessage("copy.sharedWith[0]: must be a 12-digit account or an organizational unit ARN, got \"everyone\"");
         assertThatThrownBy(() -> handle(copy.formatted("check", AMI, "ap-northeast-3", "[]", "null")))
                 .isInstanceOf(InvalidRegionRequestException.class).hasMessage("copied: check needs the copy, got null");
+        String copied = "{\"copyImageId\": \"" + AMI + "\", \"kmsKeyArn\": null}";
+        assertThatThrownBy(() -> handle(copy.formatted("point", AMI, "ap-northeast-3", "[]", copied)))
+                .isInstanceOf(InvalidRegionRequestException.class)
+                .hasMessage("target: point needs one of the copy's targets {principal, pointer, access}, got null");
+        String point = copy.formatted("point", AMI, "ap-northeast-3", "[]", copied).replace("\"target\": null", "\"target\": %s");
+        assertThatThrownBy(() -> handle(point.formatted("""
+                {"principal": "222222222222", "pointer": "/kiln/images/web", "access": {"roleArn": "kiln-hub", "externalId": "x1"}}""")))
+                .isInstanceOf(InvalidRegionRequestException.class)
+                .hasMessage("target.access.roleArn: must be a role ARN (arn:aws:iam::<account>:role/...), got \"kiln-hub\"");
         assertThatThrownBy(() -> handle("not json")).isInstanceOf(InvalidRegionRequestException.class);
         assertThat(images.copies).isEmpty();
     }

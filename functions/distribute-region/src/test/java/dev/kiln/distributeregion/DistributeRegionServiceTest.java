@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.kiln.distributeregion.Ports.Image;
 import dev.kiln.distributeregion.RegionRequest.Action;
 import dev.kiln.distributeregion.RegionRequest.Copied;
+import dev.kiln.distributeregion.RegionRequest.Copy;
+import dev.kiln.distributeregion.RegionRequest.MemberRole;
 import dev.kiln.distributeregion.RegionRequest.Target;
+import dev.kiln.distributeregion.errors.MemberUnreachableException;
 import dev.kiln.distributeregion.errors.CopyFailedException;
 import dev.kiln.distributeregion.errors.ImageNotFoundException;
 import dev.kiln.distributeregion.errors.KeyNotFoundException;
@@ -39,17 +42,22 @@ class DistributeRegionServiceTest {
     }
 
     private RegionAnswer copy(int attempt, String alias, Copied before) {
-        return service.handle(new RegionRequest(Action.COPY, "web", AMI, HUB, new Target(OSAKA, alias, List.of(), null), attempt, before));
+        return service.handle(new RegionRequest(Action.COPY, "web", AMI, HUB, new Copy(OSAKA, alias, List.of()), attempt, before, null));
     }
 
     private RegionAnswer check(String copyId) {
-        return service.handle(new RegionRequest(Action.CHECK, "web", AMI, HUB, new Target(OSAKA, null, List.of(), null), 1,
-                new Copied(copyId, KEY)));
+        return service.handle(new RegionRequest(Action.CHECK, "web", AMI, HUB, new Copy(OSAKA, null, List.of()), 1,
+                new Copied(copyId, KEY), null));
     }
 
-    private RegionAnswer finish(String copyId, List<String> sharedWith, String pointer) {
-        return service.handle(new RegionRequest(Action.FINISH, "web", AMI, HUB, new Target(OSAKA, "alias/kiln-images", sharedWith,
-                pointer), 1, new Copied(copyId, KEY)));
+    private RegionAnswer finish(String copyId, List<String> sharedWith) {
+        return service.handle(new RegionRequest(Action.FINISH, "web", AMI, HUB, new Copy(OSAKA, "alias/kiln-images", sharedWith),
+                1, new Copied(copyId, KEY), null));
+    }
+
+    private RegionAnswer point(String copyId, Target target) {
+        return service.handle(new RegionRequest(Action.POINT, "web", AMI, HUB, new Copy(OSAKA, "alias/kiln-images", List.of(MEMBER)),
+                1, new Copied(copyId, KEY), target));
     }
 
     @Test
@@ -94,7 +102,7 @@ class DistributeRegionServiceTest {
         assertThatThrownBy(() -> copy(1, "alias/other", null))
                 .isInstanceOf(KeyNotFoundException.class).hasMessageContaining("alias/other");
         assertThatThrownBy(() -> service.handle(new RegionRequest(Action.COPY, "web", "ami-0f0f0f0f0f0f0f0f0", HUB,
-                new Target(OSAKA, null, List.of(), null), 1, null)))
+                new Copy(OSAKA, null, List.of()), 1, null, null)))
                 .isInstanceOf(ImageNotFoundException.class)
                 .hasMessage("ami-0f0f0f0f0f0f0f0f0 is not in ap-northeast-1 (deregistered since it was published?): there is"
                         + " nothing to copy to ap-northeast-3");
@@ -123,7 +131,7 @@ class DistributeRegionServiceTest {
         images.state(OSAKA, copyId, "available", null);
         String snapshot = images.describe(OSAKA, copyId).orElseThrow().snapshotIds().get(0);
 
-        finish(copyId, List.of(), null);
+        finish(copyId, List.of());
 
         Map<String, String> expected = Map.of("kiln:role", "web", "kiln:sha", "0d1a26e",
                 "kiln:source-image", AMI, "kiln:source-region", HUB);
@@ -137,8 +145,8 @@ class DistributeRegionServiceTest {
         images.state(OSAKA, copyId, "available", null);
         String snapshot = images.describe(OSAKA, copyId).orElseThrow().snapshotIds().get(0);
 
-        RegionAnswer finished = finish(copyId, List.of(MEMBER, UNIT), null);
-        finish(copyId, List.of(MEMBER, UNIT), null);
+        RegionAnswer finished = finish(copyId, List.of(MEMBER, UNIT));
+        finish(copyId, List.of(MEMBER, UNIT));
 
         assertThat(images.launchPermissions.get(OSAKA + "/" + copyId)).containsExactly(MEMBER, UNIT);
         assertThat(images.volumePermissions.get(OSAKA + "/" + snapshot)).containsExactly(MEMBER);
@@ -148,20 +156,54 @@ class DistributeRegionServiceTest {
     }
 
     @Test
-    void shouldPointTheRegionsPointerAtTheCopyOnlyWhileTheImageIsTheRolesCurrentOne() {
+    void shouldPointTheHubsPointerAtTheCopyOnlyWhileTheImageIsTheRolesCurrentOne() {
         String copyId = copy(1).copyImageId();
-        images.state(OSAKA, copyId, "available", null);
+        Target hub = new Target("111111111111", "/kiln/images/web", null);
 
-        assertThat(finish(copyId, List.of(), "/kiln/images/web").pointer()).isEqualTo("/kiln/images/web");
+        assertThat(point(copyId, hub).pointer()).isEqualTo("/kiln/images/web");
         assertThat(pointers.values).containsExactly(Map.entry(OSAKA + "/kiln/images/web", copyId));
 
         pointers.values.clear();
         current.put("web", "ami-0b0b0b0b0b0b0b0b0");
-        RegionAnswer stale = finish(copyId, List.of(), "/kiln/images/web");
+        RegionAnswer stale = point(copyId, hub);
 
         assertThat(stale.pointer()).isNull();
         assertThat(stale.pointerSkipped()).isEqualTo("ami-0b0b0b0b0b0b0b0b0 is web's current image now: its own distribution"
                 + " points /kiln/images/web in ap-northeast-3");
+        assertThat(pointers.values).isEmpty();
+    }
+
+    @Test
+    void shouldPointAMembersPointerThroughTheRoleItsMemberStackMadeForTheHub() {
+        String copyId = copy(1).copyImageId();
+        MemberRole role = new MemberRole("arn:aws:iam::" + MEMBER + ":role/kiln-hub-ap-northeast-3", "kiln-kiln-111111111111");
+
+        RegionAnswer pointed = point(copyId, new Target(MEMBER, "/kiln/images/web", role));
+
+        assertThat(pointed.target()).isEqualTo(MEMBER);
+        assertThat(pointed.pointer()).isEqualTo("/kiln/images/web");
+        assertThat(pointers.values).containsExactly(Map.entry(role.roleArn() + " " + OSAKA + "/kiln/images/web", copyId));
+    }
+
+    @Test
+    void shouldFailAMemberWhoseRoleTheHubCannotAssumeAndWriteNothing() {
+        String copyId = copy(1).copyImageId();
+        MemberRole role = new MemberRole("arn:aws:iam::" + MEMBER + ":role/kiln-hub-ap-northeast-3", "kiln-kiln-111111111111");
+        pointers.unreachable.add(role.roleArn());
+
+        assertThatThrownBy(() -> point(copyId, new Target(MEMBER, "/kiln/images/web", role)))
+                .isInstanceOf(MemberUnreachableException.class).hasMessageContaining(role.roleArn());
+        assertThat(pointers.values).isEmpty();
+    }
+
+    @Test
+    void shouldWriteNoPointerForAnOrganizationalUnitAndSayWhy() {
+        String copyId = copy(1).copyImageId();
+
+        RegionAnswer pointed = point(copyId, new Target(UNIT, null, null));
+
+        assertThat(pointed.pointer()).isNull();
+        assertThat(pointed.pointerSkipped()).startsWith("an organizational unit: Kiln writes no pointer in its accounts");
         assertThat(pointers.values).isEmpty();
     }
 }

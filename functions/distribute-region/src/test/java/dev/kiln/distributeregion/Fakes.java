@@ -3,8 +3,10 @@ package dev.kiln.distributeregion;
 import dev.kiln.distributeregion.Ports.CopyRequest;
 import dev.kiln.distributeregion.Ports.Image;
 import dev.kiln.distributeregion.errors.KeyNotFoundException;
+import dev.kiln.distributeregion.errors.MemberUnreachableException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -114,12 +116,20 @@ final class Fakes {
 
     static final class Pointers implements Ports.Pointers {
 
-        /** region + name → image id */
+        /** region + name → image id (the hub's own), member role ARN + " " + region + name → image id (a member's) */
         final Map<String, String> values = new LinkedHashMap<>();
+        /** member roles the hub cannot assume */
+        final Set<String> unreachable = new HashSet<>();
 
         @Override
-        public void put(String region, String name, String imageId, String description) {
-            values.put(region + name, imageId);
+        public void put(String region, RegionRequest.MemberRole member, String name, String imageId, String description) {
+            if (member == null) {
+                values.put(region + name, imageId);
+            } else if (unreachable.contains(member.roleArn())) {
+                throw new MemberUnreachableException("the hub cannot assume " + member.roleArn(), null);
+            } else {
+                values.put(member.roleArn() + " " + region + name, imageId);
+            }
         }
     }
 }

@@ -25,17 +25,20 @@ class StateMachineContractTest extends StateMachineContract {
     private static final String AMI = "ami-0a1b2c3d4e5f60718";
     private static final String COPY = "ami-0c0c0c0c0c0c0c0c0";
     private static final String KEY = "arn:aws:kms:ap-northeast-3:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    private static final String MEMBER_ROLE = "arn:aws:iam::222222222222:role/kiln-hub-ap-northeast-3";
+    private static final Map<String, Object> MEMBER = Map.of("principal", "222222222222", "pointer", "/kiln/images/web",
+            "access", Map.of("roleArn", MEMBER_ROLE, "externalId", "kiln-kiln-111111111111"));
     private static final Map<String, Object> COPY_PLAN = Map.of("region", "ap-northeast-3", "kmsKeyAlias", "alias/kiln-images",
-            "sharedWith", List.of("222222222222"), "pointer", "/kiln/images/web");
+            "sharedWith", List.of("222222222222"), "targets", List.of(MEMBER));
 
     StateMachineContractTest() {
-        super("${DistributeRegionFunctionArn}", Set.of("action", "role", "imageId", "sourceRegion", "copy", "attempt", "copied"),
+        super("${DistributeRegionFunctionArn}", Set.of("action", "role", "imageId", "sourceRegion", "copy", "attempt", "copied", "target"),
                 samples(Map.of("copyImageId", COPY, "kmsKeyArn", KEY)), RegionAnswer.class);
     }
 
     private static Map<String, ?> samples(Object copied) {
         Map<String, Object> samples = new HashMap<>(Map.of("role", "web", "imageId", AMI, "sourceRegion", "ap-northeast-1",
-                "copy", COPY_PLAN, "attempt", 1));
+                "copy", COPY_PLAN, "attempt", 1, "target", MEMBER));
         samples.put("copied", copied);
         return samples;
     }
@@ -65,16 +68,17 @@ class StateMachineContractTest extends StateMachineContract {
     }
 
     @Test
-    void shouldCopyCheckAndFinishTheRegionEachStepNames() {
+    void shouldCopyCheckFinishAndPointTheRegionEachStepNames() {
         Map<String, Invocation> steps = new HashMap<>();
         invocations.forEach(invocation -> steps.put(invocation.payload().path("action").asText(), invocation));
 
-        assertThat(steps).containsOnlyKeys("copy", "check", "finish");
+        assertThat(steps).containsOnlyKeys("copy", "check", "finish", "point");
         assertThat(outcome(steps.get("copy").payloadWith(samples(steps.get("copy")).get(0))).at("/copies/0/kmsKeyArn").asText())
                 .isEqualTo(KEY);
         assertThat(answer(steps.get("check")).path("state").asText()).isEqualTo("available");
         JsonNode finished = outcome(steps.get("finish").payloadWith(samples(steps.get("finish")).get(0)));
         assertThat(finished.at("/shared/ap-northeast-3~1" + COPY)).isEqualTo(Json.MAPPER.valueToTree(List.of("222222222222")));
-        assertThat(finished.at("/pointers/ap-northeast-3~1kiln~1images~1web").asText()).isEqualTo(COPY);
+        JsonNode pointed = outcome(steps.get("point").payloadWith(samples(steps.get("point")).get(0)));
+        assertThat(pointed.path("pointers").get(MEMBER_ROLE + " ap-northeast-3/kiln/images/web").asText()).isEqualTo(COPY);
     }
 }

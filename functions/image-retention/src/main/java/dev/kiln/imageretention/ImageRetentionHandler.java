@@ -5,11 +5,9 @@ import dev.kiln.common.AwsClients;
 import dev.kiln.common.Json;
 import dev.kiln.common.JsonHandler;
 import dev.kiln.common.MalformedPayloadException;
+import dev.kiln.common.Regional;
 import dev.kiln.common.config.SsmConfigSource;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
@@ -35,15 +33,14 @@ public final class ImageRetentionHandler extends JsonHandler<ImageRetentionServi
         SsmClient ssm = AwsClients.build(SsmClient.builder());
         SnsClient sns = AwsClients.build(SnsClient.builder());
         // the account's other regions, where distribute copied images: clients made when a region is first asked for
-        Map<String, Images> regions = new ConcurrentHashMap<>();
-        Function<String, Images> inRegion = name -> regions.computeIfAbsent(name, r -> new AwsImages(
+        Regional<Images> regions = new Regional<>(r -> new AwsImages(
                 AwsClients.build(Ec2Client.builder().region(Region.of(r))), AwsClients.build(AutoScalingClient.builder().region(Region.of(r))),
                 AwsClients.build(SsmClient.builder().region(Region.of(r))), config.imagePointerPrefix()));
         return new ImageRetentionService(
                 SsmConfigSource.of(ssm, config.configParameter()),
                 new AwsImages(AwsClients.build(Ec2Client.builder()), AwsClients.build(AutoScalingClient.builder()), ssm,
                         config.imagePointerPrefix()),
-                inRegion,
+                regions::in,
                 (subject, message) -> sns.publish(r -> r.topicArn(config.topicArn()).subject(subject).message(message)));
     }
 

@@ -3,6 +3,7 @@ package dev.kiln.infra.constructs;
 import static dev.kiln.infra.constructs.Statements.allow;
 
 import dev.kiln.common.config.KilnConfig;
+import dev.kiln.common.distribution.MemberAccess;
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
 import java.nio.file.Path;
@@ -27,7 +28,8 @@ import software.constructs.Construct;
 /**
  * Distribution (statemachines/distribute.asl.json, docs/distribution.md): after each published image, distribute copies
  * it to the role's target regions (encrypted with each region's key), shares the copies with the target accounts and
- * organizational units and points the hub account's pointers there. distribute-plan plans the copies; distribute-region
+ * organizational units and points each target account's pointer there (a member account's through the role its member
+ * stack made for the hub: distribute-region may assume exactly those). distribute-plan plans the copies; distribute-region
  * copies, checks, tags, shares and points, in any target region. Without targets in kiln.json the workflow is there
  * (a person may start it, and it answers that nothing is distributed) but no rule starts it and it may touch nothing.
  */
@@ -66,7 +68,7 @@ public final class DistributeWorkflow extends Construct {
                 "Plans an image's distribution: a copy per target region, its key, whom it is shared with, the hub's pointer there",
                 Map.of("CONFIG_PARAMETER", props.config().getParameterName(),
                         "BAKES_TABLE", props.tables().bakes().getTableName(),
-                        "IMAGE_POINTER_PREFIX", props.pointerPrefix()),
+                        "DEPLOYMENT_NAME", props.name()),
                 1024, Duration.minutes(1)));
         props.config().grantRead(plan.function());
         props.tables().bakes().grant(plan.function(), "dynamodb:GetItem");
@@ -79,6 +81,11 @@ public final class DistributeWorkflow extends Construct {
         List<String> regions = props.distribution().regions();
         if (!regions.isEmpty()) {
             regionPolicy(stack, regions, props.pointerPrefix()).forEach(region.function()::addToRolePolicy);
+        }
+        List<String> memberRoles = memberRoles(props.name(), props.distribution());
+        if (!memberRoles.isEmpty()) {
+            region.function().addToRolePolicy(PolicyStatement.Builder.create().actions(List.of("sts:AssumeRole"))
+                    .resources(memberRoles).build());
         }
 
         String machineName = props.name() + "-distribute";
@@ -151,6 +158,15 @@ public final class DistributeWorkflow extends Construct {
                         .resources(keys)
                         .conditions(Map.of("StringEquals", Map.of("kms:ViaService", viaEc2))).build(),
                 PolicyStatement.Builder.create().actions(List.of("ssm:PutParameter")).resources(pointers).build());
+    }
+
+    /** The role each target account's member stack makes for the hub, in each region the account is a target in. */
+    private static List<String> memberRoles(String name, KilnConfig.Distribution distribution) {
+        return distribution.targets().stream()
+                .flatMap(target -> target.accounts().stream().flatMap(account -> target.regions().stream()
+                        .map(region -> MemberAccess.roleArn(Aws.PARTITION, account, name, region))))
+                .distinct()
+                .toList();
     }
 
     /** An image or snapshot ARN in {@code region}: they carry no account. */

@@ -100,6 +100,16 @@ class DistributeWorkflowTest {
     }
 
     @Test
+    void shouldAssumeOnlyTheRolesTheTargetAccountsMemberStacksMakeForTheHubInTheirRegions() {
+        String policy = CloudFormationValues.policyOf(distributing, "DistributionRegionFunctionServiceRole.*");
+
+        assertThat(policy).contains("{\"Action\":\"sts:AssumeRole\",\"Effect\":\"Allow\","
+                + "\"Resource\":\"arn:aws:iam::222222222222:role/kiln-hub-eu-west-1\"}");
+        assertThat(CloudFormationValues.policyOf(Synthesized.kiln().template(), "DistributionRegionFunctionServiceRole.*"))
+                .doesNotContain("sts:");
+    }
+
+    @Test
     void shouldLetThePlanReadOnlyTheConfigurationAndTheCurrentImages() {
         String policy = CloudFormationValues.policyOf(distributing, "DistributionPlanFunctionServiceRole.*");
 

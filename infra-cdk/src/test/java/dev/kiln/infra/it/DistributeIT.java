@@ -19,6 +19,7 @@ import software.amazon.awssdk.services.ec2.model.ImageAttributeName;
 import software.amazon.awssdk.services.ec2.model.LaunchPermission;
 import software.amazon.awssdk.services.ec2.model.Snapshot;
 import software.amazon.awssdk.services.ec2.model.Tag;
+import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.InvokeResponse;
@@ -30,7 +31,8 @@ import software.amazon.awssdk.services.ssm.SsmClient;
 /**
  * distribute on the local cloud, as scripts/lib/local_config.py deploys it: role web's images go to us-west-2 (the
  * hub's own account: a copy and its pointer there) and, shared with account 111111111111, to eu-west-1 (a copy
- * encrypted with alias/kiln-local-images, shared, the key granted; no pointer of the hub's there). Each test publishes
+ * encrypted with alias/kiln-local-images, shared, the key granted, and the member account's pointer written through
+ * the member stack scripts/deploy-local deployed there; no pointer of the hub's there). Each test publishes
  * an image of its own (the bakes table's record of web's current image set to it, as bake-record does, and put back
  * afterwards) and starts distribute with the rule's input, the published image's Image Baked detail. {@code kiln status}
  * shows each target region's copy; retention keeps a distributed image while a copy is shared or used, and would
@@ -50,6 +52,8 @@ class DistributeIT {
     private static final SsmClient SSM_OREGON = LocalCloud.client(SsmClient.builder(), OREGON);
     private static final SsmClient SSM_IRELAND = LocalCloud.client(SsmClient.builder(), IRELAND);
     private static final KmsClient KMS_IRELAND = LocalCloud.client(KmsClient.builder(), IRELAND);
+    private static final SsmClient MEMBER_SSM_IRELAND = LocalCloud.client(SsmClient.builder(), IRELAND, MEMBER);
+    private static final IamClient MEMBER_IAM = LocalCloud.client(IamClient.builder(), Region.AWS_GLOBAL, MEMBER);
     private static final LambdaClient LAMBDA = LocalCloud.client(LambdaClient.builder());
 
     @Test
@@ -87,6 +91,8 @@ class DistributeIT {
             assertThat(SSM_OREGON.getParameter(r -> r.name("/kiln/images/web")).parameter().value()).isEqualTo(oregon.imageId());
             assertThat(SSM_IRELAND.getParametersByPath(r -> r.path("/kiln/images")).parameters())
                     .as("the hub's own account does not launch web in eu-west-1").isEmpty();
+            assertThat(MEMBER_SSM_IRELAND.getParameter(r -> r.name("/kiln/images/web")).parameter().value())
+                    .as("the member account's pointer, written through its member stack's role").isEqualTo(ireland.imageId());
 
             KilnCli.Run status = KilnCli.run("--output", "json", "status", "--role", "web");
             assertThat(status.exitCode()).as(status.err()).isZero();
@@ -98,6 +104,7 @@ class DistributeIT {
                     event.at("/detail/region").asText().equals("eu-west-1") && event.at("/detail/imageId").asText().equals(image));
             assertThat(member.at("/detail/target").asText()).isEqualTo(MEMBER);
             assertThat(member.at("/detail/copyImageId").asText()).isEqualTo(ireland.imageId());
+            assertThat(member.at("/detail/pointer").asText()).isEqualTo("/kiln/images/web");
             JsonNode hub = events.await("Image Distributed to the hub's account in us-west-2", event ->
                     event.at("/detail/region").asText().equals("us-west-2") && event.at("/detail/imageId").asText().equals(image));
             assertThat(hub.at("/detail/target").asText()).isEqualTo("000000000000");
@@ -136,6 +143,35 @@ class DistributeIT {
             assertThat(copies(EC2_IRELAND, image)).isEmpty();
         } finally {
             KMS_IRELAND.enableKey(r -> r.keyId(key));
+        }
+    }
+
+    @Test
+    void shouldReportAMemberWhoseRoleTheHubCannotAssumeWhileTheOthersAreDistributed() throws Exception {
+        String image = LocalFleet.bakedImage("web", "DistributeIT");
+        String role = "kiln-hub-eu-west-1";
+        String trust = java.net.URLDecoder.decode(MEMBER_IAM.getRole(r -> r.roleName(role)).role().assumeRolePolicyDocument(),
+                java.nio.charset.StandardCharsets.UTF_8);
+        String before = MEMBER_SSM_IRELAND.getParameter(r -> r.name("/kiln/images/web")).parameter().value();
+        // the member's role now trusts another hub's external id: the local cloud refuses the hub, as AWS would
+        MEMBER_IAM.updateAssumeRolePolicy(r -> r.roleName(role).policyDocument(trust.replace("kiln-kiln-000000000000",
+                "kiln-kiln-999999999999")));
+        try (LocalFleet.CurrentImage current = LocalFleet.current("web", image)) {
+            DescribeExecutionResponse run = distribute(image);
+
+            assertThat(run.status()).isEqualTo(ExecutionStatus.FAILED);
+            assertThat(run.error()).isEqualTo("Kiln.DistributionIncomplete");
+            assertThat(run.cause()).startsWith("1 of 2 regions failed for " + image + " (web): ")
+                    .contains("Kiln.TargetsFailed", "1 of 1 targets in eu-west-1 failed", MEMBER, role);
+            Image ireland = copyOf(EC2_IRELAND, image);
+            assertThat(EC2_IRELAND.describeImageAttribute(r -> r.imageId(ireland.imageId())
+                    .attribute(ImageAttributeName.LAUNCH_PERMISSION)).launchPermissions()).extracting(LaunchPermission::userId)
+                    .as("the copy is made and shared all the same").containsExactly(MEMBER);
+            assertThat(MEMBER_SSM_IRELAND.getParameter(r -> r.name("/kiln/images/web")).parameter().value()).isEqualTo(before);
+            assertThat(SSM_OREGON.getParameter(r -> r.name("/kiln/images/web")).parameter().value())
+                    .isEqualTo(copyOf(EC2_OREGON, image).imageId());
+        } finally {
+            MEMBER_IAM.updateAssumeRolePolicy(r -> r.roleName(role).policyDocument(trust));
         }
     }
 

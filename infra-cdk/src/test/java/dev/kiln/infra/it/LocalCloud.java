@@ -48,10 +48,19 @@ public final class LocalCloud {
 
     /** A client of {@code region} of the local cloud (another region than Kiln's own), with its test keys. */
     public static <B extends AwsSyncClientBuilder<B, C> & AwsClientBuilder<B, C>, C> C client(B builder, Region region) {
+        return client(builder, region, "test");
+    }
+
+    /**
+     * A client of {@code region} in another account of the local cloud, with that account's keys (a 12-digit access key
+     * is that account there), as a member account's administrator would call.
+     */
+    public static <B extends AwsSyncClientBuilder<B, C> & AwsClientBuilder<B, C>, C> C client(B builder, Region region,
+                                                                                          String account) {
         return builder.httpClient(HTTP)
                 .endpointOverride(ENDPOINT)
                 .region(region)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(account, "test")))
                 .build();
     }
 

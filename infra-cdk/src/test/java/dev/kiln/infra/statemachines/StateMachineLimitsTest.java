@@ -116,10 +116,10 @@ class StateMachineLimitsTest {
     void shouldKeepADistributionsAndEachRegionsHistoryWithinTheLimitWithThreeCopiesWaitedForToTheEnd() throws IOException {
         JsonNode distribute = definition("distribute");
         JsonNode region = distribute.at("/States/Regions/ItemProcessor");
-        // each region is told to every target there: the hub's account and each account and unit it is shared with
+        // each target in a region is pointed and told: the hub's account and each account and unit it is shared with
         int targets = KilnConfig.Distribution.MAX_PRINCIPALS_PER_REGION + 1;
         AslLimits.Bounds bounds = new AslLimits.Bounds(from("polls", region.at("/States/Polls/Result")),
-                map -> map.equals("Announce") ? targets : noMaps("distribute").applyAsInt(map));
+                map -> map.equals("Targets") ? targets : noMaps("distribute").applyAsInt(map));
 
         assertWithinHistory("distribute", AslLimits.historyEvents(distribute, bounds));
         assertWithinHistory("distribute (one region)", AslLimits.historyEvents(region, bounds));

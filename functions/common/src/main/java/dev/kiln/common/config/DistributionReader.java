@@ -1,5 +1,10 @@
 package dev.kiln.common.config;
 
+import static dev.kiln.common.distribution.DistributionPatterns.ACCOUNT;
+import static dev.kiln.common.distribution.DistributionPatterns.KEY_ALIAS;
+import static dev.kiln.common.distribution.DistributionPatterns.ORGANIZATIONAL_UNIT;
+import static dev.kiln.common.distribution.DistributionPatterns.REGION;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.common.config.KilnConfig.Distribution;
 import dev.kiln.common.config.KilnConfig.DistributionTarget;
@@ -21,14 +26,6 @@ import java.util.regex.Pattern;
  */
 final class DistributionReader extends DocumentReader {
 
-    /** A region's name as AWS spells it: us-east-1, ap-northeast-3, us-gov-west-1, eu-isoe-west-1. */
-    static final Pattern REGION = Pattern.compile(
-            "[a-z]{2}(-gov|-iso[a-z]?)?-(north|south|east|west|central|northeast|northwest|southeast|southwest)-[1-9][0-9]?");
-    static final Pattern ACCOUNT = Pattern.compile("[0-9]{12}");
-    /** Organizations' own pattern for an organizational unit's ARN. */
-    static final Pattern ORGANIZATIONAL_UNIT = Pattern.compile(
-            "arn:aws[a-z-]*:organizations::[0-9]{12}:ou/o-[a-z0-9]{10,32}/ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}");
-    static final Pattern KEY_ALIAS = Pattern.compile("alias/[A-Za-z0-9/_-]{1,250}");
     private static final String HUB = "the hub's own account";
 
     DistributionReader(List<String> problems) {
