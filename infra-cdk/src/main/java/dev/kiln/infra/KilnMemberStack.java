@@ -17,7 +17,8 @@ import software.constructs.Construct;
 /**
  * What a target account holds in one target region (docs/distribution.md): the role the hub assumes, with its
  * external id, for exactly its calls there: pointing the account's pointers {@code /<name>/images/<role>} at the
- * copies the hub shares with it. The hub never reaches further into a member account.
+ * copies the hub shares with it, and reading what still uses a copy before retention removes it. The hub never
+ * reaches further into a member account.
  *
  * <p>Deployed with the member account's credentials into each of its target regions (the stack itself names no
  * account or region: it is where it is deployed). Not built yet (issue 19): the member's own launch, drain and rotate.
@@ -41,7 +42,8 @@ public final class KilnMemberStack extends Stack {
 
     public KilnMemberStack(Construct scope, String id, Settings settings) {
         super(scope, id, StackProps.builder()
-                .description("Kiln member: lets the Kiln hub in account " + settings.hubAccount() + " point this account's image pointers")
+                .description("Kiln member: lets the Kiln hub in account " + settings.hubAccount() + " point this account's image"
+                        + " pointers and see what uses its copies")
                 .build());
         hubRole = Role.Builder.create(this, "HubRole")
                 .roleName(MemberAccess.roleName(settings.name(), Aws.REGION))
@@ -55,12 +57,21 @@ public final class KilnMemberStack extends Stack {
                 .resources(List.of(formatArn(ArnComponents.builder().service("ssm").resource("parameter")
                         .resourceName(settings.name() + "/images/*").build())))
                 .build());
-        // SSM checks that an aws:ec2:image parameter names an image the caller can see
-        hubRole.addToPolicy(PolicyStatement.Builder.create().actions(List.of("ec2:DescribeImages")).resources(List.of("*")).build());
+        // SSM checks that an aws:ec2:image parameter names an image the caller can see; image-retention asks what here
+        // still uses a copy (the pointers, launch templates, launch configurations, instances), as it asks in the hub
+        hubRole.addToPolicy(PolicyStatement.Builder.create()
+                .actions(List.of("ssm:GetParametersByPath"))
+                .resources(List.of(formatArn(ArnComponents.builder().service("ssm").resource("parameter")
+                        .resourceName(settings.name() + "/images").build())))
+                .build());
+        hubRole.addToPolicy(PolicyStatement.Builder.create()
+                .actions(List.of("ec2:DescribeImages", "ec2:DescribeLaunchTemplates", "ec2:DescribeLaunchTemplateVersions",
+                        "ec2:DescribeInstances", "autoscaling:DescribeLaunchConfigurations"))
+                .resources(List.of("*")).build());
         NagSuppressions.addResourceSuppressions(hubRole, List.of(NagPackSuppression.builder()
                 .id("AwsSolutions-IAM5")
                 .reason("The pointers are /<name>/images/<role>, one per role the hub distributes here (<name>/images/*);"
-                        + " EC2's DescribeImages has no resource-level permissions.")
+                        + " EC2's Describe calls and DescribeLaunchConfigurations have no resource-level permissions.")
                 .build()), true);
 
         CfnOutput.Builder.create(this, "HubRoleArn").value(hubRole.getRoleArn())

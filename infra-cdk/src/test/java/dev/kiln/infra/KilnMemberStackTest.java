@@ -45,12 +45,16 @@ class KilnMemberStackTest {
     }
 
     @Test
-    void shouldLetTheHubWriteOnlyTheDeploymentsImagePointers() {
+    void shouldLetTheHubWriteOnlyTheDeploymentsImagePointersAndReadWhatUsesImages() {
         String policy = CloudFormationValues.policyOf(template, "HubRole.*");
 
         assertThat(policy).isEqualTo("[{\"Action\":\"ssm:PutParameter\",\"Effect\":\"Allow\","
                 + "\"Resource\":\"arn:aws:ssm:us-east-1:000000000000:parameter/kiln/images/*\"},"
-                + "{\"Action\":\"ec2:DescribeImages\",\"Effect\":\"Allow\",\"Resource\":\"*\"}]");
+                + "{\"Action\":\"ssm:GetParametersByPath\",\"Effect\":\"Allow\","
+                + "\"Resource\":\"arn:aws:ssm:us-east-1:000000000000:parameter/kiln/images\"},"
+                + "{\"Action\":[\"ec2:DescribeImages\",\"ec2:DescribeLaunchTemplates\",\"ec2:DescribeLaunchTemplateVersions\","
+                + "\"ec2:DescribeInstances\",\"autoscaling:DescribeLaunchConfigurations\"],\"Effect\":\"Allow\",\"Resource\":\"*\"}]");
+        assertThat(policy).doesNotContain("Delete", "Deregister", "Terminate", "Modify");
     }
 
     @Test

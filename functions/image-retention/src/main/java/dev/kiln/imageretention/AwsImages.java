@@ -11,6 +11,7 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.BlockDeviceMapping;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.ImageAttributeName;
+import software.amazon.awssdk.services.ec2.model.LaunchPermission;
 import software.amazon.awssdk.services.ec2.model.LaunchTemplate;
 import software.amazon.awssdk.services.ec2.model.Reservation;
 import software.amazon.awssdk.services.ssm.SsmClient;
@@ -71,15 +72,15 @@ record AwsImages(Ec2Client ec2, AutoScalingClient autoScaling, SsmClient ssm, St
     }
 
     @Override
-    public Optional<String> sharing(String imageId) {
-        List<String> with = ec2.describeImageAttribute(r -> r.imageId(imageId).attribute(ImageAttributeName.LAUNCH_PERMISSION))
-                .launchPermissions().stream()
-                .map(p -> p.userId() != null ? "account " + p.userId()
-                        : p.groupAsString() != null ? "everyone (" + p.groupAsString() + ")"
-                        : p.organizationArn() != null ? "organization " + p.organizationArn()
-                        : "organizational unit " + p.organizationalUnitArn())
-                .toList();
-        return with.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", with));
+    public Sharing sharing(String imageId) {
+        List<LaunchPermission> permissions = ec2.describeImageAttribute(r -> r.imageId(imageId)
+                .attribute(ImageAttributeName.LAUNCH_PERMISSION)).launchPermissions();
+        return new Sharing(permissions.stream().map(LaunchPermission::userId).filter(Objects::nonNull).toList(),
+                permissions.stream().filter(p -> p.userId() == null)
+                        .map(p -> p.groupAsString() != null ? "everyone (" + p.groupAsString() + ")"
+                                : p.organizationArn() != null ? "organization " + p.organizationArn()
+                                : "organizational unit " + p.organizationalUnitArn())
+                        .toList());
     }
 
     @Override

@@ -13,6 +13,7 @@ import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
+import software.amazon.awssdk.services.sts.StsClient;
 
 /**
  * Run daily by a schedule, or by hand: {@code {"dryRun": true}} reports what it would remove without
@@ -41,6 +42,7 @@ public final class ImageRetentionHandler extends JsonHandler<ImageRetentionServi
                 new AwsImages(AwsClients.build(Ec2Client.builder()), AwsClients.build(AutoScalingClient.builder()), ssm,
                         config.imagePointerPrefix()),
                 regions::in,
+                new AwsMembers(AwsClients.build(StsClient.builder()), config.deployment(), config.imagePointerPrefix()),
                 (subject, message) -> sns.publish(r -> r.topicArn(config.topicArn()).subject(subject).message(message)));
     }
 

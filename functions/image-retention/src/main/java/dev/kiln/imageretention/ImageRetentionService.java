@@ -20,13 +20,22 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Applies the retention plan to every role of the configuration and says what it removed. An image distributed to other
- * regions of the account (docs/distribution.md) goes with its copies there, and only when none of them is in use or
- * shared in its region either.
+ * regions (docs/distribution.md) goes with its copies there, and only when none of them is in use in its region
+ * either: by the hub's account, or by a member account it is shared with (asked through the member stack's role). A copy
+ * shared with anyone else (a unit, an account kiln.json does not list), or with a member that cannot be asked, keeps it.
  *
  * @param inRegion the images of another region of this account, for a role's distribution targets
+ * @param members  a member account's images in one of its target regions
  */
-public record ImageRetentionService(ConfigSource configs, Images images, Function<String, Images> inRegion,
+public record ImageRetentionService(ConfigSource configs, Images images, Function<String, Images> inRegion, Members members,
                                     BiConsumer<String, String> notifier) {
+
+    /** What a member account uses in a region, asked through the role its member stack made for the hub. */
+    public interface Members {
+
+        /** @throws RuntimeException when the member's role cannot be assumed or read: the member cannot be asked */
+        Images in(String account, String region);
+    }
 
     private static final Logger LOG = LoggerFactory.getLogger(ImageRetentionService.class);
 
@@ -51,7 +60,7 @@ public record ImageRetentionService(ConfigSource configs, Images images, Functio
         KilnConfig config = configs.current();
         boolean dry = request.dryRun().orElse(config.retention().dryRun());
         Map<String, String> inUse = images.inUse();
-        Targets targets = new Targets(inRegion);
+        Targets targets = new Targets(inRegion, members);
         List<Decision> decisions = new ArrayList<>();
         for (KilnConfig.Role role : config.roles()) {
             List<RetentionPlan.Image> ofRole = images.ofRole(role.name());
@@ -63,7 +72,9 @@ public record ImageRetentionService(ConfigSource configs, Images images, Functio
                 Map<String, List<RetentionPlan.Image>> copies = Map.of();
                 if (decision.action() == Action.REMOVE) {
                     copies = targets.copies(regions, decision.imageId());
-                    decision = targets.unlessCopiesUsed(unlessShared(decision), copies);
+                    String roleName = role.name();
+                    decision = targets.unlessCopiesUsed(unlessShared(decision), copies,
+                            region -> config.distribution().accounts(roleName, region));
                 }
                 if (decision.action() == Action.REMOVE && !dry) {
                     copies.forEach((region, inThere) -> inThere.forEach(inRegion.apply(region)::remove));
@@ -81,14 +92,22 @@ public record ImageRetentionService(ConfigSource configs, Images images, Functio
         return report;
     }
 
-    /** The target regions' images and what uses them there, each region looked at once per run. */
+    /** The target regions' images and what uses them there, each region and member looked at once per run. */
     private static final class Targets {
 
         private final Function<String, Images> inRegion;
+        private final Members members;
         private final Map<String, Map<String, String>> inUse = new HashMap<>();
+        /** account/region → what the member uses there, or why it could not be asked */
+        private final Map<String, Asked> asked = new HashMap<>();
 
-        Targets(Function<String, Images> inRegion) {
+        /** @param failure why the member could not be asked; null when it answered */
+        private record Asked(Map<String, String> used, String failure) {
+        }
+
+        Targets(Function<String, Images> inRegion, Members members) {
             this.inRegion = inRegion;
+            this.members = members;
         }
 
         /** The image's copies, by region, in the regions that have one. */
@@ -103,8 +122,14 @@ public record ImageRetentionService(ConfigSource configs, Images images, Functio
             return copies;
         }
 
-        /** An image one of whose copies is used, or shared, in its region is in use: it and its copies stay. */
-        Decision unlessCopiesUsed(Decision remove, Map<String, List<RetentionPlan.Image>> copies) {
+        /**
+         * An image one of whose copies is used in its region, by the hub's account or a member account it is shared
+         * with, or is shared with anyone retention cannot ask, is in use: it and its copies stay.
+         *
+         * @param listed the accounts kiln.json lists for the role in a region: those with a member stack there
+         */
+        Decision unlessCopiesUsed(Decision remove, Map<String, List<RetentionPlan.Image>> copies,
+                                  Function<String, List<String>> listed) {
             if (remove.action() != Action.REMOVE) {
                 return remove;
             }
@@ -112,13 +137,11 @@ public record ImageRetentionService(ConfigSource configs, Images images, Functio
                 Images there = inRegion.apply(region.getKey());
                 Map<String, String> used = inUse.computeIfAbsent(region.getKey(), r -> there.inUse());
                 for (RetentionPlan.Image copy : region.getValue()) {
-                    String where = "its copy " + copy.imageId() + " in " + region.getKey();
-                    String usedBy = used.get(copy.imageId());
-                    Optional<String> shared = usedBy == null ? there.sharing(copy.imageId()) : Optional.empty();
-                    if (usedBy != null || shared.isPresent()) {
-                        String what = usedBy != null ? "used by " + usedBy : "shared with " + shared.get();
+                    Optional<String> use = useOf(copy.imageId(), region.getKey(), used.get(copy.imageId()), there, listed);
+                    if (use.isPresent()) {
+                        String where = "its copy " + copy.imageId() + " in " + region.getKey();
                         return new Decision(remove.imageId(), remove.role(), remove.createdAt(), Action.KEEP_IN_USE,
-                                where + " is still " + what, where + ": " + what);
+                                where + " is still " + use.get(), where + ": " + use.get());
                     }
                 }
             }
@@ -128,11 +151,45 @@ public record ImageRetentionService(ConfigSource configs, Images images, Functio
             return new Decision(remove.imageId(), remove.role(), remove.createdAt(), Action.REMOVE,
                     remove.reason() + "; its copies in " + String.join(", ", copies.keySet()) + " go with it", null);
         }
+
+        /** How the copy is still in use, said for people; empty when it is not. */
+        private Optional<String> useOf(String copyId, String region, String usedHere, Images there,
+                                       Function<String, List<String>> listed) {
+            if (usedHere != null) {
+                return Optional.of("used by " + usedHere);
+            }
+            Images.Sharing sharing = there.sharing(copyId);
+            List<String> members = listed.apply(region);
+            if (!sharing.others().isEmpty() || !members.containsAll(sharing.accounts())) {
+                return Optional.of("shared with " + sharing.describe().orElseThrow());
+            }
+            for (String account : sharing.accounts()) {
+                Asked theirs = asked.computeIfAbsent(account + "/" + region, key -> ask(account, region));
+                if (theirs.failure() != null) {
+                    return Optional.of("shared with account " + account + ", whose member stack could not be asked ("
+                            + theirs.failure() + ")");
+                }
+                if (theirs.used().containsKey(copyId)) {
+                    return Optional.of("used by " + theirs.used().get(copyId) + " in account " + account);
+                }
+            }
+            return Optional.empty();
+        }
+
+        private Asked ask(String account, String region) {
+            try {
+                return new Asked(members.in(account, region).inUse(), null);
+            } catch (RuntimeException e) {
+                LOG.warn("A member account could not be asked what it uses", entry("account", account), entry("region", region),
+                        entry("error", String.valueOf(e.getMessage())));
+                return new Asked(Map.of(), String.valueOf(e.getMessage()));
+            }
+        }
     }
 
     /** An image another account may launch is in use there, whatever this account's fleets do. */
     private Decision unlessShared(Decision remove) {
-        return images.sharing(remove.imageId())
+        return images.sharing(remove.imageId()).describe()
                 .map(with -> new Decision(remove.imageId(), remove.role(), remove.createdAt(), Action.KEEP_IN_USE,
                         "still shared with " + with, "account(s) it is shared with: " + with))
                 .orElse(remove);

@@ -17,11 +17,31 @@ public interface Images {
      */
     Map<String, String> inUse();
 
+    /** Who else may launch the image: its launch permissions; none when only this account may. */
+    Sharing sharing(String imageId);
+
     /**
-     * Who else may launch the image (its launch permissions: other accounts, an organization, the
-     * public), described for people; empty when only this account may.
+     * An image's launch permissions.
+     *
+     * @param accounts the accounts it is shared with
+     * @param others   everyone else it is shared with, described for people: organizations, units, the public
      */
-    Optional<String> sharing(String imageId);
+    record Sharing(List<String> accounts, List<String> others) {
+
+        public static final Sharing NONE = new Sharing(List.of(), List.of());
+
+        public Sharing {
+            accounts = List.copyOf(accounts);
+            others = List.copyOf(others);
+        }
+
+        /** For people: "account 1111…, organizational unit arn:…"; empty when it is not shared. */
+        public Optional<String> describe() {
+            List<String> with = new java.util.ArrayList<>(accounts.stream().map(account -> "account " + account).toList());
+            with.addAll(others);
+            return with.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", with));
+        }
+    }
 
     /** The copies distribute made of {@code imageId} in this region (tagged kiln:source-image with it), any state. */
     List<RetentionPlan.Image> copiesOf(String imageId);

@@ -20,6 +20,10 @@ class ImageRetentionServiceTest {
     private static final java.util.function.Function<String, Images> NO_TARGETS = region -> {
         throw new AssertionError("looked at " + region);
     };
+    private static final ImageRetentionService.Members NO_MEMBERS = (account, region) -> {
+        throw new AssertionError("asked member " + account + " in " + region);
+    };
+    private static final String MEMBER = "222222222222";
 
     private final List<String> removed = new ArrayList<>();
     private final List<String> notices = new ArrayList<>();
@@ -37,8 +41,8 @@ class ImageRetentionServiceTest {
         }
 
         @Override
-        public Optional<String> sharing(String imageId) {
-            return Optional.ofNullable(shared.get(imageId));
+        public Sharing sharing(String imageId) {
+            return shared.containsKey(imageId) ? new Sharing(List.of(shared.get(imageId)), List.of()) : Sharing.NONE;
         }
 
         @Override
@@ -58,7 +62,7 @@ class ImageRetentionServiceTest {
         final String name;
         final Map<String, RetentionPlan.Image> copies = new java.util.HashMap<>();
         final Map<String, String> used = new java.util.HashMap<>();
-        final Map<String, String> sharedWith = new java.util.HashMap<>();
+        final Map<String, Sharing> sharedWith = new java.util.HashMap<>();
 
         Region(String name) {
             this.name = name;
@@ -80,8 +84,8 @@ class ImageRetentionServiceTest {
         }
 
         @Override
-        public Optional<String> sharing(String imageId) {
-            return Optional.ofNullable(sharedWith.get(imageId));
+        public Sharing sharing(String imageId) {
+            return sharedWith.getOrDefault(imageId, Sharing.NONE);
         }
 
         @Override
@@ -97,12 +101,25 @@ class ImageRetentionServiceTest {
 
     private final Region oregon = new Region("us-west-2").copy("ami-01", "ami-0c1");
     private final Region ireland = new Region("eu-west-1").copy("ami-01", "ami-0c2");
+    /** What member 222222222222 uses in eu-west-1 (its member stack answers), or null: it cannot be asked */
+    private Map<String, String> memberUses = new java.util.HashMap<>();
 
     private ImageRetentionService distributing(KilnConfig config) {
         KilnConfig withTargets = KilnConfigJson.read(KilnConfigJson.write(config).replaceFirst("\\}$", """
-                , "distribution": {"targets": [{"regions": ["us-west-2"], "roles": ["web"]}, {"regions": ["eu-west-1"]}]}}"""));
+                , "distribution": {"targets": [{"regions": ["us-west-2"], "roles": ["web"]}, {"regions": ["eu-west-1"]},
+                                               {"regions": ["eu-west-1"], "accounts": ["222222222222"]}],
+                                   "kmsKeys": {"eu-west-1": "alias/kiln-images"}}}"""));
         Map<String, Images> regions = Map.of("us-west-2", oregon, "eu-west-1", ireland);
-        return new ImageRetentionService(() -> withTargets, images, regions::get, (s, m) -> notices.add(s + "\n" + m));
+        ImageRetentionService.Members members = (account, region) -> {
+            assertThat(account + " " + region).isEqualTo(MEMBER + " eu-west-1");
+            if (memberUses == null) {
+                throw new IllegalStateException("not authorized to perform: sts:AssumeRole");
+            }
+            Region member = new Region(region);
+            member.used.putAll(memberUses);
+            return member;
+        };
+        return new ImageRetentionService(() -> withTargets, images, regions::get, members, (s, m) -> notices.add(s + "\n" + m));
     }
     private final Map<String, String> shared = new java.util.HashMap<>();
 
@@ -114,7 +131,7 @@ class ImageRetentionServiceTest {
     @Test
     void shouldRemoveOldUnusedImagesOfEveryRoleAndSaySo() throws Exception {
         KilnConfig config = config(false);
-        ImageRetentionService service = new ImageRetentionService(() -> config, images, NO_TARGETS, (s, m) -> notices.add(s + "\n" + m));
+        ImageRetentionService service = new ImageRetentionService(() -> config, images, NO_TARGETS, NO_MEMBERS, (s, m) -> notices.add(s + "\n" + m));
 
         ImageRetentionService.Report report = service.run(new ImageRetentionService.Request(Optional.empty(), true));
 
@@ -147,7 +164,7 @@ class ImageRetentionServiceTest {
         });
 
         ireland.used.clear();
-        oregon.sharedWith.put("ami-0c1", "account 111122223333");
+        oregon.sharedWith.put("ami-0c1", new Images.Sharing(List.of("111122223333"), List.of()));
         ImageRetentionService.Report shared = distributing(config(false)).run(new ImageRetentionService.Request(Optional.empty(), true));
 
         assertThat(removed).isEmpty();
@@ -156,10 +173,49 @@ class ImageRetentionServiceTest {
     }
 
     @Test
+    void shouldAskAMemberAccountACopyIsSharedWithWhetherItUsesItAndKeepItWhileItDoes() throws Exception {
+        ireland.sharedWith.put("ami-0c2", new Images.Sharing(List.of(MEMBER), List.of()));
+        memberUses.put("ami-0c2", "the image pointer /kiln/images/web");
+
+        ImageRetentionService.Report used = distributing(config(false)).run(new ImageRetentionService.Request(Optional.empty(), true));
+
+        assertThat(removed).isEmpty();
+        assertThat(used.decisions()).filteredOn(d -> d.imageId().equals("ami-01")).singleElement().extracting(RetentionPlan.Decision::reason)
+                .isEqualTo("its copy ami-0c2 in eu-west-1 is still used by the image pointer /kiln/images/web in account " + MEMBER);
+
+        memberUses.clear();
+        ImageRetentionService.Report unused = distributing(config(false)).run(new ImageRetentionService.Request(Optional.empty(), true));
+
+        assertThat(unused.removed()).extracting(RetentionPlan.Decision::imageId).containsExactly("ami-01");
+        assertThat(removed).containsExactly("eu-west-1 ami-0c2", "us-west-2 ami-0c1", "ami-01");
+    }
+
+    @Test
+    void shouldKeepACopySharedWithAMemberThatCannotBeAskedOrWithAnAccountKilnDoesNotList() throws Exception {
+        ireland.sharedWith.put("ami-0c2", new Images.Sharing(List.of(MEMBER), List.of()));
+        memberUses = null;
+
+        ImageRetentionService.Report unasked = distributing(config(false)).run(new ImageRetentionService.Request(Optional.empty(), true));
+
+        assertThat(unasked.decisions()).filteredOn(d -> d.imageId().equals("ami-01")).singleElement().extracting(RetentionPlan.Decision::reason)
+                .isEqualTo("its copy ami-0c2 in eu-west-1 is still shared with account " + MEMBER + ", whose member stack could not be"
+                        + " asked (not authorized to perform: sts:AssumeRole)");
+
+        ireland.sharedWith.put("ami-0c2", new Images.Sharing(List.of(MEMBER), List.of("organizational unit arn:aws:organizations::1:ou/o-1/ou-1")));
+        memberUses = new java.util.HashMap<>();
+        ImageRetentionService.Report unit = distributing(config(false)).run(new ImageRetentionService.Request(Optional.empty(), true));
+
+        assertThat(unit.decisions()).filteredOn(d -> d.imageId().equals("ami-01")).singleElement().extracting(RetentionPlan.Decision::reason)
+                .isEqualTo("its copy ami-0c2 in eu-west-1 is still shared with account " + MEMBER
+                        + ", organizational unit arn:aws:organizations::1:ou/o-1/ou-1");
+        assertThat(removed).isEmpty();
+    }
+
+    @Test
     void shouldKeepAnOldImageThatIsSharedWithAnotherAccount() throws Exception {
         KilnConfig config = config(false);
-        shared.put("ami-01", "account 111122223333");
-        ImageRetentionService service = new ImageRetentionService(() -> config, images, NO_TARGETS, (s, m) -> notices.add(s));
+        shared.put("ami-01", "111122223333");
+        ImageRetentionService service = new ImageRetentionService(() -> config, images, NO_TARGETS, NO_MEMBERS, (s, m) -> notices.add(s));
 
         ImageRetentionService.Report report = service.run(new ImageRetentionService.Request(Optional.empty(), true));
 
@@ -175,7 +231,7 @@ class ImageRetentionServiceTest {
     @Test
     void shouldRemoveNothingInADryRunButSayWhatItWould() throws Exception {
         KilnConfig config = config(false);
-        ImageRetentionService service = new ImageRetentionService(() -> config, images, NO_TARGETS, (s, m) -> notices.add(s));
+        ImageRetentionService service = new ImageRetentionService(() -> config, images, NO_TARGETS, NO_MEMBERS, (s, m) -> notices.add(s));
 
         ImageRetentionService.Report report = service.run(new ImageRetentionService.Request(Optional.of(true), true));
 
@@ -188,7 +244,7 @@ class ImageRetentionServiceTest {
     void shouldFollowTheConfiguredDryRunWhenTheRunDoesNotSay() throws Exception {
         KilnConfig config = config(true);
 
-        new ImageRetentionService(() -> config, images, NO_TARGETS, (s, m) -> { }).run(new ImageRetentionService.Request(Optional.empty(), true));
+        new ImageRetentionService(() -> config, images, NO_TARGETS, NO_MEMBERS, (s, m) -> { }).run(new ImageRetentionService.Request(Optional.empty(), true));
 
         assertThat(removed).isEmpty();
     }
@@ -196,7 +252,7 @@ class ImageRetentionServiceTest {
     @Test
     void shouldMailNothingWhenAskedNotToButStillSayWhatUsesEachImage() throws Exception {
         KilnConfig config = config(false);
-        ImageRetentionService service = new ImageRetentionService(() -> config, images, NO_TARGETS, (s, m) -> notices.add(s));
+        ImageRetentionService service = new ImageRetentionService(() -> config, images, NO_TARGETS, NO_MEMBERS, (s, m) -> notices.add(s));
 
         ImageRetentionService.Report report = service.run(new ImageRetentionService.Request(Optional.of(true), false));
 

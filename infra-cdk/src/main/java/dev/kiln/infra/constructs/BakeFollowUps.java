@@ -141,7 +141,8 @@ public final class BakeFollowUps extends Construct {
                 props.retentionCode(), "Removes old images no launch template or configuration, pointer or instance uses", Map.of(
                         "CONFIG_PARAMETER", props.config().getParameterName(),
                         "IMAGE_POINTER_PREFIX", props.imagePointerPrefix(),
-                        "TOPIC_ARN", props.topic().getTopicArn()),
+                        "TOPIC_ARN", props.topic().getTopicArn(),
+                        "DEPLOYMENT_NAME", props.name()),
                 1024, Duration.seconds(600)));
         props.config().grantRead(retention.function());
         props.topic().grantPublish(retention.function());
@@ -166,6 +167,8 @@ public final class BakeFollowUps extends Construct {
                             .toList())
                     .conditions(Map.of("Null", Map.of("aws:ResourceTag/kiln:source-image", "false"))).build());
         }
+        // what a member account a copy is shared with uses, asked through its member stack's role
+        Statements.assumeMemberRoles(props.name(), props.distribution()).ifPresent(retention.function()::addToRolePolicy);
         schedule("RetentionSchedule", RETENTION_SCHEDULE, "Daily: remove old images nothing uses", retention);
 
         NagSuppressions.addResourceSuppressions(this, List.of(NagPackSuppression.builder()

@@ -3,7 +3,6 @@ package dev.kiln.infra.constructs;
 import static dev.kiln.infra.constructs.Statements.allow;
 
 import dev.kiln.common.config.KilnConfig;
-import dev.kiln.common.distribution.MemberAccess;
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
 import java.nio.file.Path;
@@ -82,11 +81,7 @@ public final class DistributeWorkflow extends Construct {
         if (!regions.isEmpty()) {
             regionPolicy(stack, regions, props.pointerPrefix()).forEach(region.function()::addToRolePolicy);
         }
-        List<String> memberRoles = memberRoles(props.name(), props.distribution());
-        if (!memberRoles.isEmpty()) {
-            region.function().addToRolePolicy(PolicyStatement.Builder.create().actions(List.of("sts:AssumeRole"))
-                    .resources(memberRoles).build());
-        }
+        Statements.assumeMemberRoles(props.name(), props.distribution()).ifPresent(region.function()::addToRolePolicy);
 
         String machineName = props.name() + "-distribute";
         machine = KilnStateMachines.create(this, "StateMachine", "Logs", new KilnStateMachines.Definition(
@@ -158,15 +153,6 @@ public final class DistributeWorkflow extends Construct {
                         .resources(keys)
                         .conditions(Map.of("StringEquals", Map.of("kms:ViaService", viaEc2))).build(),
                 PolicyStatement.Builder.create().actions(List.of("ssm:PutParameter")).resources(pointers).build());
-    }
-
-    /** The role each target account's member stack makes for the hub, in each region the account is a target in. */
-    private static List<String> memberRoles(String name, KilnConfig.Distribution distribution) {
-        return distribution.targets().stream()
-                .flatMap(target -> target.accounts().stream().flatMap(account -> target.regions().stream()
-                        .map(region -> MemberAccess.roleArn(Aws.PARTITION, account, name, region))))
-                .distinct()
-                .toList();
     }
 
     /** An image or snapshot ARN in {@code region}: they carry no account. */

@@ -1,9 +1,13 @@
 package dev.kiln.infra.constructs;
 
+import dev.kiln.common.config.KilnConfig;
+import dev.kiln.common.distribution.MemberAccess;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.ArnFormat;
+import software.amazon.awscdk.Aws;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 
@@ -31,6 +35,20 @@ final class Statements {
     /** An image or snapshot: their ARNs carry no account, since they may be another account's. */
     static String shared(Stack stack, String resource) {
         return stack.formatArn(ArnComponents.builder().service("ec2").account("").resource(resource).build());
+    }
+
+    /**
+     * Assuming the role each target account's member stack makes for the hub, in each region the account is a target in
+     * (docs/distribution.md): exactly those; none without target accounts.
+     */
+    static Optional<PolicyStatement> assumeMemberRoles(String name, KilnConfig.Distribution distribution) {
+        List<String> roles = distribution.targets().stream()
+                .flatMap(target -> target.accounts().stream().flatMap(account -> target.regions().stream()
+                        .map(region -> MemberAccess.roleArn(Aws.PARTITION, account, name, region))))
+                .distinct()
+                .toList();
+        return roles.isEmpty() ? Optional.empty()
+                : Optional.of(PolicyStatement.Builder.create().actions(List.of("sts:AssumeRole")).resources(roles).build());
     }
 
     /** A state machine whose distributed Map runs its items as child executions of itself: starting, watching, stopping them. */

@@ -88,15 +88,17 @@ class DistributeWorkflowTest {
     }
 
     @Test
-    void shouldLetRetentionRemoveOnlyCopiesInTheTargetRegionsAndReadThePointersThere() {
+    void shouldLetRetentionRemoveOnlyCopiesInTheTargetRegionsReadThePointersThereAndAskTheMembers() {
         String policy = CloudFormationValues.policyOf(distributing, "BakeFollowUpsRetentionFunctionServiceRole.*");
 
         assertThat(policy).contains("{\"Action\":[\"ec2:DeregisterImage\",\"ec2:DeleteSnapshot\"],\"Condition\":{\"Null\":"
                 + "{\"aws:ResourceTag/kiln:source-image\":\"false\"}},\"Effect\":\"Allow\",\"Resource\":[\"arn:aws:ec2:ap-northeast-3::image/*\","
                 + "\"arn:aws:ec2:ap-northeast-3::snapshot/*\",\"arn:aws:ec2:eu-west-1::image/*\",\"arn:aws:ec2:eu-west-1::snapshot/*\"]}");
         assertThat(policy).contains("\"arn:aws:ssm:eu-west-1:000000000000:parameter/kiln/images\"");
+        assertThat(policy).contains("{\"Action\":\"sts:AssumeRole\",\"Effect\":\"Allow\","
+                + "\"Resource\":\"arn:aws:iam::222222222222:role/kiln-hub-eu-west-1\"}");
         assertThat(CloudFormationValues.policyOf(Synthesized.kiln().template(), "BakeFollowUpsRetentionFunctionServiceRole.*"))
-                .doesNotContain("kiln:source-image");
+                .doesNotContain("kiln:source-image", "sts:");
     }
 
     @Test

@@ -35,8 +35,8 @@ import software.amazon.awssdk.services.ssm.SsmClient;
  * the member stack scripts/deploy-local deployed there; no pointer of the hub's there). Each test publishes
  * an image of its own (the bakes table's record of web's current image set to it, as bake-record does, and put back
  * afterwards) and starts distribute with the rule's input, the published image's Image Baked detail. {@code kiln status}
- * shows each target region's copy; retention keeps a distributed image while a copy is shared or used, and would
- * otherwise remove it with its copies.
+ * shows each target region's copy; retention keeps a distributed image while a copy is used, by the hub's account or by
+ * the member (asked through its member stack), and would otherwise remove it with its copies.
  */
 class DistributeIT {
 
@@ -190,7 +190,7 @@ class DistributeIT {
     }
 
     @Test
-    void shouldKeepAnOldDistributedImageWhileACopyIsSharedAndOtherwiseRemoveItWithItsCopies() throws Exception {
+    void shouldKeepAnOldDistributedImageWhileAMemberUsesItsCopyAndOtherwiseRemoveItWithItsCopies() throws Exception {
         String image = LocalFleet.bakedImage("web", "DistributeIT");
         String ireland;
         try (LocalFleet.CurrentImage current = LocalFleet.current("web", image)) {
@@ -205,16 +205,17 @@ class DistributeIT {
             LocalFleet.bakedImage("web", "DistributeIT");
         }
 
-        JsonNode shared = decided(retentionDryRun(), image);
+        // the member's pointer names the copy: retention asks the member stack what it uses
+        JsonNode used = decided(retentionDryRun(), image);
 
-        assertThat(shared.path("action").asText()).isEqualTo("KEEP_IN_USE");
-        assertThat(shared.path("reason").asText())
-                .isEqualTo("its copy " + ireland + " in eu-west-1 is still shared with account " + MEMBER);
+        assertThat(used.path("action").asText()).isEqualTo("KEEP_IN_USE");
+        assertThat(used.path("reason").asText()).isEqualTo("its copy " + ireland + " in eu-west-1 is still used by the image"
+                + " pointer /kiln/images/web in account " + MEMBER);
 
-        // once no copy is shared or used (the pointer in us-west-2 names another image), it goes with its copies
-        EC2_IRELAND.modifyImageAttribute(r -> r.imageId(ireland).launchPermission(p -> p.remove(LaunchPermission.builder()
-                .userId(MEMBER).build())));
-        String pointer = SSM_OREGON.getParameter(r -> r.name("/kiln/images/web")).parameter().value();
+        // once no copy is used, here or by the member (the pointers name other images), it goes with its copies
+        String member = MEMBER_SSM_IRELAND.getParameter(r -> r.name("/kiln/images/web")).parameter().value();
+        String oregon = SSM_OREGON.getParameter(r -> r.name("/kiln/images/web")).parameter().value();
+        MEMBER_SSM_IRELAND.putParameter(r -> r.name("/kiln/images/web").value("ami-0bb7267a511c0a8e8").overwrite(true));
         SSM_OREGON.putParameter(r -> r.name("/kiln/images/web").value("ami-0bb7267a511c0a8e8").overwrite(true));
         try {
             JsonNode removed = decided(retentionDryRun(), image);
@@ -222,7 +223,8 @@ class DistributeIT {
             assertThat(removed.path("action").asText()).isEqualTo("REMOVE");
             assertThat(removed.path("reason").asText()).endsWith("; its copies in eu-west-1, us-west-2 go with it");
         } finally {
-            SSM_OREGON.putParameter(r -> r.name("/kiln/images/web").value(pointer).overwrite(true));
+            MEMBER_SSM_IRELAND.putParameter(r -> r.name("/kiln/images/web").value(member).overwrite(true));
+            SSM_OREGON.putParameter(r -> r.name("/kiln/images/web").value(oregon).overwrite(true));
         }
     }
 

@@ -349,6 +349,12 @@ public record KilnConfig(
             return targets.stream().filter(target -> target.covers(role)).flatMap(target -> target.regions().stream())
                     .distinct().sorted().toList();
         }
+
+        /** The accounts listed to launch {@code role}'s images in {@code region}: each has a member stack there. */
+        public List<String> accounts(String role, String region) {
+            return targets.stream().filter(target -> target.covers(role) && target.regions().contains(region))
+                    .flatMap(target -> target.accounts().stream()).distinct().sorted().toList();
+        }
     }
 
     /**
