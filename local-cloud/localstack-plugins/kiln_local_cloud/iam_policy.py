@@ -43,13 +43,16 @@ class Decision:
 
 
 def evaluate(policies: list[Policy], request: AuthRequest) -> Decision:
+    return _decide(policies, lambda statement: _applies(statement, request), Decision(False, "no statement allows"))
+
+
+def _decide(policies: list[Policy], applies, refusal: Decision) -> Decision:
+    """An explicit deny wins; else the first statement that allows; else the refusal."""
     allowed_by: tuple[str, str] | None = None
     for policy in policies:
         statements = policy.document.get("Statement", [])
-        if isinstance(statements, dict):
-            statements = [statements]
-        for index, statement in enumerate(statements):
-            if not _applies(statement, request):
+        for index, statement in enumerate(statements if isinstance(statements, list) else [statements]):
+            if not applies(statement):
                 continue
             where = (policy.name, str(statement.get("Sid") or index))
             if statement.get("Effect") == "Deny":
@@ -58,18 +61,22 @@ def evaluate(policies: list[Policy], request: AuthRequest) -> Decision:
                 allowed_by = where
     if allowed_by:
         return Decision(True, "allowed", *allowed_by)
-    return Decision(False, "no statement allows")
+    return refusal
 
 
 def _applies(statement: dict, request: AuthRequest) -> bool:
     return (
         _element_matches(statement, "Action", request.action, ignore_case=True)
         and _element_matches(statement, "Resource", request.resource, ignore_case=False)
-        and all(
-            _condition_holds(operator, key.lower(), _as_list(expected), request.context)
-            for operator, block in (statement.get("Condition") or {}).items()
-            for key, expected in block.items()
-        )
+        and _conditions_hold(statement, request.context)
+    )
+
+
+def _conditions_hold(statement: dict, context: dict) -> bool:
+    return all(
+        _condition_holds(operator, key.lower(), _as_list(expected), context)
+        for operator, block in (statement.get("Condition") or {}).items()
+        for key, expected in block.items()
     )
 
 
@@ -217,24 +224,17 @@ def trusts(trust_policy: dict, caller_arn: str, caller_account: str, context: di
     :root ARN) trusts every identity of that account that its own policies let call sts:AssumeRole; a
     role's ARN trusts that role's sessions only; conditions (sts:ExternalId, aws:PrincipalArn, ...) must hold.
     """
-    request = AuthRequest("sts:AssumeRole", "*", context)
-    allowed_by = None
+    def names_caller(statement: dict) -> bool:
+        return (_element_matches(statement, "Action", "sts:AssumeRole", ignore_case=True)
+                and _principal_matches(statement.get("Principal"), caller_arn, caller_account))
+
     statements = trust_policy.get("Statement", [])
-    for index, statement in enumerate(statements if isinstance(statements, list) else [statements]):
-        if not (_element_matches(statement, "Action", request.action, ignore_case=True)
-                and _principal_matches(statement.get("Principal"), caller_arn, caller_account)
-                and all(_condition_holds(operator, key.lower(), _as_list(expected), context)
-                        for operator, block in (statement.get("Condition") or {}).items()
-                        for key, expected in block.items())):
-            continue
-        where = ("trust policy", str(statement.get("Sid") or index))
-        if statement.get("Effect") == "Deny":
-            return Decision(False, "explicit deny", *where)
-        if statement.get("Effect") == "Allow" and allowed_by is None:
-            allowed_by = where
-    if allowed_by:
-        return Decision(True, "allowed", *allowed_by)
-    return Decision(False, "the role's trust policy does not let the caller assume it", "trust policy")
+    statements = statements if isinstance(statements, list) else [statements]
+    # the statement that names the caller but whose conditions (sts:ExternalId, ...) do not hold, to say which
+    near = next((str(s.get("Sid") or i) for i, s in enumerate(statements)
+                 if s.get("Effect") == "Allow" and names_caller(s) and not _conditions_hold(s, context)), None)
+    return _decide([Policy("trust policy", trust_policy)], lambda s: names_caller(s) and _conditions_hold(s, context),
+                   Decision(False, "the role's trust policy does not let the caller assume it", "trust policy", near))
 
 
 def _principal_matches(principal, caller_arn: str, caller_account: str) -> bool:

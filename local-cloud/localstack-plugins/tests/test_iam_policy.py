@@ -140,13 +140,14 @@ class TrustTest(unittest.TestCase):
     def test_the_trusted_accounts_roles_may_assume_it_with_the_external_id(self):
         self.assertTrue(self.assume(self.HUB_ROLE, "000000000000", "kiln-kiln-000000000000").allowed)
 
-    def test_without_the_external_id_or_with_another_it_is_refused(self):
+    def test_without_the_external_id_or_with_another_it_is_refused_naming_the_statement_whose_condition_failed(self):
         self.assertFalse(self.assume(self.HUB_ROLE, "000000000000").allowed)
-        self.assertFalse(self.assume(self.HUB_ROLE, "000000000000", "kiln-other-000000000000").allowed)
+        decision = self.assume(self.HUB_ROLE, "000000000000", "kiln-other-000000000000")
+        self.assertEqual((False, "trust policy", "0"), (decision.allowed, decision.policy, decision.statement))
 
     def test_another_account_is_refused_whatever_it_says(self):
         decision = self.assume("arn:aws:iam::222222222222:role/x", "222222222222", "kiln-kiln-000000000000")
-        self.assertEqual((False, "trust policy"), (decision.allowed, decision.policy))
+        self.assertEqual((False, "trust policy", None), (decision.allowed, decision.policy, decision.statement))
 
     def test_a_role_named_as_principal_trusts_that_role_only(self):
         trust = {"Statement": [{"Effect": "Allow", "Principal": {"AWS": [self.HUB_ROLE]}, "Action": "sts:AssumeRole"}]}

@@ -2,6 +2,7 @@ package dev.kiln.cli;
 
 import dev.kiln.common.Regional;
 import dev.kiln.common.bake.CurrentImages;
+import dev.kiln.common.distribution.MemberAccess;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -13,6 +14,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -44,7 +47,10 @@ import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException;
 import software.amazon.awssdk.services.sfn.model.HistoryEvent;
 import software.amazon.awssdk.services.ssm.SsmClient;
+import software.amazon.awssdk.services.ssm.model.Parameter;
 import software.amazon.awssdk.services.ssm.model.ParameterNotFoundException;
+import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.services.sts.model.Credentials;
 
 /**
  * The command line's AWS: the standard credential and region chain, and AWS_ENDPOINT_URL when it is set
@@ -64,6 +70,7 @@ final class AwsCloud implements Cloud {
             .forcePathStyle(System.getenv("AWS_ENDPOINT_URL") != null || System.getenv("AWS_ENDPOINT_URL_S3") != null).build());
     private final Regional<Ec2Client> ec2ByRegion = new Regional<>(r -> Ec2Client.builder().httpClient(http()).region(Region.of(r)).build());
     private final Regional<SsmClient> ssmByRegion = new Regional<>(r -> SsmClient.builder().httpClient(http()).region(Region.of(r)).build());
+    private final Supplier<StsClient> sts = once(() -> StsClient.builder().httpClient(http()).build());
     private final Supplier<SecretsManagerClient> secrets = once(() -> SecretsManagerClient.builder().httpClient(http()).build());
 
     @Override
@@ -85,6 +92,22 @@ final class AwsCloud implements Cloud {
             return Optional.of(ssmByRegion.in(region).getParameter(r -> r.name(name)).parameter().value());
         } catch (ParameterNotFoundException e) {
             return Optional.empty();
+        }
+    }
+
+    @Override
+    public Optional<String> memberParameter(String hubArn, String deployment, String account, String region, String name) {
+        String[] hub = hubArn.split(":");
+        Credentials session = sts.get().assumeRole(r -> r.roleArn(MemberAccess.roleArn(hub[1], account, deployment, region))
+                .externalId(MemberAccess.externalId(deployment, hub[4])).roleSessionName("kiln-cli").durationSeconds(900))
+                .credentials();
+        try (SsmClient member = SsmClient.builder().httpClient(http()).region(Region.of(region))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsSessionCredentials.create(
+                        session.accessKeyId(), session.secretAccessKey(), session.sessionToken()))).build()) {
+            // the member's role reads its pointers by path, as retention does
+            String path = name.substring(0, name.lastIndexOf('/'));
+            return member.getParametersByPathPaginator(r -> r.path(path)).stream().flatMap(page -> page.parameters().stream())
+                    .filter(p -> p.name().equals(name)).map(Parameter::value).findFirst();
         }
     }
 

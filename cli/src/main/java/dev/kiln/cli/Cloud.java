@@ -18,6 +18,15 @@ interface Cloud {
     /** The SSM parameter {@code name} in another region than the CLI's own. */
     Optional<String> parameter(String region, String name);
 
+    /**
+     * The SSM parameter {@code name} of a member account in {@code region}, read through the role its member stack made
+     * for the hub (docs/distribution.md).
+     *
+     * @param hubArn an ARN of the hub's (its partition and account say who assumes the role)
+     * @throws RuntimeException when the role cannot be assumed or read, with AWS's reason
+     */
+    Optional<String> memberParameter(String hubArn, String deployment, String account, String region, String name);
+
     /** distribute's copy of {@code sourceImageId} in {@code region} (an image tagged kiln:source-image with it), if any. */
     Optional<ImageCopy> imageCopy(String region, String sourceImageId);
 

@@ -44,10 +44,10 @@ final class StatusCommand implements Callable<Integer> {
 
     /**
      * A role's current image in one target region of distribute: its copy there (empty: none yet), whom the copy is
-     * shared with, and the hub's pointer there when the hub's account is a target (null: none).
+     * shared with, the hub's pointer there when the hub's account is a target (null: none), and each member account's.
      */
     private record Distributed(String role, String region, Optional<Cloud.ImageCopy> copy, List<String> sharedWith,
-                               String pointer, Optional<String> pointsAt) {
+                               String pointer, Optional<String> pointsAt, List<MemberPointer> members) {
 
         String state() {
             if (copy.isEmpty()) {
@@ -58,6 +58,24 @@ final class StatusCommand implements Callable<Integer> {
             }
             return copy.get().state();
         }
+
+        String state(MemberPointer member) {
+            if (member.problem() != null) {
+                return "member stack cannot be asked: " + member.problem();
+            }
+            if (copy.isPresent() && member.pointsAt().equals(Optional.of(copy.get().imageId()))) {
+                return "its pointer names the copy";
+            }
+            return "its pointer " + (copy.isEmpty() ? "names " : "is behind: ") + member.pointsAt().orElse("nothing");
+        }
+    }
+
+    /**
+     * A member account's pointer in a target region, read through its member stack's role.
+     *
+     * @param problem why the member stack could not be asked; null when it answered
+     */
+    private record MemberPointer(String account, String pointer, Optional<String> pointsAt, String problem) {
     }
 
     @Override
@@ -118,10 +136,14 @@ final class StatusCommand implements Callable<Integer> {
         if (!distributed.isEmpty()) {
             console.line("");
             console.line(String.format("%-12s %-16s %-22s %-14s %s", "DISTRIBUTED", "REGION", "COPY", "SHARED WITH", "STATE"));
-            distributed.forEach(d -> console.line(String.format("%-12s %-16s %-22s %-14s %s", d.role(), d.region(),
-                    d.copy().map(Cloud.ImageCopy::imageId).orElse("-"),
-                    d.sharedWith().isEmpty() ? "-" : d.sharedWith().get(0) + (d.sharedWith().size() > 1 ? " +" + (d.sharedWith().size() - 1) : ""),
-                    d.state())));
+            distributed.forEach(d -> {
+                console.line(String.format("%-12s %-16s %-22s %-14s %s", d.role(), d.region(),
+                        d.copy().map(Cloud.ImageCopy::imageId).orElse("-"),
+                        d.sharedWith().isEmpty() ? "-" : d.sharedWith().get(0) + (d.sharedWith().size() > 1 ? " +" + (d.sharedWith().size() - 1) : ""),
+                        d.state()));
+                d.members().forEach(m -> console.line(String.format("%-12s %-16s %-22s %-14s %s", "", "", "  account", m.account(),
+                        d.state(m))));
+            });
         }
         console.line("");
         console.line(running.isEmpty() ? "Running: nothing" : "Running:");
@@ -140,20 +162,34 @@ final class StatusCommand implements Callable<Integer> {
             return List.of();
         }
         // the hub: the account and region of Kiln's own state machines
-        String[] hub = deployment.output("BakeStateMachineArn").split(":");
+        String hubArn = deployment.output("BakeStateMachineArn");
+        String[] hub = hubArn.split(":");
         List<Distributed> found = new ArrayList<>();
         for (RoleStatus status : statuses) {
             if (status.image().isEmpty()) {
                 continue;
             }
             String image = status.image().get().imageId();
+            String rolePointer = "/" + deployment.stack() + "/images/" + status.role();
             for (DistributionPlan.Copy copy : DistributionPlan.of(distribution, status.role(), hub[4], hub[3]).copies()) {
-                String pointer = copy.forHub() ? "/" + deployment.stack() + "/images/" + status.role() : null;
+                String pointer = copy.forHub() ? rolePointer : null;
+                List<MemberPointer> members = distribution.accounts(status.role(), copy.region()).stream()
+                        .filter(account -> !account.equals(hub[4]))
+                        .map(account -> member(cloud, hubArn, deployment.stack(), account, copy.region(), rolePointer))
+                        .toList();
                 found.add(new Distributed(status.role(), copy.region(), cloud.imageCopy(copy.region(), image), copy.sharedWith(),
-                        pointer, pointer == null ? Optional.empty() : cloud.parameter(copy.region(), pointer)));
+                        pointer, pointer == null ? Optional.empty() : cloud.parameter(copy.region(), pointer), members));
             }
         }
         return found;
+    }
+
+    private static MemberPointer member(Cloud cloud, String hubArn, String deployment, String account, String region, String pointer) {
+        try {
+            return new MemberPointer(account, pointer, cloud.memberParameter(hubArn, deployment, account, region, pointer), null);
+        } catch (RuntimeException e) {
+            return new MemberPointer(account, pointer, Optional.empty(), String.valueOf(e.getMessage()));
+        }
     }
 
     /** Whether the execution is about the role asked for (its input names it); every execution is, without --role. */
@@ -183,6 +219,9 @@ final class StatusCommand implements Callable<Integer> {
             if (d.pointer() != null) {
                 copy.put("pointer", d.pointer()).put("pointsAt", d.pointsAt().orElse(null));
             }
+            ArrayNode members = copy.putArray("members");
+            d.members().forEach(m -> members.addObject().put("account", m.account()).put("pointer", m.pointer())
+                    .put("pointsAt", m.pointsAt().orElse(null)).put("problem", m.problem()));
         }
         ArrayNode runs = result.putArray("running");
         running.forEach(r -> runs.addObject().put("workflow", r.workflow()).put("execution", r.execution().arn())

@@ -83,10 +83,22 @@ final class FakeCloud implements Cloud {
     /** Parameters of other regions by "<region> <name>", distribute's copies by "<region> <source image>". */
     final Map<String, String> regionalParameters = new HashMap<>();
     final Map<String, ImageCopy> copies = new HashMap<>();
+    /** account + " " + region + " " + name → a member account's parameter, read through its member stack */
+    final Map<String, String> memberParameters = new HashMap<>();
+    final java.util.Set<String> unreachableMembers = new java.util.HashSet<>();
 
     @Override
     public Optional<String> parameter(String region, String name) {
         return Optional.ofNullable(regionalParameters.get(region + " " + name));
+    }
+
+    @Override
+    public Optional<String> memberParameter(String hubArn, String deployment, String account, String region, String name) {
+        if (unreachableMembers.contains(account)) {
+            throw new IllegalStateException("User: " + hubArn + " is not authorized to perform: sts:AssumeRole on resource: "
+                    + dev.kiln.common.distribution.MemberAccess.roleArn("aws", account, deployment, region));
+        }
+        return Optional.ofNullable(memberParameters.get(account + " " + region + " " + name));
     }
 
     @Override

@@ -91,23 +91,30 @@ class StatusCommandTest {
     }
 
     @Test
-    void shouldShowWhereEachRolesImageIsDistributedAndWhetherThePointerThereNamesIt() throws Exception {
+    void shouldShowWhereEachRolesImageIsDistributedAndWhetherEachTargetsPointerThereNamesIt() throws Exception {
         fleet();
         com.fasterxml.jackson.databind.node.ObjectNode config = (com.fasterxml.jackson.databind.node.ObjectNode)
                 Json.MAPPER.readTree(operator.cloud.parameters.get("/kiln/config"));
         config.set("distribution", Json.MAPPER.readTree("""
                 {"targets": [{"regions": ["us-west-2"], "roles": ["web"]},
-                             {"regions": ["eu-west-1"], "accounts": ["111111111111"], "roles": ["web"]}],
+                             {"regions": ["eu-west-1"], "accounts": ["111111111111", "222222222222"], "roles": ["web"]}],
                  "kmsKeys": {"eu-west-1": "alias/kiln-images"}}"""));
         operator.cloud.parameters.put("/kiln/config", config.toString());
         operator.cloud.copies.put("us-west-2 ami-0web", new Cloud.ImageCopy("ami-0web-oregon", "available"));
+        operator.cloud.copies.put("eu-west-1 ami-0web", new Cloud.ImageCopy("ami-0web-ireland", "available"));
         operator.cloud.regionalParameters.put("us-west-2 /kiln/images/web", "ami-0web-older");
+        operator.cloud.memberParameters.put("111111111111 eu-west-1 /kiln/images/web", "ami-0web-ireland");
+        operator.cloud.unreachableMembers.add("222222222222");
 
         assertThat(operator.kiln("status")).isZero();
 
         assertThat(operator.out.toString()).contains("""
                 DISTRIBUTED  REGION           COPY                   SHARED WITH    STATE
-                web          eu-west-1        -                      111111111111   not copied yet
+                web          eu-west-1        ami-0web-ireland       111111111111 +1 available
+                                                account              111111111111   its pointer names the copy
+                                                account              222222222222   member stack cannot be asked: User: \
+                arn:aws:states:us-east-1:000000000000:stateMachine:kiln-bake is not authorized to perform: sts:AssumeRole on resource: \
+                arn:aws:iam::222222222222:role/kiln-hub-eu-west-1
                 web          us-west-2        ami-0web-oregon        -              available, pointer behind (ami-0web-older)
                 """);
         operator.out.getBuffer().setLength(0);
@@ -115,7 +122,9 @@ class StatusCommandTest {
         assertThat(operator.kiln("--output", "json", "status")).isZero();
         JsonNode status = Json.MAPPER.readTree(operator.out.toString());
         assertThat(status.path("distribution")).extracting(d -> d.path("region").asText() + " " + d.path("copyImageId").asText()
-                + " " + d.path("pointsAt").asText()).containsExactly("eu-west-1 null ", "us-west-2 ami-0web-oregon ami-0web-oregon");
+                + " " + d.path("pointsAt").asText()).containsExactly("eu-west-1 ami-0web-ireland ", "us-west-2 ami-0web-oregon ami-0web-oregon");
+        assertThat(status.at("/distribution/0/members")).extracting(m -> m.path("account").asText() + " " + m.path("pointsAt").asText()
+                + " " + m.path("problem").isNull()).containsExactly("111111111111 ami-0web-ireland true", "222222222222 null false");
     }
 
     @Test

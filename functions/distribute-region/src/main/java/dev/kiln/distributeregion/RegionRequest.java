@@ -74,7 +74,7 @@ public record RegionRequest(Action action, String role, String imageId, String s
     public static RegionRequest parse(JsonNode payload) {
         if (payload == null || !payload.isObject()) {
             throw new InvalidRegionRequestException("the payload must be a JSON object with action, role, imageId,"
-                    + " sourceRegion, copy, attempt and copied (and target, to point)");
+                    + " sourceRegion, copy, attempt, copied and target");
         }
         Action action = switch (payload.path("action").asText("")) {
             case "copy" -> Action.COPY;

@@ -99,6 +99,9 @@ class DistributeIT {
             assertThat(status.json().path("distribution")).extracting(d -> d.path("region").asText() + " "
                     + d.path("copyImageId").asText() + " " + d.path("pointsAt").asText("-")).containsExactly(
                     "eu-west-1 " + ireland.imageId() + " -", "us-west-2 " + oregon.imageId() + " " + oregon.imageId());
+            assertThat(status.json().at("/distribution/0/members")).as("the member's pointer, read through its member stack")
+                    .extracting(m -> m.path("account").asText() + " " + m.path("pointsAt").asText())
+                    .containsExactly(MEMBER + " " + ireland.imageId());
 
             JsonNode member = events.await("Image Distributed to 111111111111 in eu-west-1", event ->
                     event.at("/detail/region").asText().equals("eu-west-1") && event.at("/detail/imageId").asText().equals(image));
@@ -153,9 +156,12 @@ class DistributeIT {
         String trust = java.net.URLDecoder.decode(MEMBER_IAM.getRole(r -> r.roleName(role)).role().assumeRolePolicyDocument(),
                 java.nio.charset.StandardCharsets.UTF_8);
         String before = MEMBER_SSM_IRELAND.getParameter(r -> r.name("/kiln/images/web")).parameter().value();
-        // the member's role now trusts another hub's external id: the local cloud refuses the hub, as AWS would
-        MEMBER_IAM.updateAssumeRolePolicy(r -> r.roleName(role).policyDocument(trust.replace("kiln-kiln-000000000000",
-                "kiln-kiln-999999999999")));
+        // the member's role now trusts another hub's external id: the local cloud refuses the hub, as AWS would (its
+        // statement named as a probe's, so that the refusal check after the tests knows it was asked for)
+        com.fasterxml.jackson.databind.node.ObjectNode other = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(
+                trust.replace("kiln-kiln-000000000000", "kiln-kiln-999999999999"));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) other.path("Statement").get(0)).put("Sid", "IamProbeDistribute");
+        MEMBER_IAM.updateAssumeRolePolicy(r -> r.roleName(role).policyDocument(other.toString()));
         try (LocalFleet.CurrentImage current = LocalFleet.current("web", image)) {
             DescribeExecutionResponse run = distribute(image);
 

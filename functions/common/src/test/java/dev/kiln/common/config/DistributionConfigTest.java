@@ -56,6 +56,22 @@ class DistributionConfigTest {
     }
 
     @Test
+    void shouldNameTheAccountsThatLaunchARolesImagesInARegionForTheirMemberStacks() {
+        Distribution distribution = read("""
+                {"targets": [{"regions": ["ap-northeast-3"]},
+                             {"regions": ["ap-northeast-1", "ap-northeast-3"], "accounts": ["333333333333", "222222222222"], "roles": ["web"]},
+                             {"regions": ["ap-northeast-3"], "accounts": ["444444444444"], "roles": ["base"]},
+                             {"regions": ["eu-west-1"], "organizationalUnits": ["%s"]}],
+                 "kmsKeys": {"ap-northeast-1": "alias/kiln-images", "ap-northeast-3": "alias/kiln-images",
+                             "eu-west-1": "alias/kiln-images"}}
+                """.formatted(UNIT));
+
+        assertThat(distribution.accounts("web", "ap-northeast-3")).containsExactly("222222222222", "333333333333");
+        assertThat(distribution.accounts("base", "ap-northeast-3")).containsExactly("444444444444");
+        assertThat(distribution.accounts("web", "eu-west-1")).as("a unit's accounts are not known").isEmpty();
+    }
+
+    @Test
     void shouldDistributeNothingWhenTheBlockIsLeftOut() {
         KilnConfig config = KilnConfigJson.read(document("null").replace(",\n \"distribution\": null", ""));
 
