@@ -127,15 +127,15 @@ class IamCheck:
         if entity is None:
             if account == caller_account:
                 return  # the account's own roles: as LocalStack has it (the CDK's, Kiln's services')
-            decision = Decision(False, "trust: no such role")
+            decision = Decision(False, "no such role", "trust policy")
         else:
-            trust = _document(entity.role.get("AssumeRolePolicyDocument") or "{}")
-            if not _cross_account(json.dumps(trust, sort_keys=True), account):
+            trust = entity.role.get("AssumeRolePolicyDocument") or "{}"
+            if not _cross_account(trust, account):
                 return  # services assume their roles inside LocalStack, the account's people theirs
             conditions = {"aws:principalaccount": caller_account, "aws:principalarn": caller_arn}
             if params.get("ExternalId") is not None:
                 conditions["sts:externalid"] = params["ExternalId"]
-            decision = trusts(trust, caller_arn, caller_account, conditions)
+            decision = trusts(_document(trust), caller_arn, caller_account, conditions)
         if decision.allowed:
             return
         request = AuthRequest("sts:AssumeRole", role_arn)
@@ -173,7 +173,7 @@ def _refusal(service: str, principal: str, request: AuthRequest, decision):
     from localstack.aws.api import CommonServiceException
 
     code, status = _REFUSALS.get(service, _DEFAULT_REFUSAL)
-    if decision.policy == "trust policy" or decision.reason.startswith("trust:"):
+    if decision.policy == "trust policy":
         # AWS says no more when the role's trust policy, or the role itself, is what is missing
         why = ""
     elif decision.reason == "explicit deny":
