@@ -40,7 +40,9 @@ public final class KilnApp {
         KilnConfig config = readConfig(Path.of(configPath));
         String memberOf = (String) app.getNode().tryGetContext("kiln:memberOf");
         if (memberOf != null) {
-            buildMember(app, new KilnMemberStack.Settings(name, memberOf));
+            // the CDK CLI tells the app the account and region its credentials deploy to
+            buildMember(app, new KilnMemberStack.Settings(name, memberOf, System.getenv("CDK_DEFAULT_REGION"),
+                    System.getenv("CDK_DEFAULT_ACCOUNT"), layout, config));
         } else {
             build(app, layout, name, config);
         }

@@ -1,52 +1,101 @@
 package dev.kiln.infra;
 
+import dev.kiln.common.config.KilnConfig;
+import dev.kiln.common.distribution.DistributionPatterns;
 import dev.kiln.common.distribution.MemberAccess;
+import dev.kiln.infra.constructs.ArtifactStore;
+import dev.kiln.infra.constructs.DeadLetters;
+import dev.kiln.infra.constructs.KilnFunction;
+import dev.kiln.infra.constructs.Notifications;
+import dev.kiln.infra.constructs.RotateWorkflow;
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
 import java.util.List;
 import software.amazon.awscdk.ArnComponents;
-import software.amazon.awscdk.Aws;
 import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.Environment;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.services.events.EventBus;
 import software.amazon.awscdk.services.iam.AccountPrincipal;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.ssm.StringParameter;
 import software.constructs.Construct;
 
 /**
  * What a target account holds in one target region (docs/distribution.md): the role the hub assumes, with its
- * external id, for exactly its calls there: pointing the account's pointers {@code /<name>/images/<role>} at the
- * copies the hub shares with it, and reading what still uses a copy before retention removes it. The hub never
- * reaches further into a member account.
+ * external id, for exactly its calls there (pointing the account's pointers {@code /<name>/images/<role>} at the
+ * copies the hub shares with it, and reading what still uses a copy before retention removes it), and the
+ * member's own rotation: {@code <name>-rotate} rotates the account's opted-in groups there onto the copies
+ * those pointers name, on the region's schedule and in its time zone. The hub never reaches further into a
+ * member account.
  *
- * <p>Deployed with the member account's credentials into each of its target regions (the stack itself names no
- * account or region: it is where it is deployed). Not built yet (issue 19): the member's own launch, drain and rotate.
+ * <p>Deployed with the member account's credentials into each of its target regions. Not built yet (issue 19):
+ * the member's own launch and drain.
  */
 public final class KilnMemberStack extends Stack {
 
     /**
-     * @param name       the hub deployment's name: its pointers and role are named after it
+     * @param name       the hub deployment's name: its pointers, role, bus, parameters and state machines are named after it
      * @param hubAccount the hub's account: only its principals, with the external id, may assume the role
+     * @param region     where the stack is deployed: a target region of the configuration
+     * @param account    the account it is deployed to, when the CDK knows it (then it must be one the configuration
+     *                   lists in that region, or the hub's own); null when it does not
+     * @param layout     where the function archives and state machine definitions are
+     * @param config     the hub's configuration, already read and checked
      */
-    public record Settings(String name, String hubAccount) {
+    public record Settings(String name, String hubAccount, String region, String account, RepositoryLayout layout,
+                           KilnConfig config) {
 
         public Settings {
             if (hubAccount == null || !hubAccount.matches("[0-9]{12}")) {
                 throw new IllegalArgumentException("kiln:memberOf must be the hub's 12-digit account id, got '" + hubAccount + "'");
             }
+            if (region == null || !DistributionPatterns.REGION.matcher(region).matches()) {
+                throw new IllegalArgumentException("say which region the member stack goes to (AWS_REGION, or the profile's"
+                        + " region), got '" + region + "'");
+            }
+            List<String> regions = config.distribution().regions();
+            if (!regions.contains(region)) {
+                throw new IllegalArgumentException("the configuration's distribution names no target in " + region
+                        + " (its target regions: " + (regions.isEmpty() ? "none" : String.join(", ", regions))
+                        + "): a member stack there would never receive an image");
+            }
+            if (account != null && !listed(config.distribution(), region, account, hubAccount)) {
+                throw new IllegalArgumentException("the configuration's distribution lists no target account " + account
+                        + " in " + region + ": deploy the member stack with the credentials of an account it lists there");
+            }
+        }
+
+        private static boolean listed(KilnConfig.Distribution distribution, String region, String account, String hub) {
+            return distribution.targets().stream().filter(target -> target.regions().contains(region))
+                    .anyMatch(target -> target.accounts().contains(account) || account.equals(hub)
+                            && target.accounts().isEmpty() && target.organizationalUnits().isEmpty());
+        }
+
+        public String stateMachinePrefix() {
+            return name + "-";
+        }
+
+        public String parameterPrefix() {
+            return "/" + name + "/";
         }
     }
 
     private final Role hubRole;
+    private final Notifications notifications;
+    private final EventBus bus;
+    private final RotateWorkflow rotation;
 
     public KilnMemberStack(Construct scope, String id, Settings settings) {
         super(scope, id, StackProps.builder()
                 .description("Kiln member: lets the Kiln hub in account " + settings.hubAccount() + " point this account's image"
-                        + " pointers and see what uses its copies")
+                        + " pointers and see what uses its copies, and rotates its opted-in groups onto them")
+                .env(Environment.builder().region(settings.region()).account(settings.account()).build())
                 .build());
         hubRole = Role.Builder.create(this, "HubRole")
-                .roleName(MemberAccess.roleName(settings.name(), Aws.REGION))
+                .roleName(MemberAccess.roleName(settings.name(), settings.region()))
                 .description("Assumed by the Kiln hub (" + settings.name() + " in " + settings.hubAccount() + ") to point"
                         + " /" + settings.name() + "/images/<role> here at its copies")
                 .assumedBy(new AccountPrincipal(settings.hubAccount()))
@@ -74,12 +123,52 @@ public final class KilnMemberStack extends Stack {
                         + " EC2's Describe calls and DescribeLaunchConfigurations have no resource-level permissions.")
                 .build()), true);
 
-        CfnOutput.Builder.create(this, "HubRoleArn").value(hubRole.getRoleArn())
-                .description("The role the hub assumes here (external id " + MemberAccess.externalId(settings.name(), settings.hubAccount()) + ")")
-                .build();
+        RepositoryLayout layout = settings.layout();
+        bus = EventBus.Builder.create(this, "Bus").eventBusName(settings.name()).build();
+        notifications = new Notifications(this, "Notifications", new Notifications.Props(
+                new KilnFunction.Code(layout.functionArchive("notify"), "dev.kiln.notify.NotifyHandler"),
+                settings.stateMachinePrefix()));
+        StringParameter config = KilnStack.configParameter(this, settings.parameterPrefix(), settings.config());
+        ArtifactStore artifacts = new ArtifactStore(this, "Artifacts");
+        rotation = new RotateWorkflow(this, "Rotation", new RotateWorkflow.Props(
+                layout.stateMachine("rotate"), settings.name(),
+                new KilnFunction.Code(layout.functionArchive("rotate-plan"), "dev.kiln.rotateplan.RotatePlanHandler"),
+                new KilnFunction.Code(layout.functionArchive("rotate-group"), "dev.kiln.rotategroup.RotateGroupHandler"),
+                new KilnFunction.Code(layout.functionArchive("rotate-report"), "dev.kiln.rotatereport.RotateReportHandler"),
+                settings.config().distribution().rotation(settings.region(), settings.config().rotation()), config,
+                new RotateWorkflow.Pointed(settings.parameterPrefix() + "images/"), null, artifacts.bucket(), bus,
+                notifications.topic()));
+        DeadLetters.watchAll(this, settings.name(), notifications.topic());
+
+        output("HubRoleArn", hubRole.getRoleArn(),
+                "The role the hub assumes here (external id " + MemberAccess.externalId(settings.name(), settings.hubAccount()) + ")");
+        output("EventBusName", bus.getEventBusName(), "This member's Kiln events (its rotations) are put on this bus");
+        output("NotificationTopicArn", notifications.topic().getTopicArn(),
+                "Subscribe here to hear about this member's failed Kiln workflows");
+        output("RotateStateMachineArn", rotation.rotate().getStateMachineArn(),
+                "Start a rotation here by hand: {} for every opted-in group, {\"asgs\": [...]} for some");
+        output("RotationsTableName", rotation.rotations().getTableName(),
+                "Each rotation's outcome per group (partition key: the execution's name)");
+        output("ArtifactBucketName", artifacts.bucket().getBucketName(), "Each rotation's groups, tags and report");
+    }
+
+    private void output(String id, String value, String description) {
+        CfnOutput.Builder.create(this, id).value(value).description(description).build();
     }
 
     public Role hubRole() {
         return hubRole;
+    }
+
+    public Notifications notifications() {
+        return notifications;
+    }
+
+    public EventBus bus() {
+        return bus;
+    }
+
+    public RotateWorkflow rotation() {
+        return rotation;
     }
 }

@@ -84,23 +84,12 @@ public final class KilnStack extends Stack {
                 new KilnFunction.Code(layout.functionArchive("notify"), "dev.kiln.notify.NotifyHandler"),
                 settings.stateMachinePrefix()));
 
-        String configJson = KilnConfigJson.write(settings.config());
-        int configBytes = configJson.getBytes(StandardCharsets.UTF_8).length;
-        if (configBytes > CONFIG_LIMIT_BYTES) {
-            throw new IllegalArgumentException("the Kiln configuration is " + configBytes + " bytes once normalized;"
-                    + " SSM parameters hold at most " + CONFIG_LIMIT_BYTES);
-        }
-        StringParameter config = StringParameter.Builder.create(this, "Config")
-                .parameterName(settings.parameterPrefix() + "config")
-                .description("Kiln's configuration (normalized), read by its functions")
-                .stringValue(configJson)
-                .tier(configBytes > 4096 ? ParameterTier.ADVANCED : ParameterTier.STANDARD)
-                .build();
+        StringParameter config = configParameter(this, settings.parameterPrefix(), settings.config());
 
         if (!settings.config().distribution().isEmpty()) {
             Annotations.of(this).addWarningV2("kiln:distribution", "distribution: published images are copied, shared and"
                     + " pointed at (in target accounts through their member stacks: deploy one in each target account and region),"
-                    + " but member stacks run no launch, drain or rotate of Kiln's yet (docs/distribution.md)");
+                    + " and member stacks rotate their groups onto them, but run no launch or drain of Kiln's yet (docs/distribution.md)");
         }
 
         ArtifactStore artifacts = new ArtifactStore(this, "Artifacts");
@@ -157,7 +146,7 @@ public final class KilnStack extends Stack {
                 new KilnFunction.Code(layout.functionArchive("rotate-plan"), "dev.kiln.rotateplan.RotatePlanHandler"),
                 new KilnFunction.Code(layout.functionArchive("rotate-group"), "dev.kiln.rotategroup.RotateGroupHandler"),
                 new KilnFunction.Code(layout.functionArchive("rotate-report"), "dev.kiln.rotatereport.RotateReportHandler"),
-                settings.config().rotation(), config, tables, advisories.ledger(), artifacts.bucket(), bus,
+                settings.config().rotation(), config, new RotateWorkflow.Published(tables), advisories.ledger(), artifacts.bucket(), bus,
                 notifications.topic()));
 
         distribution = new DistributeWorkflow(this, "Distribution", new DistributeWorkflow.Props(
@@ -233,6 +222,22 @@ public final class KilnStack extends Stack {
                 "Blue/green: the release running per role, what each colour's launches deploy, the waits for a person");
         output("RetentionFunctionName", followUps.retention().function().getFunctionName(),
                 "Run it by hand with {\"dryRun\": true} to see what retention would remove");
+    }
+
+    /** {@code <prefix>config}: the configuration, normalized, that the functions of a Kiln or member stack read. */
+    static StringParameter configParameter(Stack stack, String parameterPrefix, KilnConfig kilnConfig) {
+        String configJson = KilnConfigJson.write(kilnConfig);
+        int configBytes = configJson.getBytes(StandardCharsets.UTF_8).length;
+        if (configBytes > CONFIG_LIMIT_BYTES) {
+            throw new IllegalArgumentException("the Kiln configuration is " + configBytes + " bytes once normalized;"
+                    + " SSM parameters hold at most " + CONFIG_LIMIT_BYTES);
+        }
+        return StringParameter.Builder.create(stack, "Config")
+                .parameterName(parameterPrefix + "config")
+                .description("Kiln's configuration (normalized), read by its functions")
+                .stringValue(configJson)
+                .tier(configBytes > 4096 ? ParameterTier.ADVANCED : ParameterTier.STANDARD)
+                .build();
     }
 
     /** The subnets builders run in: the configuration's, and those roles set for themselves. */

@@ -27,13 +27,17 @@ public final class RotatePlanHandler extends JsonHandler<PlanRequest, RotatePlan
 
     private static RotatePlanService build(Config config) {
         S3Client s3 = AwsClients.build(S3Client.builder());
-        return new RotatePlanService(
-                SsmConfigSource.of(AwsClients.build(SsmClient.builder()), config.configParameter()),
-                new S3TagPages(s3), current(new CurrentImages(AwsClients.build(DynamoDbClient.builder()), config.bakesTable())),
-                new S3PlanStore(s3), config.artifactsBucket());
+        SsmClient ssm = AwsClients.build(SsmClient.builder());
+        return new RotatePlanService(SsmConfigSource.of(ssm, config.configParameter()), new S3TagPages(s3),
+                current(config, ssm), new S3PlanStore(s3), config.artifactsBucket());
     }
 
-    private static Ports.CurrentImages current(CurrentImages images) {
+    /** The hub's publish guard in the bakes table; in a member stack, the pointers distribute writes there. */
+    private static Ports.CurrentImages current(Config config, SsmClient ssm) {
+        if (config.imagePointerPrefix() != null) {
+            return new SsmImagePointers(ssm, config.imagePointerPrefix());
+        }
+        CurrentImages images = new CurrentImages(AwsClients.build(DynamoDbClient.builder()), config.bakesTable());
         return role -> images.of(role).map(CurrentImages.Current::imageId);
     }
 }

@@ -17,6 +17,11 @@ import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.ssm.SsmClient;
+import software.amazon.awssdk.services.ssm.model.GetParameterRequest;
+import software.amazon.awssdk.services.ssm.model.GetParameterResponse;
+import software.amazon.awssdk.services.ssm.model.Parameter;
+import software.amazon.awssdk.services.ssm.model.ParameterNotFoundException;
 
 class AdaptersTest {
 
@@ -89,5 +94,29 @@ class AdaptersTest {
         assertThat(requests).containsExactly(PutObjectRequest.builder().bucket(BUCKET).key("rotations/r-1/groups.json")
                 .contentType("application/json").build());
         assertThat(bodies).containsExactly("[]");
+    }
+
+    @Test
+    void shouldNameTheImageAMemberPointerNamesAndNoneBeforeDistributePointedIt() {
+        List<String> asked = new ArrayList<>();
+        SsmClient ssm = new SsmClient() {
+            @Override
+            public GetParameterResponse getParameter(GetParameterRequest request) {
+                asked.add(request.name());
+                if (request.name().endsWith("/web")) {
+                    return GetParameterResponse.builder().parameter(Parameter.builder().name(request.name())
+                            .value("ami-0copy0000000000a").build()).build();
+                }
+                throw ParameterNotFoundException.builder().message("Parameter " + request.name() + " not found.").build();
+            }
+
+            @Override public String serviceName() { return "ssm"; }
+            @Override public void close() { }
+        };
+        SsmImagePointers pointers = new SsmImagePointers(ssm, "/kiln/images/");
+
+        assertThat(pointers.imageId("web")).contains("ami-0copy0000000000a");
+        assertThat(pointers.imageId("api")).as("no copy pointed here yet: its groups wait").isEmpty();
+        assertThat(asked).containsExactly("/kiln/images/web", "/kiln/images/api");
     }
 }

@@ -165,6 +165,18 @@ class RotatePlanHandlerTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("ARTIFACTS_BUCKET is not set: the function's deployment must provide it");
         assertThat(Config.fromEnv(Map.of("CONFIG_PARAMETER", "/kiln/config", "BAKES_TABLE", "kiln-bakes",
-                "ARTIFACTS_BUCKET", BUCKET))).isEqualTo(new Config("/kiln/config", "kiln-bakes", BUCKET));
+                "ARTIFACTS_BUCKET", BUCKET))).isEqualTo(new Config("/kiln/config", "kiln-bakes", null, BUCKET));
+    }
+
+    @Test
+    void shouldReadTheMemberStacksPointersInsteadOfTheBakesTableInAMemberStack() {
+        assertThat(Config.fromEnv(Map.of("CONFIG_PARAMETER", "/kiln/config", "IMAGE_POINTER_PREFIX", "/kiln/images/",
+                "ARTIFACTS_BUCKET", BUCKET))).isEqualTo(new Config("/kiln/config", null, "/kiln/images/", BUCKET));
+        assertThatThrownBy(() -> Config.fromEnv(Map.of("CONFIG_PARAMETER", "/kiln/config", "ARTIFACTS_BUCKET", BUCKET)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("exactly one of BAKES_TABLE (the hub) and IMAGE_POINTER_PREFIX (a member stack)");
+        assertThatThrownBy(() -> Config.fromEnv(Map.of("CONFIG_PARAMETER", "/kiln/config", "BAKES_TABLE", "kiln-bakes",
+                "IMAGE_POINTER_PREFIX", "/kiln/images/", "ARTIFACTS_BUCKET", BUCKET)))
+                .isInstanceOf(IllegalStateException.class);
     }
 }

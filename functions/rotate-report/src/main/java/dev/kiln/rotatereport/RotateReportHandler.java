@@ -36,6 +36,11 @@ public final class RotateReportHandler extends JsonHandler<ReportRequest, Report
         S3Client s3 = AwsClients.build(S3Client.builder());
         DynamoDbClient dynamo = AwsClients.build(DynamoDbClient.builder());
         return new RotateReportService(new S3PlannedGroups(s3), new DynamoOutcomes(dynamo, config.rotationsTable()),
-                new S3ReportStore(s3), new DynamoAdvisoryLedger(dynamo, config.ledgerTable()), config.artifactsBucket());
+                new S3ReportStore(s3), ledger(config, dynamo), config.artifactsBucket());
+    }
+
+    /** A member stack keeps no advisories ledger: no advisory's patch record is there to add a rotation to. */
+    private static Ports.AdvisoryLedger ledger(Config config, DynamoDbClient dynamo) {
+        return config.ledgerTable() == null ? (advisory, rotated) -> false : new DynamoAdvisoryLedger(dynamo, config.ledgerTable());
     }
 }

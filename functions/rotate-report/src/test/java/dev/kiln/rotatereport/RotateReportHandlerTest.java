@@ -103,9 +103,11 @@ class RotateReportHandlerTest {
 
     @Test
     void shouldRefuseToStartWhenItsSettingsAreMissing() {
-        assertThatThrownBy(() -> Config.fromEnv(Map.of("ROTATIONS_TABLE", "kiln-rotations", "ARTIFACTS_BUCKET", BUCKET)))
+        assertThatThrownBy(() -> Config.fromEnv(Map.of("LEDGER_TABLE", "kiln-ledger", "ARTIFACTS_BUCKET", BUCKET)))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessage("LEDGER_TABLE is not set: the function's deployment must provide it");
+                .hasMessage("ROTATIONS_TABLE is not set: the function's deployment must provide it");
+        assertThat(Config.fromEnv(Map.of("ROTATIONS_TABLE", "kiln-rotations", "ARTIFACTS_BUCKET", BUCKET)))
+                .as("a member stack keeps no advisories ledger").isEqualTo(new Config("kiln-rotations", null, BUCKET));
         assertThat(Config.fromEnv(Map.of("ROTATIONS_TABLE", "kiln-rotations", "LEDGER_TABLE", "kiln-ledger", "ARTIFACTS_BUCKET", BUCKET)))
                 .isEqualTo(new Config("kiln-rotations", "kiln-ledger", BUCKET));
     }

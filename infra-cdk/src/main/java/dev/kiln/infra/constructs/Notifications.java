@@ -8,6 +8,7 @@ import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.ArnFormat;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.Token;
 import software.amazon.awscdk.services.events.EventPattern;
 import software.amazon.awscdk.services.events.Rule;
 import software.amazon.awscdk.services.events.targets.LambdaFunction;
@@ -79,7 +80,8 @@ public final class Notifications extends Construct {
                         .reason("notify reads the error, cause and last state of any execution of Kiln's own state"
                                 + " machines (names starting with the deployment prefix); execution names are not"
                                 + " known in advance.")
-                        .appliesTo(List.of("Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>"
+                        .appliesTo(List.of("Resource::arn:<AWS::Partition>:states:"
+                                + nagged(stack.getRegion(), "<AWS::Region>") + ":" + nagged(stack.getAccount(), "<AWS::AccountId>")
                                 + ":execution:" + props.stateMachinePrefix() + "*:*"))
                         .build(),
                 NagPackSuppression.builder()
@@ -110,6 +112,11 @@ public final class Notifications extends Construct {
                         .deadLetterQueue(notifyFunction.deadLetterQueue())
                         .build()))
                 .build();
+    }
+
+    /** How cdk-nag writes a value of the stack's environment: as it is, or as the pseudo parameter it stands for. */
+    private static String nagged(String value, String pseudoParameter) {
+        return Token.isUnresolved(value) ? pseudoParameter : value;
     }
 
     public Topic topic() {

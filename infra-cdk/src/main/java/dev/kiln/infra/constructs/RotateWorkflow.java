@@ -8,6 +8,7 @@ import io.github.cdklabs.cdknag.NagSuppressions;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
@@ -23,6 +24,7 @@ import software.amazon.awscdk.services.events.targets.SfnStateMachine;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.lambda.IFunction;
 import software.amazon.awscdk.services.s3.IBucket;
 import software.amazon.awscdk.services.scheduler.CfnSchedule;
 import software.amazon.awscdk.services.sns.ITopic;
@@ -43,7 +45,10 @@ public final class RotateWorkflow extends Construct {
     /**
      * @param definition statemachines/rotate.asl.json
      * @param name       the deployment's name; the state machine is {@code <name>-rotate}
-     * @param ledger     the advisories ledger: a security rotation adds its outcome to the advisory's record
+     * @param rotation   when it runs (a member stack's: its region's schedule and time zone) and how
+     * @param images     where rotate-plan finds each role's current image
+     * @param ledger     the advisories ledger: a security rotation adds its outcome to the advisory's record;
+     *                   null in a member stack, which keeps none
      */
     public record Props(
             Path definition,
@@ -53,11 +58,53 @@ public final class RotateWorkflow extends Construct {
             KilnFunction.Code reportCode,
             KilnConfig.Rotation rotation,
             IStringParameter config,
-            BakeTables tables,
+            CurrentImages images,
             Table ledger,
             IBucket artifacts,
             IEventBus bus,
             ITopic topic) {
+    }
+
+    /** Where each role's current image is named: in the hub, or in a member account. */
+    public sealed interface CurrentImages {
+
+        /** rotate-plan's environment, for the adapter that reads it. */
+        Map<String, String> environment();
+
+        void grantRead(IFunction function);
+    }
+
+    /** The hub: the bakes table's {@code current#<role>} items, which the publish guard keeps. */
+    public record Published(BakeTables tables) implements CurrentImages {
+
+        @Override
+        public Map<String, String> environment() {
+            return Map.of("BAKES_TABLE", tables.bakes().getTableName());
+        }
+
+        @Override
+        public void grantRead(IFunction function) {
+            tables.bakes().grant(function, "dynamodb:GetItem");
+        }
+    }
+
+    /**
+     * A member stack: the pointers {@code <prefix><role>} there, which the hub's distribute points at a role's
+     * copy only once it is made and shared, so that a group never rotates onto an image not here yet.
+     */
+    public record Pointed(String prefix) implements CurrentImages {
+
+        @Override
+        public Map<String, String> environment() {
+            return Map.of("IMAGE_POINTER_PREFIX", prefix);
+        }
+
+        @Override
+        public void grantRead(IFunction function) {
+            Stack stack = Stack.of(function);
+            function.addToRolePolicy(allow(List.of("ssm:GetParameter"), stack.formatArn(ArnComponents.builder()
+                    .service("ssm").resource("parameter").resourceName(prefix.substring(1) + "*").build())));
+        }
     }
 
     private static final String REFRESHED_TAG = "autoscaling:ResourceTag/kiln:rotate";
@@ -79,13 +126,13 @@ public final class RotateWorkflow extends Construct {
                 .build();
 
         plan = new KilnFunction(this, "Plan", new KilnFunction.Props("kiln-rotate-plan", props.planCode(),
-                "Plans a rotation: the opted-in groups asked for, their roles' images, and what is skipped and why", Map.of(
+                "Plans a rotation: the opted-in groups asked for, their roles' images, and what is skipped and why",
+                with(props.images().environment(), Map.of(
                         "CONFIG_PARAMETER", props.config().getParameterName(),
-                        "BAKES_TABLE", props.tables().bakes().getTableName(),
-                        "ARTIFACTS_BUCKET", props.artifacts().getBucketName()),
+                        "ARTIFACTS_BUCKET", props.artifacts().getBucketName())),
                 1024, Duration.minutes(5)));
         props.config().grantRead(plan.function());
-        props.tables().bakes().grant(plan.function(), "dynamodb:GetItem");
+        props.images().grantRead(plan.function());
         props.artifacts().grantRead(plan.function(), "rotations/*");
         props.artifacts().grantPut(plan.function(), "rotations/*");
 
@@ -104,13 +151,15 @@ public final class RotateWorkflow extends Construct {
                 .build());
 
         report = new KilnFunction(this, "Report", new KilnFunction.Props("kiln-rotate-report", props.reportCode(),
-                "Sums up a rotation: every group's outcome, the full report in S3, the event and the summary people read", Map.of(
+                "Sums up a rotation: every group's outcome, the full report in S3, the event and the summary people read",
+                with(props.ledger() == null ? Map.of() : Map.of("LEDGER_TABLE", props.ledger().getTableName()), Map.of(
                         "ROTATIONS_TABLE", rotations.getTableName(),
-                        "LEDGER_TABLE", props.ledger().getTableName(),
-                        "ARTIFACTS_BUCKET", props.artifacts().getBucketName()),
+                        "ARTIFACTS_BUCKET", props.artifacts().getBucketName())),
                 1024, Duration.minutes(5)));
         rotations.grant(report.function(), "dynamodb:Query");
-        props.ledger().grant(report.function(), "dynamodb:UpdateItem");
+        if (props.ledger() != null) {
+            props.ledger().grant(report.function(), "dynamodb:UpdateItem");
+        }
         props.artifacts().grantRead(report.function(), "rotations/*");
         props.artifacts().grantPut(report.function(), "rotations/*");
 
@@ -202,6 +251,12 @@ public final class RotateWorkflow extends Construct {
                                 + " resource-level permissions, and the groups' launch templates are the users' (only"
                                 + " those tagged kiln:role).")
                         .build()), true);
+    }
+
+    private static Map<String, String> with(Map<String, String> some, Map<String, String> others) {
+        Map<String, String> all = new TreeMap<>(others);
+        all.putAll(some);
+        return all;
     }
 
     public Table rotations() {

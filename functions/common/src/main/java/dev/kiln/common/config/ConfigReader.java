@@ -19,9 +19,7 @@ import dev.kiln.common.config.KilnConfig.LaunchFailures;
 import dev.kiln.common.config.KilnConfig.Role;
 import dev.kiln.common.config.KilnConfig.FreezeWindow;
 import dev.kiln.common.config.KilnConfig.Rotation;
-import java.time.DateTimeException;
 import java.time.OffsetDateTime;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -52,7 +50,6 @@ final class ConfigReader extends DocumentReader {
     private static final Pattern SERVICE = Pattern.compile("[A-Za-z0-9@._:-]{1,128}");
     private static final Pattern HEALTH_URL = Pattern.compile("http://(127\\.0\\.0\\.1|localhost)(:[0-9]{1,5})?(/[A-Za-z0-9._~/?=&%+-]*)?");
     /** EventBridge Scheduler's six-field cron, or a rate. */
-    private static final Pattern SCHEDULE = Pattern.compile("cron\\(\\S+( \\S+){5}\\)|rate\\([1-9][0-9]* (minute|minutes|hour|hours|day|days)\\)");
     static final Pattern ALARM_NAME = Pattern.compile("[^\\x00-\\x1F]{1,255}");
     private static final Pattern REASON = Pattern.compile("[^\\x00-\\x1F]{1,200}");
     static final Pattern COMMAND = Pattern.compile("[^\\x00]{1,4096}");
@@ -92,19 +89,6 @@ final class ConfigReader extends DocumentReader {
                         "an EventBridge Scheduler expression such as cron(0 2 ? * SUN *) or rate(7 days)", "cron(0 2 ? * SUN *)"),
                 timeZone(node, "rebuild"),
                 bool(node, "rebuild.enabled", "enabled", true));
-    }
-
-    /** An IANA time zone, default UTC. */
-    private String timeZone(JsonNode node, String path) {
-        String timeZone = optionalText(node, path + ".timeZone", "timeZone", Pattern.compile("[A-Za-z_+-]+(/[A-Za-z0-9_+-]+)*"),
-                "an IANA time zone such as Asia/Tokyo", "UTC");
-        try {
-            ZoneId.of(timeZone);
-            return timeZone;
-        } catch (DateTimeException e) {
-            problems.add(path + ".timeZone: '" + timeZone + "' is not an IANA time zone such as Asia/Tokyo");
-            return "UTC";
-        }
     }
 
     private Concurrency concurrency(JsonNode node) {

@@ -119,6 +119,18 @@ final class ConfigWriter {
         }
         ObjectNode keys = node.putObject("kmsKeys");
         distribution.kmsKeys().forEach(keys::put);
+        if (!distribution.rotations().isEmpty()) {
+            ObjectNode rotations = node.putObject("rotation");
+            distribution.rotations().forEach((region, rotation) -> {
+                ObjectNode entry = rotations.putObject(region);
+                if (rotation.schedule() != null) {
+                    entry.put("schedule", rotation.schedule());
+                }
+                if (rotation.timeZone() != null) {
+                    entry.put("timeZone", rotation.timeZone());
+                }
+            });
+        }
     }
 
     private static void writeBlueGreen(ObjectNode node, BlueGreen blueGreen) {

@@ -8,6 +8,7 @@ import static dev.kiln.common.distribution.DistributionPatterns.REGION;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.common.config.KilnConfig.Distribution;
 import dev.kiln.common.config.KilnConfig.DistributionTarget;
+import dev.kiln.common.config.KilnConfig.RegionRotation;
 import dev.kiln.common.config.KilnConfig.Role;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,7 +41,7 @@ final class DistributionReader extends DocumentReader {
             problems.add("distribution: must be an object with targets and kmsKeys");
             return Distribution.NONE;
         }
-        allowOnly(node, "distribution", "targets", "kmsKeys");
+        allowOnly(node, "distribution", "targets", "kmsKeys", "rotation");
         JsonNode targetsNode = node.get("targets");
         if (targetsNode == null || !targetsNode.isArray() || targetsNode.isEmpty()) {
             problems.add("distribution.targets: must be a non-empty list of {regions, accounts, organizationalUnits, roles}");
@@ -71,7 +72,7 @@ final class DistributionReader extends DocumentReader {
                 }
             }
         }
-        return new Distribution(targets, keys);
+        return new Distribution(targets, keys, rotations(node.get("rotation"), targets));
     }
 
     private DistributionTarget target(JsonNode node, String path, List<Role> roles) {
@@ -182,6 +183,40 @@ final class DistributionReader extends DocumentReader {
             }
         });
         return keys;
+    }
+
+    /** Per target region, the schedule and time zone its member stacks rotate on. */
+    private Map<String, RegionRotation> rotations(JsonNode node, List<DistributionTarget> targets) {
+        Map<String, RegionRotation> rotations = new TreeMap<>();
+        if (node == null) {
+            return rotations;
+        }
+        if (!node.isObject()) {
+            problems.add("distribution.rotation: must be an object from region to {schedule, timeZone},"
+                    + " e.g. {\"ap-northeast-2\": {\"timeZone\": \"Asia/Seoul\"}}");
+            return rotations;
+        }
+        Set<String> targetRegions = new LinkedHashSet<>();
+        targets.forEach(target -> targetRegions.addAll(target.regions()));
+        node.properties().forEach(entry -> {
+            String region = entry.getKey();
+            String path = "distribution.rotation." + region;
+            JsonNode value = entry.getValue();
+            if (!REGION.matcher(region).matches()) {
+                problems.add(path + ": '" + region + "' is not a region name such as ap-northeast-3");
+            } else if (!targetRegions.contains(region)) {
+                problems.add(path + ": no target names " + region);
+            } else if (!value.isObject() || !(value.has("schedule") || value.has("timeZone"))) {
+                problems.add(path + ": must be an object with schedule, timeZone or both, got " + value);
+            } else {
+                allowOnly(value, path, "schedule", "timeZone");
+                rotations.put(region, new RegionRotation(
+                        value.has("schedule") ? text(value, path + ".schedule", "schedule", SCHEDULE,
+                                "an EventBridge Scheduler expression such as cron(0 3 * * ? *) or rate(1 day)") : null,
+                        value.has("timeZone") ? timeZone(value, path) : null));
+            }
+        });
+        return rotations;
     }
 
     private List<String> unique(List<String> values, String path) {

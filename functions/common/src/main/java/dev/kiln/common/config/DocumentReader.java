@@ -2,7 +2,9 @@ package dev.kiln.common.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.common.Json;
+import java.time.DateTimeException;
 import java.time.OffsetDateTime;
+import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +13,9 @@ import java.util.regex.Pattern;
 
 /** Reads a JSON document field by field, collecting each problem with its path instead of stopping at the first. */
 abstract class DocumentReader {
+
+    /** An EventBridge Scheduler expression. */
+    static final Pattern SCHEDULE = Pattern.compile("cron\\(\\S+( \\S+){5}\\)|rate\\([1-9][0-9]* (minute|minutes|hour|hours|day|days)\\)");
 
     final List<String> problems;
 
@@ -125,5 +130,18 @@ abstract class DocumentReader {
 
     static String orElse(String value, String fallback) {
         return value == null ? fallback : value;
+    }
+
+    /** An IANA time zone, default UTC. */
+    String timeZone(JsonNode node, String path) {
+        String timeZone = optionalText(node, path + ".timeZone", "timeZone", Pattern.compile("[A-Za-z_+-]+(/[A-Za-z0-9_+-]+)*"),
+                "an IANA time zone such as Asia/Tokyo", "UTC");
+        try {
+            ZoneId.of(timeZone);
+            return timeZone;
+        } catch (DateTimeException e) {
+            problems.add(path + ".timeZone: '" + timeZone + "' is not an IANA time zone such as Asia/Tokyo");
+            return "UTC";
+        }
     }
 }

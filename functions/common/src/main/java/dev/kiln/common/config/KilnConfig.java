@@ -246,6 +246,13 @@ public record KilnConfig(
             freezeWindows = List.copyOf(freezeWindows);
         }
 
+        /** This rotation with another schedule and time zone (a target region's, {@link Distribution#rotation}). */
+        public Rotation scheduled(String otherSchedule, String otherTimeZone) {
+            return new Rotation(otherSchedule, otherTimeZone, enabled, maxConcurrency, maxAgeHours, minHealthyPercentage,
+                    maxHealthyPercentage, instanceWarmupSeconds, autoRollback, alarms, pollSeconds, deadlineMinutes,
+                    freezeWindows, securityHonoursFreeze);
+        }
+
         /** How a refresh is watched to its deadline: every pollSeconds, or less often when the deadline is long. */
         public Poll watch() {
             return Poll.covering(deadlineMinutes * 60, pollSeconds, WATCH_MAX_CHECKS);
@@ -320,9 +327,10 @@ public record KilnConfig(
      * @param kmsKeys per region, the alias of the key its copies are encrypted with; a region whose copies
      *                are shared with another account must have one (AWS-managed keys cannot be shared)
      */
-    public record Distribution(List<DistributionTarget> targets, Map<String, String> kmsKeys) {
+    public record Distribution(List<DistributionTarget> targets, Map<String, String> kmsKeys,
+                               Map<String, RegionRotation> rotations) {
 
-        public static final Distribution NONE = new Distribution(List.of(), Map.of());
+        public static final Distribution NONE = new Distribution(List.of(), Map.of(), Map.of());
 
         /**
          * The most accounts and units one region's copy is shared with: distribute tells each, and one region's
@@ -333,6 +341,20 @@ public record KilnConfig(
         public Distribution {
             targets = List.copyOf(targets);
             kmsKeys = Collections.unmodifiableMap(new TreeMap<>(kmsKeys));
+            rotations = Collections.unmodifiableMap(new TreeMap<>(rotations));
+        }
+
+        /**
+         * When the member stacks of {@code region} rotate their groups: the region's schedule and time zone where
+         * {@code rotations} sets them, the hub's {@code rotation} block for the rest (and for every other setting).
+         */
+        public Rotation rotation(String region, Rotation hub) {
+            RegionRotation own = rotations.get(region);
+            return own == null ? hub : hub.scheduled(orElse(own.schedule(), hub.schedule()), orElse(own.timeZone(), hub.timeZone()));
+        }
+
+        private static String orElse(String value, String fallback) {
+            return value == null ? fallback : value;
         }
 
         public boolean isEmpty() {
@@ -355,6 +377,16 @@ public record KilnConfig(
             return targets.stream().filter(target -> target.covers(role) && target.regions().contains(region))
                     .flatMap(target -> target.accounts().stream()).distinct().sorted().toList();
         }
+    }
+
+    /**
+     * A target region's own rotation schedule, for the member stacks there (the groups of Seoul rotate at Seoul's
+     * night); either may be absent, for the hub's.
+     *
+     * @param schedule an EventBridge Scheduler expression, or null
+     * @param timeZone an IANA time zone, or null
+     */
+    public record RegionRotation(String schedule, String timeZone) {
     }
 
     /**

@@ -91,6 +91,42 @@ class DistributionConfigTest {
     }
 
     @Test
+    void shouldRotateEachTargetRegionsMembersOnItsOwnScheduleAndTimeZoneOrTheHubs() {
+        KilnConfig config = KilnConfigJson.read(document("""
+                {"targets": [{"regions": ["ap-northeast-2", "eu-west-1", "us-west-2"], "accounts": ["222222222222"]}],
+                 "kmsKeys": {"ap-northeast-2": "alias/kiln-images", "eu-west-1": "alias/kiln-images", "us-west-2": "alias/kiln-images"},
+                 "rotation": {"ap-northeast-2": {"timeZone": "Asia/Seoul"},
+                              "eu-west-1": {"schedule": "cron(30 2 ? * MON-FRI *)", "timeZone": "Europe/Dublin"}}}
+                """));
+        KilnConfig.Rotation hub = config.rotation();
+
+        KilnConfig.Rotation seoul = config.distribution().rotation("ap-northeast-2", hub);
+        KilnConfig.Rotation dublin = config.distribution().rotation("eu-west-1", hub);
+
+        assertThat(seoul.timeZone()).isEqualTo("Asia/Seoul");
+        assertThat(seoul.schedule()).as("the hub's schedule, at Seoul's time").isEqualTo(hub.schedule());
+        assertThat(seoul.maxConcurrency()).isEqualTo(hub.maxConcurrency());
+        assertThat(dublin.schedule()).isEqualTo("cron(30 2 ? * MON-FRI *)");
+        assertThat(dublin.timeZone()).isEqualTo("Europe/Dublin");
+        assertThat(config.distribution().rotation("us-west-2", hub)).isEqualTo(hub);
+        assertThat(KilnConfigJson.read(KilnConfigJson.write(config))).isEqualTo(config);
+    }
+
+    @Test
+    void shouldRefuseARegionsRotationForARegionNoTargetNamesOrThatIsNotASchedule() {
+        assertRefused("""
+                {"targets": [{"regions": ["ap-northeast-3", "ap-northeast-2", "eu-west-1"]}],
+                 "rotation": {"us-east-1": {"timeZone": "UTC"}, "ap-northeast-3": {"schedule": "nightly"},
+                              "ap-northeast-2": {"timeZone": "Seoul"}, "eu-west-1": {}}}
+                """,
+                "distribution.rotation.us-east-1: no target names us-east-1",
+                "distribution.rotation.ap-northeast-3.schedule: 'nightly' is not an EventBridge Scheduler expression"
+                        + " such as cron(0 3 * * ? *) or rate(1 day)",
+                "distribution.rotation.ap-northeast-2.timeZone: 'Seoul' is not an IANA time zone such as Asia/Tokyo",
+                "distribution.rotation.eu-west-1: must be an object with schedule, timeZone or both, got {}");
+    }
+
+    @Test
     void shouldRefuseRegionsAccountsAndUnitsThatAreNotWellFormed() {
         assertRefused("""
                 {"targets": [{"regions": ["tokyo", "ap-northeast-3"], "accounts": ["12345678901", "222222222222"],

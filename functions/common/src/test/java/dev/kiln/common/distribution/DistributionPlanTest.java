@@ -21,7 +21,7 @@ class DistributionPlanTest {
             new DistributionTarget(List.of("ap-northeast-1", "ap-northeast-3"), List.of(), List.of(), List.of()),
             new DistributionTarget(List.of("ap-northeast-1", "eu-west-1"), List.of(MEMBER), List.of(), List.of("web")),
             new DistributionTarget(List.of("eu-west-1"), List.of(), List.of(UNIT), List.of("web"))),
-            Map.of("ap-northeast-1", "alias/kiln-images", "eu-west-1", "alias/kiln-images"));
+            Map.of("ap-northeast-1", "alias/kiln-images", "eu-west-1", "alias/kiln-images"), Map.of());
 
     private static final Target HUB_OSAKA = new Target("ap-northeast-3", HUB);
     private static final Target MEMBER_TOKYO = new Target("ap-northeast-1", MEMBER);
