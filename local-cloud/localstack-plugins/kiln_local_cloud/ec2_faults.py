@@ -14,7 +14,7 @@ as EC2 tags them) or carries (CreateImage):
 
 Not a fault but AWS's own answer, which moto does not give: RunInstances (and so an Auto Scaling group's
 launch) of an image that does not exist, named or in the launch template, is refused with
-InvalidAMIID.NotFound.
+InvalidAMIID.NotFound, unless another account shared it with the caller's (shared_images.py).
 """
 
 import logging
@@ -22,6 +22,7 @@ import logging
 from localstack.runtime import hooks
 
 from kiln_local_cloud.instances import faults, instance_tags
+from kiln_local_cloud.shared_images import shared_image
 
 LOG = logging.getLogger(__name__)
 
@@ -46,7 +47,7 @@ def missing_image(backend, image_id: str | None, kwargs: dict) -> Exception | No
     """RunInstances' answer when the image it would launch (named, or its launch template's) does not exist."""
     if not image_id and kwargs.get("launch_template"):
         image_id = backend._get_template_from_args(kwargs["launch_template"]).image_id
-    if not image_id or image_id in backend.amis:
+    if not image_id or image_id in backend.amis or shared_image(backend, image_id):
         return None
     from moto.ec2.exceptions import InvalidAMIIdError
 

@@ -13,10 +13,13 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Image;
 import software.amazon.awssdk.services.ec2.model.ImageAttributeName;
+import software.amazon.awssdk.services.ec2.model.InstanceType;
 import software.amazon.awssdk.services.ec2.model.LaunchPermission;
+import software.amazon.awssdk.services.ec2.model.ResourceType;
 import software.amazon.awssdk.services.ec2.model.Snapshot;
 import software.amazon.awssdk.services.ec2.model.Tag;
 import software.amazon.awssdk.services.iam.IamClient;
@@ -27,6 +30,7 @@ import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 import software.amazon.awssdk.services.ssm.SsmClient;
+import software.amazon.awssdk.services.ssm.model.ParameterNotFoundException;
 
 /**
  * distribute on the local cloud, as scripts/lib/local_config.py deploys it: role web's images go to us-west-2 (the
@@ -55,6 +59,9 @@ class DistributeIT {
     private static final SsmClient MEMBER_SSM_IRELAND = LocalCloud.client(SsmClient.builder(), IRELAND, MEMBER);
     private static final IamClient MEMBER_IAM = LocalCloud.client(IamClient.builder(), Region.AWS_GLOBAL, MEMBER);
     private static final LambdaClient LAMBDA = LocalCloud.client(LambdaClient.builder());
+    private static final Ec2Client MEMBER_EC2_IRELAND = LocalCloud.client(Ec2Client.builder(), IRELAND, MEMBER);
+    private static final AutoScalingClient MEMBER_ASG_IRELAND = LocalCloud.client(AutoScalingClient.builder(), IRELAND, MEMBER);
+    private static final SfnClient MEMBER_SFN_IRELAND = LocalCloud.client(SfnClient.builder(), IRELAND, MEMBER);
 
     @Test
     void shouldCopyAPublishedImageIntoEachTargetRegionEncryptedSharedAndPointedAtOnce() throws Exception {
@@ -232,6 +239,69 @@ class DistributeIT {
             MEMBER_SSM_IRELAND.putParameter(r -> r.name("/kiln/images/web").value(member).overwrite(true));
             SSM_OREGON.putParameter(r -> r.name("/kiln/images/web").value(oregon).overwrite(true));
         }
+    }
+
+    @Test
+    void shouldRotateTheMembersOptedInGroupsOntoItsOwnCopyOnlyOnceTheCopyIsPointedThere() throws Exception {
+        String group = "distribute-it-member-web";
+        String oldImage = MEMBER_EC2_IRELAND.describeImages(r -> r.owners("amazon")).images().get(0).imageId();
+        String template = MEMBER_EC2_IRELAND.createLaunchTemplate(r -> r.launchTemplateName(group + "-" + UUID.randomUUID())
+                .launchTemplateData(d -> d.imageId(oldImage).instanceType(InstanceType.T4_G_SMALL))
+                .tagSpecifications(t -> t.resourceType(ResourceType.LAUNCH_TEMPLATE)
+                        .tags(Tag.builder().key("kiln:role").value("web").build()))).launchTemplate().launchTemplateName();
+        MEMBER_ASG_IRELAND.createAutoScalingGroup(r -> r.autoScalingGroupName(group).minSize(0).maxSize(3).desiredCapacity(1)
+                .launchTemplate(t -> t.launchTemplateName(template).version("1")).availabilityZones("eu-west-1a")
+                .tags(Map.of("kiln:role", "web", "kiln:rotate", "nightly").entrySet().stream().map(tag ->
+                        software.amazon.awssdk.services.autoscaling.model.Tag.builder().resourceId(group)
+                                .resourceType("auto-scaling-group").key(tag.getKey()).value(tag.getValue())
+                                .propagateAtLaunch(false).build()).toList()));
+        Optional<String> pointed = memberPointer();
+        String image = LocalFleet.bakedImage("web", "DistributeIT");
+        try (LocalFleet.CurrentImage current = LocalFleet.current("web", image)) {
+            pointed.ifPresent(before -> MEMBER_SSM_IRELAND.deleteParameter(r -> r.name("/kiln/images/web")));
+
+            DescribeExecutionResponse early = memberRotate(group);
+
+            assertThat(early.status()).as(early.cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
+            assertThat(JSON.readTree(early.output()).at("/counts/skipped").asInt()).as(early.output()).isEqualTo(1);
+            assertThat(memberGroupImages(group)).as("no copy here yet: the group waits").containsOnly(oldImage);
+
+            assertThat(distribute(image).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+            String copy = copyOf(EC2_IRELAND, image).imageId();
+            DescribeExecutionResponse rotated = memberRotate(group);
+
+            assertThat(rotated.status()).as(rotated.cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
+            assertThat(JSON.readTree(rotated.output()).at("/counts/succeeded").asInt()).as(rotated.output()).isEqualTo(1);
+            assertThat(memberGroupImages(group)).as("the member's group runs the copy in its own region").containsOnly(copy);
+        } finally {
+            MEMBER_ASG_IRELAND.deleteAutoScalingGroup(r -> r.autoScalingGroupName(group).forceDelete(true));
+            MEMBER_EC2_IRELAND.deleteLaunchTemplate(r -> r.launchTemplateName(template));
+        }
+    }
+
+    private static Optional<String> memberPointer() {
+        try {
+            return Optional.of(MEMBER_SSM_IRELAND.getParameter(r -> r.name("/kiln/images/web")).parameter().value());
+        } catch (ParameterNotFoundException none) {
+            return Optional.empty();
+        }
+    }
+
+    /** Starts the member stack's rotate in the member account for {@code group}, as an operator there would, and waits. */
+    private static DescribeExecutionResponse memberRotate(String group) {
+        String name = "it-member-rotate-" + UUID.randomUUID().toString().substring(0, 8);
+        String machine = LocalCloud.memberStackOutput(MEMBER, IRELAND.id(), "RotateStateMachineArn");
+        String arn = MEMBER_SFN_IRELAND.startExecution(r -> r.stateMachineArn(machine).name(name)
+                .input("{\"asgs\": [\"" + group + "\"], \"reason\": \"it\"}")).executionArn();
+        return LocalCloud.await(name + " to end", END, () -> Optional.of(MEMBER_SFN_IRELAND.describeExecution(r -> r.executionArn(arn)))
+                .filter(e -> e.status() != ExecutionStatus.RUNNING));
+    }
+
+    private static List<String> memberGroupImages(String group) {
+        List<String> ids = MEMBER_ASG_IRELAND.describeAutoScalingGroups(r -> r.autoScalingGroupNames(group)).autoScalingGroups()
+                .get(0).instances().stream().map(i -> i.instanceId()).toList();
+        return ids.isEmpty() ? List.of() : MEMBER_EC2_IRELAND.describeInstances(r -> r.instanceIds(ids)).reservations().stream()
+                .flatMap(v -> v.instances().stream()).map(i -> i.imageId()).toList();
     }
 
     private static JsonNode retentionDryRun() throws Exception {

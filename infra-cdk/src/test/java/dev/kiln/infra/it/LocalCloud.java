@@ -90,6 +90,18 @@ public final class LocalCloud {
         }
     }
 
+    /** An output of the member stack scripts/deploy-local deployed into {@code account}'s {@code region}. */
+    public static String memberStackOutput(String account, String region, String key) {
+        try (CloudFormationClient cloudFormation = client(CloudFormationClient.builder(), Region.of(region), account)) {
+            return cloudFormation.describeStacks(r -> r.stackName(STACK + "-member")).stacks().get(0).outputs().stream()
+                    .filter(output -> output.outputKey().equals(key))
+                    .map(Output::outputValue)
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalStateException("stack " + STACK + "-member in " + account + ", " + region
+                            + " has no output " + key));
+        }
+    }
+
     /**
      * Gives every instance tagged {@code key=value} these faults (agent-offline, command-fails, command-hangs,
      * health-fails, no-capacity, create-image-fails, image-never-available; see the local cloud's instances.py and
