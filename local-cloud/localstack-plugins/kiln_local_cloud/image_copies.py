@@ -13,12 +13,15 @@ a 500. EC2:
   failed, with a reason;
 - a source image that does not exist is InvalidAMIID.NotFound.
 
-The copy is still available at once (as every image here is), and its snapshot holds no data.
+The copy is still available at once (as every image here is); it gets its source's disk (instances.py), so an
+instance launched from it, in another region or in an account it is shared with, boots what the source's would.
 """
 
 import logging
 
 from localstack.runtime import hooks
+
+from kiln_local_cloud.instances import copy_image_disk
 
 LOG = logging.getLogger(__name__)
 
@@ -73,6 +76,8 @@ def copy_images_as_ec2_does():
                 image.state = "failed"
                 image.state_reason = {"Code": "Client.InvalidKMSKey.InvalidState",
                                       "Message": f"The KMS key {key_id} is not usable in {region}"}
+        if image.state != "failed":
+            copy_image_disk(source_id, image.id)
         if token:
             copies_by_token[(account, region, token)] = image.id
         return ActionResult({"ImageId": image.id})

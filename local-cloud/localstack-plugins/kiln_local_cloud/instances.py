@@ -131,7 +131,7 @@ class Machine:
     @classmethod
     def of(cls, instance) -> "Machine":
         return cls(instance.id, instance.image_id, instance.instance_type, instance.availability_zone,
-                   instance.private_ip or "", instance.region_name, faults(instance_tags(instance)))
+                   instance.private_ip or "", region_of(instance), faults(instance_tags(instance)))
 
     @property
     def hostname(self) -> str:
@@ -318,6 +318,13 @@ class Sandbox:
                 "/bin/bash", str(SANDBOX / "launch.sh"), str(self.root), working_directory, script_path, *binds]
 
 
+def copy_image_disk(source_id: str, copy_id: str, base: Path | None = None) -> None:
+    """Gives a copy of an image (CopyImage) its source's disk: instances launched from either boot the same."""
+    images = (base or instances_dir()) / "images"
+    if (images / source_id).is_dir() and not (images / copy_id).exists():
+        _copy(images / source_id, images / copy_id)
+
+
 def _copy(source: Path, target: Path) -> None:
     """Copies a directory's contents as they are (owners, modes, links, and the overlay's whiteouts,
     which are devices) into target, made if need be."""
@@ -372,7 +379,13 @@ def assume_instance_role(role_arn: str, instance_id: str, region: str) -> dict:
 def instance_credentials(instance, role_of=instance_role_arn, assume=assume_instance_role) -> dict | None:
     """The credentials the instance's software calls AWS with (its profile's role), or None."""
     role_arn = role_of(instance)
-    return assume(role_arn, instance.id, instance.region_name) if role_arn else None
+    return assume(role_arn, instance.id, region_of(instance)) if role_arn else None
+
+
+def region_of(instance) -> str:
+    """The instance's region: its EC2 backend's (moto's Instance.region_name is us-east-1 for an instance a group
+    launched, whose RunInstances names no region)."""
+    return instance.ec2_backend.region_name
 
 
 def script_env(region: str, credentials: dict | None) -> dict[str, str]:

@@ -10,7 +10,7 @@ import uuid
 from pathlib import Path
 from types import SimpleNamespace
 
-from kiln_local_cloud.instances import (Machine, Sandbox, end_commands, faults, instance_credentials, script_env)
+from kiln_local_cloud.instances import (Machine, Sandbox, copy_image_disk, end_commands, faults, instance_credentials, script_env)
 
 MACHINE = Machine("i-0123456789abcdef0", "ami-0base", "t3.micro", "us-east-1a", "10.0.1.17", "us-east-1")
 CREDENTIALS = {"AccessKeyId": "LSIAQAAAAAAEXAMPLEKEY", "SecretAccessKey": "secret", "SessionToken": "token"}
@@ -119,6 +119,19 @@ class SandboxTest(SandboxTestCase):
 
         self.assertEqual("baked\n", self.run_script("cat /etc/kiln-baked", sandbox=launched).stdout)
 
+    def test_a_copy_of_an_image_carries_its_disk_and_a_copy_made_again_keeps_its_own(self):
+        self.run_script("echo baked > /etc/kiln-baked")
+        self.sandbox.save_image("ami-0baked", "ami-0base")
+
+        copy_image_disk("ami-0baked", "ami-0copyeu", self.base)
+        (self.base / "images/ami-0copyeu/root/etc/kiln-baked").write_text("copied\n")
+        copy_image_disk("ami-0baked", "ami-0copyeu", self.base)
+        copy_image_disk("ami-0nodisk", "ami-0copynodisk", self.base)
+        launched = Sandbox("i-0launched", self.base, endpoint="http://127.0.0.1:9").create("ami-0copyeu")
+
+        self.assertEqual("copied\n", self.run_script("cat /etc/kiln-baked", sandbox=launched).stdout)
+        self.assertFalse((self.base / "images/ami-0copynodisk").exists())
+
     def test_an_image_of_a_base_images_instance_that_ran_no_command_has_the_base_images_packages(self):
         Sandbox("i-0idle", self.base).save_image("ami-0copy", "ami-0base")
         packages = (self.base / "images/ami-0copy/packages.tsv").read_text()
@@ -143,7 +156,7 @@ class FaultsTest(unittest.TestCase):
 
 class CredentialsTest(SandboxTestCase):
     def test_the_instance_calls_aws_with_a_session_of_its_profiles_role_named_after_it(self):
-        instance = SimpleNamespace(id="i-0123456789abcdef0", region_name="eu-west-1")
+        instance = SimpleNamespace(id="i-0123456789abcdef0", ec2_backend=SimpleNamespace(region_name="eu-west-1"))
         calls = []
 
         credentials = instance_credentials(instance, role_of=lambda i: "arn:aws:iam::000000000000:role/web",
@@ -155,8 +168,21 @@ class CredentialsTest(SandboxTestCase):
                           "AWS_SESSION_TOKEN": "token", "AWS_DEFAULT_REGION": "eu-west-1"},
                          {k: v for k, v in env.items() if k.startswith("AWS_")})
 
+    def test_an_instance_a_group_launched_in_another_region_than_us_east_1_is_in_its_own(self):
+        from moto import mock_aws
+        from moto.ec2.models import ec2_backends
+
+        with mock_aws():
+            backend = ec2_backends["111111111111"]["eu-west-1"]
+            image = next(iter(backend.amis))
+            # as moto's Auto Scaling launches a group's instances: RunInstances naming no region
+            instance = backend.run_instances(image, 1, "", [], instance_type="t4g.small",
+                                            is_instance_type_default=False).instances[0]
+
+            self.assertEqual("eu-west-1", Machine.of(instance).region)
+
     def test_an_instance_without_a_profile_has_no_credentials(self):
-        instance = SimpleNamespace(id="i-0123456789abcdef0", region_name="us-east-1")
+        instance = SimpleNamespace(id="i-0123456789abcdef0", ec2_backend=SimpleNamespace(region_name="us-east-1"))
 
         self.assertIsNone(instance_credentials(instance, role_of=lambda i: None, assume=None))
 

@@ -26,8 +26,8 @@ ROLE = "arn:aws:iam::000000000000:role/web"
 def instance(instance_id="i-0123456789abcdef0", state="running", launched_seconds_ago=10.0, tags=None):
     return SimpleNamespace(
         id=instance_id, state=state, launch_time=(NOW - datetime.timedelta(seconds=launched_seconds_ago)).replace(tzinfo=None),
-        ec2_backend=SimpleNamespace(tags={instance_id: tags or {}}), image_id="ami-0base", instance_type="t3.micro",
-        availability_zone="us-east-1a", private_ip="10.0.1.17", region_name="us-east-1")
+        ec2_backend=SimpleNamespace(tags={instance_id: tags or {}}, region_name="us-east-1"), image_id="ami-0base", instance_type="t3.micro",
+        availability_zone="us-east-1a", private_ip="10.0.1.17")
 
 
 def with_role(_):

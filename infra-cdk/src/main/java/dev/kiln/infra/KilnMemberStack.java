@@ -6,6 +6,7 @@ import dev.kiln.common.distribution.MemberAccess;
 import dev.kiln.infra.constructs.ArtifactStore;
 import dev.kiln.infra.constructs.DeadLetters;
 import dev.kiln.infra.constructs.KilnFunction;
+import dev.kiln.infra.constructs.LifecycleWorkflows;
 import dev.kiln.infra.constructs.Notifications;
 import dev.kiln.infra.constructs.RotateWorkflow;
 import io.github.cdklabs.cdknag.NagPackSuppression;
@@ -27,12 +28,12 @@ import software.constructs.Construct;
  * What a target account holds in one target region (docs/distribution.md): the role the hub assumes, with its
  * external id, for exactly its calls there (pointing the account's pointers {@code /<name>/images/<role>} at the
  * copies the hub shares with it, and reading what still uses a copy before retention removes it), and the
- * member's own rotation: {@code <name>-rotate} rotates the account's opted-in groups there onto the copies
- * those pointers name, on the region's schedule and in its time zone. The hub never reaches further into a
- * member account.
+ * member's own fleet workflows there: {@code <name>-launch} and {@code <name>-drain} on its groups' lifecycle hooks,
+ * with its own releases ({@code /<name>/releases/<role>}, artifacts in its own bucket), and {@code <name>-rotate},
+ * which rotates its opted-in groups onto the copies those pointers name, on the region's schedule and in its
+ * time zone. The hub never reaches further into a member account.
  *
- * <p>Deployed with the member account's credentials into each of its target regions. Not built yet (issue 19):
- * the member's own launch and drain.
+ * <p>Deployed with the member account's credentials into each of its target regions.
  */
 public final class KilnMemberStack extends Stack {
 
@@ -74,6 +75,12 @@ public final class KilnMemberStack extends Stack {
                             && target.accounts().isEmpty() && target.organizationalUnits().isEmpty());
         }
 
+        /** The roles whose images come to this region: their fleets here launch, drain and rotate with this stack. */
+        public List<String> roles() {
+            return config.roles().stream().map(KilnConfig.Role::name)
+                    .filter(role -> config.distribution().regions(role).contains(region)).toList();
+        }
+
         public String stateMachinePrefix() {
             return name + "-";
         }
@@ -87,11 +94,12 @@ public final class KilnMemberStack extends Stack {
     private final Notifications notifications;
     private final EventBus bus;
     private final RotateWorkflow rotation;
+    private final LifecycleWorkflows lifecycle;
 
     public KilnMemberStack(Construct scope, String id, Settings settings) {
         super(scope, id, StackProps.builder()
                 .description("Kiln member: lets the Kiln hub in account " + settings.hubAccount() + " point this account's image"
-                        + " pointers and see what uses its copies, and rotates its opted-in groups onto them")
+                        + " pointers and see what uses its copies; deploys, drains and rotates this account's fleets onto them")
                 .env(Environment.builder().region(settings.region()).account(settings.account()).build())
                 .build());
         hubRole = Role.Builder.create(this, "HubRole")
@@ -138,6 +146,13 @@ public final class KilnMemberStack extends Stack {
                 settings.config().distribution().rotation(settings.region(), settings.config().rotation()), config,
                 new RotateWorkflow.Pointed(settings.parameterPrefix() + "images/"), null, artifacts.bucket(), bus,
                 notifications.topic()));
+        lifecycle = new LifecycleWorkflows(this, "Lifecycle", new LifecycleWorkflows.Props(
+                layout.stateMachine("launch"), layout.stateMachine("drain"), settings.name(),
+                new KilnFunction.Code(layout.functionArchive("lifecycle-plan"), "dev.kiln.lifecycleplan.LifecyclePlanHandler"),
+                new KilnFunction.Code(layout.functionArchive("release"), "dev.kiln.release.ReleaseHandler"),
+                new KilnFunction.Code(layout.functionArchive("launch-guard"), "dev.kiln.launchguard.LaunchGuardHandler"),
+                config, artifacts.bucket(), settings.roles(), settings.config().concurrency().lifecycle(),
+                notifications.topic(), null));
         DeadLetters.watchAll(this, settings.name(), notifications.topic());
 
         output("HubRoleArn", hubRole.getRoleArn(),
@@ -149,7 +164,17 @@ public final class KilnMemberStack extends Stack {
                 "Start a rotation here by hand: {} for every opted-in group, {\"asgs\": [...]} for some");
         output("RotationsTableName", rotation.rotations().getTableName(),
                 "Each rotation's outcome per group (partition key: the execution's name)");
-        output("ArtifactBucketName", artifacts.bucket().getBucketName(), "Each rotation's groups, tags and report");
+        output("ArtifactBucketName", artifacts.bucket().getBucketName(),
+                "This member's releases (releases/<role>/...), launch and drain logs, and each rotation's groups and report");
+        output("ReleaseFunctionName", lifecycle.release().function().getFunctionName(),
+                "Set a role's release here: aws lambda invoke with {\"role\", \"version\", \"artifact\", \"sha256\"}");
+        output("LaunchStateMachineArn", lifecycle.launch().getStateMachineArn(), "Deploys on launch (hook " + settings.name() + "-launch)");
+        output("DrainStateMachineArn", lifecycle.drain().getStateMachineArn(), "Drains on terminate (hook " + settings.name() + "-drain)");
+        output("FailedLaunchesTableName", lifecycle.failedLaunches().getTableName(),
+                "Each group's failed launches in a row, and the groups whose launches Kiln suspended");
+        lifecycle.fleetInstancePolicies().forEach((role, policy) -> output(
+                "FleetInstancePolicyArn" + LifecycleWorkflows.pascal(role), policy.getManagedPolicyArn(),
+                "Attach to the instance role of role " + role + "'s fleets here, with AmazonSSMManagedInstanceCore"));
     }
 
     private void output(String id, String value, String description) {
@@ -170,5 +195,9 @@ public final class KilnMemberStack extends Stack {
 
     public RotateWorkflow rotation() {
         return rotation;
+    }
+
+    public LifecycleWorkflows lifecycle() {
+        return lifecycle;
     }
 }

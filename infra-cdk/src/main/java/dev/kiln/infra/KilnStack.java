@@ -21,7 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Stream;
-import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
@@ -85,12 +84,6 @@ public final class KilnStack extends Stack {
                 settings.stateMachinePrefix()));
 
         StringParameter config = configParameter(this, settings.parameterPrefix(), settings.config());
-
-        if (!settings.config().distribution().isEmpty()) {
-            Annotations.of(this).addWarningV2("kiln:distribution", "distribution: published images are copied, shared and"
-                    + " pointed at (in target accounts through their member stacks: deploy one in each target account and region),"
-                    + " and member stacks rotate their groups onto them, but run no launch or drain of Kiln's yet (docs/distribution.md)");
-        }
 
         ArtifactStore artifacts = new ArtifactStore(this, "Artifacts");
         BakeTables tables = new BakeTables(this, "BakeTables");

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.common.config.KilnConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,7 +33,7 @@ class KilnMemberStackTest {
         ObjectNode document = (ObjectNode) CloudFormationValues.JSON.readTree(
                 Synthesized.layout().root().resolve("examples/kiln.json").toFile());
         document.set("distribution", CloudFormationValues.JSON.readTree("""
-                {"targets": [{"regions": ["ap-northeast-2", "eu-west-1"], "accounts": ["%s"]}, {"regions": ["us-west-2"]}],
+                {"targets": [{"regions": ["ap-northeast-2", "eu-west-1"], "accounts": ["%s"]}, {"regions": ["us-west-2"], "roles": ["web"]}],
                  "kmsKeys": {"ap-northeast-2": "alias/kiln-images", "eu-west-1": "alias/kiln-images"},
                  "rotation": {"ap-northeast-2": {"timeZone": "Asia/Seoul"}}}
                 """.formatted(MEMBER)));
@@ -103,7 +104,24 @@ class KilnMemberStackTest {
                 + "\"Resource\":\"arn:aws:ssm:ap-northeast-2:222222222222:parameter/kiln/images/*\"}");
         assertThat(policy).doesNotContain("dynamodb:GetItem");
         assertThat(CloudFormationValues.policyOf(template, "RotationReport.*")).doesNotContain("UpdateItem");
-        assertThat(template.findResources("AWS::DynamoDB::Table")).hasSize(1);
+        assertThat(template.findResources("AWS::DynamoDB::Table")).as("rotations, lifecycle actions, failed launches").hasSize(3);
+    }
+
+    @Test
+    void shouldDeployAndDrainTheMembersGroupsOnKilnsHooksWithItsOwnReleasesAndNoBlueGreen() {
+        template.hasResourceProperties("AWS::StepFunctions::StateMachine", Map.of("StateMachineName", "kiln-launch"));
+        template.hasResourceProperties("AWS::StepFunctions::StateMachine", Map.of("StateMachineName", "kiln-drain"));
+        template.hasResourceProperties("AWS::Events::Rule", Map.of("EventPattern", Map.of(
+                "source", List.of("aws.autoscaling"), "detail", Map.of("LifecycleHookName", List.of("kiln-launch")))));
+        Capture environment = new Capture();
+        template.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "Description", Match.stringLikeRegexp("Plans a lifecycle action.*"),
+                "Environment", Map.of("Variables", environment)));
+
+        assertThat(CloudFormationValues.render(environment.asObject()).toString())
+                .contains("\"RELEASE_PARAMETER_PREFIX\":\"/kiln/releases/\"").doesNotContain("RELEASES_TABLE");
+        assertThat(member.lifecycle().fleetInstancePolicies()).as("the roles whose images come to Seoul").containsOnlyKeys("base", "web");
+        assertThat(settings("us-west-2", HUB).roles()).as("only web's images go to us-west-2").containsExactly("web");
     }
 
     @Test

@@ -3,17 +3,10 @@ package dev.kiln.infra;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awscdk.App;
-import software.amazon.awscdk.assertions.Annotations;
 import software.amazon.awscdk.assertions.Match;
-import software.amazon.awscdk.assertions.Matcher;
 import software.amazon.awscdk.assertions.Template;
 
 class KilnStackTest {
@@ -62,19 +55,6 @@ class KilnStackTest {
                 KilnStackTest.class.getResource("/config/broken.json").getPath())))
                 .isInstanceOf(dev.kiln.common.config.InvalidConfigException.class)
                 .hasMessageContaining("roles[0] (web).parent: give either amazonLinux (with architecture) or role");
-    }
-
-    @Test
-    void shouldWarnThatMemberStacksRunNoLaunchOrDrainYet(@TempDir Path folder) throws Exception {
-        ObjectNode config = (ObjectNode) CloudFormationValues.JSON.readTree(
-                Synthesized.layout().root().resolve("examples/kiln.json").toFile());
-        config.putObject("distribution").putArray("targets").addObject().putArray("regions").add("ap-northeast-3");
-        Path file = Files.writeString(folder.resolve("kiln.json"), config.toString());
-        Annotations distributing = Annotations.fromStack(KilnApp.build(new App(), Synthesized.layout(), "kiln", KilnApp.readConfig(file)));
-        Matcher warning = Match.stringLikeRegexp("distribution: .*member stacks rotate .* but run no launch or drain of Kiln's yet.*");
-
-        assertThat(distributing.findWarning("*", warning)).hasSize(1);
-        assertThat(Synthesized.kiln().annotations().findWarning("*", warning)).isEmpty();
     }
 
     @Test

@@ -8,7 +8,8 @@ import java.util.Map;
  *
  * @param envSecretPrefix    e.g. {@code kiln/env/}: a role's env secret is prefix + role
  * @param envParameterPrefix e.g. {@code /kiln/env/}: a role's env parameters are under prefix + role + "/"
- * @param releasesTable      the blue/green releases table: the release pinned on each colour of a blue/green role
+ * @param releasesTable      the blue/green releases table: the release pinned on each colour of a blue/green role;
+ *                           null in a member stack, which runs no blue/green release (its groups take the role's release)
  */
 public record Config(
         String configParameter,
@@ -28,6 +29,6 @@ public record Config(
                 env.require("RELEASE_PARAMETER_PREFIX"),
                 env.require("ENV_SECRET_PREFIX"),
                 env.require("ENV_PARAMETER_PREFIX"),
-                env.require("RELEASES_TABLE"));
+                env.optional("RELEASES_TABLE", null));
     }
 }

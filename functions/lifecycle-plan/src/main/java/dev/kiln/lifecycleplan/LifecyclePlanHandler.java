@@ -41,7 +41,7 @@ public final class LifecyclePlanHandler extends JsonHandler<LifecyclePlanHandler
         return new LifecyclePlanService(
                 SsmConfigSource.of(ssm, config.configParameter()),
                 new SsmReleaseSource(ssm, config.releasePrefix()),
-                new ColourReleases(dynamo, config.releasesTable())::pinned,
+                config.releasesTable() == null ? (role, colour) -> Optional.empty() : new ColourReleases(dynamo, config.releasesTable())::pinned,
                 instanceId -> {
                     try {
                         return ec2.describeInstances(r -> r.instanceIds(instanceId)).reservations().stream()

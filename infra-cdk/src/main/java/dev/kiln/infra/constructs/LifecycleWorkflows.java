@@ -9,6 +9,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
@@ -46,7 +47,8 @@ public final class LifecycleWorkflows extends Construct {
      * @param roles         the configured roles: each gets a fleet instance policy of its own
      * @param reservedConcurrency lifecycle-plan's reserved concurrency (the configuration's concurrency.lifecycle)
      * @param topic         where launch-guard says that it suspended a group's launches
-     * @param releases      the blue/green releases table: the release pinned on each colour, which its launches deploy
+     * @param releases      the blue/green releases table: the release pinned on each colour, which its launches deploy;
+     *                      null in a member stack, which runs no blue/green release
      */
     public record Props(
             Path launchDefinition,
@@ -91,20 +93,15 @@ public final class LifecycleWorkflows extends Construct {
         failedLaunches = KilnTables.keyedBy(this, "FailedLaunches", "group", RemovalPolicy.DESTROY).build();
 
         plan = new KilnFunction(this, "Plan", new KilnFunction.Props("kiln-lifecycle-plan", props.planCode(),
-                "Plans a lifecycle action: the instance's role and release, and the commands to run on it", Map.of(
-                        "CONFIG_PARAMETER", props.config().getParameterName(),
-                        "ACTIONS_TABLE", actions.getTableName(),
-                        "ARTIFACTS_BUCKET", props.artifacts().getBucketName(),
-                        "RELEASE_PARAMETER_PREFIX", releases,
-                        "ENV_SECRET_PREFIX", props.name() + "/env/",
-                        "ENV_PARAMETER_PREFIX", "/" + props.name() + "/env/",
-                        "RELEASES_TABLE", props.releases().getTableName()),
+                "Plans a lifecycle action: the instance's role and release, and the commands to run on it", planEnvironment(props, releases),
                 1024, Duration.seconds(60)))
                 // every launch waits for it: other functions can never take its concurrency away
                 .reserveConcurrency(props.reservedConcurrency());
         props.config().grantRead(plan.function());
         actions.grant(plan.function(), "dynamodb:PutItem", "dynamodb:GetItem");
-        props.releases().grant(plan.function(), "dynamodb:GetItem");
+        if (props.releases() != null) {
+            props.releases().grant(plan.function(), "dynamodb:GetItem");
+        }
         plan.function().addToRolePolicy(allow(List.of("ssm:GetParameter"), releaseParameters));
         plan.function().addToRolePolicy(allow(List.of("ec2:DescribeInstances"), "*"));
 
@@ -155,6 +152,20 @@ public final class LifecycleWorkflows extends Construct {
                         + " know); releases, env secrets and parameters, and log objects are limited to Kiln's"
                         + " prefixes, whose last part names a role or a release.")
                 .build()), true);
+    }
+
+    private Map<String, String> planEnvironment(Props props, String releases) {
+        Map<String, String> environment = new TreeMap<>(Map.of(
+                "CONFIG_PARAMETER", props.config().getParameterName(),
+                "ACTIONS_TABLE", actions.getTableName(),
+                "ARTIFACTS_BUCKET", props.artifacts().getBucketName(),
+                "RELEASE_PARAMETER_PREFIX", releases,
+                "ENV_SECRET_PREFIX", props.name() + "/env/",
+                "ENV_PARAMETER_PREFIX", "/" + props.name() + "/env/"));
+        if (props.releases() != null) {
+            environment.put("RELEASES_TABLE", props.releases().getTableName());
+        }
+        return environment;
     }
 
     /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiln.common.release.Release;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +27,7 @@ import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.InvokeResponse;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
@@ -62,6 +64,8 @@ class DistributeIT {
     private static final Ec2Client MEMBER_EC2_IRELAND = LocalCloud.client(Ec2Client.builder(), IRELAND, MEMBER);
     private static final AutoScalingClient MEMBER_ASG_IRELAND = LocalCloud.client(AutoScalingClient.builder(), IRELAND, MEMBER);
     private static final SfnClient MEMBER_SFN_IRELAND = LocalCloud.client(SfnClient.builder(), IRELAND, MEMBER);
+    private static final S3Client MEMBER_S3_IRELAND = LocalCloud.client(S3Client.builder(), IRELAND, MEMBER);
+    private static final LambdaClient MEMBER_LAMBDA_IRELAND = LocalCloud.client(LambdaClient.builder(), IRELAND, MEMBER);
 
     @Test
     void shouldCopyAPublishedImageIntoEachTargetRegionEncryptedSharedAndPointedAtOnce() throws Exception {
@@ -277,6 +281,86 @@ class DistributeIT {
             MEMBER_ASG_IRELAND.deleteAutoScalingGroup(r -> r.autoScalingGroupName(group).forceDelete(true));
             MEMBER_EC2_IRELAND.deleteLaunchTemplate(r -> r.launchTemplateName(template));
         }
+    }
+
+    @Test
+    void shouldDeployTheMembersOwnReleaseOnItsCopyWhenItsGroupScalesOutAndDrainItWhenItScalesIn() throws Exception {
+        String profile = WebFleet.instanceProfile();
+        String image = WebFleet.image("distribute-it-web", WebFleet.NGINX, profile);
+        String memberBucket = LocalCloud.memberStackOutput(MEMBER, IRELAND.id(), "ArtifactBucketName");
+        Release release = WebFleet.release("distribute-it-member", "2.0.0-member", MEMBER_S3_IRELAND, memberBucket);
+        InvokeResponse set = MEMBER_LAMBDA_IRELAND.invoke(r -> r.functionName(
+                        LocalCloud.memberStackOutput(MEMBER, IRELAND.id(), "ReleaseFunctionName"))
+                .payload(SdkBytes.fromUtf8String(JSON.createObjectNode().put("role", "web").put("version", release.version())
+                        .put("artifact", release.artifact()).put("sha256", release.sha256()).toString())));
+        assertThat(set.functionError()).as(set.payload().asUtf8String()).isNull();
+        String group = "distribute-it-member-launch-" + UUID.randomUUID().toString().substring(0, 8);
+        try (LocalFleet.CurrentImage current = LocalFleet.current("web", image)) {
+            assertThat(distribute(image).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+            String copy = copyOf(EC2_IRELAND, image).imageId();
+            memberGroup(group, copy, memberInstanceProfile());
+
+            MEMBER_ASG_IRELAND.setDesiredCapacity(r -> r.autoScalingGroupName(group).desiredCapacity(1));
+            String instance = LocalCloud.await("an instance in " + group, Duration.ofSeconds(30), () -> MEMBER_ASG_IRELAND
+                    .describeAutoScalingGroups(r -> r.autoScalingGroupNames(group)).autoScalingGroups().get(0).instances()
+                    .stream().findFirst()).instanceId();
+            DescribeExecutionResponse launch = memberExecution("LaunchStateMachineArn", instance);
+
+            assertThat(launch.status()).as(launch.cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
+            assertThat(JSON.readTree(launch.output()).path("path").asText()).isEqualTo("deploy");
+            assertThat(memberGroupImages(group)).as("the member's instance runs its own copy").containsExactly(copy);
+            assertThat(MEMBER_ASG_IRELAND.describeAutoScalingInstances(r -> r.instanceIds(instance)).autoScalingInstances()
+                    .get(0).lifecycleState()).isEqualTo("InService");
+            assertThat(MEMBER_S3_IRELAND.listObjectsV2(r -> r.bucket(memberBucket).prefix("logs/launch/web/" + instance + "/"))
+                    .contents()).as("the launch's output, in the member's own bucket").isNotEmpty();
+
+            MEMBER_ASG_IRELAND.setDesiredCapacity(r -> r.autoScalingGroupName(group).desiredCapacity(0));
+            DescribeExecutionResponse drain = memberExecution("DrainStateMachineArn", instance);
+
+            assertThat(drain.status()).as(drain.cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        } finally {
+            MEMBER_ASG_IRELAND.deleteAutoScalingGroup(r -> r.autoScalingGroupName(group).forceDelete(true));
+            MEMBER_EC2_IRELAND.deleteLaunchTemplate(r -> r.launchTemplateName(group));
+        }
+    }
+
+    /** The member's web fleet instance profile, with its member stack's fleet instance policy for web: its ARN. */
+    private static String memberInstanceProfile() {
+        String name = "kiln-it-member-web-fleet";
+        if (MEMBER_IAM.listInstanceProfiles().instanceProfiles().stream().noneMatch(p -> p.instanceProfileName().equals(name))) {
+            MEMBER_IAM.createRole(r -> r.roleName(name).assumeRolePolicyDocument("{\"Version\":\"2012-10-17\",\"Statement\":[{"
+                    + "\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"ec2.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}"));
+            MEMBER_IAM.attachRolePolicy(r -> r.roleName(name)
+                    .policyArn(LocalCloud.memberStackOutput(MEMBER, IRELAND.id(), "FleetInstancePolicyArnWeb")));
+            MEMBER_IAM.createInstanceProfile(r -> r.instanceProfileName(name));
+            MEMBER_IAM.addRoleToInstanceProfile(r -> r.instanceProfileName(name).roleName(name));
+        }
+        return MEMBER_IAM.getInstanceProfile(r -> r.instanceProfileName(name)).instanceProfile().arn();
+    }
+
+    /** An empty web group of the member's on the image, with Kiln's hooks (as KilnLifecycleHooks makes them). */
+    private static void memberGroup(String group, String image, String profile) {
+        MEMBER_EC2_IRELAND.createLaunchTemplate(r -> r.launchTemplateName(group).launchTemplateData(d -> d.imageId(image)
+                .instanceType(InstanceType.T4_G_SMALL).iamInstanceProfile(p -> p.arn(profile))));
+        MEMBER_ASG_IRELAND.createAutoScalingGroup(r -> r.autoScalingGroupName(group).minSize(0).maxSize(2).desiredCapacity(0)
+                .launchTemplate(t -> t.launchTemplateName(group)).availabilityZones("eu-west-1a")
+                .tags(t -> t.resourceId(group).resourceType("auto-scaling-group").key("kiln:role").value("web").propagateAtLaunch(true)));
+        MEMBER_ASG_IRELAND.putLifecycleHook(r -> r.autoScalingGroupName(group).lifecycleHookName("kiln-launch")
+                .lifecycleTransition("autoscaling:EC2_INSTANCE_LAUNCHING").heartbeatTimeout(600).defaultResult("ABANDON"));
+        MEMBER_ASG_IRELAND.putLifecycleHook(r -> r.autoScalingGroupName(group).lifecycleHookName("kiln-drain")
+                .lifecycleTransition("autoscaling:EC2_INSTANCE_TERMINATING").heartbeatTimeout(600).defaultResult("CONTINUE"));
+    }
+
+    /** The member stack's execution (of the state machine its output names) for this instance, once it ended. */
+    private static DescribeExecutionResponse memberExecution(String output, String instance) {
+        String machine = LocalCloud.memberStackOutput(MEMBER, IRELAND.id(), output);
+        String arn = LocalCloud.await("the member's " + output + " execution for " + instance, Duration.ofSeconds(60), () ->
+                MEMBER_SFN_IRELAND.listExecutionsPaginator(r -> r.stateMachineArn(machine)).executions().stream()
+                        .map(e -> e.executionArn())
+                        .filter(e -> MEMBER_SFN_IRELAND.describeExecution(r -> r.executionArn(e)).input().contains(instance))
+                        .findFirst());
+        return LocalCloud.await(arn + " to end", END, () -> Optional.of(MEMBER_SFN_IRELAND.describeExecution(r -> r.executionArn(arn)))
+                .filter(e -> e.status() != ExecutionStatus.RUNNING));
     }
 
     private static Optional<String> memberPointer() {

@@ -44,7 +44,12 @@ final class WebFleet {
 
     /** examples/releases/web, packed and uploaded as {@code releases/web/<name>-<sha12>.tar.gz}: a release of that version. */
     static Release release(String name, String version) throws Exception {
-        return release(name, version, Synthesized.layout().root().resolve("examples/releases/web"));
+        return release(name, version, S3, LocalCloud.stackOutput("ArtifactBucketName"));
+    }
+
+    /** The same, uploaded with {@code s3} into {@code bucket}: a member account's release in its member stack's bucket. */
+    static Release release(String name, String version, S3Client s3, String bucket) throws Exception {
+        return release(name, version, Synthesized.layout().root().resolve("examples/releases/web"), s3, bucket);
     }
 
     /**
@@ -61,18 +66,17 @@ final class WebFleet {
             }
         }
         Files.writeString(copy.resolve("site/index.html"), homePage);
-        return release(name, version, copy);
+        return release(name, version, copy, S3, LocalCloud.stackOutput("ArtifactBucketName"));
     }
 
-    private static Release release(String name, String version, Path directory) throws Exception {
+    private static Release release(String name, String version, Path directory, S3Client s3, String bucket) throws Exception {
         Path tarball = Files.createTempDirectory("kiln-web-release").resolve("web.tar.gz");
         Process tar = new ProcessBuilder("tar", "-czf", tarball.toString(), "-C", directory.toString(), ".").inheritIO().start();
         assertThat(tar.waitFor()).as("tar").isZero();
         byte[] bytes = Files.readAllBytes(tarball);
         String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        String bucket = LocalCloud.stackOutput("ArtifactBucketName");
         String key = "releases/web/" + name + "-" + sha256.substring(0, 12) + ".tar.gz";
-        S3.putObject(r -> r.bucket(bucket).key(key), RequestBody.fromBytes(bytes));
+        s3.putObject(r -> r.bucket(bucket).key(key), RequestBody.fromBytes(bytes));
         return new Release("web", version, "s3://" + bucket + "/" + key, sha256, null);
     }
 
