@@ -49,7 +49,6 @@ final class ConfigReader extends DocumentReader {
 
     private static final Pattern SERVICE = Pattern.compile("[A-Za-z0-9@._:-]{1,128}");
     private static final Pattern HEALTH_URL = Pattern.compile("http://(127\\.0\\.0\\.1|localhost)(:[0-9]{1,5})?(/[A-Za-z0-9._~/?=&%+-]*)?");
-    /** EventBridge Scheduler's six-field cron, or a rate. */
     static final Pattern ALARM_NAME = Pattern.compile("[^\\x00-\\x1F]{1,255}");
     private static final Pattern REASON = Pattern.compile("[^\\x00-\\x1F]{1,200}");
     static final Pattern COMMAND = Pattern.compile("[^\\x00]{1,4096}");

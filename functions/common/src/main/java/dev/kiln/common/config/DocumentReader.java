@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 /** Reads a JSON document field by field, collecting each problem with its path instead of stopping at the first. */
 abstract class DocumentReader {
 
-    /** An EventBridge Scheduler expression. */
+    /** An EventBridge Scheduler expression: its six-field cron, or a rate. */
     static final Pattern SCHEDULE = Pattern.compile("cron\\(\\S+( \\S+){5}\\)|rate\\([1-9][0-9]* (minute|minutes|hour|hours|day|days)\\)");
 
     final List<String> problems;

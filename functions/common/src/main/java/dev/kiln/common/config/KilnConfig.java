@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 
@@ -350,11 +351,8 @@ public record KilnConfig(
          */
         public Rotation rotation(String region, Rotation hub) {
             RegionRotation own = rotations.get(region);
-            return own == null ? hub : hub.scheduled(orElse(own.schedule(), hub.schedule()), orElse(own.timeZone(), hub.timeZone()));
-        }
-
-        private static String orElse(String value, String fallback) {
-            return value == null ? fallback : value;
+            return own == null ? hub : hub.scheduled(Objects.requireNonNullElse(own.schedule(), hub.schedule()),
+                    Objects.requireNonNullElse(own.timeZone(), hub.timeZone()));
         }
 
         public boolean isEmpty() {
