@@ -13,7 +13,6 @@ import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
 import java.util.List;
 import software.amazon.awscdk.ArnComponents;
-import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Environment;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
@@ -138,21 +137,12 @@ public final class KilnMemberStack extends Stack {
                 settings.stateMachinePrefix()));
         StringParameter config = KilnStack.configParameter(this, settings.parameterPrefix(), settings.config());
         ArtifactStore artifacts = new ArtifactStore(this, "Artifacts");
-        rotation = new RotateWorkflow(this, "Rotation", new RotateWorkflow.Props(
-                layout.stateMachine("rotate"), settings.name(),
-                new KilnFunction.Code(layout.functionArchive("rotate-plan"), "dev.kiln.rotateplan.RotatePlanHandler"),
-                new KilnFunction.Code(layout.functionArchive("rotate-group"), "dev.kiln.rotategroup.RotateGroupHandler"),
-                new KilnFunction.Code(layout.functionArchive("rotate-report"), "dev.kiln.rotatereport.RotateReportHandler"),
+        rotation = FleetWorkflows.rotation(this, layout, settings.name(),
                 settings.config().distribution().rotation(settings.region(), settings.config().rotation()), config,
                 new RotateWorkflow.Pointed(settings.parameterPrefix() + "images/"), null, artifacts.bucket(), bus,
-                notifications.topic()));
-        lifecycle = new LifecycleWorkflows(this, "Lifecycle", new LifecycleWorkflows.Props(
-                layout.stateMachine("launch"), layout.stateMachine("drain"), settings.name(),
-                new KilnFunction.Code(layout.functionArchive("lifecycle-plan"), "dev.kiln.lifecycleplan.LifecyclePlanHandler"),
-                new KilnFunction.Code(layout.functionArchive("release"), "dev.kiln.release.ReleaseHandler"),
-                new KilnFunction.Code(layout.functionArchive("launch-guard"), "dev.kiln.launchguard.LaunchGuardHandler"),
-                config, artifacts.bucket(), settings.roles(), settings.config().concurrency().lifecycle(),
-                notifications.topic(), null));
+                notifications.topic());
+        lifecycle = FleetWorkflows.lifecycle(this, layout, settings.name(), config, artifacts.bucket(), settings.roles(),
+                settings.config().concurrency().lifecycle(), notifications.topic(), null);
         DeadLetters.watchAll(this, settings.name(), notifications.topic());
 
         output("HubRoleArn", hubRole.getRoleArn(),
@@ -160,25 +150,13 @@ public final class KilnMemberStack extends Stack {
         output("EventBusName", bus.getEventBusName(), "This member's Kiln events (its rotations) are put on this bus");
         output("NotificationTopicArn", notifications.topic().getTopicArn(),
                 "Subscribe here to hear about this member's failed Kiln workflows");
-        output("RotateStateMachineArn", rotation.rotate().getStateMachineArn(),
-                "Start a rotation here by hand: {} for every opted-in group, {\"asgs\": [...]} for some");
-        output("RotationsTableName", rotation.rotations().getTableName(),
-                "Each rotation's outcome per group (partition key: the execution's name)");
         output("ArtifactBucketName", artifacts.bucket().getBucketName(),
                 "This member's releases (releases/<role>/...), launch and drain logs, and each rotation's groups and report");
-        output("ReleaseFunctionName", lifecycle.release().function().getFunctionName(),
-                "Set a role's release here: aws lambda invoke with {\"role\", \"version\", \"artifact\", \"sha256\"}");
-        output("LaunchStateMachineArn", lifecycle.launch().getStateMachineArn(), "Deploys on launch (hook " + settings.name() + "-launch)");
-        output("DrainStateMachineArn", lifecycle.drain().getStateMachineArn(), "Drains on terminate (hook " + settings.name() + "-drain)");
-        output("FailedLaunchesTableName", lifecycle.failedLaunches().getTableName(),
-                "Each group's failed launches in a row, and the groups whose launches Kiln suspended");
-        lifecycle.fleetInstancePolicies().forEach((role, policy) -> output(
-                "FleetInstancePolicyArn" + LifecycleWorkflows.pascal(role), policy.getManagedPolicyArn(),
-                "Attach to the instance role of role " + role + "'s fleets here, with AmazonSSMManagedInstanceCore"));
+        FleetWorkflows.outputs(this, settings.name(), lifecycle, rotation);
     }
 
     private void output(String id, String value, String description) {
-        CfnOutput.Builder.create(this, id).value(value).description(description).build();
+        FleetWorkflows.output(this, id, value, description);
     }
 
     public Role hubRole() {

@@ -21,7 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Stream;
-import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.services.events.EventBus;
@@ -118,13 +117,9 @@ public final class KilnStack extends Stack {
                 settings.config().roles(), config, tables, artifacts.bucket(), bus, notifications.topic(),
                 settings.parameterPrefix() + "releases/", settings.config().concurrency().webhook()));
 
-        lifecycle = new LifecycleWorkflows(this, "Lifecycle", new LifecycleWorkflows.Props(
-                layout.stateMachine("launch"), layout.stateMachine("drain"), settings.name(),
-                new KilnFunction.Code(layout.functionArchive("lifecycle-plan"), "dev.kiln.lifecycleplan.LifecyclePlanHandler"),
-                new KilnFunction.Code(layout.functionArchive("release"), "dev.kiln.release.ReleaseHandler"),
-                new KilnFunction.Code(layout.functionArchive("launch-guard"), "dev.kiln.launchguard.LaunchGuardHandler"),
-                config, artifacts.bucket(), settings.config().roles().stream().map(KilnConfig.Role::name).toList(),
-                settings.config().concurrency().lifecycle(), notifications.topic(), blueGreen.releases()));
+        lifecycle = FleetWorkflows.lifecycle(this, layout, settings.name(), config, artifacts.bucket(),
+                settings.config().roles().stream().map(KilnConfig.Role::name).toList(),
+                settings.config().concurrency().lifecycle(), notifications.topic(), blueGreen.releases());
 
         advisories = new AnnounceAndPatchWorkflows(this, "Advisories", new AnnounceAndPatchWorkflows.Props(
                 new KilnFunction.Code(layout.functionArchive("advisory-feed"), "dev.kiln.advisoryfeed.AdvisoryFeedHandler"),
@@ -134,13 +129,8 @@ public final class KilnStack extends Stack {
                 settings.config().advisories().feeds(), settings.config().advisories().everyMinutes(), config, bus, bake.stateMachine(), settings.name() + "-bake",
                 tables, notifications.topic()));
 
-        rotation = new RotateWorkflow(this, "Rotation", new RotateWorkflow.Props(
-                layout.stateMachine("rotate"), settings.name(),
-                new KilnFunction.Code(layout.functionArchive("rotate-plan"), "dev.kiln.rotateplan.RotatePlanHandler"),
-                new KilnFunction.Code(layout.functionArchive("rotate-group"), "dev.kiln.rotategroup.RotateGroupHandler"),
-                new KilnFunction.Code(layout.functionArchive("rotate-report"), "dev.kiln.rotatereport.RotateReportHandler"),
-                settings.config().rotation(), config, new RotateWorkflow.Published(tables), advisories.ledger(), artifacts.bucket(), bus,
-                notifications.topic()));
+        rotation = FleetWorkflows.rotation(this, layout, settings.name(), settings.config().rotation(), config,
+                new RotateWorkflow.Published(tables), advisories.ledger(), artifacts.bucket(), bus, notifications.topic());
 
         distribution = new DistributeWorkflow(this, "Distribution", new DistributeWorkflow.Props(
                 layout.stateMachine("distribute"), settings.name(),
@@ -186,15 +176,7 @@ public final class KilnStack extends Stack {
         output("GitHubTokenSecretName", bake.githubToken().getSecretName(),
                 "Put a GitHub token that can read the repository here (needed for private repositories)");
         output("PushStateMachineArn", github.push().getStateMachineArn(), "Starts the bakes of each accepted push");
-        output("ReleaseFunctionName", lifecycle.release().function().getFunctionName(),
-                "Set a role's release: aws lambda invoke with {\"role\", \"version\", \"artifact\", \"sha256\"}");
-        output("LaunchStateMachineArn", lifecycle.launch().getStateMachineArn(), "Deploys on launch (hook " + settings.name() + "-launch)");
-        output("DrainStateMachineArn", lifecycle.drain().getStateMachineArn(), "Drains on terminate (hook " + settings.name() + "-drain)");
-        output("FailedLaunchesTableName", lifecycle.failedLaunches().getTableName(),
-                "Each group's failed launches in a row, and the groups whose launches Kiln suspended");
-        lifecycle.fleetInstancePolicies().forEach((role, policy) -> output(
-                "FleetInstancePolicyArn" + LifecycleWorkflows.pascal(role), policy.getManagedPolicyArn(),
-                "Attach to the instance role of role " + role + "'s fleets, with AmazonSSMManagedInstanceCore"));
+        FleetWorkflows.outputs(this, settings.name(), lifecycle, rotation);
         output("AdvisoryFeedFunctionName", advisories.feed().function().getFunctionName(),
                 "Reads the ALAS feeds on its schedule; invoke it to read them now");
         output("AdvisoriesTableName", advisories.ledger().getTableName(), "Every advisory Kiln has seen, and what it did");
@@ -202,10 +184,6 @@ public final class KilnStack extends Stack {
                 "One execution per announced advisory, named alas-<version>-<id>");
         output("PatchStateMachineArn", advisories.patch().getStateMachineArn(),
                 "One execution per announced advisory: bakes the roles that carry it and asks for their rotation");
-        output("RotateStateMachineArn", rotation.rotate().getStateMachineArn(),
-                "Start a rotation by hand: {} for every opted-in group, {\"asgs\": [...]} for some");
-        output("RotationsTableName", rotation.rotations().getTableName(),
-                "Each rotation's outcome per group (partition key: the execution's name)");
         output("BlueGreenStateMachineArn", blueGreen.machine().getStateMachineArn(),
                 "Start a blue/green release of a role: {\"role\": \"web\"}");
         output("BlueGreenDecideFunctionName", blueGreen.decide().function().getFunctionName(),
@@ -243,7 +221,7 @@ public final class KilnStack extends Stack {
     }
 
     private void output(String id, String value, String description) {
-        CfnOutput.Builder.create(this, id).value(value).description(description).build();
+        FleetWorkflows.output(this, id, value, description);
     }
 
     public Notifications notifications() {
