@@ -156,24 +156,8 @@ final class DistributionReader extends DocumentReader {
 
     private Map<String, String> kmsKeys(JsonNode node, List<DistributionTarget> targets) {
         Map<String, String> keys = new TreeMap<>();
-        if (node == null) {
-            return keys;
-        }
-        if (!node.isObject()) {
-            problems.add("distribution.kmsKeys: must be an object from region to key alias, e.g. {\"eu-west-1\": \"alias/kiln-images\"}");
-            return keys;
-        }
-        Set<String> targetRegions = new LinkedHashSet<>();
-        targets.forEach(target -> targetRegions.addAll(target.regions()));
-        node.properties().forEach(entry -> {
-            String region = entry.getKey();
-            String path = "distribution.kmsKeys." + region;
-            JsonNode alias = entry.getValue();
-            if (!REGION.matcher(region).matches()) {
-                problems.add(path + ": '" + region + "' is not a region name such as ap-northeast-3");
-            } else if (!targetRegions.contains(region)) {
-                problems.add(path + ": no target names " + region);
-            } else if (!alias.isTextual() || !KEY_ALIAS.matcher(alias.asText()).matches()) {
+        perTargetRegion(node, "kmsKeys", "key alias, e.g. {\"eu-west-1\": \"alias/kiln-images\"}", targets, (region, path, alias) -> {
+            if (!alias.isTextual() || !KEY_ALIAS.matcher(alias.asText()).matches()) {
                 problems.add(path + ": must be a key alias such as alias/kiln-images, got " + alias);
             } else if (alias.asText().startsWith("alias/aws/")) {
                 problems.add(path + ": " + alias.asText() + " is a key AWS manages, which cannot be shared with other"
@@ -188,35 +172,48 @@ final class DistributionReader extends DocumentReader {
     /** Per target region, the schedule and time zone its member stacks rotate on. */
     private Map<String, RegionRotation> rotations(JsonNode node, List<DistributionTarget> targets) {
         Map<String, RegionRotation> rotations = new TreeMap<>();
+        perTargetRegion(node, "rotation", "{schedule, timeZone}, e.g. {\"ap-northeast-2\": {\"timeZone\": \"Asia/Seoul\"}}",
+                targets, (region, path, value) -> {
+                    if (!value.isObject() || !(value.has("schedule") || value.has("timeZone"))) {
+                        problems.add(path + ": must be an object with schedule, timeZone or both, got " + value);
+                        return;
+                    }
+                    allowOnly(value, path, "schedule", "timeZone");
+                    rotations.put(region, new RegionRotation(
+                            value.has("schedule") ? text(value, path + ".schedule", "schedule", SCHEDULE,
+                                    "an EventBridge Scheduler expression such as cron(0 3 * * ? *) or rate(1 day)") : null,
+                            value.has("timeZone") ? timeZone(value, path) : null));
+                });
+        return rotations;
+    }
+
+    /** What one entry of an object keyed by region is read into, once its key is a region some target names. */
+    private interface RegionEntry {
+        void read(String region, String path, JsonNode value);
+    }
+
+    /** Reads {@code distribution.<field>}, an object from region to {@code expected}: each entry of a target region. */
+    private void perTargetRegion(JsonNode node, String field, String expected, List<DistributionTarget> targets, RegionEntry entries) {
         if (node == null) {
-            return rotations;
+            return;
         }
         if (!node.isObject()) {
-            problems.add("distribution.rotation: must be an object from region to {schedule, timeZone},"
-                    + " e.g. {\"ap-northeast-2\": {\"timeZone\": \"Asia/Seoul\"}}");
-            return rotations;
+            problems.add("distribution." + field + ": must be an object from region to " + expected);
+            return;
         }
         Set<String> targetRegions = new LinkedHashSet<>();
         targets.forEach(target -> targetRegions.addAll(target.regions()));
         node.properties().forEach(entry -> {
             String region = entry.getKey();
-            String path = "distribution.rotation." + region;
-            JsonNode value = entry.getValue();
+            String path = "distribution." + field + "." + region;
             if (!REGION.matcher(region).matches()) {
                 problems.add(path + ": '" + region + "' is not a region name such as ap-northeast-3");
             } else if (!targetRegions.contains(region)) {
                 problems.add(path + ": no target names " + region);
-            } else if (!value.isObject() || !(value.has("schedule") || value.has("timeZone"))) {
-                problems.add(path + ": must be an object with schedule, timeZone or both, got " + value);
             } else {
-                allowOnly(value, path, "schedule", "timeZone");
-                rotations.put(region, new RegionRotation(
-                        value.has("schedule") ? text(value, path + ".schedule", "schedule", SCHEDULE,
-                                "an EventBridge Scheduler expression such as cron(0 3 * * ? *) or rate(1 day)") : null,
-                        value.has("timeZone") ? timeZone(value, path) : null));
+                entries.read(region, path, entry.getValue());
             }
         });
-        return rotations;
     }
 
     private List<String> unique(List<String> values, String path) {
