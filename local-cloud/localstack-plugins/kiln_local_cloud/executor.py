@@ -31,6 +31,24 @@ STOP_GRACE_SECONDS = 3
 _STARTING = threading.Lock()
 
 
+def java_for(runtime: str, javas: str) -> str:
+    """The java binary for a Lambda runtime (`java21`) from KILN_LAMBDA_JAVAS (`java21=/path/bin/java java25=...`):
+    each runtime runs on a JVM of its own version, as on Lambda; a runtime the local cloud has no JVM for is refused."""
+    known = dict(entry.split("=", 1) for entry in javas.split() if "=" in entry)
+    if runtime not in known:
+        raise LambdaRuntimeException(
+            f"the local cloud has no JVM for runtime {runtime} (it has: {', '.join(sorted(known)) or 'none'});"
+            " scripts/local-cloud sets KILN_LAMBDA_JAVAS"
+        )
+    return known[runtime]
+
+
+def java_options(runtime: str) -> list[str]:
+    """The runtime client loads its JNI library, which JDK 22 and later warn about unless it is allowed."""
+    major = int(runtime.removeprefix("java") or 0)
+    return ["--enable-native-access=ALL-UNNAMED"] if major >= 22 else []
+
+
 def _setting(name: str) -> str:
     value = os.environ.get(name)
     if not value:
@@ -135,14 +153,16 @@ class JavaHostExecutor(RuntimeExecutor):
         self._api = RuntimeApi()
         code_dir = str(self.function_version.config.code.get_unzipped_code_location())
         memory_mb = int(self.function_version.config.memory_size)
+        runtime = str(self.function_version.config.runtime)
         command = [
-            _setting("KILN_LAMBDA_JAVA"),
+            java_for(runtime, _setting("KILN_LAMBDA_JAVAS")),
             # the options the java21 managed runtime starts with, scaled to the function's memory
             "-XX:+TieredCompilation",
             "-XX:TieredStopAtLevel=1",
             "-XX:+UseSerialGC",
             f"-Xmx{max(64, memory_mb * 85 // 100)}m",
             f"-Djava.io.tmpdir={self._tmp_dir()}",
+            *java_options(runtime),
             *os.environ.get("KILN_LAMBDA_JAVA_OPTIONS", "").split(),
             "-cp",
             _setting("KILN_LAMBDA_RUNTIME_CLASSPATH"),
