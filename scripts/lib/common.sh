@@ -40,7 +40,7 @@ select_jdk() {
     done
   fi
   [ -n "$best" ] || die "no JDK 21 or newer found (looked at \$JAVA_HOME, the java on PATH, /usr/lib/jvm and /opt).
-Kiln compiles with --release 21 for the java21 Lambda runtime: install a JDK >= 21 (for example
+Kiln compiles with --release 21 (its functions run on the java25 Lambda runtime): install a JDK >= 21 (for example
 apt-get install openjdk-21-jdk, or Temurin 21) or point JAVA_HOME at one."
   export JAVA_HOME="$best"
   export PATH="$JAVA_HOME/bin:$PATH"

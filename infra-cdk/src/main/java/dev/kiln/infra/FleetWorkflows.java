@@ -49,7 +49,7 @@ final class FleetWorkflows {
 
     /** The outputs of both: the release function, launch, drain, failed launches, fleet instance policies, rotate. */
     static void outputs(Stack stack, String name, LifecycleWorkflows lifecycle, RotateWorkflow rotation) {
-        output(stack, "ReleaseFunctionName", lifecycle.release().function().getFunctionName(),
+        output(stack, "ReleaseFunctionName", lifecycle.release().live().getFunctionName(),
                 "Set a role's release: aws lambda invoke with {\"role\", \"version\", \"artifact\", \"sha256\"}");
         output(stack, "LaunchStateMachineArn", lifecycle.launch().getStateMachineArn(), "Deploys on launch (hook " + name + "-launch)");
         output(stack, "DrainStateMachineArn", lifecycle.drain().getStateMachineArn(), "Drains on terminate (hook " + name + "-drain)");

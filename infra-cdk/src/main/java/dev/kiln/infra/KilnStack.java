@@ -157,7 +157,7 @@ public final class KilnStack extends Stack {
         output("EventBusName", bus.getEventBusName(), "Kiln's own events are put on this bus");
         output("NotificationTopicArn", notifications.topic().getTopicArn(),
                 "Subscribe here (email, chat, queue) to hear about failed Kiln workflows");
-        output("NotifyFunctionName", notifications.function().getFunctionName(), "The notify function");
+        output("NotifyFunctionName", notifications.notifyFunction().live().getFunctionName(), "The notify function");
         output("BakeStateMachineArn", bake.stateMachine().getStateMachineArn(), "Start a bake by hand here");
         output("DistributeStateMachineArn", distribution.machine().getStateMachineArn(),
                 "Distribute a role's image again by hand here: {\"role\": \"web\"}");
@@ -166,18 +166,18 @@ public final class KilnStack extends Stack {
         output("BakesTableName", tables.bakes().getTableName(), "The bake ledger");
         output("ImagesTableName", tables.images().getTableName(), "Baked images and their package inventories");
         output("BuilderSecurityGroupId", builders.securityGroupId(), "Builders' security group (no inbound rule)");
-        output("ReaperFunctionName", followUps.reaper().function().getFunctionName(), "Run it by hand to reap now");
+        output("ReaperFunctionName", followUps.reaper().live().getFunctionName(), "Run it by hand to reap now");
         output("WebhookUrl", github.url().getUrl(),
                 "GitHub webhook Payload URL (content type application/json or form, event: push)");
         output("WebhookSecretName", github.webhookSecret().getSecretName(),
                 "The webhook's secret: paste its value into the webhook's settings on GitHub");
         output("DeliveriesTableName", github.deliveries().getTableName(), "GitHub deliveries answered, kept 30 days");
-        output("WebhookFunctionName", github.webhook().function().getFunctionName(), "The github-webhook function");
+        output("WebhookFunctionName", github.webhook().live().getFunctionName(), "The github-webhook function");
         output("GitHubTokenSecretName", bake.githubToken().getSecretName(),
                 "Put a GitHub token that can read the repository here (needed for private repositories)");
         output("PushStateMachineArn", github.push().getStateMachineArn(), "Starts the bakes of each accepted push");
         FleetWorkflows.outputs(this, settings.name(), lifecycle, rotation);
-        output("AdvisoryFeedFunctionName", advisories.feed().function().getFunctionName(),
+        output("AdvisoryFeedFunctionName", advisories.feed().live().getFunctionName(),
                 "Reads the ALAS feeds on its schedule; invoke it to read them now");
         output("AdvisoriesTableName", advisories.ledger().getTableName(), "Every advisory Kiln has seen, and what it did");
         output("AnnounceStateMachineArn", advisories.announce().getStateMachineArn(),
@@ -186,12 +186,12 @@ public final class KilnStack extends Stack {
                 "One execution per announced advisory: bakes the roles that carry it and asks for their rotation");
         output("BlueGreenStateMachineArn", blueGreen.machine().getStateMachineArn(),
                 "Start a blue/green release of a role: {\"role\": \"web\"}");
-        output("BlueGreenDecideFunctionName", blueGreen.decide().function().getFunctionName(),
+        output("BlueGreenDecideFunctionName", blueGreen.decide().live().getFunctionName(),
                 "Approve, reject or roll back a release: aws lambda invoke with {\"role\", \"decision\": approve|reject|rollback}");
         output("ApprovalPageUrl", blueGreen.page().getUrl(), "The page behind the approval links Kiln mails");
         output("ReleasesTableName", blueGreen.releases().getTableName(),
                 "Blue/green: the release running per role, what each colour's launches deploy, the waits for a person");
-        output("RetentionFunctionName", followUps.retention().function().getFunctionName(),
+        output("RetentionFunctionName", followUps.retention().live().getFunctionName(),
                 "Run it by hand with {\"dryRun\": true} to see what retention would remove");
     }
 

@@ -47,6 +47,11 @@ class KilnMemberStackTest {
     }
 
     @Test
+    void shouldHaveEveryCallerInvokeAFunctionsLiveAlias() {
+        assertThat(KilnStackTest.callersOfLatest(template)).isEmpty();
+    }
+
+    @Test
     void shouldLetOnlyTheHubsAccountAssumeItsRoleAndOnlyWithTheHubsExternalId() {
         Capture trust = new Capture();
         template.hasResourceProperties("AWS::IAM::Role", Map.of("RoleName", "kiln-hub-ap-northeast-2",

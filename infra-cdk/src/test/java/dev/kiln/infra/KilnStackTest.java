@@ -3,9 +3,13 @@ package dev.kiln.infra;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Capture;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 
@@ -36,7 +40,69 @@ class KilnStackTest {
     void shouldTellWhereToSubscribeAndWhereEventsGo() {
         template.hasOutput("NotificationTopicArn", Map.of("Value", Map.of("Ref", Match.stringLikeRegexp("NotificationsTopic.*"))));
         template.hasOutput("EventBusName", Map.of("Value", Map.of("Ref", Match.stringLikeRegexp("Bus.*"))));
-        template.hasOutput("NotifyFunctionName", Map.of("Value", Map.of("Ref", Match.stringLikeRegexp("NotificationsNotifyFunction.*"))));
+        // the alias's name, <function>:live, which CloudFormation reads from the alias's ARN
+        Capture notify = new Capture();
+        template.hasOutput("NotifyFunctionName", Map.of("Value", notify));
+        assertThat(CloudFormationValues.JSON.valueToTree(notify.asObject()).toString())
+                .matches(".*\\{\"Ref\":\"NotificationsNotifyLive[0-9A-F]+\"}.*")
+                .endsWith(",\":live\"]]}");
+    }
+
+    @Test
+    void shouldSnapshotEveryFunctionThatMayHaveSnapStart() {
+        template.findResources("AWS::Lambda::Function").forEach((id, function) -> {
+            JsonNode properties = CloudFormationValues.JSON.valueToTree(function).path("Properties");
+            String applyOn = properties.at("/SnapStart/ApplyOn").asText();
+            if (properties.at("/EphemeralStorage/Size").asInt(512) > 512) {
+                assertThat(applyOn).as(id + ": more than 512 MB of /tmp, which SnapStart refuses").isEqualTo("None");
+            } else {
+                assertThat(applyOn).as(id).isEqualTo("PublishedVersions");
+            }
+        });
+    }
+
+    @Test
+    void shouldHaveEveryCallerInvokeAFunctionsLiveAliasNotLatest() {
+        assertThat(template.findResources("AWS::Lambda::Alias", Map.of("Properties", Match.objectLike(Map.of("Name", "live")))))
+                .hasSameSizeAs(template.findResources("AWS::Lambda::Function"));
+        assertThat(callersOfLatest(template)).as("what names a function unqualified, so runs $LATEST").isEmpty();
+    }
+
+    /** The resources and outputs of {@code template} that name one of its functions, not its alias. */
+    static List<String> callersOfLatest(Template template) {
+        JsonNode whole = CloudFormationValues.JSON.valueToTree(template.toJSON());
+        Set<String> functions = template.findResources("AWS::Lambda::Function").keySet();
+        // a function's version and alias name it; its alarms and dashboard read metrics of all its versions
+        Set<String> mayNameTheFunction = Set.of("AWS::Lambda::Version", "AWS::Lambda::Alias",
+                "AWS::CloudWatch::Alarm", "AWS::CloudWatch::Dashboard");
+        List<String> callers = new ArrayList<>();
+        whole.path("Resources").fields().forEachRemaining(resource -> {
+            String type = resource.getValue().path("Type").asText();
+            boolean qualified = resource.getValue().at("/Properties/Qualifier").asText().equals("live"); // a Function URL's
+            if (!mayNameTheFunction.contains(type) && !qualified && namesAny(resource.getValue(), functions)) {
+                callers.add(resource.getKey() + " (" + type + ")");
+            }
+        });
+        whole.path("Outputs").fields().forEachRemaining(output -> {
+            if (namesAny(output.getValue(), functions)) {
+                callers.add("output " + output.getKey());
+            }
+        });
+        return callers;
+    }
+
+    /** Whether {@code node} refers ({@code Ref}, {@code Fn::GetAtt}) to one of the resources {@code ids}. */
+    private static boolean namesAny(JsonNode node, Set<String> ids) {
+        if (node.has("Ref") && ids.contains(node.get("Ref").asText())
+                || node.has("Fn::GetAtt") && ids.contains(node.get("Fn::GetAtt").path(0).asText())) {
+            return true;
+        }
+        for (JsonNode child : node) {
+            if (namesAny(child, ids)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Test

@@ -96,7 +96,7 @@ public final class AnnounceAndPatchWorkflows extends Construct {
         schedule = Rule.Builder.create(this, "Schedule")
                 .description("Every " + props.everyMinutes() + " minutes: read the Amazon Linux security advisory feeds")
                 .schedule(Schedule.rate(Duration.minutes(props.everyMinutes())))
-                .targets(List.of(LambdaFunction.Builder.create(feed.function())
+                .targets(List.of(LambdaFunction.Builder.create(feed.live())
                         .retryAttempts(2).deadLetterQueue(feed.deadLetterQueue()).build()))
                 .build();
 
@@ -133,8 +133,8 @@ public final class AnnounceAndPatchWorkflows extends Construct {
         patch = KilnStateMachines.create(this, "Patch", "PatchLogs", new KilnStateMachines.Definition(
                 props.name() + "-patch", "One security advisory: bake the affected roles, ask for their rotation, record and tell",
                 props.patchDefinition(), Map.of(
-                        "PatchPlanFunctionArn", patchPlan.function().getFunctionArn(),
-                        "PatchReportFunctionArn", patchReport.function().getFunctionArn(),
+                        "PatchPlanFunctionArn", patchPlan.live().getFunctionArn(),
+                        "PatchReportFunctionArn", patchReport.live().getFunctionArn(),
                         "BakeStateMachineArn", props.bake().getStateMachineArn(),
                         "BakeExecutionPrefix", KilnStateMachines.executionPrefix(props.bakeMachineName()),
                         "BakesTable", props.tables().bakes().getTableName(),
@@ -143,8 +143,8 @@ public final class AnnounceAndPatchWorkflows extends Construct {
                         "EventBusName", props.bus().getEventBusName(),
                         "NotificationTopicArn", props.topic().getTopicArn()),
                 Duration.hours(24)));
-        patchPlan.function().grantInvoke(patch);
-        patchReport.function().grantInvoke(patch);
+        patchPlan.live().grantInvoke(patch);
+        patchReport.live().grantInvoke(patch);
         props.bake().grantStartExecution(patch);
         patch.addToRolePolicy(PolicyStatement.Builder.create()
                 .actions(List.of("states:DescribeExecution", "states:StopExecution"))

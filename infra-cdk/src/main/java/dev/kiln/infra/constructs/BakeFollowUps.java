@@ -85,7 +85,7 @@ public final class BakeFollowUps extends Construct {
                         .detailType(List.of("Image Baked"))
                         .detail(Map.of("published", List.of(true)))
                         .build())
-                .targets(List.of(LambdaFunction.Builder.create(children.function())
+                .targets(List.of(LambdaFunction.Builder.create(children.live())
                         .retryAttempts(8).maxEventAge(Duration.hours(6)).deadLetterQueue(children.deadLetterQueue()).build()))
                 .build();
         rebuilds = Rule.Builder.create(this, "RebuildRequested")
@@ -95,7 +95,7 @@ public final class BakeFollowUps extends Construct {
                         .source(List.of("kiln.rebuild"))
                         .detailType(List.of("Rebuild Requested"))
                         .build())
-                .targets(List.of(LambdaFunction.Builder.create(children.function())
+                .targets(List.of(LambdaFunction.Builder.create(children.live())
                         .retryAttempts(8).maxEventAge(Duration.hours(6)).deadLetterQueue(children.deadLetterQueue()).build()))
                 .build();
         Role scheduler = Role.Builder.create(this, "RebuildSchedulerRole")
@@ -184,7 +184,7 @@ public final class BakeFollowUps extends Construct {
         Rule.Builder.create(this, id)
                 .description(description)
                 .schedule(Schedule.expression(expression))
-                .targets(List.of(LambdaFunction.Builder.create(target.function())
+                .targets(List.of(LambdaFunction.Builder.create(target.live())
                         .retryAttempts(2).deadLetterQueue(target.deadLetterQueue()).build()))
                 .build();
     }

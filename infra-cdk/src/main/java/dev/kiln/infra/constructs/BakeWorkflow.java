@@ -20,7 +20,6 @@ import software.amazon.awscdk.SecretValue;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.events.IEventBus;
 import software.amazon.awscdk.services.iam.PolicyStatement;
-import software.amazon.awscdk.services.lambda.CfnFunction;
 import software.amazon.awscdk.services.secretsmanager.Secret;
 import software.amazon.awscdk.services.ssm.IStringParameter;
 import software.amazon.awscdk.services.stepfunctions.StateMachine;
@@ -36,7 +35,7 @@ import software.constructs.Construct;
 public final class BakeWorkflow extends Construct {
 
     private static final String BUILD_REQUEST_TAG = "aws:RequestTag/kiln:build-id";
-    /** Room in /tmp for a tarball of the largest allowed size (source-fetch's MAX_BUNDLE_BYTES). */
+    /** Room in /tmp for a tarball of the largest allowed size (source-fetch's MAX_BUNDLE_BYTES); more than SnapStart allows. */
     static final int SOURCE_FETCH_STORAGE_MB = 1024;
 
     /**
@@ -108,9 +107,7 @@ public final class BakeWorkflow extends Construct {
                 props.sourceFetchCode(), "Puts a commit's tarball from the GitHub API into the artifact bucket, once",
                 Map.of("CONFIG_PARAMETER", props.config().getParameterName(),
                         "GITHUB_TOKEN_SECRET_ID", githubToken.getSecretArn()),
-                1024, Duration.minutes(5)));
-        ((CfnFunction) sourceFetch.function().getNode().getDefaultChild()).setEphemeralStorage(
-                CfnFunction.EphemeralStorageProperty.builder().size(SOURCE_FETCH_STORAGE_MB).build());
+                1024, Duration.minutes(5))).scratchSpace(SOURCE_FETCH_STORAGE_MB);
         props.config().grantRead(sourceFetch.function());
         githubToken.grantRead(sourceFetch.function());
         // reading with List (so a missing bundle is a 404, not a 403), writing new bundles only
@@ -146,18 +143,18 @@ public final class BakeWorkflow extends Construct {
 
         stateMachine = KilnStateMachines.create(this, "StateMachine", "Logs", new KilnStateMachines.Definition(
                 machineName, "Bakes one role's golden image from one commit", props.definition(),
-                Map.of("BakePlanFunctionArn", plan.function().getFunctionArn(),
-                        "SourceFetchFunctionArn", sourceFetch.function().getFunctionArn(),
-                        "BakeRecordFunctionArn", record.function().getFunctionArn(),
-                        "BakeCleanupFunctionArn", cleanup.function().getFunctionArn(),
+                Map.of("BakePlanFunctionArn", plan.live().getFunctionArn(),
+                        "SourceFetchFunctionArn", sourceFetch.live().getFunctionArn(),
+                        "BakeRecordFunctionArn", record.live().getFunctionArn(),
+                        "BakeCleanupFunctionArn", cleanup.live().getFunctionArn(),
                         "BakesTable", bakesTable,
                         "EventBusName", props.bus().getEventBusName()),
                 Duration.hours(48)));
 
-        plan.function().grantInvoke(stateMachine);
-        sourceFetch.function().grantInvoke(stateMachine);
-        record.function().grantInvoke(stateMachine);
-        cleanup.function().grantInvoke(stateMachine);
+        plan.live().grantInvoke(stateMachine);
+        sourceFetch.live().grantInvoke(stateMachine);
+        record.live().grantInvoke(stateMachine);
+        cleanup.live().grantInvoke(stateMachine);
         props.tables().bakes().grant(stateMachine, "dynamodb:UpdateItem");
         props.bus().grantPutEventsTo(stateMachine);
         stateMachine.addToRolePolicy(PolicyStatement.Builder.create()

@@ -144,7 +144,7 @@ public final class BlueGreenWorkflow extends Construct {
         linkKey.grantRead(decide.function());
         // SendTaskSuccess and SendTaskFailure name no resource: the task token says which task
         decide.function().addToRolePolicy(allow(List.of("states:SendTaskSuccess", "states:SendTaskFailure"), "*"));
-        page = decide.function().addFunctionUrl(FunctionUrlOptions.builder().authType(FunctionUrlAuthType.NONE).build());
+        page = decide.live().addFunctionUrl(FunctionUrlOptions.builder().authType(FunctionUrlAuthType.NONE).build());
 
         approval = new KilnFunction(this, "Approval", new KilnFunction.Props("kiln-blue-green-approval", props.approvalCode(),
                 "Keeps a release's task token while it waits for a person; asks the approvers with a signed link", Map.of(
@@ -152,7 +152,7 @@ public final class BlueGreenWorkflow extends Construct {
                         "TOPIC_ARN", props.topic().getTopicArn(),
                         "LINK_KEY_SECRET", linkKey.getSecretArn(),
                         "DECISION_URL", page.getUrl(),
-                        "DECISION_FUNCTION", decide.function().getFunctionName()),
+                        "DECISION_FUNCTION", decide.live().getFunctionName()),
                 1024, Duration.seconds(30)));
         releases.grant(approval.function(), "dynamodb:PutItem");
         linkKey.grantRead(approval.function());
@@ -167,16 +167,16 @@ public final class BlueGreenWorkflow extends Construct {
         machine = KilnStateMachines.create(this, "StateMachine", "Logs", new KilnStateMachines.Definition(
                 machineName, "Releases a role to its idle colour, previews it from the office, switches after an approval",
                 props.definition(), Map.of(
-                        "BlueGreenPlanFunctionArn", plan.function().getFunctionArn(),
-                        "BlueGreenCheckFunctionArn", check.function().getFunctionArn(),
-                        "BlueGreenApprovalFunctionArn", approval.function().getFunctionArn(),
+                        "BlueGreenPlanFunctionArn", plan.live().getFunctionArn(),
+                        "BlueGreenCheckFunctionArn", check.live().getFunctionArn(),
+                        "BlueGreenApprovalFunctionArn", approval.live().getFunctionArn(),
                         "ReleasesTable", releases.getTableName(),
                         "EventBusName", props.bus().getEventBusName(),
                         "NotificationTopicArn", props.topic().getTopicArn()),
                 Duration.days(9)));
-        plan.function().grantInvoke(machine);
-        check.function().grantInvoke(machine);
-        approval.function().grantInvoke(machine);
+        plan.live().grantInvoke(machine);
+        check.live().grantInvoke(machine);
+        approval.live().grantInvoke(machine);
         releases.grant(machine, "dynamodb:PutItem", "dynamodb:DeleteItem");
         props.bus().grantPutEventsTo(machine);
         props.topic().grantPublish(machine);

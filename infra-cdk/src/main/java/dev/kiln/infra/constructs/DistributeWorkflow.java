@@ -86,12 +86,12 @@ public final class DistributeWorkflow extends Construct {
         String machineName = props.name() + "-distribute";
         machine = KilnStateMachines.create(this, "StateMachine", "Logs", new KilnStateMachines.Definition(
                 machineName, "Copies each published image to its role's target regions and accounts", props.definition(), Map.of(
-                        "DistributePlanFunctionArn", plan.function().getFunctionArn(),
-                        "DistributeRegionFunctionArn", region.function().getFunctionArn(),
+                        "DistributePlanFunctionArn", plan.live().getFunctionArn(),
+                        "DistributeRegionFunctionArn", region.live().getFunctionArn(),
                         "EventBusName", props.bus().getEventBusName()),
                 Duration.hours(24)));
-        plan.function().grantInvoke(machine);
-        region.function().grantInvoke(machine);
+        plan.live().grantInvoke(machine);
+        region.live().grantInvoke(machine);
         props.bus().grantPutEventsTo(machine);
         // the distributed Map runs each region as a child execution of distribute itself
         Statements.ownChildExecutions(stack, machineName).forEach(machine::addToRolePolicy);
@@ -107,8 +107,7 @@ public final class DistributeWorkflow extends Construct {
                 .build()), true);
         NagSuppressions.addResourceSuppressions(machine, List.of(NagPackSuppression.builder()
                 .id("AwsSolutions-IAM5")
-                .reason("Invoking a function's versions (lambda:InvokeFunction on <function>:*) is what grantInvoke writes;"
-                        + " distribute's own child executions (one per region) end in a wildcard.")
+                .reason("Distribute's own child executions (one per region) end in a wildcard.")
                 .build()), true);
     }
 

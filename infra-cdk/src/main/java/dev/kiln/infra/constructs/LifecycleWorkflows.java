@@ -229,15 +229,15 @@ public final class LifecycleWorkflows extends Construct {
                                       Duration timeout) {
         boolean launch = workflow.equals("launch");
         Map<String, String> substitutions = launch
-                ? Map.of("LifecyclePlanFunctionArn", plan.function().getFunctionArn(),
-                        "LaunchGuardFunctionArn", guard.function().getFunctionArn(),
+                ? Map.of("LifecyclePlanFunctionArn", plan.live().getFunctionArn(),
+                        "LaunchGuardFunctionArn", guard.live().getFunctionArn(),
                         "FailedLaunchesTable", failedLaunches.getTableName())
-                : Map.of("LifecyclePlanFunctionArn", plan.function().getFunctionArn());
+                : Map.of("LifecyclePlanFunctionArn", plan.live().getFunctionArn());
         StateMachine machine = KilnStateMachines.create(this, id, id + "Logs", new KilnStateMachines.Definition(
                 props.name() + "-" + workflow, comment, definition, substitutions, timeout));
-        plan.function().grantInvoke(machine);
+        plan.live().grantInvoke(machine);
         if (launch) {
-            guard.function().grantInvoke(machine);
+            guard.live().grantInvoke(machine);
             failedLaunches.grant(machine, "dynamodb:DeleteItem");
         }
         Stack stack = Stack.of(this);

@@ -106,7 +106,7 @@ public final class Notifications extends Construct {
                                 "status", NOTIFIED_STATUSES,
                                 "stateMachineArn", List.of(Map.of("prefix", stateMachines))))
                         .build())
-                .targets(List.of(LambdaFunction.Builder.create(function)
+                .targets(List.of(LambdaFunction.Builder.create(notifyFunction.live())
                         .retryAttempts(8)
                         .maxEventAge(Duration.hours(6))
                         .deadLetterQueue(notifyFunction.deadLetterQueue())
@@ -123,8 +123,8 @@ public final class Notifications extends Construct {
         return topic;
     }
 
-    public Function function() {
-        return notifyFunction.function();
+    public KilnFunction notifyFunction() {
+        return notifyFunction;
     }
 
     public Rule rule() {

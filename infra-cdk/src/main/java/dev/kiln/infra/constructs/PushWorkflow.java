@@ -86,7 +86,7 @@ public final class PushWorkflow extends Construct {
         deliveries.grant(webhook.function(), "dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:DeleteItem");
         props.bus().grantPutEventsTo(webhook.function());
         props.config().grantRead(webhook.function());
-        url = webhook.function().addFunctionUrl(FunctionUrlOptions.builder()
+        url = webhook.live().addFunctionUrl(FunctionUrlOptions.builder()
                 .authType(FunctionUrlAuthType.NONE)
                 .build());
 

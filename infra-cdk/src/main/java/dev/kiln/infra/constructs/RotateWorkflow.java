@@ -168,16 +168,16 @@ public final class RotateWorkflow extends Construct {
                 machineName, "Replaces the instances of the opted-in groups with their roles' current images, safely",
                 props.definition(), Map.of(
                         "ArtifactsBucket", props.artifacts().getBucketName(),
-                        "RotatePlanFunctionArn", plan.function().getFunctionArn(),
-                        "RotateGroupFunctionArn", group.function().getFunctionArn(),
-                        "RotateReportFunctionArn", report.function().getFunctionArn(),
+                        "RotatePlanFunctionArn", plan.live().getFunctionArn(),
+                        "RotateGroupFunctionArn", group.live().getFunctionArn(),
+                        "RotateReportFunctionArn", report.live().getFunctionArn(),
                         "RotationsTable", rotations.getTableName(),
                         "EventBusName", props.bus().getEventBusName(),
                         "NotificationTopicArn", props.topic().getTopicArn()),
                 Duration.hours(48)));
-        plan.function().grantInvoke(rotate);
-        group.function().grantInvoke(rotate);
-        report.function().grantInvoke(rotate);
+        plan.live().grantInvoke(rotate);
+        group.live().grantInvoke(rotate);
+        report.live().grantInvoke(rotate);
         props.artifacts().grantReadWrite(rotate, "rotations/*");
         rotations.grant(rotate, "dynamodb:PutItem");
         props.bus().grantPutEventsTo(rotate);

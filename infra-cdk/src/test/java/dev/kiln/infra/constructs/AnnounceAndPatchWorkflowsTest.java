@@ -32,7 +32,7 @@ class AnnounceAndPatchWorkflowsTest {
                 "ScheduleExpression", "rate(15 minutes)",
                 "State", "ENABLED",
                 "Targets", List.of(Match.objectLike(Map.of(
-                        "Arn", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("AdvisoriesFeedFunction.*"), "Arn")),
+                        "Arn", Map.of("Ref", Match.stringLikeRegexp("AdvisoriesFeedLive.*")),
                         "RetryPolicy", Map.of("MaximumRetryAttempts", 2))))));
     }
 

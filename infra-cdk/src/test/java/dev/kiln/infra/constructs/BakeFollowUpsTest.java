@@ -57,8 +57,7 @@ class BakeFollowUpsTest {
                 "EventBusName", Map.of("Ref", Match.stringLikeRegexp("Bus.*")),
                 "EventPattern", pattern,
                 "State", "ENABLED",
-                "Targets", List.of(Match.objectLike(Map.of("Arn", Map.of("Fn::GetAtt",
-                        List.of(Match.stringLikeRegexp("BakeFollowUpsChildrenFunction.*"), "Arn")))))));
+                "Targets", List.of(Match.objectLike(Map.of("Arn", Map.of("Ref", Match.stringLikeRegexp("BakeFollowUpsChildrenLive.*")))))));
         String rendered = CloudFormationValues.render(pattern.asObject()).toString();
 
         assertThat(Ruler.matchesRule(Samples.event(sample), rendered)).as(sample).isEqualTo(matches);
@@ -86,12 +85,10 @@ class BakeFollowUpsTest {
     void shouldReapEveryFifteenMinutesAndApplyRetentionDaily() {
         template.hasResourceProperties("AWS::Events::Rule", Match.objectLike(Map.of(
                 "ScheduleExpression", "rate(15 minutes)",
-                "Targets", List.of(Match.objectLike(Map.of("Arn", Map.of("Fn::GetAtt",
-                        List.of(Match.stringLikeRegexp("BakeFollowUpsReaperFunction.*"), "Arn"))))))));
+                "Targets", List.of(Match.objectLike(Map.of("Arn", Map.of("Ref", Match.stringLikeRegexp("BakeFollowUpsReaperLive.*"))))))));
         template.hasResourceProperties("AWS::Events::Rule", Match.objectLike(Map.of(
                 "ScheduleExpression", "rate(1 day)",
-                "Targets", List.of(Match.objectLike(Map.of("Arn", Map.of("Fn::GetAtt",
-                        List.of(Match.stringLikeRegexp("BakeFollowUpsRetentionFunction.*"), "Arn"))))))));
+                "Targets", List.of(Match.objectLike(Map.of("Arn", Map.of("Ref", Match.stringLikeRegexp("BakeFollowUpsRetentionLive.*"))))))));
     }
 
     @Test

@@ -21,26 +21,58 @@ class KilnFunctionTest {
     @BeforeAll
     static void synthesize() {
         Stack stack = new Stack(new App(), "KilnFunctionTest");
-        new KilnFunction(stack, "Probe", new KilnFunction.Props(
+        probe(stack, "Probe");
+        template = Template.fromStack(stack);
+    }
+
+    private static KilnFunction probe(Stack stack, String id) {
+        return new KilnFunction(stack, id, new KilnFunction.Props(
                 "kiln-probe",
                 new KilnFunction.Code(Synthesized.layout().functionArchive("notify"), "dev.kiln.probe.ProbeHandler"),
                 "A function for this test",
                 Map.of("SETTING", "value"),
                 768,
                 Duration.seconds(45)));
-        template = Template.fromStack(stack);
     }
 
     @Test
-    void shouldRunTheHandlerOnJava21OnArm64WithActiveTracing() {
+    void shouldRunTheHandlerOnJava25OnArm64WithActiveTracing() {
         template.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
-                "Runtime", "java21",
+                "Runtime", "java25",
                 "Architectures", List.of("arm64"),
                 "Handler", "dev.kiln.probe.ProbeHandler::handleRequest",
                 "MemorySize", 768,
                 "Timeout", 45,
                 "TracingConfig", Map.of("Mode", "Active"),
                 "Description", "A function for this test")));
+    }
+
+    @Test
+    void shouldSnapshotEachPublishedVersionAndPointTheAliasLiveAtIt() {
+        template.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "SnapStart", Map.of("ApplyOn", "PublishedVersions"))));
+        Capture version = new Capture();
+        template.hasResourceProperties("AWS::Lambda::Version", Map.of(
+                "FunctionName", Map.of("Ref", Match.stringLikeRegexp("ProbeFunction.*"))));
+        template.hasResourceProperties("AWS::Lambda::Alias", Map.of(
+                "Name", "live",
+                "FunctionName", Map.of("Ref", Match.stringLikeRegexp("ProbeFunction.*")),
+                "FunctionVersion", Map.of("Fn::GetAtt", List.of(version, "Version"))));
+        assertThat(version.asString()).startsWith("ProbeFunctionCurrentVersion");
+    }
+
+    @Test
+    void shouldGiveUpSnapStartOnlyForMoreScratchSpaceThanItAllows() {
+        Stack stack = new Stack(new App(), "ScratchSpace");
+        probe(stack, "Small").scratchSpace(512);
+        probe(stack, "Large").scratchSpace(1024);
+        Template scratch = Template.fromStack(stack);
+
+        scratch.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "EphemeralStorage", Map.of("Size", 512), "SnapStart", Map.of("ApplyOn", "PublishedVersions"))));
+        scratch.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "EphemeralStorage", Map.of("Size", 1024), "SnapStart", Map.of("ApplyOn", "None"))));
+        scratch.resourceCountIs("AWS::Lambda::Alias", 2);
     }
 
     @Test

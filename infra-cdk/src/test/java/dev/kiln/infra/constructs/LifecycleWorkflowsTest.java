@@ -136,8 +136,8 @@ class LifecycleWorkflowsTest {
         assertThat(policy).contains("\"dynamodb:GetItem\",\"dynamodb:PutItem\"]", "LifecycleFailedLaunches", "sns:Publish");
         assertThat(policy).doesNotContain("autoscaling:ResumeProcesses", "autoscaling:SetDesiredCapacity", "dynamodb:DeleteItem");
         String launch = CloudFormationValues.policyOf(template, "LifecycleLaunchRole.*");
-        assertThat(launch).contains("\"Action\":\"dynamodb:DeleteItem\"", "LifecycleFailedLaunches", "LifecycleGuardFunction");
+        assertThat(launch).contains("\"Action\":\"dynamodb:DeleteItem\"", "LifecycleFailedLaunches", "LifecycleGuardLive");
         assertThat(CloudFormationValues.policyOf(template, "LifecycleDrainRole.*")).doesNotContain("LifecycleFailedLaunches",
-                "LifecycleGuardFunction");
+                "LifecycleGuardLive");
     }
 }

@@ -57,7 +57,7 @@ class NotificationsTest {
         template.hasResourceProperties("AWS::Events::Rule", Map.of(
                 "Description", "Kiln workflow executions that failed, timed out or were aborted",
                 "Targets", List.of(Match.objectLike(Map.of(
-                        "Arn", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("NotificationsNotifyFunction.*"), "Arn")),
+                        "Arn", Map.of("Ref", Match.stringLikeRegexp("NotificationsNotifyLive.*")),
                         "RetryPolicy", Map.of("MaximumRetryAttempts", 8, "MaximumEventAgeInSeconds", 21600),
                         "DeadLetterConfig", Map.of("Arn", Map.of("Fn::GetAtt",
                                 List.of(Match.stringLikeRegexp("NotificationsNotifyDeadLetters.*"), "Arn"))))))));

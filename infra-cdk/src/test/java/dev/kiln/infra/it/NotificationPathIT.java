@@ -177,7 +177,9 @@ class NotificationPathIT {
 
     private static List<String> logLines(String function, Instant since) {
         String configured = LAMBDA.getFunction(r -> r.functionName(function)).configuration().loggingConfig().logGroup();
-        return Stream.of(configured, "/aws/lambda/" + function).filter(g -> g != null).distinct()
+        // a function's default log group is named after the function, whichever version or alias ran
+        String unqualified = function.replaceFirst(":[^:]+$", "");
+        return Stream.of(configured, "/aws/lambda/" + unqualified).filter(g -> g != null).distinct()
                 .flatMap(group -> {
                     try {
                         return LOGS.filterLogEvents(r -> r.logGroupName(group).startTime(since.toEpochMilli()))
