@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -23,6 +24,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.Output;
+import software.amazon.awssdk.services.cloudformation.model.StackResourceSummary;
 
 /**
  * The local cloud the integration tests run against (started and deployed to by Maven's
@@ -87,6 +89,17 @@ public final class LocalCloud {
                     .map(Output::outputValue)
                     .findFirst()
                     .orElseThrow(() -> new IllegalStateException("stack " + STACK + " has no output " + key));
+        }
+    }
+
+    /** The physical ids (names or ARNs) of the deployed Kiln stack's resources of {@code type}, e.g. AWS::Lambda::Function. */
+    public static List<String> stackResources(String type) {
+        try (CloudFormationClient cloudFormation = client(CloudFormationClient.builder())) {
+            return cloudFormation.listStackResourcesPaginator(r -> r.stackName(STACK)).stackResourceSummaries().stream()
+                    .filter(resource -> resource.resourceType().equals(type))
+                    .map(StackResourceSummary::physicalResourceId)
+                    .sorted()
+                    .toList();
         }
     }
 

@@ -162,6 +162,11 @@ public final class AslLimits {
         return rules;
     }
 
+    /** The loops among {@code states}, one scope's (a machine's, or a Map's or a branch's own states). */
+    public static List<Set<String>> loops(JsonNode states) {
+        return components(states).stream().filter(component -> isLoop(component, states)).toList();
+    }
+
     private static boolean isLoop(Set<String> component, JsonNode states) {
         String only = component.iterator().next();
         return component.size() > 1 || successors(states.get(only)).contains(only);
