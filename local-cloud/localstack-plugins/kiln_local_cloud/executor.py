@@ -156,7 +156,7 @@ class JavaHostExecutor(RuntimeExecutor):
         runtime = str(self.function_version.config.runtime)
         command = [
             java_for(runtime, _setting("KILN_LAMBDA_JAVAS")),
-            # the options the java21 managed runtime starts with, scaled to the function's memory
+            # the options the Java managed runtimes start with, scaled to the function's memory
             "-XX:+TieredCompilation",
             "-XX:TieredStopAtLevel=1",
             "-XX:+UseSerialGC",

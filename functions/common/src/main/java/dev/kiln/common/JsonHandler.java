@@ -55,7 +55,8 @@ public abstract class JsonHandler<Q, A> implements RequestStreamHandler, Resourc
 
     @Override
     public void afterRestore(org.crac.Context<? extends Resource> context) {
-        // nothing to renew: clients resolve credentials and connections per call, configuration is read when stale
+        // nothing to renew: initialisation and priming open no connection and read no credentials or configuration
+        // (those are read on first use, the configuration again when stale)
     }
 
     /** Reads and writes {@link #PRIMER} through the functions' mapper; answers what it read back. */

@@ -28,7 +28,7 @@ import software.constructs.Construct;
  *
  * <p>SnapStart is on: each deploy that changes the function publishes a version, Lambda snapshots its
  * initialised JVM, and the alias {@value #ALIAS} moves to it. Whatever invokes the function (a state
- * machine, a rule, a topic, a Function URL, the command line) calls {@link #live()}: an unqualified
+ * machine, a rule, a Function URL, the command line) calls {@link #live()}: an unqualified
  * invocation runs {@code $LATEST}, which SnapStart does not serve. {@link #function()} is for what
  * configures it (its role, its environment, its metrics).
  */

@@ -24,12 +24,8 @@ class DeployedStackIT {
     private final ObjectMapper json = new ObjectMapper();
 
     @Test
-    void shouldHaveEveryDeployedFunctionActiveOnTheJava21Runtime() {
-        List<String> functions = cloudFormation.listStackResourcesPaginator(r -> r.stackName(LocalCloud.STACK))
-                .stackResourceSummaries().stream()
-                .filter(resource -> resource.resourceType().equals("AWS::Lambda::Function"))
-                .map(StackResourceSummary::physicalResourceId)
-                .toList();
+    void shouldHaveEveryDeployedFunctionActiveOnTheJava25RuntimeWithItsAliasOnAPublishedVersion() {
+        List<String> functions = LocalCloud.stackResources("AWS::Lambda::Function");
 
         assertThat(functions).isNotEmpty();
         for (String function : functions) {
@@ -37,7 +33,9 @@ class DeployedStackIT {
             assertThat(configuration.state()).as("state of %s", function).isEqualTo(State.ACTIVE);
             assertThat(configuration.lastUpdateStatus()).as("last update of %s", function)
                     .isEqualTo(LastUpdateStatus.SUCCESSFUL);
-            assertThat(configuration.runtimeAsString()).isEqualTo("java21");
+            assertThat(configuration.runtimeAsString()).isEqualTo("java25");
+            assertThat(lambda.getAlias(r -> r.functionName(function).name("live")).functionVersion())
+                    .as("the version %s's alias live points at", function).matches("[0-9]+");
         }
     }
 
